@@ -1,0 +1,439 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"yizhan/domain"
+	"yizhan/ident"
+	"yizhan/sqlite"
+	"yizhan/workday"
+)
+
+// OpenCase receives an application (收件): it validates the applicant and the
+// agent, snapshots the item version's limits and materials checklist, gives
+// the case its number and query password, and records the open event and any
+// materials collected, all in one transaction.
+func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*domain.Case, error) {
+	if err := requireStaff(a); err != nil {
+		return nil, err
+	}
+	if err := s.requireInit(); err != nil {
+		return nil, err
+	}
+	var out *domain.Case
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		it, err := s.item(ctx, tx, in.ItemCode, in.ItemVersion)
+		if err != nil {
+			return err
+		}
+		_, mats, err := s.checkIntake(ctx, it, &in)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		seq, err := nextCounter(ctx, tx, "case:"+now.In(workday.China).Format("20060102"))
+		if err != nil {
+			return err
+		}
+		p := domain.OpenPayload{
+			Number: domain.CaseNumber(s.code, now, seq), QueryPassword: domain.NewQueryPassword(),
+			ItemCode: it.Code, ItemVersion: it.Version, ItemName: it.Name + handlingSuffix(it), ItemKind: it.Kind, HandledAt: it.HandledAt,
+			Situation: in.Situation, Channel: in.Channel, Applicant: in.Applicant, Agent: in.Agent, Materials: mats,
+			LegalLimit: it.LegalLimit, PromisedLimit: it.PromisedLimit, TicketID: in.TicketID, AppointmentID: in.AppointmentID,
+		}
+		if st, ok := it.Situation(in.Situation); ok {
+			p.SituationName = st.Name
+		}
+		region, _ := s.meta(ctx, "region")
+		p.Division = region
+		e, err := domain.NewEvent(s.NewID(), s.NewID(), domain.EvOpen, domain.StateNone, p)
+		if err != nil {
+			return err
+		}
+		c, err := s.appendEvent(ctx, tx, a, nil, e)
+		if err != nil {
+			return err
+		}
+		if in.TicketID != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET case_id=? WHERE id=?`, c.ID, in.TicketID); err != nil {
+				return fmt.Errorf("open case: link ticket: %w", err)
+			}
+		}
+		if in.AppointmentID != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status='served', updated_at=? WHERE id=? AND status='pending'`, sqlite.FormatTime(now), in.AppointmentID); err != nil {
+				return fmt.Errorf("open case: link appointment: %w", err)
+			}
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+func handlingSuffix(it *domain.Item) string {
+	if it.HandlingItem == "" {
+		return ""
+	}
+	return "（" + it.HandlingItem + "）"
+}
+
+func nextCounter(ctx context.Context, tx *sql.Tx, name string) (int, error) {
+	var v int
+	err := tx.QueryRowContext(ctx, `INSERT INTO counters(name,value) VALUES(?,1) ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value`, name).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("counter %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// loadCase reads a case's folded state.
+func loadCase(ctx context.Context, q querier, id string) (*domain.Case, error) {
+	var body string
+	err := q.QueryRowContext(ctx, `SELECT body FROM cases WHERE id=? OR number=?`, id, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.Errorf(domain.ENotFound, "找不到该办件："+id, "case %s not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load case %s: %w", id, err)
+	}
+	var c domain.Case
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		return nil, fmt.Errorf("load case %s: %w", id, err)
+	}
+	return &c, nil
+}
+
+// appendEvent stamps a locally made event, checks it against authority and
+// the state machine, stores it and the new case state, and audits it. It is
+// the one path by which a clerk's action becomes a recorded change.
+func (s *Station) appendEvent(ctx context.Context, tx *sql.Tx, a Actor, c *domain.Case, e *domain.Event) (*domain.Case, error) {
+	e.Office, e.Actor, e.ActorName = s.code, a.Login, a.Name
+	e.HLC, e.At = s.hlc.Now(), s.now().UTC()
+	if err := domain.Authorize(c, e, s.code); err != nil {
+		return nil, err
+	}
+	next := &domain.Case{}
+	if c != nil {
+		cp := *c
+		next = &cp
+	}
+	if err := next.Apply(e); err != nil {
+		return nil, err
+	}
+	if err := insertEvent(ctx, tx, e, "pending", 0); err != nil {
+		return nil, err
+	}
+	if err := s.putCase(ctx, tx, next); err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, tx, a, "case."+string(e.Kind), next.ID, "", "", next.Number); err != nil {
+		return nil, err
+	}
+	return next, nil
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, e *domain.Event, status string, hallSeq int64) error {
+	var hs any
+	if hallSeq > 0 {
+		hs = hallSeq
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
+		e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office, e.HLC, sqlite.FormatTime(e.At), hs, status)
+	if err != nil {
+		return fmt.Errorf("insert event %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// deadlines computes a case's promised and legal deadlines.
+func (s *Station) deadlines(c *domain.Case) (promised, legal workday.Deadline) {
+	if c.AcceptedAt == nil {
+		return
+	}
+	acc := workday.DateOf(*c.AcceptedAt, workday.China)
+	var ps []workday.Pause
+	for _, p := range c.Pauses {
+		from, err := workday.ParseDate(p.From)
+		if err != nil {
+			continue
+		}
+		wp := workday.Pause{From: from, Unit: p.Unit}
+		if p.To != "" {
+			if to, err := workday.ParseDate(p.To); err == nil {
+				// The day the procedure ended is itself back on the clock.
+				wp.To = to.AddDays(-1)
+				if wp.To.Before(wp.From) {
+					continue
+				}
+			}
+		}
+		ps = append(ps, wp)
+	}
+	pl := c.PromisedLimit
+	if c.ItemKind == domain.KindImmediate {
+		pl = workday.Limit{Value: 0, Unit: workday.G}
+	}
+	return s.cal.Due(acc, pl, ps), s.cal.Due(acc, c.LegalLimit, ps)
+}
+
+// putCase writes the folded case and its search keys.
+func (s *Station) putCase(ctx context.Context, tx *sql.Tx, c *domain.Case) error {
+	body, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("put case %s: %w", c.ID, err)
+	}
+	pd, ld := s.deadlines(c)
+	fmtDate := func(d workday.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.String()
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO cases(id,number,station,holder,item_code,item_version,item_name,state,result,channel,applicant_name,applicant_id,applicant_idrev,applicant_phone,received_at,accepted_at,concluded_at,due_date,legal_due_date,provisional,paused,updated_at,body)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(id) DO UPDATE SET holder=excluded.holder, state=excluded.state, result=excluded.result, applicant_phone=excluded.applicant_phone,
+		  accepted_at=excluded.accepted_at, concluded_at=excluded.concluded_at, due_date=excluded.due_date, legal_due_date=excluded.legal_due_date,
+		  provisional=excluded.provisional, paused=excluded.paused, updated_at=excluded.updated_at, body=excluded.body`,
+		c.ID, c.Number, c.Station, c.Holder, c.ItemCode, c.ItemVersion, c.ItemName, string(c.State), c.Result, c.Channel,
+		c.Applicant.Name, c.Applicant.IDNumber, reverse(c.Applicant.IDNumber), c.Applicant.Phone,
+		sqlite.FormatTime(c.ReceivedAt), fmtTimePtr(c.AcceptedAt), fmtTimePtr(c.ConcludedAt), fmtDate(pd.Due), fmtDate(ld.Due),
+		boolInt(pd.Provisional || ld.Provisional), boolInt(pd.Paused), sqlite.FormatTime(c.UpdatedAt), string(body))
+	if err != nil {
+		return fmt.Errorf("put case %s: %w", c.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 && c.Events == 1 {
+		for _, g := range nameGrams(c.Applicant.Name) {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO case_name_grams(gram,case_id) VALUES(?,?)`, g, c.ID); err != nil {
+				return fmt.Errorf("put case %s: name index: %w", c.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// nameGrams returns the single characters and adjacent pairs of a name, so a
+// search for one or two characters is an index lookup.
+func nameGrams(name string) []string {
+	rs := []rune(strings.ToLower(strings.ReplaceAll(name, " ", "")))
+	seen := map[string]bool{}
+	var out []string
+	add := func(g string) {
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	for i := range rs {
+		add(string(rs[i]))
+		if i+1 < len(rs) {
+			add(string(rs[i : i+2]))
+		}
+	}
+	return out
+}
+
+func reverse(s string) string {
+	b := []byte(s)
+	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+		b[i], b[j] = b[j], b[i]
+	}
+	return string(b)
+}
+
+func fmtTimePtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return sqlite.FormatTime(*t)
+}
+
+// record loads a case, lets build make the event from the current state, and
+// appends it: every lifecycle step goes through here.
+func (s *Station) record(ctx context.Context, a Actor, caseID string, build func(c *domain.Case) (*domain.Event, error)) (*domain.Case, error) {
+	if err := requireStaff(a); err != nil {
+		return nil, err
+	}
+	var out *domain.Case
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := loadCase(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		e, err := build(c)
+		if err != nil {
+			return err
+		}
+		out, err = s.appendEvent(ctx, tx, a, c, e)
+		return err
+	})
+	return out, err
+}
+
+func (s *Station) step(ctx context.Context, a Actor, caseID string, kind domain.EventKind, payload any) (*domain.Case, error) {
+	return s.record(ctx, a, caseID, func(c *domain.Case) (*domain.Event, error) {
+		return domain.NewEvent(s.NewID(), c.ID, kind, c.State, payload)
+	})
+}
+
+// RecordMaterial records how one material was collected (or that it is still
+// missing). Use it after intake to complete a case.
+func (s *Station) RecordMaterial(ctx context.Context, a Actor, caseID string, m MaterialInput) (*domain.Case, error) {
+	return s.record(ctx, a, caseID, func(c *domain.Case) (*domain.Event, error) {
+		it, err := s.item(ctx, s.db.DB, c.ItemCode, c.ItemVersion)
+		if err != nil {
+			return nil, err
+		}
+		var cm *domain.CaseMaterial
+		for i := range c.Materials {
+			if c.Materials[i].Code == m.Code {
+				cm = &c.Materials[i]
+			}
+		}
+		if cm == nil {
+			return nil, domain.Errorf(domain.EInvalid, "该办件没有这项材料："+m.Code, "case %s has no material %q", c.Number, m.Code)
+		}
+		if err := checkCollect(it, *cm, m.Collected); err != nil {
+			return nil, err
+		}
+		return domain.NewEvent(s.NewID(), c.ID, domain.EvMaterial, "", domain.MaterialPayload{
+			Code: m.Code, Collected: m.Collected, Count: m.Count, CertNo: m.CertNo, Blobs: m.Blobs, RongqueDue: m.RongqueDue})
+	})
+}
+
+// RequestCorrection records the one-time notice (一次性告知) listing every
+// missing material at once, plus anything else the clerk adds.
+func (s *Station) RequestCorrection(ctx context.Context, a Actor, caseID, reason string, extra []string) (*domain.Case, error) {
+	return s.record(ctx, a, caseID, func(c *domain.Case) (*domain.Event, error) {
+		var items []string
+		for _, m := range c.Missing() {
+			items = append(items, m.Name)
+		}
+		items = append(items, extra...)
+		if len(items) == 0 {
+			return nil, domain.Errorf(domain.EInvalid, "材料已齐全，无需补正。如需补充其他材料，请写明。", "request correction: nothing missing")
+		}
+		if strings.TrimSpace(reason) == "" {
+			reason = "申请材料不齐全"
+		}
+		due := s.cal.Due(s.today(), workday.Limit{Value: 5, Unit: workday.G}, nil).Due
+		return domain.NewEvent(s.NewID(), c.ID, domain.EvRequestCorrection, c.State, domain.CorrectionPayload{Reason: reason, Items: items, Due: due.String()})
+	})
+}
+
+// Supplement records that the applicant brought what the correction notice asked for.
+func (s *Station) Supplement(ctx context.Context, a Actor, caseID string) (*domain.Case, error) {
+	return s.step(ctx, a, caseID, domain.EvSupplement, nil)
+}
+
+// CorrectionTimeout concludes a case whose corrections never came.
+func (s *Station) CorrectionTimeout(ctx context.Context, a Actor, caseID string) (*domain.Case, error) {
+	return s.step(ctx, a, caseID, domain.EvCorrectionTimeout, domain.ReasonPayload{Reason: "逾期未补正"})
+}
+
+// Accept accepts a case (受理): the clock starts. A required material still
+// missing refuses acceptance, listing what is missing.
+func (s *Station) Accept(ctx context.Context, a Actor, caseID string) (*domain.Case, error) {
+	return s.record(ctx, a, caseID, func(c *domain.Case) (*domain.Event, error) {
+		if !c.Complete() {
+			var names []string
+			for _, m := range c.Missing() {
+				if m.Blocking() {
+					names = append(names, m.Name)
+				}
+			}
+			return nil, domain.Errorf(domain.EInvalid, "必要材料未齐全，不能受理："+strings.Join(names, "、")+"。请出具一次性告知书。",
+				"accept %s: required materials missing: %d", c.Number, len(names))
+		}
+		return domain.NewEvent(s.NewID(), c.ID, domain.EvAccept, c.State, nil)
+	})
+}
+
+// NotAccept refuses to accept a case (不予受理); the reason is required.
+func (s *Station) NotAccept(ctx context.Context, a Actor, caseID, reason string) (*domain.Case, error) {
+	return s.step(ctx, a, caseID, domain.EvNotAccept, domain.ReasonPayload{Reason: reason})
+}
+
+// Forward sends an accepted case to the hall.
+func (s *Station) Forward(ctx context.Context, a Actor, caseID string) (*domain.Case, error) {
+	return s.step(ctx, a, caseID, domain.EvForward, domain.RoutePayload{To: domain.HallOffice})
+}
+
+// StartProcess starts review at the station for items it handles to the end.
+func (s *Station) StartProcess(ctx context.Context, a Actor, caseID string) (*domain.Case, error) {
+	return s.step(ctx, a, caseID, domain.EvStartProcess, nil)
+}
+
+// Suspend starts a special procedure; the deadline clock pauses.
+func (s *Station) Suspend(ctx context.Context, a Actor, caseID, reason, procedure, unit string) (*domain.Case, error) {
+	return s.step(ctx, a, caseID, domain.EvSuspend, domain.SuspendPayload{Reason: reason, Procedure: procedure, Unit: unit})
+}
+
+// Resume ends a special procedure.
+func (s *Station) Resume(ctx context.Context, a Actor, caseID string) (*domain.Case, error) {
+	return s.step(ctx, a, caseID, domain.EvResume, nil)
+}
+
+// Conclude records the result of a case the station handles itself.
+func (s *Station) Conclude(ctx context.Context, a Actor, caseID, result, reason, certNo string) (*domain.Case, error) {
+	return s.step(ctx, a, caseID, domain.EvConclude, domain.ConcludePayload{Result: result, Reason: reason, CertNo: certNo})
+}
+
+// StartDelivery hands the result over for pickup or mails it by EMS.
+func (s *Station) StartDelivery(ctx context.Context, a Actor, caseID string, d domain.Delivery) (*domain.Case, error) {
+	return s.record(ctx, a, caseID, func(c *domain.Case) (*domain.Event, error) {
+		if d.Method == "ems" && d.Address == "" {
+			d.Address = firstNonEmpty(c.Applicant.DeliveryAddr, c.Applicant.Address)
+			d.Addressee = firstNonEmpty(d.Addressee, c.Applicant.Addressee, c.Applicant.Name)
+			if d.Address == "" {
+				return nil, domain.Errorf(domain.EInvalid, "EMS 寄递需要收件地址。", "delivery: ems needs an address")
+			}
+		}
+		return domain.NewEvent(s.NewID(), c.ID, domain.EvStartDelivery, c.State, d)
+	})
+}
+
+// Deliver records the applicant's signature for the result.
+func (s *Station) Deliver(ctx context.Context, a Actor, caseID, signedBy string) (*domain.Case, error) {
+	if strings.TrimSpace(signedBy) == "" {
+		return nil, domain.Errorf(domain.EInvalid, "请填写签收人。", "deliver: signer required")
+	}
+	return s.step(ctx, a, caseID, domain.EvDeliver, domain.DeliverPayload{SignedBy: signedBy})
+}
+
+// UpdateApplicant changes free-form applicant fields (phone, address...).
+func (s *Station) UpdateApplicant(ctx context.Context, a Actor, caseID string, u domain.ApplicantUpdate) (*domain.Case, error) {
+	return s.record(ctx, a, caseID, func(c *domain.Case) (*domain.Event, error) {
+		if u.Phone != nil {
+			ph, err := ident.CheckPhone(*u.Phone)
+			if err != nil {
+				return nil, err
+			}
+			u.Phone = &ph
+		}
+		return domain.NewEvent(s.NewID(), c.ID, domain.EvUpdateApplicant, "", u)
+	})
+}
+
+// AddNote adds a free-text note to a case.
+func (s *Station) AddNote(ctx context.Context, a Actor, caseID, text string) (*domain.Case, error) {
+	if strings.TrimSpace(text) == "" || utf8.RuneCountInString(text) > 2000 {
+		return nil, domain.Errorf(domain.EInvalid, "备注须为 1 到 2000 字。", "note: 1-2000 characters")
+	}
+	return s.step(ctx, a, caseID, domain.EvNote, domain.NotePayload{Text: text})
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,452 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"yizhan/domain"
+	"yizhan/ident"
+	"yizhan/sqlite"
+	"yizhan/workday"
+)
+
+// DeadlineView is a case's deadline as a clerk sees it.
+type DeadlineView struct {
+	Due          string `json:"due,omitempty"`
+	LegalDue     string `json:"legal_due,omitempty"`
+	WorkdaysLeft int    `json:"workdays_left"`
+	Overdue      bool   `json:"overdue"`
+	LegalOverdue bool   `json:"legal_overdue"`
+	DueSoon      bool   `json:"due_soon"`
+	Provisional  bool   `json:"provisional"`
+	Paused       bool   `json:"paused"`
+}
+
+// Step is an action the state machine allows next.
+type Step struct {
+	Kind        domain.EventKind `json:"kind"`
+	Zh          string           `json:"zh"`
+	NeedsReason bool             `json:"needs_reason"`
+	Allowed     bool             `json:"allowed"` // false when this station has no authority for it
+}
+
+// EventView is one line of a case's timeline.
+type EventView struct {
+	ID        string          `json:"id"`
+	Kind      string          `json:"kind"`
+	Zh        string          `json:"zh"`
+	From      string          `json:"from,omitempty"`
+	Actor     string          `json:"actor"`
+	ActorName string          `json:"actor_name"`
+	Office    string          `json:"office"`
+	At        string          `json:"at"`
+	HLC       string          `json:"hlc"`
+	Status    string          `json:"status"` // pending, accepted, conflict, rejected
+	HallSeq   int64           `json:"hall_seq,omitempty"`
+	Reason    string          `json:"reason,omitempty"`
+	Payload   json.RawMessage `json:"payload,omitempty"`
+}
+
+// CaseView is the case detail screen's data.
+type CaseView struct {
+	Case      *domain.Case          `json:"case"`
+	StateZh   string                `json:"state_zh"`
+	Deadline  DeadlineView          `json:"deadline"`
+	Steps     []Step                `json:"steps"`
+	Missing   []domain.CaseMaterial `json:"missing"`
+	Waived    int                   `json:"waived"`
+	Events    []EventView           `json:"events"`
+	Conflicts []ConflictView        `json:"conflicts"`
+	Masked    bool                  `json:"masked"`
+}
+
+// ConflictView is a recorded conflict awaiting a person.
+type ConflictView struct {
+	EventID    string `json:"event_id"`
+	CaseID     string `json:"case_id"`
+	CaseNumber string `json:"case_number,omitempty"`
+	Kind       string `json:"kind"`
+	Reason     string `json:"reason"`
+	Zh         string `json:"zh"`
+	CreatedAt  string `json:"created_at"`
+	ResolvedAt string `json:"resolved_at,omitempty"`
+	ResolvedBy string `json:"resolved_by,omitempty"`
+	Resolution string `json:"resolution,omitempty"`
+}
+
+func (s *Station) deadlineView(c *domain.Case) DeadlineView {
+	pd, ld := s.deadlines(c)
+	today := s.today()
+	open := c.State.Open()
+	st := s.cal.Status(pd, today, !open)
+	lst := s.cal.Status(ld, today, !open)
+	dv := DeadlineView{WorkdaysLeft: st.WorkdaysLeft, Overdue: st.Overdue, LegalOverdue: lst.Overdue, DueSoon: st.DueSoon,
+		Provisional: pd.Provisional || ld.Provisional, Paused: pd.Paused}
+	if !pd.Due.IsZero() {
+		dv.Due = pd.Due.String()
+	}
+	if !ld.Due.IsZero() {
+		dv.LegalDue = ld.Due.String()
+	}
+	return dv
+}
+
+// ShowCase returns a case with its timeline, deadline and allowed next steps.
+// Personal data is masked unless reveal is set, which needs a purpose and is
+// written to the access log with the fields shown. Every view is logged.
+func (s *Station) ShowCase(ctx context.Context, a Actor, id string, reveal bool, purpose string) (*CaseView, error) {
+	if err := requireStaff(a); err != nil {
+		return nil, err
+	}
+	if reveal && strings.TrimSpace(purpose) == "" {
+		return nil, domain.Errorf(domain.EInvalid, "查看完整个人信息须填写用途。", "reveal requires a purpose")
+	}
+	c, err := loadCase(ctx, s.db.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &CaseView{Case: c, StateZh: c.State.Zh(), Deadline: s.deadlineView(c), Missing: c.Missing(), Waived: c.Waived(), Masked: !reveal}
+	for _, k := range domain.NextSteps(c.State) {
+		t, _ := domain.FindTransition(k, c.State)
+		probe := &domain.Event{ID: "probe", CaseID: c.ID, Kind: k, From: c.State, Office: s.code}
+		v.Steps = append(v.Steps, Step{Kind: k, Zh: k.Zh(), NeedsReason: t.NeedsReason, Allowed: domain.Authorize(c, probe, s.code) == nil})
+	}
+	if v.Events, err = s.history(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if v.Conflicts, err = s.conflicts(ctx, c.ID, true); err != nil {
+		return nil, err
+	}
+	fields := "masked"
+	if reveal {
+		fields = "name,id_number,phone,address"
+	} else {
+		maskCase(c)
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		action := "case.view"
+		if reveal {
+			action = "case.unmask"
+		}
+		return s.audit(ctx, tx, a, action, c.ID, fields, purpose, c.Number)
+	})
+	return v, err
+}
+
+func maskCase(c *domain.Case) {
+	c.Applicant.Name = ident.MaskName(c.Applicant.Name)
+	if c.Applicant.Type == domain.ApplicantPerson {
+		c.Applicant.IDNumber = ident.MaskID(c.Applicant.IDNumber)
+	} else {
+		c.Applicant.IDNumber = ident.MaskUSCC(c.Applicant.IDNumber)
+	}
+	c.Applicant.Phone = ident.MaskPhone(c.Applicant.Phone)
+	c.Applicant.AddresseeTel = ident.MaskPhone(c.Applicant.AddresseeTel)
+	c.Applicant.Address = maskAddress(c.Applicant.Address)
+	c.Applicant.DeliveryAddr = maskAddress(c.Applicant.DeliveryAddr)
+	if c.Applicant.Addressee != "" {
+		c.Applicant.Addressee = ident.MaskName(c.Applicant.Addressee)
+	}
+	c.QueryPassword = ""
+	if c.Agent != nil {
+		ag := *c.Agent
+		ag.Name, ag.IDNumber, ag.Phone = ident.MaskName(ag.Name), ident.MaskID(ag.IDNumber), ident.MaskPhone(ag.Phone)
+		c.Agent = &ag
+	}
+}
+
+// maskAddress keeps the first few characters (town, village) only.
+func maskAddress(a string) string {
+	rs := []rune(a)
+	if len(rs) <= 6 {
+		return a
+	}
+	return string(rs[:6]) + "****"
+}
+
+func (s *Station) history(ctx context.Context, caseID string) ([]EventView, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id,kind,from_state,actor,actor_name,office,at,hlc,status,coalesce(hall_seq,0),reason,payload FROM events WHERE case_id=? ORDER BY local_seq`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("history %s: %w", caseID, err)
+	}
+	defer rows.Close()
+	var out []EventView
+	for rows.Next() {
+		var e EventView
+		var payload []byte
+		if err := rows.Scan(&e.ID, &e.Kind, &e.From, &e.Actor, &e.ActorName, &e.Office, &e.At, &e.HLC, &e.Status, &e.HallSeq, &e.Reason, &payload); err != nil {
+			return nil, fmt.Errorf("history %s: %w", caseID, err)
+		}
+		e.Zh = domain.EventKind(e.Kind).Zh()
+		if domain.EventKind(e.Kind) != domain.EvOpen {
+			// The open payload repeats the applicant unmasked; the case view
+			// already shows it masked.
+			e.Payload = payload
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func (s *Station) conflicts(ctx context.Context, caseID string, all bool) ([]ConflictView, error) {
+	q := `SELECT c.event_id,c.case_id,coalesce(k.number,''),c.kind,c.reason,c.zh,c.created_at,c.resolved_at,c.resolved_by,c.resolution FROM conflicts c LEFT JOIN cases k ON k.id=c.case_id WHERE 1=1`
+	var args []any
+	if caseID != "" {
+		q += ` AND c.case_id=?`
+		args = append(args, caseID)
+	}
+	if !all {
+		q += ` AND c.resolved_at=''`
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY c.created_at`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("conflicts: %w", err)
+	}
+	defer rows.Close()
+	out := []ConflictView{}
+	for rows.Next() {
+		var c ConflictView
+		if err := rows.Scan(&c.EventID, &c.CaseID, &c.CaseNumber, &c.Kind, &c.Reason, &c.Zh, &c.CreatedAt, &c.ResolvedAt, &c.ResolvedBy, &c.Resolution); err != nil {
+			return nil, fmt.Errorf("conflicts: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Conflicts lists conflicts; open only unless all is set.
+func (s *Station) Conflicts(ctx context.Context, a Actor, all bool) ([]ConflictView, error) {
+	if err := requireStaff(a); err != nil {
+		return nil, err
+	}
+	return s.conflicts(ctx, "", all)
+}
+
+// ResolveConflict records how a person settled a conflict. The losing event
+// stays in the history; resolution is a note of what was done about it.
+func (s *Station) ResolveConflict(ctx context.Context, a Actor, eventID, resolution string) error {
+	if err := requireStaff(a); err != nil {
+		return err
+	}
+	if strings.TrimSpace(resolution) == "" {
+		return domain.Errorf(domain.EInvalid, "请写明处理结果。", "resolve conflict: resolution required")
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE conflicts SET resolved_at=?, resolved_by=?, resolution=? WHERE event_id=? AND resolved_at=''`,
+			sqlite.FormatTime(s.now()), a.Login, resolution, eventID)
+		if err != nil {
+			return fmt.Errorf("resolve conflict: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return domain.Errorf(domain.ENotFound, "找不到该冲突，或已处理。", "conflict %s not found or resolved", eventID)
+		}
+		return s.audit(ctx, tx, a, "conflict.resolve", eventID, "", "", resolution)
+	})
+}
+
+// CaseFilter selects cases for the list screen.
+type CaseFilter struct {
+	Query    string `json:"query,omitempty"` // case number, name, partial ID number or phone
+	State    string `json:"state,omitempty"`
+	ItemCode string `json:"item_code,omitempty"`
+	Channel  string `json:"channel,omitempty"`
+	From     string `json:"from,omitempty"` // received on or after, YYYY-MM-DD
+	To       string `json:"to,omitempty"`   // received on or before
+	Overdue  bool   `json:"overdue,omitempty"`
+	DueSoon  bool   `json:"due_soon,omitempty"`
+	Holder   string `json:"holder,omitempty"`
+	Limit    int    `json:"limit,omitempty"`
+	Offset   int    `json:"offset,omitempty"`
+}
+
+// CaseSummary is a row of the case list, with personal data masked.
+type CaseSummary struct {
+	ID          string `json:"id"`
+	Number      string `json:"number"`
+	ItemName    string `json:"item_name"`
+	State       string `json:"state"`
+	StateZh     string `json:"state_zh"`
+	Result      string `json:"result,omitempty"`
+	Channel     string `json:"channel"`
+	Applicant   string `json:"applicant"`
+	IDNumber    string `json:"id_number"`
+	Phone       string `json:"phone"`
+	ReceivedAt  string `json:"received_at"`
+	Due         string `json:"due,omitempty"`
+	Overdue     bool   `json:"overdue"`
+	DueSoon     bool   `json:"due_soon"`
+	Provisional bool   `json:"provisional,omitempty"`
+	Holder      string `json:"holder"`
+}
+
+// CasePage is one page of results with the total count.
+type CasePage struct {
+	Total int           `json:"total"`
+	Cases []CaseSummary `json:"cases"`
+}
+
+var (
+	caseNoRe = regexp.MustCompile(`^[A-Za-z0-9]+-\d{8}(-\d*)?$|^[A-Za-z0-9]+-\d{1,8}$`)
+	idPartRe = regexp.MustCompile(`^[0-9]{3,17}[0-9Xx]?$`)
+)
+
+// FindCases searches cases. The query is read as a case number, a partial ID
+// number (prefix or suffix) or phone, or a name fragment — whichever it looks
+// like. Results are masked; the search is audited with the query masked.
+func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePage, error) {
+	if err := requireStaff(a); err != nil {
+		return CasePage{}, err
+	}
+	where, args, err := s.caseWhere(f)
+	if err != nil {
+		return CasePage{}, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	page := CasePage{Cases: []CaseSummary{}}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+where, args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("find cases: count: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id,number,item_name,state,result,channel,applicant_name,applicant_id,applicant_phone,received_at,due_date,provisional,holder,body FROM cases WHERE `+where+` ORDER BY received_at DESC LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)...)
+	if err != nil {
+		return page, fmt.Errorf("find cases: %w", err)
+	}
+	defer rows.Close()
+	today := s.today()
+	for rows.Next() {
+		var cs CaseSummary
+		var prov int
+		var body string
+		if err := rows.Scan(&cs.ID, &cs.Number, &cs.ItemName, &cs.State, &cs.Result, &cs.Channel, &cs.Applicant, &cs.IDNumber, &cs.Phone, &cs.ReceivedAt, &cs.Due, &prov, &cs.Holder, &body); err != nil {
+			return page, fmt.Errorf("find cases: %w", err)
+		}
+		cs.StateZh = domain.State(cs.State).Zh()
+		cs.Provisional = prov != 0
+		cs.Applicant, cs.Phone = ident.MaskName(cs.Applicant), ident.MaskPhone(cs.Phone)
+		if len(cs.IDNumber) == 18 && !strings.HasPrefix(cs.IDNumber, "9") {
+			cs.IDNumber = ident.MaskID(cs.IDNumber)
+		} else {
+			cs.IDNumber = ident.MaskUSCC(cs.IDNumber)
+		}
+		if cs.Due != "" && domain.State(cs.State).Open() {
+			if d, err := workday.ParseDate(cs.Due); err == nil {
+				st := s.cal.Status(workday.Deadline{Due: d}, today, false)
+				cs.Overdue, cs.DueSoon = st.Overdue, st.DueSoon
+			}
+		}
+		page.Cases = append(page.Cases, cs)
+	}
+	if err := rows.Err(); err != nil {
+		return page, err
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		return s.audit(ctx, tx, a, "case.search", "", "masked", "", maskQuery(f.Query)+fmt.Sprintf(" -> %d", page.Total))
+	})
+	return page, err
+}
+
+// maskQuery keeps a search term fit for the audit log.
+func maskQuery(q string) string {
+	if idPartRe.MatchString(q) {
+		if len(q) > 6 {
+			return q[:3] + strings.Repeat("*", len(q)-5) + q[len(q)-2:]
+		}
+		return strings.Repeat("*", len(q))
+	}
+	return ident.MaskName(q)
+}
+
+func (s *Station) caseWhere(f CaseFilter) (string, []any, error) {
+	conds := []string{"1=1"}
+	var args []any
+	q := strings.TrimSpace(f.Query)
+	switch {
+	case q == "":
+	case caseNoRe.MatchString(q):
+		conds = append(conds, "number LIKE ?")
+		args = append(args, q+"%")
+	case idPartRe.MatchString(q):
+		up := strings.ToUpper(q)
+		// Prefix or suffix of the ID number, or the phone; each arm can use
+		// its own index.
+		conds = append(conds, `id IN (SELECT id FROM cases WHERE applicant_id >= ? AND applicant_id < ?
+			UNION ALL SELECT id FROM cases WHERE applicant_idrev >= ? AND applicant_idrev < ?
+			UNION ALL SELECT id FROM cases WHERE applicant_phone >= ? AND applicant_phone < ?)`)
+		r := reverse(up)
+		args = append(args, up, up+"\xff", r, r+"\xff", q, q+"\xff")
+	default:
+		grams := nameGrams(q)
+		rs := []rune(strings.ReplaceAll(q, " ", ""))
+		if len(rs) >= 2 {
+			// Every adjacent pair must be present; the pairs of a name
+			// determine it well enough that the final LIKE rarely drops rows.
+			var pairs []string
+			for _, g := range grams {
+				if len([]rune(g)) == 2 {
+					pairs = append(pairs, g)
+				}
+			}
+			grams = pairs
+		}
+		for _, g := range grams {
+			conds = append(conds, "id IN (SELECT case_id FROM case_name_grams WHERE gram=?)")
+			args = append(args, g)
+		}
+		conds = append(conds, "instr(lower(applicant_name), ?) > 0")
+		args = append(args, strings.ToLower(string(rs)))
+	}
+	if f.State != "" {
+		if !domain.State(f.State).Valid() {
+			return "", nil, domain.Errorf(domain.EInvalid, "办件状态不正确。", "unknown state %q", f.State)
+		}
+		conds = append(conds, "state=?")
+		args = append(args, f.State)
+	}
+	if f.ItemCode != "" {
+		conds = append(conds, "item_code=?")
+		args = append(args, f.ItemCode)
+	}
+	if f.Channel != "" {
+		conds = append(conds, "channel=?")
+		args = append(args, f.Channel)
+	}
+	if f.Holder != "" {
+		conds = append(conds, "holder=?")
+		args = append(args, f.Holder)
+	}
+	for _, d := range []struct {
+		v, op string
+		add   int
+	}{{f.From, ">=", 0}, {f.To, "<", 1}} {
+		if d.v == "" {
+			continue
+		}
+		day, err := workday.ParseDate(d.v)
+		if err != nil {
+			return "", nil, domain.Errorf(domain.EInvalid, "日期格式应为 YYYY-MM-DD。", "bad date %q", d.v)
+		}
+		// Received times are UTC; a China day starts at 16:00 UTC the day before.
+		t := day.AddDays(d.add).Time(workday.China)
+		conds = append(conds, "received_at "+d.op+" ?")
+		args = append(args, sqlite.FormatTime(t))
+	}
+	openStates := `state IN ('received','correction','accepted','forwarded','in_process','suspended')`
+	today := s.today()
+	if f.Overdue {
+		conds = append(conds, openStates, "due_date <> ''", "due_date < ?")
+		args = append(args, today.String())
+	}
+	if f.DueSoon {
+		limit := s.cal.Due(today, workday.Limit{Value: workday.DueSoonWorkdays, Unit: workday.G}, nil).Due
+		conds = append(conds, openStates, "due_date >= ?", "due_date <= ?")
+		args = append(args, today.String(), limit.String())
+	}
+	return strings.Join(conds, " AND "), args, nil
+}

@@ -1,0 +1,292 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+
+	"yizhan/domain"
+	"yizhan/sqlite"
+)
+
+// Staff roles on a station.
+const (
+	RoleClerk  = "clerk"  // 窗口人员
+	RoleHead   = "head"   // 站长: manages staff, sees the audit log
+	RoleHelper = "helper" // 帮办代办员
+)
+
+// Staff is a station account.
+type Staff struct {
+	ID          string `json:"id"`
+	Login       string `json:"login"`
+	Name        string `json:"name"`
+	Role        string `json:"role"`
+	Disabled    bool   `json:"disabled"`
+	LockedUntil string `json:"locked_until,omitempty"`
+}
+
+// Actor returns the staff member as an actor.
+func (st Staff) Actor() Actor { return Actor{ID: st.ID, Login: st.Login, Name: st.Name, Role: st.Role} }
+
+// argon2id parameters: OWASP's minimum (19 MiB, 2 passes) keeps sign-in under
+// a tenth of a second on an old station PC.
+const (
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+func hashPassword(pw string) string {
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+func checkPassword(encoded, pw string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+func validPassword(pw string) error {
+	if utf8.RuneCountInString(pw) < 8 {
+		return domain.Errorf(domain.EInvalid, "密码至少 8 位。", "password must be at least 8 characters")
+	}
+	return nil
+}
+
+// AddStaff creates an account. The first account of a station may be created
+// by the system (at init); after that only a station head may add staff.
+func (s *Station) AddStaff(ctx context.Context, a Actor, login, name, role, password string) (Staff, error) {
+	login = strings.TrimSpace(strings.ToLower(login))
+	if login == "" || len(login) > 32 || strings.ContainsAny(login, " \t") {
+		return Staff{}, domain.Errorf(domain.EInvalid, "登录名须为 1 到 32 位，不含空格。", "staff: bad login %q", login)
+	}
+	if strings.TrimSpace(name) == "" {
+		return Staff{}, domain.Errorf(domain.EInvalid, "请填写姓名。", "staff: name required")
+	}
+	switch role {
+	case RoleClerk, RoleHead, RoleHelper:
+	default:
+		return Staff{}, domain.Errorf(domain.EInvalid, "角色须为窗口人员、站长或帮办代办员。", "staff: unknown role %q", role)
+	}
+	if err := validPassword(password); err != nil {
+		return Staff{}, err
+	}
+	st := Staff{ID: s.NewID(), Login: login, Name: strings.TrimSpace(name), Role: role}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staff`).Scan(&n); err != nil {
+			return fmt.Errorf("add staff: %w", err)
+		}
+		if n > 0 {
+			if err := requireRole(a, RoleHead); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO staff(id,login,name,role,password_hash,created_at) VALUES(?,?,?,?,?,?)`,
+			st.ID, st.Login, st.Name, st.Role, hashPassword(password), sqlite.FormatTime(s.now()))
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return domain.Errorf(domain.EConflict, "登录名“"+login+"”已被使用。", "staff: login %q taken", login)
+			}
+			return fmt.Errorf("add staff: %w", err)
+		}
+		return s.audit(ctx, tx, a, "staff.add", st.ID, "", "", login+" "+role)
+	})
+	return st, err
+}
+
+// SignIn checks a password. After MaxFailedLogins wrong passwords in a row the
+// account is locked for LockoutDuration, whatever password comes next, so a
+// shared counter PC cannot be used to guess a colleague's password.
+func (s *Station) SignIn(ctx context.Context, login, password string) (Staff, error) {
+	login = strings.TrimSpace(strings.ToLower(login))
+	var st Staff
+	var hash string
+	var failed int
+	var disabled int
+	bad := domain.Errorf(domain.EUnauthorized, "登录名或密码不正确。", "sign in %q: bad credentials", login)
+	var result error
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT id,login,name,role,password_hash,failed,locked_until,disabled FROM staff WHERE login=?`, login).
+			Scan(&st.ID, &st.Login, &st.Name, &st.Role, &hash, &failed, &st.LockedUntil, &disabled)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Hash anyway so that timing does not reveal which logins exist.
+			checkPassword(dummyHash, password)
+			result = bad
+			return s.audit(ctx, tx, System, "staff.signin_failed", login, "", "", "unknown login")
+		}
+		if err != nil {
+			return fmt.Errorf("sign in: %w", err)
+		}
+		now := s.now()
+		if disabled != 0 {
+			result = domain.Errorf(domain.EUnauthorized, "该账号已停用，请联系站长。", "sign in %q: disabled", login)
+			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "disabled")
+		}
+		if until, _ := sqlite.ParseTime(st.LockedUntil); until.After(now) {
+			mins := int(until.Sub(now).Minutes()) + 1
+			result = domain.Errorf(domain.EUnauthorized, fmt.Sprintf("密码错误次数过多，账号已锁定，请 %d 分钟后再试或联系站长解锁。", mins), "sign in %q: locked until %s", login, st.LockedUntil)
+			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "locked")
+		}
+		if !checkPassword(hash, password) {
+			failed++
+			locked := ""
+			if failed >= s.cfg.MaxFailedLogins {
+				locked = sqlite.FormatTime(now.Add(s.cfg.LockoutDuration))
+				failed = 0
+				result = domain.Errorf(domain.EUnauthorized, "密码连续错误次数过多，账号已锁定。", "sign in %q: locked", login)
+			} else {
+				result = bad
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed=?, locked_until=? WHERE id=?`, failed, locked, st.ID); err != nil {
+				return fmt.Errorf("sign in: %w", err)
+			}
+			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", fmt.Sprintf("wrong password, locked=%v", locked != ""))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed=0, locked_until='' WHERE id=?`, st.ID); err != nil {
+			return fmt.Errorf("sign in: %w", err)
+		}
+		st.LockedUntil = ""
+		return s.audit(ctx, tx, st.Actor(), "staff.signin", st.ID, "", "", "")
+	})
+	if err != nil {
+		return Staff{}, err
+	}
+	if result != nil {
+		return Staff{}, result
+	}
+	return st, nil
+}
+
+var dummyHash = hashPassword("yizhan-timing-equaliser")
+
+// ListStaff lists the station's accounts.
+func (s *Station) ListStaff(ctx context.Context, a Actor) ([]Staff, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id,login,name,role,disabled,locked_until FROM staff ORDER BY login`)
+	if err != nil {
+		return nil, fmt.Errorf("list staff: %w", err)
+	}
+	defer rows.Close()
+	var out []Staff
+	now := s.now()
+	for rows.Next() {
+		var st Staff
+		var dis int
+		if err := rows.Scan(&st.ID, &st.Login, &st.Name, &st.Role, &dis, &st.LockedUntil); err != nil {
+			return nil, fmt.Errorf("list staff: %w", err)
+		}
+		st.Disabled = dis != 0
+		if t, _ := sqlite.ParseTime(st.LockedUntil); !t.After(now) {
+			st.LockedUntil = ""
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// UpdateStaff changes role, password, disabled flag or unlocks; head only
+// (anyone may change their own password).
+func (s *Station) UpdateStaff(ctx context.Context, a Actor, id string, role *string, password *string, disabled *bool, unlock bool) error {
+	self := a.ID == id && role == nil && disabled == nil && !unlock
+	if !self {
+		if err := requireRole(a, RoleHead); err != nil {
+			return err
+		}
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staff WHERE id=?`, id).Scan(&n); err != nil || n == 0 {
+			return domain.Errorf(domain.ENotFound, "找不到该账号。", "staff %s not found", id)
+		}
+		var changed []string
+		if role != nil {
+			switch *role {
+			case RoleClerk, RoleHead, RoleHelper:
+			default:
+				return domain.Errorf(domain.EInvalid, "角色不正确。", "staff: unknown role %q", *role)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE staff SET role=? WHERE id=?`, *role, id); err != nil {
+				return fmt.Errorf("update staff: %w", err)
+			}
+			changed = append(changed, "role")
+		}
+		if password != nil {
+			if err := validPassword(*password); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE staff SET password_hash=? WHERE id=?`, hashPassword(*password), id); err != nil {
+				return fmt.Errorf("update staff: %w", err)
+			}
+			changed = append(changed, "password")
+		}
+		if disabled != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE staff SET disabled=? WHERE id=?`, boolInt(*disabled), id); err != nil {
+				return fmt.Errorf("update staff: %w", err)
+			}
+			changed = append(changed, "disabled")
+		}
+		if unlock {
+			if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed=0, locked_until='' WHERE id=?`, id); err != nil {
+				return fmt.Errorf("update staff: %w", err)
+			}
+			changed = append(changed, "unlock")
+		}
+		return s.audit(ctx, tx, a, "staff.update", id, strings.Join(changed, ","), "", "")
+	})
+}
+
+func requireRole(a Actor, roles ...string) error {
+	for _, r := range roles {
+		if a.Role == r {
+			return nil
+		}
+	}
+	if a.Role == "system" {
+		return nil
+	}
+	return domain.Errorf(domain.EForbidden, "您没有权限执行此操作，请由站长办理。", "actor %s (%s) lacks role %v", a.Login, a.Role, roles)
+}
+
+func requireStaff(a Actor) error {
+	if a.ID == "" || a.Login == "" {
+		return domain.Errorf(domain.EUnauthorized, "请先登录。", "no signed-in staff")
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+var _ = time.Second

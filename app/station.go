@@ -1,0 +1,244 @@
+// Package app holds the station's application services: intake, materials,
+// the case lifecycle, counter work, staff and audit. The desktop UI, the
+// station CLI, sync and the tests all call these, and nothing else writes the
+// station database.
+package app
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/google/uuid"
+
+	"yizhan/domain"
+	"yizhan/sqlite"
+	"yizhan/workday"
+)
+
+// Config tunes a station. Zero values take the defaults.
+type Config struct {
+	// Dir is the data directory: the database, attachments, keys and logs.
+	Dir string
+	// Now is the clock; tests inject a fake one.
+	Now func() time.Time
+	// NewID makes record and event IDs (UUIDv7 by default).
+	NewID func() string
+	// MaxFailedLogins locks an account after this many wrong passwords in a row.
+	MaxFailedLogins int
+	// LockoutDuration is how long a locked account stays locked.
+	LockoutDuration time.Duration
+	// RectificationDays is the working days a bad review has to be put right
+	// (a district setting; 5 by default).
+	RectificationDays int
+}
+
+// Station is an open station: its database and the services over it.
+type Station struct {
+	db    *sqlite.DB
+	cfg   Config
+	cal   *workday.Calendar
+	hlc   *domain.HLC
+	code  string
+	name  string
+	blobs string
+}
+
+// DBFile is the database file name inside the data directory.
+const DBFile = "station.db"
+
+// Open opens the station in cfg.Dir, creating the directory and migrating the
+// database as needed.
+func Open(cfg Config) (*Station, error) {
+	if cfg.Dir == "" {
+		return nil, errors.New("open station: data directory required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = func() string { return uuid.Must(uuid.NewV7()).String() }
+	}
+	if cfg.MaxFailedLogins == 0 {
+		cfg.MaxFailedLogins = 5
+	}
+	if cfg.LockoutDuration == 0 {
+		cfg.LockoutDuration = 15 * time.Minute
+	}
+	if cfg.RectificationDays == 0 {
+		cfg.RectificationDays = 5
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open station: %w", err)
+	}
+	db, err := sqlite.Open(filepath.Join(cfg.Dir, DBFile))
+	if err != nil {
+		if errors.Is(err, sqlite.ErrTooNew) {
+			return nil, domain.Errorf(domain.EInvalid, "该数据库由更新版本的驿站写入，请先升级本软件再打开。", "%v", err)
+		}
+		return nil, fmt.Errorf("open station: %w", err)
+	}
+	s := &Station{db: db, cfg: cfg, cal: workday.New(), blobs: filepath.Join(cfg.Dir, "blobs")}
+	if err := s.load(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Station) load(ctx context.Context) error {
+	s.code, _ = s.meta(ctx, "station_code")
+	s.name, _ = s.meta(ctx, "station_name")
+	s.hlc = domain.NewHLC(s.officeOrLocal(), s.cfg.Now)
+	var last string
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(hlc),'') FROM events`).Scan(&last); err != nil {
+		return fmt.Errorf("open station: read clock: %w", err)
+	}
+	s.hlc.Restore(last)
+	rows, err := s.db.QueryContext(ctx, `SELECT spec FROM calendar_years ORDER BY year`)
+	if err != nil {
+		return fmt.Errorf("open station: calendar: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var spec string
+		if err := rows.Scan(&spec); err != nil {
+			return fmt.Errorf("open station: calendar: %w", err)
+		}
+		var y workday.YearSpec
+		if err := json.Unmarshal([]byte(spec), &y); err != nil {
+			return fmt.Errorf("open station: calendar: %w", err)
+		}
+		if err := s.cal.Publish(y); err != nil {
+			return fmt.Errorf("open station: calendar: %w", err)
+		}
+	}
+	return rows.Err()
+}
+
+func (s *Station) officeOrLocal() string {
+	if s.code == "" {
+		return "local"
+	}
+	return s.code
+}
+
+// Close closes the database.
+func (s *Station) Close() error { return s.db.Close() }
+
+// DB exposes the store to the sync and backup code that runs beside the services.
+func (s *Station) DB() *sqlite.DB { return s.db }
+
+// Calendar returns the working-day calendar in use.
+func (s *Station) Calendar() *workday.Calendar { return s.cal }
+
+// Clock returns the station's hybrid logical clock.
+func (s *Station) Clock() *domain.HLC { return s.hlc }
+
+// Now returns the station's current time.
+func (s *Station) Now() time.Time { return s.cfg.Now() }
+
+// NewID returns a fresh record ID.
+func (s *Station) NewID() string { return s.cfg.NewID() }
+
+// Code returns the station's office code ("" before init).
+func (s *Station) Code() string { return s.code }
+
+// Name returns the station's display name.
+func (s *Station) Name() string { return s.name }
+
+// BlobDir is where attachments are kept, by SHA-256.
+func (s *Station) BlobDir() string { return s.blobs }
+
+// Identity is what a station is.
+type Identity struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Region string `json:"region"`
+	Kind   string `json:"kind"` // township, village, postal, helper
+	Hall   string `json:"hall,omitempty"`
+}
+
+// Init sets the station's identity. It may be called once; the code is in
+// every case number and event and cannot change afterwards.
+func (s *Station) Init(ctx context.Context, id Identity) error {
+	if err := domain.ValidOfficeCode(id.Code); err != nil {
+		return err
+	}
+	if id.Name == "" {
+		return domain.Errorf(domain.EInvalid, "请填写站点名称。", "init: station name required")
+	}
+	switch id.Kind {
+	case "":
+		id.Kind = "township"
+	case "township", "village", "postal", "helper":
+	default:
+		return domain.Errorf(domain.EInvalid, "站点类型须为乡镇、村、邮政网点或帮办员。", "init: unknown kind %q", id.Kind)
+	}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var have string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='station_code'`).Scan(&have)
+		if err == nil && have != id.Code {
+			return domain.Errorf(domain.EConflict, "本站已初始化为 "+have+"，站点编码不能更改。", "init: station already initialised as %s", have)
+		}
+		for k, v := range map[string]string{"station_code": id.Code, "station_name": id.Name, "region": id.Region, "kind": id.Kind} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, k, v); err != nil {
+				return fmt.Errorf("init: %w", err)
+			}
+		}
+		return s.audit(ctx, tx, System, "station.init", id.Code, "", "", id.Name)
+	})
+	if err != nil {
+		return err
+	}
+	s.code, s.name = id.Code, id.Name
+	s.hlc = domain.NewHLC(s.code, s.cfg.Now)
+	return s.load(ctx)
+}
+
+// Identity returns the station's identity.
+func (s *Station) Identity(ctx context.Context) (Identity, error) {
+	id := Identity{Code: s.code, Name: s.name}
+	id.Region, _ = s.meta(ctx, "region")
+	id.Kind, _ = s.meta(ctx, "kind")
+	id.Hall, _ = s.meta(ctx, "hall_url")
+	return id, nil
+}
+
+func (s *Station) requireInit() error {
+	if s.code == "" {
+		return domain.Errorf(domain.EInvalid, "本站尚未初始化，请先在设置中填写站点编码和名称。", "station not initialised")
+	}
+	return nil
+}
+
+// Meta reads a station setting.
+func (s *Station) meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key=?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// Meta returns a station setting ("" when unset).
+func (s *Station) Meta(ctx context.Context, key string) (string, error) { return s.meta(ctx, key) }
+
+// SetMeta stores a station setting inside tx.
+func SetMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("set %s: %w", key, err)
+	}
+	return nil
+}
+
+func (s *Station) now() time.Time { return s.cfg.Now() }
+
+func (s *Station) today() workday.Date { return workday.DateOf(s.now(), workday.China) }

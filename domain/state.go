@@ -1,0 +1,157 @@
+package domain
+
+import "fmt"
+
+// State is where a case stands in its lifecycle.
+type State string
+
+// The case states of shared/domain.md.
+const (
+	StateNone        State = ""             // before the open event
+	StateReceived    State = "received"     // 收件: receipt printed
+	StateCorrection  State = "correction"   // 补齐补正: waiting for missing materials
+	StateAccepted    State = "accepted"     // 受理: the clock runs
+	StateNotAccepted State = "not_accepted" // 不予受理: terminal
+	StateForwarded   State = "forwarded"    // 转报: sent to the hall, not yet taken up
+	StateInProcess   State = "in_process"   // 审核/审批
+	StateSuspended   State = "suspended"    // 特别程序/挂起: the clock pauses
+	StateConcluded   State = "concluded"    // 办结, with a Result
+	StateDelivering  State = "delivering"   // 送达中: pickup or EMS
+	StateDelivered   State = "delivered"    // 已送达: signed for
+	StateEvaluated   State = "evaluated"    // 已评价
+)
+
+// States lists every state in lifecycle order.
+var States = []State{StateReceived, StateCorrection, StateAccepted, StateNotAccepted, StateForwarded,
+	StateInProcess, StateSuspended, StateConcluded, StateDelivering, StateDelivered, StateEvaluated}
+
+var stateZh = map[State]string{
+	StateReceived: "已收件", StateCorrection: "待补正", StateAccepted: "已受理", StateNotAccepted: "不予受理",
+	StateForwarded: "已转报", StateInProcess: "审批中", StateSuspended: "特别程序", StateConcluded: "已办结",
+	StateDelivering: "送达中", StateDelivered: "已送达", StateEvaluated: "已评价",
+}
+
+// Zh returns the state's Chinese name.
+func (s State) Zh() string {
+	if z, ok := stateZh[s]; ok {
+		return z
+	}
+	return string(s)
+}
+
+// Valid reports whether s is a known state.
+func (s State) Valid() bool { _, ok := stateZh[s]; return ok }
+
+// Terminal reports whether no further workflow step can follow. Evaluated and
+// not-accepted cases can still receive notes, but never change state again.
+func (s State) Terminal() bool { return s == StateEvaluated || s == StateNotAccepted }
+
+// Open reports whether the case still counts against a deadline.
+func (s State) Open() bool {
+	switch s {
+	case StateAccepted, StateForwarded, StateInProcess, StateSuspended, StateCorrection, StateReceived:
+		return true
+	}
+	return false
+}
+
+// Conclusion results (办结结果).
+const (
+	ResultApproved          = "approved"           // 准予/出证
+	ResultRefused           = "refused"            // 不予许可
+	ResultReturned          = "returned"           // 退回
+	ResultVoided            = "voided"             // 作废
+	ResultCorrectionTimeout = "correction_timeout" // 补正逾期未补
+)
+
+// Results lists the conclusion results.
+var Results = []string{ResultApproved, ResultRefused, ResultReturned, ResultVoided, ResultCorrectionTimeout}
+
+// ResultZh returns a conclusion result's Chinese name.
+func ResultZh(r string) string {
+	switch r {
+	case ResultApproved:
+		return "准予"
+	case ResultRefused:
+		return "不予许可"
+	case ResultReturned:
+		return "退回"
+	case ResultVoided:
+		return "作废"
+	case ResultCorrectionTimeout:
+		return "逾期未补正"
+	}
+	return r
+}
+
+// Authority says who may make a transition.
+type Authority int
+
+// Who may make a step. The hall checks this for every event a station pushes.
+const (
+	AnyOffice   Authority = iota // a station or the hall
+	HallOnly                     // only the hall (approval of items handled at the hall)
+	HandlerOnly                  // whoever handles the item: the station for items it handles to the end, otherwise the hall
+)
+
+// Transition is one edge of the case state machine.
+type Transition struct {
+	Kind        EventKind
+	From        State
+	To          State // StateNone means "decided by the event": supplement returns where correction came from
+	Authority   Authority
+	NeedsReason bool
+}
+
+// Transitions is the case state machine: the only steps a case may take. Every
+// event kind that changes state appears here; everything else is refused.
+var Transitions = []Transition{
+	{EvRequestCorrection, StateReceived, StateCorrection, AnyOffice, true},
+	{EvRequestCorrection, StateInProcess, StateCorrection, HandlerOnly, true},
+	{EvSupplement, StateCorrection, StateNone, AnyOffice, false},
+	{EvCorrectionTimeout, StateCorrection, StateConcluded, AnyOffice, false},
+	{EvAccept, StateReceived, StateAccepted, AnyOffice, false},
+	{EvNotAccept, StateReceived, StateNotAccepted, AnyOffice, true},
+	{EvNotAccept, StateCorrection, StateNotAccepted, AnyOffice, true},
+	{EvForward, StateAccepted, StateForwarded, AnyOffice, false},
+	{EvStartProcess, StateAccepted, StateInProcess, HandlerOnly, false},
+	{EvStartProcess, StateForwarded, StateInProcess, HallOnly, false},
+	{EvSuspend, StateInProcess, StateSuspended, HandlerOnly, true},
+	{EvResume, StateSuspended, StateInProcess, HandlerOnly, false},
+	{EvConclude, StateAccepted, StateConcluded, HandlerOnly, false},
+	{EvConclude, StateInProcess, StateConcluded, HandlerOnly, false},
+	{EvStartDelivery, StateConcluded, StateDelivering, AnyOffice, false},
+	{EvDeliver, StateDelivering, StateDelivered, AnyOffice, false},
+	{EvEvaluate, StateConcluded, StateEvaluated, AnyOffice, false},
+	{EvEvaluate, StateDelivered, StateEvaluated, AnyOffice, false},
+}
+
+// FindTransition returns the table row for kind from state.
+func FindTransition(kind EventKind, from State) (Transition, bool) {
+	for _, t := range Transitions {
+		if t.Kind == kind && t.From == from {
+			return t, true
+		}
+	}
+	return Transition{}, false
+}
+
+// NextSteps returns the event kinds allowed from state, in table order, so a
+// UI can show only the buttons the state machine permits.
+func NextSteps(from State) []EventKind {
+	var out []EventKind
+	seen := map[EventKind]bool{}
+	for _, t := range Transitions {
+		if t.From == from && !seen[t.Kind] {
+			seen[t.Kind] = true
+			out = append(out, t.Kind)
+		}
+	}
+	return out
+}
+
+func errTransition(kind EventKind, from State) error {
+	return Errorf(EConflict,
+		fmt.Sprintf("当前状态“%s”下不能执行“%s”。请刷新办件后按页面上可用的操作办理。", from.Zh(), kind.Zh()),
+		"transition %s not allowed from state %q", kind, from)
+}
