@@ -1,0 +1,251 @@
+// Package protocol defines Yizhan's sync wire format: the messages a station
+// and the hall exchange over HTTP or inside a USB bundle, their version, and
+// strict decoders. Both sides import it; neither imports the other's storage.
+// docs/sync.md is the prose specification of what is here.
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"yizhan/domain"
+	"yizhan/workday"
+)
+
+// Version is the wire format version this build speaks. The hall accepts
+// Version and Version-1; a station older than that may still pull but is told
+// to upgrade.
+const Version = 1
+
+// MinVersion is the oldest wire version the hall still accepts.
+const MinVersion = 1
+
+// Paths of the HTTP endpoints.
+const (
+	PathEnroll      = "/v1/enroll"
+	PathSync        = "/v1/sync"
+	PathBlobMissing = "/v1/blobs/missing"
+	PathBlob        = "/v1/blobs/" // + sha256 hex; HEAD gives the received size, PUT with ?offset=N appends
+	PathHealth      = "/healthz"
+)
+
+// Limits every decoder enforces, so a bad peer cannot exhaust memory.
+const (
+	MaxRequestBytes = 8 << 20  // one sync request body, decompressed
+	MaxEventBytes   = 64 << 10 // one event's payload
+	MaxBatchEvents  = 2000
+	MaxBlobBytes    = 64 << 20
+	BlobChunkBytes  = 256 << 10
+	DefaultMaxBytes = 1 << 20 // default pull page budget
+)
+
+// Header names.
+const (
+	HeaderAuthorization = "Authorization" // "Bearer <station code>.<secret>"
+	HeaderUploadOffset  = "Upload-Offset"
+	HeaderBlobSHA       = "Blob-Sha256"
+)
+
+// EnrollRequest exchanges a one-time enrolment code for credentials. The
+// station makes its own key pairs; only public keys travel.
+type EnrollRequest struct {
+	V          int    `json:"v"`
+	Code       string `json:"code"`        // one-time enrolment code printed by `hall station add`
+	SignKey    string `json:"sign_key"`    // station's Ed25519 public key, base64
+	AgeKey     string `json:"age_key"`     // station's age X25519 recipient ("age1...")
+	AppVersion string `json:"app_version"` // for the hall's station registry
+}
+
+// EnrollResponse gives the station its identity and the hall's keys.
+type EnrollResponse struct {
+	V           int    `json:"v"`
+	Station     string `json:"station"` // office code, in every case number
+	Name        string `json:"name"`
+	Region      string `json:"region"`
+	Token       string `json:"token"`         // bearer secret: "<station>.<secret>"
+	HallSignKey string `json:"hall_sign_key"` // hall's Ed25519 public key, base64
+	HallAgeKey  string `json:"hall_age_key"`  // hall's age recipient
+}
+
+// AuditHead is the newest row of the station's audit chain, and the hash of
+// the row the hall saw last time: if that row's hash changed, history was
+// rewritten.
+type AuditHead struct {
+	Seq       int64  `json:"seq"`
+	Hash      string `json:"hash"`
+	CheckSeq  int64  `json:"check_seq,omitempty"`
+	CheckHash string `json:"check_hash,omitempty"`
+}
+
+// SyncRequest pushes pending events and asks for the next pull page, in one
+// round trip. A request with no events and an up-to-date cursor is the
+// "nothing new" sync: one small request, one small answer.
+type SyncRequest struct {
+	V          int             `json:"v"`
+	Station    string          `json:"station"` // must equal the authenticated station
+	Cursor     int64           `json:"cursor"`  // last delivery position applied
+	Events     []*domain.Event `json:"events,omitempty"`
+	Audit      *AuditHead      `json:"audit,omitempty"`
+	MaxBytes   int             `json:"max_bytes,omitempty"` // pull page budget; DefaultMaxBytes if 0
+	AppVersion string          `json:"app_version,omitempty"`
+}
+
+// Ack statuses.
+const (
+	AckAccepted = "accepted" // appended to the hall's log at Seq
+	AckConflict = "conflict" // appended at Seq as a conflict: kept, does not count for state
+	AckRejected = "rejected" // refused (authority, malformed); not in the log; never retry
+)
+
+// Ack answers one pushed event. A duplicate push gets the ack of the first.
+type Ack struct {
+	ID        string `json:"id"`
+	Status    string `json:"status"`
+	Seq       int64  `json:"seq,omitempty"` // hall log position
+	Duplicate bool   `json:"dup,omitempty"`
+	Code      string `json:"code,omitempty"` // domain error code for conflicts and rejections
+	Reason    string `json:"reason,omitempty"`
+	Zh        string `json:"zh,omitempty"`
+}
+
+// LogEvent is an event as the hall's log holds it, delivered in a pull page.
+type LogEvent struct {
+	Seq    int64         `json:"seq"`    // hall log position
+	Status string        `json:"status"` // accepted or conflict
+	Reason string        `json:"reason,omitempty"`
+	Zh     string        `json:"zh,omitempty"`
+	Event  *domain.Event `json:"event"`
+}
+
+// Published is a catalog item version or calendar year in a pull page.
+type Published struct {
+	Catalog  string            `json:"catalog,omitempty"`
+	Item     *domain.Item      `json:"item,omitempty"`
+	Calendar *workday.YearSpec `json:"calendar,omitempty"`
+}
+
+// SyncResponse acknowledges the pushed events and carries the next page of
+// the station's scope. Cursor is the delivery position after the page; the
+// station applies the page and the cursor in one transaction. More says
+// another page is waiting.
+type SyncResponse struct {
+	V         int         `json:"v"`
+	Acks      []Ack       `json:"acks,omitempty"`
+	Events    []LogEvent  `json:"events,omitempty"`
+	Published []Published `json:"published,omitempty"`
+	Cursor    int64       `json:"cursor"`
+	More      bool        `json:"more,omitempty"`
+	Resync    bool        `json:"resync,omitempty"`  // cursor unknown to the hall: push everything, then pull from 0
+	Upgrade   bool        `json:"upgrade,omitempty"` // this station's wire version is deprecated
+	HallTime  int64       `json:"hall_time"`         // unix ms, so a station can show its clock skew
+}
+
+// BlobMissingRequest asks which of the given attachments the hall lacks.
+type BlobMissingRequest struct {
+	V      int      `json:"v"`
+	Hashes []string `json:"hashes"`
+}
+
+// BlobMissingResponse lists the hashes to upload, with the bytes the hall
+// already holds of each partial upload.
+type BlobMissingResponse struct {
+	V       int              `json:"v"`
+	Missing []string         `json:"missing"`
+	Partial map[string]int64 `json:"partial,omitempty"`
+}
+
+// Error is the body of every non-2xx answer.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Zh      string `json:"zh,omitempty"`
+}
+
+// Error codes beyond the domain's.
+const (
+	CodeUpgrade  = "upgrade"   // wire version too old or too new
+	CodeTooLarge = "too_large" // body over a limit
+	CodeRevoked  = "revoked"   // station credential revoked
+)
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// ZhMessage returns the Chinese message.
+func (e *Error) ZhMessage() string { return e.Zh }
+
+// ErrorCode returns the code.
+func (e *Error) ErrorCode() string { return e.Code }
+
+// Decode strictly decodes one JSON message of at most limit bytes from r:
+// unknown fields, trailing data and oversize bodies are errors with a clear
+// message, never a panic.
+func Decode(r io.Reader, limit int64, v any) error {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return fmt.Errorf("read message: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return &Error{Code: CodeTooLarge, Message: fmt.Sprintf("message larger than %d bytes", limit), Zh: "数据过大，已拒绝。"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &Error{Code: domain.EInvalid, Message: "malformed message: " + err.Error(), Zh: "同步数据格式不正确。"}
+	}
+	if dec.More() {
+		return &Error{Code: domain.EInvalid, Message: "malformed message: trailing data", Zh: "同步数据格式不正确。"}
+	}
+	return nil
+}
+
+// CheckVersion returns an upgrade error when v is outside [MinVersion, Version].
+func CheckVersion(v int) error {
+	if v < MinVersion || v > Version {
+		return &Error{Code: CodeUpgrade, Message: fmt.Sprintf("wire version %d not supported (hall speaks %d..%d)", v, MinVersion, Version),
+			Zh: "软件版本与大厅不兼容，请升级驿站。"}
+	}
+	return nil
+}
+
+// ValidateEvent checks an event's envelope before the hall considers it: IDs
+// are UUIDs, the kind is known, the payload is within bounds. The state
+// machine and authority are checked later, against the hall's state.
+func ValidateEvent(e *domain.Event) error {
+	if e == nil {
+		return &Error{Code: domain.EInvalid, Message: "null event", Zh: "事件为空。"}
+	}
+	if !isUUID(e.ID) || !isUUID(e.CaseID) {
+		return &Error{Code: domain.EInvalid, Message: "event and case ids must be UUIDs", Zh: "事件编号格式不正确。"}
+	}
+	if !e.Kind.Known() {
+		return &Error{Code: domain.EInvalid, Message: fmt.Sprintf("unknown event kind %q", e.Kind), Zh: "无法识别的事件类型。"}
+	}
+	if len(e.Payload) > MaxEventBytes {
+		return &Error{Code: CodeTooLarge, Message: "event payload too large", Zh: "事件内容过大。"}
+	}
+	if _, err := domain.ParseStamp(e.HLC); err != nil {
+		return &Error{Code: domain.EInvalid, Message: "bad hlc stamp", Zh: "事件时间戳格式不正确。"}
+	}
+	return nil
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}
