@@ -1,0 +1,406 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"yizhan/app"
+	"yizhan/domain"
+	"yizhan/ident"
+	"yizhan/sqlite"
+	"yizhan/workday"
+)
+
+func init() {
+	register(
+		command{"init", "--code C --name N [--region R] [--kind township|village|postal|helper] --admin LOGIN --admin-name NAME --admin-password PW", cmdInit},
+		command{"staff add", "LOGIN NAME clerk|head|helper --new-password PW", cmdStaffAdd},
+		command{"staff list", "list accounts", cmdStaffList},
+		command{"staff unlock", "LOGIN  (station head)", cmdStaffUnlock},
+		command{"catalog import", "FILE", cmdCatalogImport},
+		command{"catalog export", "[FILE]", cmdCatalogExport},
+		command{"catalog find", "[QUERY]  name, code or pinyin initials", cmdCatalogFind},
+		command{"validate", "id|uscc|phone|name VALUE", cmdValidate},
+		command{"calendar due", "--from DATE --limit N --unit G|Z", cmdCalendarDue},
+		command{"calendar publish", "FILE  (a year spec JSON)", cmdCalendarPublish},
+		command{"backup", "FILE", cmdBackup},
+		command{"restore", "FILE", cmdRestore},
+		command{"audit verify", "check the hash chain", cmdAuditVerify},
+		command{"audit log", "[--target ID] [--limit N]  (station head)", cmdAuditLog},
+		command{"rebuild", "refold every case from its events", cmdRebuild},
+	)
+}
+
+func cmdInit(e *env, args []string) error {
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	var id app.Identity
+	var admin, adminName, adminPW string
+	fs.StringVar(&id.Code, "code", "", "station code")
+	fs.StringVar(&id.Name, "name", "", "station name")
+	fs.StringVar(&id.Region, "region", "", "administrative division code")
+	fs.StringVar(&id.Kind, "kind", "township", "township, village, postal or helper")
+	fs.StringVar(&admin, "admin", "", "first account (station head) login")
+	fs.StringVar(&adminName, "admin-name", "", "first account name")
+	fs.StringVar(&adminPW, "admin-password", "", "first account password")
+	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	if err := st.Init(e.ctx, id); err != nil {
+		return err
+	}
+	if admin != "" {
+		if _, err := st.AddStaff(e.ctx, app.System, admin, adminName, app.RoleHead, adminPW); err != nil {
+			return err
+		}
+	}
+	return e.out(id, func(w io.Writer) { fmt.Fprintf(w, "station %s (%s) ready in %s\n", id.Code, id.Name, e.dir) })
+}
+
+func cmdStaffAdd(e *env, args []string) error {
+	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
+	pw := fs.String("new-password", "", "password for the new account")
+	pos, err := parse(fs, args, 3, "LOGIN NAME ROLE")
+	if err != nil {
+		return err
+	}
+	st, a, err := e.actor()
+	if err != nil {
+		return err
+	}
+	s, err := st.AddStaff(e.ctx, a, pos[0], pos[1], pos[2], *pw)
+	if err != nil {
+		return err
+	}
+	return e.out(s, func(w io.Writer) { fmt.Fprintf(w, "added %s (%s, %s)\n", s.Login, s.Name, s.Role) })
+}
+
+func cmdStaffList(e *env, args []string) error {
+	st, a, err := e.actor()
+	if err != nil {
+		return err
+	}
+	list, err := st.ListStaff(e.ctx, a)
+	if err != nil {
+		return err
+	}
+	return e.out(list, func(w io.Writer) {
+		for _, s := range list {
+			fmt.Fprintf(w, "%-16s %-10s %-7s disabled=%v locked=%s\n", s.Login, s.Name, s.Role, s.Disabled, s.LockedUntil)
+		}
+	})
+}
+
+func cmdStaffUnlock(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("staff unlock", flag.ContinueOnError), args, 1, "LOGIN")
+	if err != nil {
+		return err
+	}
+	st, a, err := e.actor()
+	if err != nil {
+		return err
+	}
+	list, err := st.ListStaff(e.ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, s := range list {
+		if s.Login == strings.ToLower(pos[0]) {
+			return st.UpdateStaff(e.ctx, a, s.ID, nil, nil, nil, true)
+		}
+	}
+	return domain.Errorf(domain.ENotFound, "找不到该账号。", "staff %s not found", pos[0])
+}
+
+func cmdCatalogImport(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("catalog import", flag.ContinueOnError), args, 1, "FILE")
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return domain.Errorf(domain.EInvalid, "无法读取文件："+pos[0], "read %s: %v", pos[0], err)
+	}
+	st, a, err := e.actor()
+	if err != nil {
+		return err
+	}
+	res, err := st.ImportCatalog(e.ctx, a, data)
+	if err != nil {
+		return err
+	}
+	return e.out(res, func(w io.Writer) {
+		fmt.Fprintf(w, "catalog %s: %d items, %d new, %d unchanged\n", res.Catalog, res.Items, res.Added, res.Unchanged)
+	})
+}
+
+func cmdCatalogExport(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("catalog export", flag.ContinueOnError), args, 0, "")
+	if err != nil {
+		return err
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	data, err := st.ExportCatalog(e.ctx)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		_, err = e.stdout.Write(append(data, '\n'))
+		return err
+	}
+	return os.WriteFile(pos[0], data, 0o644)
+}
+
+func cmdCatalogFind(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("catalog find", flag.ContinueOnError), args, 0, "")
+	if err != nil {
+		return err
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	items, err := st.FindItems(e.ctx, strings.Join(pos, " "))
+	if err != nil {
+		return err
+	}
+	return e.out(items, func(w io.Writer) {
+		for _, it := range items {
+			fmt.Fprintf(w, "%-22s %s%s  %s %s  材料%d\n", it.Code, it.Name, paren(it.Handling), it.Kind, it.Promised, it.Materials)
+			for _, s := range it.Situations {
+				fmt.Fprintf(w, "%24s情形 %s\n", "", s)
+			}
+		}
+	})
+}
+
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "（" + s + "）"
+}
+
+func cmdValidate(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("validate", flag.ContinueOnError), args, 2, "KIND VALUE")
+	if err != nil {
+		return err
+	}
+	res := map[string]any{"kind": pos[0], "valid": true}
+	switch pos[0] {
+	case "id":
+		id, err := ident.ParseResidentID(pos[1], time.Now())
+		if err != nil {
+			return err
+		}
+		res["value"], res["birth_date"], res["sex"], res["age"], res["division_known"] = id.Number, id.Birth.Format("2006-01-02"), id.Sex, id.Age(time.Now()), id.DivisionKnown()
+	case "uscc":
+		v, err := ident.CheckUSCC(pos[1])
+		if err != nil {
+			return err
+		}
+		res["value"] = v
+	case "phone":
+		v, err := ident.CheckPhone(pos[1])
+		if err != nil {
+			return err
+		}
+		res["value"] = v
+	case "name":
+		v, err := ident.CheckName(pos[1])
+		if err != nil {
+			return err
+		}
+		res["value"] = v
+	default:
+		return domain.Errorf(domain.EInvalid, "可校验的类型：id、uscc、phone、name。", "validate: unknown kind %q", pos[0])
+	}
+	return e.out(res, func(w io.Writer) {
+		fmt.Fprintf(w, "valid %s: %v", pos[0], res["value"])
+		if pos[0] == "id" {
+			fmt.Fprintf(w, " (born %v, sex %v, age %v)", res["birth_date"], res["sex"], res["age"])
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+func cmdCalendarDue(e *env, args []string) error {
+	fs := flag.NewFlagSet("calendar due", flag.ContinueOnError)
+	from := fs.String("from", "", "acceptance date YYYY-MM-DD (default today)")
+	limit := fs.Int("limit", 20, "limit value")
+	unit := fs.String("unit", "G", "G (working days) or Z (calendar days)")
+	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	lim := workday.Limit{Value: *limit, Unit: workday.Unit(strings.ToUpper(*unit))}
+	if err := lim.Validate(); err != nil {
+		return err
+	}
+	cal := workday.New()
+	// Published years live in the station database; use them when there is one.
+	if _, err := os.Stat(filepath.Join(e.dir, app.DBFile)); err == nil {
+		st, err := e.station()
+		if err != nil {
+			return err
+		}
+		cal = st.Calendar()
+	}
+	start := workday.DateOf(time.Now(), workday.China)
+	if *from != "" {
+		d, err := workday.ParseDate(*from)
+		if err != nil {
+			return err
+		}
+		start = d
+	}
+	dl := cal.Due(start, lim, nil)
+	res := map[string]any{"from": start.String(), "limit": lim.String(), "due": dl.Due.String(), "provisional": dl.Provisional, "weekday": dl.Due.Weekday().String()}
+	return e.out(res, func(w io.Writer) {
+		fmt.Fprintf(w, "%s\n", dl.Due)
+		if dl.Provisional {
+			fmt.Fprintln(w, "(provisional: the holiday calendar for that year is not published yet / 该年度节假日安排尚未公布，日期为暂定)")
+		}
+	})
+}
+
+func cmdCalendarPublish(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("calendar publish", flag.ContinueOnError), args, 1, "FILE")
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return domain.Errorf(domain.EInvalid, "无法读取文件："+pos[0], "read %s: %v", pos[0], err)
+	}
+	var y workday.YearSpec
+	if err := jsonStrict(data, &y); err != nil {
+		return err
+	}
+	st, a, err := e.actor()
+	if err != nil {
+		return err
+	}
+	if err := st.PublishCalendar(e.ctx, a, y); err != nil {
+		return err
+	}
+	return e.out(y, func(w io.Writer) { fmt.Fprintf(w, "calendar %d published (%d holidays, %d make-up days)\n", y.Year, len(y.Holidays), len(y.Workdays)) })
+}
+
+func cmdBackup(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("backup", flag.ContinueOnError), args, 1, "FILE")
+	if err != nil {
+		return err
+	}
+	st, a, err := e.actor()
+	if err != nil {
+		return err
+	}
+	if err := st.Backup(e.ctx, a, pos[0]); err != nil {
+		return err
+	}
+	fi, err := os.Stat(pos[0])
+	if err != nil {
+		return err
+	}
+	return e.out(map[string]any{"file": pos[0], "bytes": fi.Size()}, func(w io.Writer) { fmt.Fprintf(w, "backup written to %s (%d bytes)\n", pos[0], fi.Size()) })
+}
+
+func cmdRestore(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("restore", flag.ContinueOnError), args, 1, "FILE")
+	if err != nil {
+		return err
+	}
+	// Restore replaces the file: make sure this process holds it closed.
+	if e.st != nil {
+		e.st.Close()
+		e.st = nil
+	}
+	dbPath := filepath.Join(e.dir, app.DBFile)
+	if err := sqlite.Restore(context.Background(), pos[0], dbPath); err != nil {
+		return domain.Errorf(domain.EInvalid, "恢复失败，原数据未改动："+err.Error(), "restore: %v", err)
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	rep, err := st.VerifyAudit(e.ctx)
+	if err != nil {
+		return err
+	}
+	return e.out(map[string]any{"restored": pos[0], "audit_ok": rep.OK, "previous": dbPath + ".before-restore"}, func(w io.Writer) {
+		fmt.Fprintf(w, "restored from %s; previous database kept as %s.before-restore; audit chain ok=%v\n", pos[0], dbPath, rep.OK)
+	})
+}
+
+func cmdAuditVerify(e *env, args []string) error {
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	rep, err := st.VerifyAudit(e.ctx)
+	if err != nil {
+		return err
+	}
+	if err := e.out(rep, func(w io.Writer) {
+		if rep.OK {
+			fmt.Fprintf(w, "audit chain ok: %d rows, head %s\n", rep.Rows, rep.Head[:16])
+		}
+	}); err != nil {
+		return err
+	}
+	if !rep.OK {
+		return domain.Errorf(domain.EConflict, fmt.Sprintf("审计日志被篡改：第 %d 行起校验失败（%s）。", rep.Broken, rep.Detail), "audit chain broken at row %d: %s", rep.Broken, rep.Detail)
+	}
+	return nil
+}
+
+func cmdAuditLog(e *env, args []string) error {
+	fs := flag.NewFlagSet("audit log", flag.ContinueOnError)
+	target := fs.String("target", "", "only rows about this record")
+	limit := fs.Int("limit", 50, "rows")
+	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	st, a, err := e.actor()
+	if err != nil {
+		return err
+	}
+	rows, err := st.AuditLog(e.ctx, a, *target, *limit)
+	if err != nil {
+		return err
+	}
+	return e.out(rows, func(w io.Writer) {
+		for _, r := range rows {
+			fmt.Fprintf(w, "%6d %s %-10s %-20s %s %s\n", r.Seq, r.At[:19], r.Actor, r.Action, r.Target, r.Detail)
+		}
+	})
+}
+
+func cmdRebuild(e *env, args []string) error {
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	checked, fixed, err := st.Rebuild(e.ctx)
+	if err != nil {
+		return err
+	}
+	return e.out(map[string]int{"checked": checked, "fixed": fixed}, func(w io.Writer) {
+		fmt.Fprintf(w, "%d cases refolded from their events, %d differed\n", checked, fixed)
+	})
+}
+
+var _ = strconv.Itoa
