@@ -17,21 +17,21 @@ import (
 
 // Ticket is a queue number.
 type Ticket struct {
-	ID         string `json:"id"`
-	Number     string `json:"number"`
-	Day        string `json:"day"`
-	ItemCode   string `json:"item_code,omitempty"`
-	Window     string `json:"window,omitempty"`
-	StaffID    string `json:"staff_id,omitempty"`
-	Status     string `json:"status"` // waiting, serving, done, absent
-	IssuedAt   string `json:"issued_at"`
-	CalledAt   string `json:"called_at,omitempty"`
-	StartedAt  string `json:"started_at,omitempty"`
-	EndedAt    string `json:"ended_at,omitempty"`
-	CaseID     string `json:"case_id,omitempty"`
-	WaitSecs   int    `json:"wait_secs"`
-	ServeSecs  int    `json:"serve_secs,omitempty"`
-	Transfers  string `json:"transfers,omitempty"`
+	ID          string `json:"id"`
+	Number      string `json:"number"`
+	Day         string `json:"day"`
+	ItemCode    string `json:"item_code,omitempty"`
+	Window      string `json:"window,omitempty"`
+	StaffID     string `json:"staff_id,omitempty"`
+	Status      string `json:"status"` // waiting, serving, done, absent
+	IssuedAt    string `json:"issued_at"`
+	CalledAt    string `json:"called_at,omitempty"`
+	StartedAt   string `json:"started_at,omitempty"`
+	EndedAt     string `json:"ended_at,omitempty"`
+	CaseID      string `json:"case_id,omitempty"`
+	WaitSecs    int    `json:"wait_secs"`
+	ServeSecs   int    `json:"serve_secs,omitempty"`
+	Transfers   string `json:"transfers,omitempty"`
 	Appointment string `json:"appointment,omitempty"`
 }
 

@@ -296,7 +296,9 @@ func cmdCalendarPublish(e *env, args []string) error {
 	if err := st.PublishCalendar(e.ctx, a, y); err != nil {
 		return err
 	}
-	return e.out(y, func(w io.Writer) { fmt.Fprintf(w, "calendar %d published (%d holidays, %d make-up days)\n", y.Year, len(y.Holidays), len(y.Workdays)) })
+	return e.out(y, func(w io.Writer) {
+		fmt.Fprintf(w, "calendar %d published (%d holidays, %d make-up days)\n", y.Year, len(y.Holidays), len(y.Workdays))
+	})
 }
 
 func cmdBackup(e *env, args []string) error {

@@ -65,7 +65,7 @@ func init() {
 
 type stepFlags struct {
 	reason, procedure, unit, result, cert, method, waybill, address, by, text string
-	extra                                                                  multi
+	extra                                                                     multi
 }
 
 // stepCmd builds a lifecycle command: sign in, run the step, print the case.
