@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"yizhan/desktop"
+	"yizhan/domain"
+)
+
+func init() {
+	register(command{"serve-ui", "[--listen 127.0.0.1:34115] [--assets frontend/dist]: the desktop UI in a browser, for tests and support", cmdServeUI})
+}
+
+// cmdServeUI serves the built frontend and the desktop API over HTTP on
+// loopback, so the UI can be driven by a browser without a display.
+func cmdServeUI(e *env, args []string) error {
+	fs := flag.NewFlagSet("serve-ui", flag.ContinueOnError)
+	listen := fs.String("listen", "127.0.0.1:34115", "address (loopback only)")
+	assets := fs.String("assets", "frontend/dist", "built frontend directory")
+	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil || !(host == "127.0.0.1" || host == "localhost" || host == "::1") {
+		return domain.Errorf(domain.EInvalid, "界面服务只能监听本机地址（127.0.0.1）。", "serve-ui: listen address must be loopback, got %q", *listen)
+	}
+	a := desktop.New(desktop.Config{Dir: e.dir})
+	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := a.Open(ctx); err != nil {
+		return err
+	}
+	defer a.Shutdown(ctx)
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("serve-ui: %w", err)
+	}
+	srv := &http.Server{Handler: desktop.Handler(a.API, os.DirFS(*assets)), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(e.stdout, "serving %s on http://%s/\n", strings.TrimSuffix(*assets, "/"), ln.Addr())
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve-ui: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,477 @@
+package desktop
+
+import (
+	"os"
+	"strings"
+
+	"yizhan/app"
+	"yizhan/domain"
+)
+
+// AppInfo tells the first screen what to show.
+type AppInfo struct {
+	Version     string       `json:"version"`
+	Initialised bool         `json:"initialised"`
+	Identity    app.Identity `json:"identity"`
+	Catalog     string       `json:"catalog"`
+	Items       int          `json:"items"`
+	DataDir     string       `json:"data_dir"`
+	User        *app.Staff   `json:"user"`
+	Locked      bool         `json:"locked"`
+}
+
+// Info returns the version, station identity and session.
+func (s *Station) Info() (*AppInfo, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	ctx := s.context()
+	id, _ := st.Identity(ctx)
+	cat, _ := st.Meta(ctx, "catalog_version")
+	items, err := st.FindItems(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &AppInfo{Version: Version, Initialised: id.Code != "", Identity: id, Catalog: cat, Items: len(items), DataDir: s.cfg.Dir, User: s.user, Locked: s.locked}, nil
+}
+
+// SetupInput is the first-run form.
+type SetupInput struct {
+	Identity      app.Identity `json:"identity"`
+	AdminLogin    string       `json:"admin_login"`
+	AdminName     string       `json:"admin_name"`
+	AdminPassword string       `json:"admin_password"`
+}
+
+// Setup initialises a new station and its first account (the station head).
+func (s *Station) Setup(in SetupInput) (*AppInfo, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	ctx := s.context()
+	if id, _ := st.Identity(ctx); id.Code != "" {
+		return nil, domain.Errorf(domain.EConflict, "本站已初始化。", "already initialised")
+	}
+	if err := st.Init(ctx, in.Identity); err != nil {
+		return nil, err
+	}
+	if _, err := st.AddStaff(ctx, app.System, in.AdminLogin, in.AdminName, app.RoleHead, in.AdminPassword); err != nil {
+		return nil, err
+	}
+	return s.Info()
+}
+
+// SignIn signs a staff member in; it also switches user at a shared PC.
+func (s *Station) SignIn(login, password string) (*app.Staff, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	staff, err := st.SignIn(s.context(), login, password)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.user, s.locked = &staff, false
+	s.mu.Unlock()
+	return &staff, nil
+}
+
+// SignOut ends the session.
+func (s *Station) SignOut() error {
+	s.mu.Lock()
+	s.user, s.locked = nil, false
+	s.mu.Unlock()
+	return nil
+}
+
+// Lock locks the screen (idle timeout or the clerk leaving the counter); the
+// same user unlocks with their password, or another signs in.
+func (s *Station) Lock() error {
+	s.mu.Lock()
+	if s.user != nil {
+		s.locked = true
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// Unlock unlocks the screen for the signed-in user.
+func (s *Station) Unlock(password string) (*app.Staff, error) {
+	s.mu.Lock()
+	u := s.user
+	s.mu.Unlock()
+	if u == nil {
+		return nil, domain.Errorf(domain.EUnauthorized, "请先登录。", "not signed in")
+	}
+	return s.SignIn(u.Login, password)
+}
+
+// FindItems searches the catalog by name, code or pinyin initials.
+func (s *Station) FindItems(q string) ([]app.ItemSummary, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	return st.FindItems(s.context(), q)
+}
+
+// Item returns the newest published version of an item.
+func (s *Station) Item(code string) (*domain.Item, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	return st.Item(s.context(), code, 0)
+}
+
+// ImportCatalog imports a catalog JSON text (the file's content).
+func (s *Station) ImportCatalog(jsonText string) (*app.ImportResult, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.ImportCatalog(s.context(), a, []byte(jsonText))
+	return &res, err
+}
+
+// ImportCatalogFile imports a catalog from a file path.
+func (s *Station) ImportCatalogFile(path string) (*app.ImportResult, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, domain.Errorf(domain.EInvalid, "无法读取文件："+path, "read %s: %v", path, err)
+	}
+	return s.ImportCatalog(string(b))
+}
+
+// CheckIntake validates an intake form and returns warnings and the checklist.
+func (s *Station) CheckIntake(in app.OpenCaseInput) (*app.IntakeCheck, error) {
+	st, _, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	chk, err := st.CheckIntake(s.context(), in)
+	return &chk, err
+}
+
+// OpenCase receives an application.
+func (s *Station) OpenCase(in app.OpenCaseInput) (*domain.Case, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.OpenCase(s.context(), a, in)
+}
+
+// FindCases searches cases; personal data comes masked.
+func (s *Station) FindCases(f app.CaseFilter) (*app.CasePage, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	p, err := st.FindCases(s.context(), a, f)
+	return &p, err
+}
+
+// ShowCase returns a case's detail, masked.
+func (s *Station) ShowCase(id string) (*app.CaseView, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.ShowCase(s.context(), a, id, false, "")
+}
+
+// RevealCase returns a case's detail unmasked; the purpose is logged.
+func (s *Station) RevealCase(id, purpose string) (*app.CaseView, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.ShowCase(s.context(), a, id, true, purpose)
+}
+
+// RecordMaterial records how one material was collected.
+func (s *Station) RecordMaterial(caseID string, m app.MaterialInput) (*domain.Case, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.RecordMaterial(s.context(), a, caseID, m)
+}
+
+// StepInput carries the arguments any lifecycle step may need.
+type StepInput struct {
+	Kind      string   `json:"kind"`
+	Reason    string   `json:"reason,omitempty"`
+	Extra     []string `json:"extra,omitempty"`
+	Procedure string   `json:"procedure,omitempty"`
+	Unit      string   `json:"unit,omitempty"`
+	Result    string   `json:"result,omitempty"`
+	CertNo    string   `json:"cert_no,omitempty"`
+	Method    string   `json:"method,omitempty"`
+	Waybill   string   `json:"waybill,omitempty"`
+	Address   string   `json:"address,omitempty"`
+	Addressee string   `json:"addressee,omitempty"`
+	SignedBy  string   `json:"signed_by,omitempty"`
+	Text      string   `json:"text,omitempty"`
+}
+
+// Step performs one lifecycle step named by kind, as the case detail's
+// buttons offer them.
+func (s *Station) Step(caseID string, in StepInput) (*domain.Case, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	ctx := s.context()
+	switch domain.EventKind(in.Kind) {
+	case domain.EvRequestCorrection:
+		return st.RequestCorrection(ctx, a, caseID, in.Reason, in.Extra)
+	case domain.EvSupplement:
+		return st.Supplement(ctx, a, caseID)
+	case domain.EvCorrectionTimeout:
+		return st.CorrectionTimeout(ctx, a, caseID)
+	case domain.EvAccept:
+		return st.Accept(ctx, a, caseID)
+	case domain.EvNotAccept:
+		return st.NotAccept(ctx, a, caseID, in.Reason)
+	case domain.EvForward:
+		return st.Forward(ctx, a, caseID)
+	case domain.EvStartProcess:
+		return st.StartProcess(ctx, a, caseID)
+	case domain.EvSuspend:
+		return st.Suspend(ctx, a, caseID, in.Reason, in.Procedure, in.Unit)
+	case domain.EvResume:
+		return st.Resume(ctx, a, caseID)
+	case domain.EvConclude:
+		return st.Conclude(ctx, a, caseID, in.Result, in.Reason, in.CertNo)
+	case domain.EvStartDelivery:
+		return st.StartDelivery(ctx, a, caseID, domain.Delivery{Method: in.Method, Waybill: strings.TrimSpace(in.Waybill), Address: in.Address, Addressee: in.Addressee})
+	case domain.EvDeliver:
+		return st.Deliver(ctx, a, caseID, in.SignedBy)
+	case domain.EvNote:
+		return st.AddNote(ctx, a, caseID, in.Text)
+	}
+	return nil, domain.Errorf(domain.EInvalid, "无法识别的操作。", "unknown step %q", in.Kind)
+}
+
+// UpdateApplicant changes free-form applicant fields.
+func (s *Station) UpdateApplicant(caseID string, u domain.ApplicantUpdate) (*domain.Case, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.UpdateApplicant(s.context(), a, caseID, u)
+}
+
+// Evaluate records a rating at the counter.
+func (s *Station) Evaluate(in app.EvaluationInput) (string, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return "", err
+	}
+	return st.Evaluate(s.context(), a, in)
+}
+
+// Rectifications lists bad-review follow-ups.
+func (s *Station) Rectifications(all bool) ([]app.Rectification, error) {
+	st, _, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.Rectifications(s.context(), all)
+}
+
+// CloseRectification records a bad review's call-back and outcome.
+func (s *Station) CloseRectification(id, status, callback, result string) error {
+	st, a, err := s.session()
+	if err != nil {
+		return err
+	}
+	return st.CloseRectification(s.context(), a, id, status, callback, result)
+}
+
+// IssueTicket takes a queue number.
+func (s *Station) IssueTicket(itemCode string) (*app.Ticket, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	t, err := st.IssueTicket(s.context(), a, itemCode, "")
+	return &t, err
+}
+
+// CallNext calls the next number to a window.
+func (s *Station) CallNext(window string) (*app.Ticket, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	t, err := st.CallNext(s.context(), a, window)
+	return &t, err
+}
+
+// FinishTicket ends service of a ticket (absent: called and not there).
+func (s *Station) FinishTicket(id string, absent bool) (*app.Ticket, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	t, err := st.FinishTicket(s.context(), a, id, absent)
+	return &t, err
+}
+
+// TransferTicket sends a ticket back to the queue for another item.
+func (s *Station) TransferTicket(id, toItem, reason string) (*app.Ticket, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	t, err := st.TransferTicket(s.context(), a, id, toItem, reason)
+	return &t, err
+}
+
+// Queue lists today's tickets.
+func (s *Station) Queue() ([]app.Ticket, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	return st.Queue(s.context())
+}
+
+// BookAppointment books a slot.
+func (s *Station) BookAppointment(ap app.Appointment) (*app.Appointment, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	out, err := st.BookAppointment(s.context(), a, ap)
+	return &out, err
+}
+
+// Appointments lists a day's appointments.
+func (s *Station) Appointments(day string) ([]app.Appointment, error) {
+	st, _, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.Appointments(s.context(), day)
+}
+
+// SetAppointmentStatus cancels an appointment or marks a no-show or served.
+func (s *Station) SetAppointmentStatus(id, status string) error {
+	st, a, err := s.session()
+	if err != nil {
+		return err
+	}
+	return st.SetAppointmentStatus(s.context(), a, id, status)
+}
+
+// Slots returns the appointment slots of a day.
+func (s *Station) Slots() []string { return app.Slots }
+
+// Dashboard returns the dashboard figures.
+func (s *Station) Dashboard() (*app.Dashboard, error) {
+	st, _, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.Dashboard(s.context())
+}
+
+// Conflicts lists sync conflicts; open only unless all.
+func (s *Station) Conflicts(all bool) ([]app.ConflictView, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.Conflicts(s.context(), a, all)
+}
+
+// ResolveConflict records how a conflict was settled.
+func (s *Station) ResolveConflict(eventID, resolution string) error {
+	st, a, err := s.session()
+	if err != nil {
+		return err
+	}
+	return st.ResolveConflict(s.context(), a, eventID, resolution)
+}
+
+// ListStaff lists accounts.
+func (s *Station) ListStaff() ([]app.Staff, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.ListStaff(s.context(), a)
+}
+
+// AddStaff adds an account (station head only).
+func (s *Station) AddStaff(login, name, role, password string) (*app.Staff, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	out, err := st.AddStaff(s.context(), a, login, name, role, password)
+	return &out, err
+}
+
+// StaffUpdate changes an account; nil fields stay.
+type StaffUpdate struct {
+	Role     *string `json:"role,omitempty"`
+	Password *string `json:"password,omitempty"`
+	Disabled *bool   `json:"disabled,omitempty"`
+	Unlock   bool    `json:"unlock,omitempty"`
+}
+
+// UpdateStaff changes an account.
+func (s *Station) UpdateStaff(id string, u StaffUpdate) error {
+	st, a, err := s.session()
+	if err != nil {
+		return err
+	}
+	return st.UpdateStaff(s.context(), a, id, u.Role, u.Password, u.Disabled, u.Unlock)
+}
+
+// Backup writes a backup of the database to path.
+func (s *Station) Backup(path string) error {
+	st, a, err := s.session()
+	if err != nil {
+		return err
+	}
+	return st.Backup(s.context(), a, path)
+}
+
+// KioskIssueTicket takes a number at the self-service kiosk (no sign-in).
+func (s *Station) KioskIssueTicket(itemCode string) (*app.Ticket, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	t, err := st.KioskIssueTicket(s.context(), itemCode)
+	return &t, err
+}
+
+// KioskProgress answers "where is my case" for a number and query password.
+func (s *Station) KioskProgress(number, password string) (*app.Progress, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	return st.KioskProgress(s.context(), number, password)
+}
+
+// KioskEvaluate records a rating from the kiosk.
+func (s *Station) KioskEvaluate(in app.EvaluationInput) (string, error) {
+	st, err := s.station()
+	if err != nil {
+		return "", err
+	}
+	return st.KioskEvaluate(s.context(), in)
+}

@@ -1,0 +1,175 @@
+// Package desktop is the Wails adapter: it exposes the station's services to
+// the Vue frontend as methods on Station, which Wails binds and calls from
+// JavaScript as window.go.desktop.Station.<Method>(...). The same methods are
+// served over HTTP for browser tests by Handler (see http.go).
+//
+// Only this package and the root main.go import Wails, so the domain, the
+// storage adapters and their tests build and run without a display.
+package desktop
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"yizhan/app"
+	"yizhan/domain"
+)
+
+// Version is the application version shown in the UI. Release builds
+// override it with -ldflags "-X yizhan/desktop.Version=...".
+var Version = "0.1.0-dev"
+
+// Config says where the station keeps its data.
+type Config struct {
+	// Dir is the data directory; empty means YIZHAN_STATION_DIR or the
+	// per-user application-data directory.
+	Dir string
+	// Now is the clock (tests inject one).
+	Now func() time.Time
+}
+
+// App owns the window's lifecycle and the bound Station. Startup and
+// Shutdown live here, not on Station, so they are not exposed to JavaScript.
+type App struct {
+	API *Station
+}
+
+// New returns an App whose Station is opened in Startup.
+func New(cfg Config) *App {
+	if cfg.Dir == "" {
+		cfg.Dir = DefaultDir()
+	}
+	return &App{API: &Station{cfg: cfg}}
+}
+
+// DefaultDir is YIZHAN_STATION_DIR or the OS per-user application-data directory.
+func DefaultDir() string {
+	if d := os.Getenv("YIZHAN_STATION_DIR"); d != "" {
+		return d
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "yizhan", "station")
+	}
+	return "yizhan-station"
+}
+
+// Startup opens the station. An error is kept and reported to the UI by
+// every call, so the window can explain what is wrong instead of vanishing.
+func (a *App) Startup(ctx context.Context) {
+	a.API.ctx = ctx
+	a.API.openErr = a.API.open()
+}
+
+// Shutdown closes the station.
+func (a *App) Shutdown(ctx context.Context) {
+	a.API.close()
+}
+
+// Station is the object bound to the frontend. Each exported method becomes a
+// JavaScript function returning a Promise; an error rejects it with the
+// object FormatError builds.
+type Station struct {
+	ctx     context.Context
+	cfg     Config
+	mu      sync.Mutex
+	st      *app.Station
+	openErr error
+	user    *app.Staff
+	locked  bool
+	bg      func() // stops background work
+}
+
+func (s *Station) open() error {
+	st, err := app.Open(app.Config{Dir: s.cfg.Dir, Now: s.cfg.Now})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.st = st
+	s.mu.Unlock()
+	s.startBackground()
+	return nil
+}
+
+// Open opens the station outside Wails (the HTTP adapter and tests).
+func (a *App) Open(ctx context.Context) error {
+	a.API.ctx = ctx
+	a.API.openErr = a.API.open()
+	return a.API.openErr
+}
+
+func (s *Station) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bg != nil {
+		s.bg()
+		s.bg = nil
+	}
+	if s.st != nil {
+		s.st.Close()
+		s.st = nil
+	}
+}
+
+func (s *Station) station() (*app.Station, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st == nil {
+		if s.openErr != nil {
+			return nil, s.openErr
+		}
+		return nil, domain.Errorf(domain.EInternal, "数据库尚未打开，请重启软件。", "station not open")
+	}
+	return s.st, nil
+}
+
+// session returns the station and the signed-in staff member.
+func (s *Station) session() (*app.Station, app.Actor, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, app.Actor{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.user == nil {
+		return nil, app.Actor{}, domain.Errorf(domain.EUnauthorized, "请先登录。", "not signed in")
+	}
+	if s.locked {
+		return nil, app.Actor{}, domain.Errorf(domain.EUnauthorized, "屏幕已锁定，请输入密码解锁。", "session locked")
+	}
+	return st, s.user.Actor(), nil
+}
+
+func (s *Station) context() context.Context {
+	if s.ctx == nil {
+		return context.Background()
+	}
+	return s.ctx
+}
+
+// ErrorObject is what a failed call rejects with in JavaScript.
+type ErrorObject struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Zh      string `json:"zh"`
+}
+
+// FormatError maps an error to {code, message, zh}: English for logs, the
+// Chinese sentence for the clerk. Internal errors keep their detail out of
+// the UI.
+func FormatError(err error) any {
+	if err == nil {
+		return nil
+	}
+	var eo *ErrorObject
+	if errors.As(err, &eo) {
+		return eo
+	}
+	return &ErrorObject{Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err), Zh: domain.ZhMessage(err)}
+}
+
+func (e *ErrorObject) Error() string { return e.Code + ": " + e.Message }
