@@ -11,8 +11,8 @@ import (
 
 // Dashboard is the station's figures for the dashboard screen.
 type Dashboard struct {
-	Today          int            `json:"today"`       // cases received today
-	Month          int            `json:"month"`       // cases received this month
+	Today          int            `json:"today"` // cases received today
+	Month          int            `json:"month"` // cases received this month
 	TicketsToday   int            `json:"tickets_today"`
 	Waiting        int            `json:"waiting"`       // tickets waiting now
 	AvgWaitSecs    int            `json:"avg_wait_secs"` // today's tickets, issue to service start
