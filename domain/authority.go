@@ -36,7 +36,13 @@ func Authorize(c *Case, e *Event, office string) error {
 	}
 	t, ok := FindTransition(e.Kind, e.From)
 	if !ok {
-		return nil // not a legal step at all: Apply refuses it as a conflict
+		// Not a legal step at all: Apply refuses it as a conflict. Only an
+		// office that may see the case gets that far, or a conflict record
+		// would leak the case to a stranger.
+		if office != c.Holder && office != c.Station {
+			return forbid("该办件不属于本站。")
+		}
+		return nil
 	}
 	switch t.Authority {
 	case HallOnly:

@@ -46,6 +46,13 @@ const (
 	HeaderAuthorization = "Authorization" // "Bearer <station code>.<secret>"
 	HeaderUploadOffset  = "Upload-Offset"
 	HeaderBlobSHA       = "Blob-Sha256"
+	// HeaderUploadLength carries a blob's total size on every PUT: the
+	// hall verifies the SHA-256 once it holds that many bytes, and only
+	// then can it tell a finished upload from a wrong one.
+	HeaderUploadLength = "Upload-Length"
+	// HeaderUploadComplete is "1" once the hall holds the whole blob,
+	// verified, and "0" otherwise; HEAD and PUT answers carry it.
+	HeaderUploadComplete = "Upload-Complete"
 )
 
 // EnrollRequest exchanges a one-time enrolment code for credentials. The
@@ -140,6 +147,10 @@ type SyncResponse struct {
 	Resync    bool        `json:"resync,omitempty"`  // cursor unknown to the hall: push everything, then pull from 0
 	Upgrade   bool        `json:"upgrade,omitempty"` // this station's wire version is deprecated
 	HallTime  int64       `json:"hall_time"`         // unix ms, so a station can show its clock skew
+	// AuditSeq is the audit row whose hash the hall recorded last: the
+	// station sends its own hash of that row back as CheckSeq/CheckHash in
+	// the next request, so a rewritten history shows. 0: nothing recorded.
+	AuditSeq int64 `json:"audit_seq,omitempty"`
 }
 
 // BlobMissingRequest asks which of the given attachments the hall lacks.
@@ -154,6 +165,15 @@ type BlobMissingResponse struct {
 	V       int              `json:"v"`
 	Missing []string         `json:"missing"`
 	Partial map[string]int64 `json:"partial,omitempty"`
+}
+
+// BlobStatus answers a blob PUT: how many bytes of the blob the hall holds
+// for this station, and whether the blob is complete and verified.
+type BlobStatus struct {
+	V        int    `json:"v"`
+	Hash     string `json:"hash"`
+	Have     int64  `json:"have"`
+	Complete bool   `json:"complete"`
 }
 
 // Error is the body of every non-2xx answer.

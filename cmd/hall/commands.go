@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"yizhan/domain"
+	"yizhan/hall"
+	"yizhan/workday"
+)
+
+func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageErr("station add|list|revoke")
+	}
+	fs := flag.NewFlagSet("station "+args[0], flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	region := fs.String("region", "", "administrative region of the station")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	want := map[string]int{"add": 2, "list": 0, "revoke": 1}
+	n, ok := want[args[0]]
+	if !ok {
+		return usageErr("unknown station command %q", args[0])
+	}
+	if len(pos) != n {
+		return usageErr("station %s takes %d argument(s)", args[0], n)
+	}
+	svc, closeFn, err := c.open(ctx, hall.Config{})
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	switch args[0] {
+	case "add":
+		code, err := svc.AddStation(ctx, pos[0], pos[1], *region)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "站点 %s 已登记。一次性注册码（仅显示这一次，%s 前有效）：\n%s\n", pos[0],
+			time.Now().Add(svc.EnrolTTL).Format("2006-01-02 15:04"), code)
+		return nil
+	case "revoke":
+		if err := svc.Revoke(ctx, pos[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "站点 %s 已停用。\n", pos[0])
+		return nil
+	}
+	list, err := svc.Stations(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(stdout, list)
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tNAME\tSTATUS\tLAST SEEN\tLAG\tCONFLICTS\tAPP\tAUDIT\tTAMPERED")
+	for _, st := range list {
+		seen := "-"
+		if st.LastSeen != nil {
+			seen = st.LastSeen.Local().Format("2006-01-02 15:04")
+		}
+		tamper := ""
+		if st.Tampered {
+			tamper = "YES"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\n", st.Code, st.Name, st.Status, seen, st.Lag, st.Conflicts,
+			st.AppVersion, st.AuditSeq, tamper)
+	}
+	return tw.Flush()
+}
+
+func publishCmd(ctx context.Context, what string, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "publish" {
+		return usageErr("%s publish FILE", what)
+	}
+	fs := flag.NewFlagSet(what+" publish", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr("%s publish takes one FILE", what)
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return err
+	}
+	svc, closeFn, err := c.open(ctx, hall.Config{})
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if what == "catalog" {
+		res, err := svc.PublishCatalog(ctx, data)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "事项清单 %s：共 %d 项，新发布 %d 项，状态变更 %d 项，未变 %d 项。\n",
+			res.Catalog, res.Items, res.Added, res.StatusChanged, res.Unchanged)
+		return nil
+	}
+	years, err := parseYears(data)
+	if err != nil {
+		return err
+	}
+	for _, y := range years {
+		changed, err := svc.PublishCalendar(ctx, y)
+		if err != nil {
+			return err
+		}
+		verb := "已发布"
+		if !changed {
+			verb = "未变"
+		}
+		fmt.Fprintf(stdout, "%d 年节假日安排%s。\n", y.Year, verb)
+	}
+	return nil
+}
+
+// parseYears reads one year spec or an array of them.
+func parseYears(data []byte) ([]workday.YearSpec, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var years []workday.YearSpec
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
+		if err := dec.Decode(&years); err != nil {
+			return nil, fmt.Errorf("calendar file: %w", err)
+		}
+		return years, nil
+	}
+	var y workday.YearSpec
+	if err := dec.Decode(&y); err != nil {
+		return nil, fmt.Errorf("calendar file: %w", err)
+	}
+	return append(years, y), nil
+}
+
+func caseCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageErr("case list|show|approve|refuse|request-correction|return|suspend|resume|serial|route")
+	}
+	sub := args[0]
+	fs := flag.NewFlagSet("case "+sub, flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	state := fs.String("state", "", "list only cases in this state")
+	station := fs.String("station", "", "list only cases opened by this station")
+	reason := fs.String("reason", "", "reason (required to refuse, return, suspend, request correction)")
+	cert := fs.String("cert", "", "certificate number, when approving")
+	items := fs.String("items", "", "missing items, comma-separated, for request-correction")
+	full := fs.Bool("full", false, "show personal data unmasked (needs --purpose; logged)")
+	purpose := fs.String("purpose", "", "why the full record is viewed")
+	actorID := fs.String("actor", envOr("USER", "hall-cli"), "who is acting (for the record)")
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	want := map[string]int{"list": 0, "show": 1, "approve": 1, "refuse": 1, "request-correction": 1, "return": 1,
+		"suspend": 1, "resume": 1, "serial": 2, "route": 2}
+	n, ok := want[sub]
+	if !ok {
+		return usageErr("unknown case command %q", sub)
+	}
+	if len(pos) != n {
+		return usageErr("case %s takes %d argument(s)", sub, n)
+	}
+	svc, closeFn, err := c.open(ctx, hall.Config{})
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	a := hall.Actor{ID: *actorID, Name: *actorID}
+	switch sub {
+	case "list":
+		return listCases(ctx, svc, stdout, hall.CaseFilter{State: domain.State(*state), Station: *station}, *asJSON)
+	case "show":
+		d, err := svc.ShowCase(ctx, a, pos[0], *full, *purpose)
+		if err != nil {
+			return err
+		}
+		return printJSON(stdout, d)
+	}
+	id := pos[0]
+	switch sub {
+	case "approve":
+		err = svc.Approve(ctx, a, id, *cert)
+	case "refuse":
+		err = svc.Refuse(ctx, a, id, *reason)
+	case "return":
+		err = svc.Return(ctx, a, id, *reason)
+	case "request-correction":
+		err = svc.RequestCorrection(ctx, a, id, *reason, splitList(*items))
+	case "suspend":
+		err = svc.Suspend(ctx, a, id, *reason)
+	case "resume":
+		err = svc.Resume(ctx, a, id)
+	case "serial":
+		err = svc.AssignSerial(ctx, a, id, pos[1])
+	case "route":
+		err = svc.Route(ctx, a, id, pos[1])
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "办件 %s：%s 已记录，将在下次同步时送达相关站点。\n", id, sub)
+	return nil
+}
+
+func listCases(ctx context.Context, svc *hall.Service, stdout io.Writer, f hall.CaseFilter, asJSON bool) error {
+	list, err := svc.Cases(ctx, f)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if list == nil {
+			list = []hall.CaseSummary{}
+		}
+		return printJSON(stdout, list)
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNUMBER\tSTATION\tHOLDER\tSTATE\tITEM\tAPPLICANT\tID NUMBER")
+	for _, c := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Number, c.Station, c.Holder, c.StateZh, c.ItemName,
+			c.Applicant, c.ApplicantID)
+	}
+	return tw.Flush()
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,296 @@
+package hall
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"yizhan/domain"
+	"yizhan/ident"
+	"yizhan/sync/protocol"
+)
+
+// Actor is the hall clerk behind a command, for the events and the access log.
+type Actor struct {
+	ID   string
+	Name string
+}
+
+// CaseSummary is a case in a hall list: personal data masked, as lists,
+// exports and logs must show it.
+type CaseSummary struct {
+	ID          string       `json:"id"`
+	Number      string       `json:"number"`
+	Serial      string       `json:"serial,omitempty"`
+	Station     string       `json:"station"`
+	Holder      string       `json:"holder"`
+	State       domain.State `json:"state"`
+	StateZh     string       `json:"state_zh"`
+	Result      string       `json:"result,omitempty"`
+	ItemCode    string       `json:"item_code"`
+	ItemName    string       `json:"item_name"`
+	HandledAt   string       `json:"handled_at"`
+	Applicant   string       `json:"applicant"`
+	ApplicantID string       `json:"applicant_id"`
+	Phone       string       `json:"phone,omitempty"`
+	ReceivedAt  time.Time    `json:"received_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+}
+
+// MaskApplicant returns a copy of ap with name, ID number and phones masked.
+func MaskApplicant(ap domain.Applicant) domain.Applicant {
+	ap.Name = ident.MaskName(ap.Name)
+	if ap.IDType == "uscc" {
+		ap.IDNumber = ident.MaskUSCC(ap.IDNumber)
+	} else {
+		ap.IDNumber = ident.MaskID(ap.IDNumber)
+	}
+	ap.Phone = ident.MaskPhone(ap.Phone)
+	ap.AddresseeTel = ident.MaskPhone(ap.AddresseeTel)
+	ap.Addressee = ident.MaskName(ap.Addressee)
+	ap.Contact = ident.MaskName(ap.Contact)
+	ap.LegalRep = ident.MaskName(ap.LegalRep)
+	ap.BirthDate, ap.Address, ap.DeliveryAddr = "", "", ""
+	return ap
+}
+
+// Cases lists cases matching f with personal data masked.
+func (s *Service) Cases(ctx context.Context, f CaseFilter) ([]CaseSummary, error) {
+	if f.State != "" && !f.State.Valid() {
+		return nil, domain.Errorf(domain.EInvalid, "办件状态不正确："+string(f.State), "unknown state %q", f.State)
+	}
+	var out []CaseSummary
+	err := s.store.View(ctx, func(tx Tx) error {
+		cs, err := tx.FindCases(f)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			ap := MaskApplicant(c.Applicant)
+			out = append(out, CaseSummary{ID: c.ID, Number: c.Number, Serial: c.Serial, Station: c.Station, Holder: c.Holder,
+				State: c.State, StateZh: c.State.Zh(), Result: c.Result, ItemCode: c.ItemCode, ItemName: c.ItemName,
+				HandledAt: c.HandledAt, Applicant: ap.Name, ApplicantID: ap.IDNumber, Phone: ap.Phone,
+				ReceivedAt: c.ReceivedAt, UpdatedAt: c.UpdatedAt})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CaseDetail is one case with its history in log order.
+type CaseDetail struct {
+	Case    *domain.Case        `json:"case"`
+	History []protocol.LogEvent `json:"history"`
+	Next    []domain.EventKind  `json:"next"` // steps the state machine allows now
+}
+
+// ShowCase returns a case and its history and writes an access record. With
+// unmask false the applicant is masked; unmasking needs a purpose, which is
+// logged, as the Personal Information Protection Law expects.
+func (s *Service) ShowCase(ctx context.Context, a Actor, id string, unmask bool, purpose string) (*CaseDetail, error) {
+	if unmask && strings.TrimSpace(purpose) == "" {
+		return nil, domain.Errorf(domain.EInvalid, "查看完整个人信息必须填写用途。", "unmask: purpose required")
+	}
+	var d *CaseDetail
+	err := s.store.Update(ctx, func(tx Tx) error {
+		c, err := tx.Case(id)
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			return errNoCase(id)
+		}
+		log, err := tx.CaseLog(id, 0)
+		if err != nil {
+			return err
+		}
+		if !unmask {
+			c.Applicant = MaskApplicant(c.Applicant)
+			if c.Agent != nil {
+				ag := *c.Agent
+				ag.Name, ag.IDNumber, ag.Phone = ident.MaskName(ag.Name), ident.MaskID(ag.IDNumber), ident.MaskPhone(ag.Phone)
+				c.Agent = &ag
+			}
+			c.QueryPassword = ""
+		}
+		d = &CaseDetail{Case: c, Next: domain.NextSteps(c.State)}
+		for _, le := range log {
+			ev, _, _, err := entryOf(&Delivery{Log: le})
+			if err != nil {
+				return err
+			}
+			if !unmask {
+				ev.Event = maskedEvent(le.Event)
+			}
+			d.History = append(d.History, *ev)
+		}
+		action, detail := "case.view", ""
+		if unmask {
+			action, detail = "case.unmask", purpose
+		}
+		return tx.RecordAccess(&Access{At: s.Now(), Actor: a.ID, Action: action, CaseID: id, Detail: detail})
+	})
+	return d, err
+}
+
+// maskedEvent hides the payloads that carry personal data in clear (the
+// applicant on open, changed contact details, the signer on delivery); the
+// masked case above shows what a list may show.
+func maskedEvent(e *domain.Event) *domain.Event {
+	switch e.Kind {
+	case domain.EvOpen, domain.EvUpdateApplicant, domain.EvDeliver:
+		cp := *e
+		cp.Payload = nil
+		return &cp
+	}
+	return e
+}
+
+func errNoCase(id string) error {
+	return domain.Errorf(domain.ENotFound, "找不到办件 "+id+"。", "case %s not found", id)
+}
+
+// step is one event a hall command makes.
+type step struct {
+	kind    domain.EventKind
+	payload any
+}
+
+// startIfForwarded prefixes steps with 开始审批 when the hall has not taken
+// the forwarded case up yet: approving, refusing, suspending or asking for
+// corrections all happen in process.
+func startIfForwarded(c *domain.Case, steps ...step) []step {
+	if c.State == domain.StateForwarded {
+		return append([]step{{kind: domain.EvStartProcess}}, steps...)
+	}
+	return steps
+}
+
+// command makes the events plan returns for the case's current state, each
+// based on the state the previous one left, through the same path as a push.
+// If any step does not fit, nothing is recorded and the error says why.
+func (s *Service) command(ctx context.Context, a Actor, id, action string, plan func(c *domain.Case) ([]step, error)) error {
+	now := s.Now()
+	return s.store.Update(ctx, func(tx Tx) error {
+		b := newBatch(tx, now)
+		c, err := b.caseState(id)
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			return errNoCase(id)
+		}
+		steps, err := plan(c)
+		if err != nil {
+			return err
+		}
+		for _, st := range steps {
+			cur, err := b.caseState(id)
+			if err != nil {
+				return err
+			}
+			e, err := domain.NewEvent(s.NewID(), id, st.kind, "", st.payload)
+			if err != nil {
+				return err
+			}
+			if st.kind.IsTransition() {
+				e.From = cur.State
+			}
+			e.Actor, e.ActorName, e.Office, e.HLC, e.At = a.ID, a.Name, domain.HallOffice, s.hlc.Now(), now
+			ack, err := s.process(b, domain.HallOffice, e)
+			if err != nil {
+				return err
+			}
+			if ack.Status != protocol.AckAccepted {
+				return &domain.Error{Code: ack.Code, Message: ack.Reason, Zh: ack.Zh}
+			}
+		}
+		if err := b.flush(); err != nil {
+			return err
+		}
+		return tx.RecordAccess(&Access{At: now, Actor: a.ID, Action: action, CaseID: id})
+	})
+}
+
+func needReason(what, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return domain.Errorf(domain.EInvalid, what+"必须填写理由。", "%s: reason required", what)
+	}
+	return nil
+}
+
+// Approve concludes a case as approved (准予), taking a forwarded case up
+// first. certNo is the certificate number, if any.
+func (s *Service) Approve(ctx context.Context, a Actor, id, certNo string) error {
+	return s.command(ctx, a, id, "case.approve", func(c *domain.Case) ([]step, error) {
+		return startIfForwarded(c, step{domain.EvConclude, domain.ConcludePayload{Result: domain.ResultApproved, CertNo: certNo}}), nil
+	})
+}
+
+// Refuse concludes a case as refused (不予许可); a reason is required.
+func (s *Service) Refuse(ctx context.Context, a Actor, id, reason string) error {
+	return s.conclude(ctx, a, id, domain.ResultRefused, "不予许可", reason)
+}
+
+// Return concludes a case as returned (退回); a reason is required.
+func (s *Service) Return(ctx context.Context, a Actor, id, reason string) error {
+	return s.conclude(ctx, a, id, domain.ResultReturned, "退回", reason)
+}
+
+func (s *Service) conclude(ctx context.Context, a Actor, id, result, what, reason string) error {
+	if err := needReason(what, reason); err != nil {
+		return err
+	}
+	return s.command(ctx, a, id, "case."+result, func(c *domain.Case) ([]step, error) {
+		return startIfForwarded(c, step{domain.EvConclude, domain.ConcludePayload{Result: result, Reason: reason}}), nil
+	})
+}
+
+// RequestCorrection asks for missing materials (一次性告知), listing every
+// item at once.
+func (s *Service) RequestCorrection(ctx context.Context, a Actor, id, reason string, items []string) error {
+	if err := needReason("补正告知", reason); err != nil {
+		return err
+	}
+	return s.command(ctx, a, id, "case.request_correction", func(c *domain.Case) ([]step, error) {
+		return startIfForwarded(c, step{domain.EvRequestCorrection, domain.CorrectionPayload{Reason: reason, Items: items}}), nil
+	})
+}
+
+// Suspend starts a special procedure (特别程序) that stops the clock.
+func (s *Service) Suspend(ctx context.Context, a Actor, id, reason string) error {
+	if err := needReason("特别程序", reason); err != nil {
+		return err
+	}
+	return s.command(ctx, a, id, "case.suspend", func(c *domain.Case) ([]step, error) {
+		return startIfForwarded(c, step{domain.EvSuspend, domain.SuspendPayload{Reason: reason}}), nil
+	})
+}
+
+// Resume ends a special procedure.
+func (s *Service) Resume(ctx context.Context, a Actor, id string) error {
+	return s.command(ctx, a, id, "case.resume", func(c *domain.Case) ([]step, error) {
+		return []step{{kind: domain.EvResume}}, nil
+	})
+}
+
+// AssignSerial gives a case the hall's application serial number (申办流水号).
+func (s *Service) AssignSerial(ctx context.Context, a Actor, id, serial string) error {
+	if strings.TrimSpace(serial) == "" {
+		return domain.Errorf(domain.EInvalid, "请填写申办流水号。", "serial required")
+	}
+	return s.command(ctx, a, id, "case.assign_serial", func(c *domain.Case) ([]step, error) {
+		return []step{{domain.EvAssignSerial, domain.SerialPayload{Serial: strings.TrimSpace(serial)}}}, nil
+	})
+}
+
+// Route hands a case to another office; the receiving station gets the
+// case's whole history on its next pull.
+func (s *Service) Route(ctx context.Context, a Actor, id, to string) error {
+	if to == "" {
+		return domain.Errorf(domain.EInvalid, "移交必须指定接收单位。", "route: destination required")
+	}
+	return s.command(ctx, a, id, "case.route", func(c *domain.Case) ([]step, error) {
+		return []step{{domain.EvRoute, domain.RoutePayload{To: to}}}, nil
+	})
+}

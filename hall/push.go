@@ -1,0 +1,327 @@
+package hall
+
+import (
+	"encoding/json"
+	"errors"
+	"sort"
+	"time"
+
+	"yizhan/domain"
+	"yizhan/sync/protocol"
+)
+
+// batch is the work of one store transaction that appends events: it caches
+// folded cases and scopes, and collects deliveries so that they are
+// enqueued once, station by station in code order, at the end.
+type batch struct {
+	tx     Tx
+	now    time.Time
+	cases  map[string]*domain.Case
+	scopes map[string][]string
+	out    map[string][]Ref
+}
+
+func newBatch(tx Tx, now time.Time) *batch {
+	return &batch{tx: tx, now: now, cases: map[string]*domain.Case{}, scopes: map[string][]string{}, out: map[string][]Ref{}}
+}
+
+// caseState returns the hall's folded case, or nil if the hall has none.
+func (b *batch) caseState(id string) (*domain.Case, error) {
+	if c, ok := b.cases[id]; ok {
+		return c, nil
+	}
+	c, err := b.tx.Case(id)
+	if err != nil {
+		return nil, err
+	}
+	b.cases[id] = c
+	return c, nil
+}
+
+func (b *batch) scope(caseID string) ([]string, error) {
+	if sc, ok := b.scopes[caseID]; ok {
+		return sc, nil
+	}
+	sc, err := b.tx.CaseScope(caseID)
+	if err != nil {
+		return nil, err
+	}
+	b.scopes[caseID] = sc
+	return sc, nil
+}
+
+func (b *batch) deliver(station string, refs ...Ref) {
+	b.out[station] = append(b.out[station], refs...)
+}
+
+// flush enqueues the collected deliveries in station code order, the lock
+// order that keeps concurrent transactions free of deadlocks.
+func (b *batch) flush() error {
+	codes := make([]string, 0, len(b.out))
+	for c := range b.out {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		if err := b.tx.Enqueue(c, b.out[c]); err != nil {
+			return err
+		}
+	}
+	b.out = map[string][]Ref{}
+	return nil
+}
+
+// process decides one event sent by office and returns its ack. The error
+// is for store failures only: a refused event is an ack, never an error, so
+// one bad event cannot block the rest of a station's queue.
+func (s *Service) process(b *batch, office string, e *domain.Event) (protocol.Ack, error) {
+	if e == nil {
+		return rejectedAck("", protocol.ValidateEvent(nil)), nil
+	}
+	if isUUID(e.ID) {
+		if ack, done, err := s.duplicate(b, office, e.ID); done || err != nil {
+			return ack, err
+		}
+	} else {
+		// Without a valid ID there is nothing to deduplicate on: answer,
+		// record nothing.
+		return rejectedAck(e.ID, protocol.ValidateEvent(e)), nil
+	}
+	if err := protocol.ValidateEvent(e); err != nil {
+		return s.reject(b, office, e, err)
+	}
+	c, err := b.caseState(e.CaseID)
+	if err != nil {
+		return protocol.Ack{}, err
+	}
+	if err := domain.Authorize(c, e, office); err != nil {
+		return s.reject(b, office, e, err)
+	}
+	if err := s.checkScope(b, c, e, office); err != nil {
+		return s.reject(b, office, e, err)
+	}
+	if err := s.checkRoute(b, e); err != nil {
+		return s.reject(b, office, e, err)
+	}
+	next := &domain.Case{}
+	if c != nil {
+		cp := *c
+		next = &cp
+	}
+	le := &LogEntry{Status: StatusAccepted, Station: office, Event: e, Received: b.now}
+	if err := next.Apply(e); err != nil {
+		if domain.ErrorCode(err) != domain.EConflict {
+			// Malformed for this case (a missing reason, an unknown
+			// material): the sender's bug, not a concurrent change.
+			return s.reject(b, office, e, err)
+		}
+		le.Status = StatusConflict
+		le.Code, le.Reason, le.Zh = errParts(err)
+	}
+	if _, err := b.tx.AppendLog(le); err != nil {
+		return protocol.Ack{}, err
+	}
+	if office != domain.HallOffice {
+		s.hlc.Observe(e.HLC)
+	}
+	if err := s.fanOut(b, le, next); err != nil {
+		return protocol.Ack{}, err
+	}
+	return ackOf(le, false), nil
+}
+
+// duplicate answers an event ID the hall has seen: the first answer again,
+// flagged. An ID first used by another office is refused without a record,
+// so one station cannot learn or overwrite the fate of another's event.
+func (s *Service) duplicate(b *batch, office, id string) (protocol.Ack, bool, error) {
+	le, err := b.tx.LogByEventID(id)
+	if err != nil {
+		return protocol.Ack{}, true, err
+	}
+	if le != nil {
+		if le.Station != office {
+			return reusedID(id), true, nil
+		}
+		return ackOf(le, true), true, nil
+	}
+	rj, err := b.tx.Rejection(id)
+	if err != nil {
+		return protocol.Ack{}, true, err
+	}
+	if rj != nil {
+		if rj.Station != office {
+			return reusedID(id), true, nil
+		}
+		return protocol.Ack{ID: id, Status: protocol.AckRejected, Duplicate: true, Code: rj.Code, Reason: rj.Reason, Zh: rj.Zh}, true, nil
+	}
+	return protocol.Ack{}, false, nil
+}
+
+func reusedID(id string) protocol.Ack {
+	return protocol.Ack{ID: id, Status: protocol.AckRejected, Code: domain.EConflict,
+		Reason: "event id already used by another office", Zh: "事件编号与其他单位的事件重复，已拒绝。"}
+}
+
+// reject records a refusal so a repeated push gets the same answer.
+func (s *Service) reject(b *batch, office string, e *domain.Event, why error) (protocol.Ack, error) {
+	ack := rejectedAck(e.ID, why)
+	if office == domain.HallOffice {
+		return ack, nil // hall commands roll back instead
+	}
+	err := b.tx.PutRejection(&Rejection{EventID: e.ID, CaseID: e.CaseID, Station: office, Code: ack.Code,
+		Reason: ack.Reason, Zh: ack.Zh, Received: b.now})
+	return ack, err
+}
+
+// checkScope refuses an event on a case outside the sender's scope.
+// domain.Authorize waves through a transition whose From is no legal step
+// at all (Apply refuses it as a conflict), whoever sends it; without this
+// check any station could append conflicts to any case and read the case's
+// state from the conflict reason.
+//
+// An open for a case ID another station already uses is refused the same
+// way rather than logged as a conflict: a conflict entry is delivered to the
+// case's scope, and the open carries the sender's applicant in clear.
+func (s *Service) checkScope(b *batch, c *domain.Case, e *domain.Event, office string) error {
+	if c == nil || office == domain.HallOffice {
+		return nil
+	}
+	sc, err := b.scope(e.CaseID)
+	if err != nil {
+		return err
+	}
+	if contains(sc, office) {
+		return nil
+	}
+	if e.Kind == domain.EvOpen {
+		return domain.Errorf(domain.EConflict, "办件编号已被其他站点使用，请重新收件。", "case id %s is taken by another office", e.CaseID)
+	}
+	return domain.Errorf(domain.EForbidden, "该办件不属于本站。", "office %s is outside the scope of case %s", office, e.CaseID)
+}
+
+// checkRoute refuses a route to an office the hall does not know: the case
+// would be held by nobody who can ever pull it.
+func (s *Service) checkRoute(b *batch, e *domain.Event) error {
+	if e.Kind != domain.EvRoute {
+		return nil
+	}
+	var p domain.RoutePayload
+	if err := json.Unmarshal(e.Payload, &p); err != nil || p.To == "" {
+		return domain.Errorf(domain.EInvalid, "移交必须指定接收单位。", "route: destination required")
+	}
+	if p.To == domain.HallOffice {
+		return nil
+	}
+	if _, err := b.tx.Station(p.To); err != nil {
+		if domain.ErrorCode(err) == domain.ENotFound {
+			return domain.Errorf(domain.EInvalid, "接收单位 "+p.To+" 不是已登记的站点。", "route: unknown station %q", p.To)
+		}
+		return err
+	}
+	return nil
+}
+
+// fanOut updates the hall's case state and scope after le was appended, and
+// queues le for every station in the case's scope. A station that enters
+// the scope (the origin on open; a new holder after a route or a
+// conclusion) first gets the case's whole earlier history, so it can fold
+// the case from the beginning.
+func (s *Service) fanOut(b *batch, le *LogEntry, after *domain.Case) error {
+	e := le.Event
+	sc, err := b.scope(e.CaseID)
+	if err != nil {
+		return err
+	}
+	if le.Status == StatusAccepted {
+		if err := b.tx.PutCase(after, le.Seq); err != nil {
+			return err
+		}
+		b.cases[e.CaseID] = after
+		for _, office := range []string{after.Station, after.Holder} {
+			if office == domain.HallOffice || office == "" || contains(sc, office) {
+				continue
+			}
+			if _, err := b.tx.AddScope(e.CaseID, office, le.Seq); err != nil {
+				return err
+			}
+			sc = append(sc, office)
+			b.scopes[e.CaseID] = sc
+			if err := s.backfill(b, office, e.CaseID, le.Seq); err != nil {
+				return err
+			}
+		}
+	}
+	for _, st := range sc {
+		b.deliver(st, Ref{LogSeq: le.Seq})
+	}
+	return nil
+}
+
+func (s *Service) backfill(b *batch, station, caseID string, before int64) error {
+	earlier, err := b.tx.CaseLog(caseID, before)
+	if err != nil {
+		return err
+	}
+	for _, x := range earlier {
+		b.deliver(station, Ref{LogSeq: x.Seq})
+	}
+	return nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func ackOf(le *LogEntry, dup bool) protocol.Ack {
+	st := protocol.AckAccepted
+	if le.Status == StatusConflict {
+		st = protocol.AckConflict
+	}
+	return protocol.Ack{ID: le.Event.ID, Status: st, Seq: le.Seq, Duplicate: dup, Code: le.Code, Reason: le.Reason, Zh: le.Zh}
+}
+
+func rejectedAck(id string, err error) protocol.Ack {
+	code, reason, zh := errParts(err)
+	return protocol.Ack{ID: id, Status: protocol.AckRejected, Code: code, Reason: reason, Zh: zh}
+}
+
+// errParts splits a coded error into code, English reason and Chinese text.
+// Uncoded errors never reach an ack: they abort the transaction instead.
+func errParts(err error) (code, reason, zh string) {
+	code = domain.ErrorCode(err)
+	var de *domain.Error
+	var pe *protocol.Error
+	switch {
+	case errors.As(err, &de):
+		reason = de.Message
+	case errors.As(err, &pe):
+		reason = pe.Message
+	default:
+		reason = domain.ErrorMessage(err)
+	}
+	return code, reason, domain.ZhMessage(err)
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}

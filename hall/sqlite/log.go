@@ -1,0 +1,217 @@
+package sqlite
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"yizhan/domain"
+	"yizhan/hall"
+)
+
+const logCols = `seq,status,code,reason,zh,station,event,received_at`
+
+func scanLog(sc interface{ Scan(...any) error }) (*hall.LogEntry, error) {
+	var le hall.LogEntry
+	var body, at string
+	if err := sc.Scan(&le.Seq, &le.Status, &le.Code, &le.Reason, &le.Zh, &le.Station, &body, &at); err != nil {
+		return nil, err
+	}
+	var e domain.Event
+	if err := json.Unmarshal([]byte(body), &e); err != nil {
+		return nil, fmt.Errorf("log %d: event: %w", le.Seq, err)
+	}
+	le.Event = &e
+	t, err := parseTime(at)
+	if err != nil {
+		return nil, fmt.Errorf("log %d: %w", le.Seq, err)
+	}
+	le.Received = t
+	return &le, nil
+}
+
+// AppendLog appends an event to the log and returns its position.
+func (t *txn) AppendLog(le *hall.LogEntry) (int64, error) {
+	e := le.Event
+	body, err := json.Marshal(e)
+	if err != nil {
+		return 0, fmt.Errorf("append %s: %w", e.ID, err)
+	}
+	res, err := t.exec(`INSERT INTO log(event_id,case_id,station,office,kind,hlc,status,code,reason,zh,event,received_at)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`, e.ID, e.CaseID, le.Station, e.Office, string(e.Kind), e.HLC, le.Status,
+		le.Code, le.Reason, le.Zh, string(body), fmtTime(le.Received))
+	if isUnique(err) {
+		return 0, domain.Errorf(domain.EConflict, "事件已存在。", "append %s: event already in the log", e.ID)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("append %s: %w", e.ID, err)
+	}
+	seq, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("append %s: %w", e.ID, err)
+	}
+	le.Seq = seq
+	return seq, nil
+}
+
+// LogByEventID returns the log entry of an event, or nil.
+func (t *txn) LogByEventID(id string) (*hall.LogEntry, error) {
+	le, err := scanLog(t.row(`SELECT `+logCols+` FROM log WHERE event_id=?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("log entry %s: %w", id, err)
+	}
+	return le, nil
+}
+
+// CaseLog returns a case's entries before a position, in log order.
+func (t *txn) CaseLog(caseID string, before int64) ([]*hall.LogEntry, error) {
+	q := `SELECT ` + logCols + ` FROM log WHERE case_id=? ORDER BY seq`
+	args := []any{caseID}
+	if before > 0 {
+		q = `SELECT ` + logCols + ` FROM log WHERE case_id=? AND seq<? ORDER BY seq`
+		args = append(args, before)
+	}
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("case log %s: %w", caseID, err)
+	}
+	defer rows.Close()
+	var out []*hall.LogEntry
+	for rows.Next() {
+		le, err := scanLog(rows)
+		if err != nil {
+			return nil, fmt.Errorf("case log %s: %w", caseID, err)
+		}
+		out = append(out, le)
+	}
+	return out, rows.Err()
+}
+
+// LastHLC returns the greatest stamp office issued. Stamps sort as text.
+func (t *txn) LastHLC(office string) (string, error) {
+	var v sql.NullString
+	if err := t.row(`SELECT max(hlc) FROM log WHERE office=?`, office).Scan(&v); err != nil {
+		return "", fmt.Errorf("last hlc: %w", err)
+	}
+	return v.String, nil
+}
+
+// PutRejection records a refused event once.
+func (t *txn) PutRejection(r *hall.Rejection) error {
+	_, err := t.exec(`INSERT INTO rejections(event_id,case_id,station,code,reason,zh,received_at) VALUES(?,?,?,?,?,?,?)
+		ON CONFLICT(event_id) DO NOTHING`, r.EventID, r.CaseID, r.Station, r.Code, r.Reason, r.Zh, fmtTime(r.Received))
+	if err != nil {
+		return fmt.Errorf("rejection %s: %w", r.EventID, err)
+	}
+	return nil
+}
+
+// Rejection returns the recorded refusal of an event, or nil.
+func (t *txn) Rejection(id string) (*hall.Rejection, error) {
+	var r hall.Rejection
+	var at string
+	err := t.row(`SELECT event_id,case_id,station,code,reason,zh,received_at FROM rejections WHERE event_id=?`, id).
+		Scan(&r.EventID, &r.CaseID, &r.Station, &r.Code, &r.Reason, &r.Zh, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("rejection %s: %w", id, err)
+	}
+	if r.Received, err = parseTime(at); err != nil {
+		return nil, fmt.Errorf("rejection %s: %w", id, err)
+	}
+	return &r, nil
+}
+
+// Case returns the folded state of a case, or nil.
+func (t *txn) Case(id string) (*domain.Case, error) {
+	var body string
+	err := t.row(`SELECT body FROM cases WHERE id=?`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("case %s: %w", id, err)
+	}
+	var c domain.Case
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		return nil, fmt.Errorf("case %s: %w", id, err)
+	}
+	return &c, nil
+}
+
+// PutCase stores a case's folded state.
+func (t *txn) PutCase(c *domain.Case, seq int64) error {
+	body, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("put case %s: %w", c.ID, err)
+	}
+	_, err = t.exec(`INSERT INTO cases(id,number,station,holder,state,updated_at,last_seq,body) VALUES(?,?,?,?,?,?,?,?)
+		ON CONFLICT(id) DO UPDATE SET number=excluded.number, station=excluded.station, holder=excluded.holder,
+		state=excluded.state, updated_at=excluded.updated_at, last_seq=excluded.last_seq, body=excluded.body`,
+		c.ID, c.Number, c.Station, c.Holder, string(c.State), fmtTime(c.UpdatedAt), seq, string(body))
+	if err != nil {
+		return fmt.Errorf("put case %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// FindCases lists cases, most recently changed first.
+func (t *txn) FindCases(f hall.CaseFilter) ([]*domain.Case, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 200
+	}
+	rows, err := t.query(`SELECT body FROM cases WHERE (?='' OR state=?) AND (?='' OR station=?) AND (?='' OR holder=?)
+		ORDER BY last_seq DESC LIMIT ?`, string(f.State), string(f.State), f.Station, f.Station, f.Holder, f.Holder, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find cases: %w", err)
+	}
+	defer rows.Close()
+	var out []*domain.Case
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, fmt.Errorf("find cases: %w", err)
+		}
+		var c domain.Case
+		if err := json.Unmarshal([]byte(body), &c); err != nil {
+			return nil, fmt.Errorf("find cases: %w", err)
+		}
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
+// CaseScope returns the stations a case is delivered to.
+func (t *txn) CaseScope(caseID string) ([]string, error) {
+	rows, err := t.query(`SELECT station FROM case_scope WHERE case_id=? ORDER BY station`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("case scope %s: %w", caseID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("case scope %s: %w", caseID, err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// AddScope adds a station to a case's scope.
+func (t *txn) AddScope(caseID, station string, seq int64) (bool, error) {
+	res, err := t.exec(`INSERT INTO case_scope(case_id,station,since_seq) VALUES(?,?,?) ON CONFLICT DO NOTHING`, caseID, station, seq)
+	if err != nil {
+		return false, fmt.Errorf("case scope %s: %w", caseID, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}

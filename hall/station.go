@@ -1,0 +1,206 @@
+package hall
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"filippo.io/age"
+
+	"yizhan/domain"
+	"yizhan/sync/protocol"
+)
+
+// stationCode is what a station code may look like: it appears in case
+// numbers and in the bearer token before the ".", so no dots.
+var stationCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+// crockford is Crockford's base32 alphabet: no I, L, O or U, so an
+// enrolment code read aloud over a phone or copied from paper survives.
+var crockford = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+// AddStation announces a station and returns its one-time enrolment code,
+// shown once: only its hash is stored, and it expires after EnrolTTL.
+func (s *Service) AddStation(ctx context.Context, code, name, region string) (string, error) {
+	if !stationCode.MatchString(code) || code == domain.HallOffice {
+		return "", domain.Errorf(domain.EInvalid, "站点编码只能包含字母、数字、下划线和连字符（最多 32 个字符），且不能是 hall。",
+			"station code %q: letters, digits, _ and - only, at most 32, not %q", code, domain.HallOffice)
+	}
+	if strings.TrimSpace(name) == "" {
+		return "", domain.Errorf(domain.EInvalid, "请填写站点名称。", "station %s: name required", code)
+	}
+	raw := make([]byte, 10) // 80 bits: far beyond guessing within a week
+	if _, err := io.ReadFull(s.Rand, raw); err != nil {
+		return "", fmt.Errorf("add station: random: %w", err)
+	}
+	enc := crockford.EncodeToString(raw)
+	shown := enc[0:4] + "-" + enc[4:8] + "-" + enc[8:12] + "-" + enc[12:16]
+	now := s.Now()
+	st := &Station{Code: code, Name: strings.TrimSpace(name), Region: strings.TrimSpace(region),
+		EnrolHash: hashText(normEnrolCode(shown)), EnrolExpires: now.Add(s.EnrolTTL), CreatedAt: now}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := tx.CreateStation(st); err != nil {
+			return err
+		}
+		return tx.RecordAccess(&Access{At: now, Actor: "cli", Action: "station.add", Detail: code})
+	})
+	if err != nil {
+		return "", err
+	}
+	return shown, nil
+}
+
+// normEnrolCode undoes what people do to a code: lower case, dashes and
+// spaces, and the letters Crockford's alphabet reads as digits.
+func normEnrolCode(c string) string {
+	c = strings.ToUpper(c)
+	c = strings.NewReplacer("-", "", " ", "", "O", "0", "I", "1", "L", "1").Replace(c)
+	return c
+}
+
+func hashText(v string) string {
+	h := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(h[:])
+}
+
+// Enroll exchanges a one-time enrolment code for the station's bearer token
+// and records the station's public keys. A station enrolling for the first
+// time gets the current catalog and calendars queued for its first pull.
+func (s *Service) Enroll(ctx context.Context, req protocol.EnrollRequest) (protocol.EnrollResponse, error) {
+	if err := protocol.CheckVersion(req.V); err != nil {
+		return protocol.EnrollResponse{}, err
+	}
+	if err := checkStationKeys(req.SignKey, req.AgeKey); err != nil {
+		return protocol.EnrollResponse{}, err
+	}
+	secret := make([]byte, 32)
+	if _, err := io.ReadFull(s.Rand, secret); err != nil {
+		return protocol.EnrollResponse{}, fmt.Errorf("enroll: random: %w", err)
+	}
+	secretText := base64.RawURLEncoding.EncodeToString(secret)
+	now := s.Now()
+	var resp protocol.EnrollResponse
+	err := s.store.Update(ctx, func(tx Tx) error {
+		st, err := tx.StationByEnrolHash(hashText(normEnrolCode(req.Code)))
+		if domain.ErrorCode(err) == domain.ENotFound {
+			return domain.Errorf(domain.EUnauthorized, "注册码无效或已使用，请向大厅重新申请。", "enrolment code unknown or used")
+		}
+		if err != nil {
+			return err
+		}
+		if st.Revoked() {
+			return domain.Errorf(protocol.CodeRevoked, "该站点已被停用。", "station %s revoked", st.Code)
+		}
+		if now.After(st.EnrolExpires) {
+			return domain.Errorf(domain.EUnauthorized, "注册码已过期，请向大厅重新申请。", "enrolment code of %s expired", st.Code)
+		}
+		first := !st.Enrolled()
+		st.EnrolHash, st.TokenHash = "", hashText(secretText)
+		st.SignKey, st.AgeKey, st.AppVersion = req.SignKey, req.AgeKey, req.AppVersion
+		st.EnrolledAt, st.LastSeen = now, now
+		if err := tx.UpdateStation(st); err != nil {
+			return err
+		}
+		if first {
+			if err := backfillPublished(tx, st.Code); err != nil {
+				return err
+			}
+		}
+		resp = protocol.EnrollResponse{V: protocol.Version, Station: st.Code, Name: st.Name, Region: st.Region,
+			Token: st.Code + "." + secretText, HallSignKey: s.keys.SignPublic(), HallAgeKey: s.keys.AgeRecipient()}
+		return tx.RecordAccess(&Access{At: now, Actor: st.Code, Action: "station.enroll", Detail: req.AppVersion})
+	})
+	return resp, err
+}
+
+func checkStationKeys(signKey, ageKey string) error {
+	if k, err := base64.StdEncoding.DecodeString(signKey); err != nil || len(k) != ed25519.PublicKeySize {
+		return domain.Errorf(domain.EInvalid, "站点签名公钥格式不正确。", "sign_key: not a base64 Ed25519 public key")
+	}
+	if _, err := age.ParseX25519Recipient(ageKey); err != nil {
+		return domain.Errorf(domain.EInvalid, "站点加密公钥格式不正确。", "age_key: %v", err)
+	}
+	return nil
+}
+
+// backfillPublished queues the current catalog and calendars for a station.
+func backfillPublished(tx Tx, code string) error {
+	pubs, err := tx.CurrentPublished()
+	if err != nil {
+		return err
+	}
+	if len(pubs) == 0 {
+		return nil
+	}
+	refs := make([]Ref, len(pubs))
+	for i, p := range pubs {
+		refs[i] = Ref{PubSeq: p.Seq}
+	}
+	return tx.Enqueue(code, refs)
+}
+
+// Revoke stops a station's token (and any unused enrolment code) working.
+// Its queued deliveries and log entries stay: nothing it recorded is lost.
+func (s *Service) Revoke(ctx context.Context, code string) error {
+	now := s.Now()
+	return s.store.Update(ctx, func(tx Tx) error {
+		st, err := tx.Station(code)
+		if err != nil {
+			return err
+		}
+		if st.Revoked() {
+			return nil
+		}
+		st.RevokedAt, st.EnrolHash = now, ""
+		if err := tx.UpdateStation(st); err != nil {
+			return err
+		}
+		return tx.RecordAccess(&Access{At: now, Actor: "cli", Action: "station.revoke", Detail: code})
+	})
+}
+
+// dummyHash is compared against when a token names an unknown station, so
+// that the answer takes as long as for a known one.
+var dummyHash = hashText("no such station")
+
+// Authenticate checks a bearer token "<station>.<secret>" and returns the
+// station. The secret is compared in constant time; a revoked station is
+// told so only once its secret matched, so revocation reveals nothing to a
+// guesser.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Station, error) {
+	unauth := domain.Errorf(domain.EUnauthorized, "站点身份验证失败，请重新注册。", "invalid station token")
+	i := strings.LastIndexByte(token, '.')
+	if i <= 0 || i == len(token)-1 {
+		return nil, unauth
+	}
+	code, secret := token[:i], token[i+1:]
+	var st *Station
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		st, err = tx.Station(code)
+		return err
+	})
+	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+		return nil, err
+	}
+	want := dummyHash
+	if st != nil && st.TokenHash != "" {
+		want = st.TokenHash
+	}
+	ok := subtle.ConstantTimeCompare([]byte(hashText(secret)), []byte(want)) == 1
+	if !ok || st == nil || st.TokenHash == "" {
+		return nil, unauth
+	}
+	if st.Revoked() {
+		return nil, domain.Errorf(protocol.CodeRevoked, "该站点已被大厅停用，请联系大厅。", "station %s revoked", st.Code)
+	}
+	return st, nil
+}

@@ -1,0 +1,225 @@
+package hall
+
+import (
+	"context"
+	"time"
+
+	"yizhan/domain"
+)
+
+// Store is the hall's persistence. The SQLite store in hall/sqlite is the
+// first implementation; a PostgreSQL one must pass the same conformance suite
+// (hall/storetest). All logic lives in Service: a store only keeps and finds
+// rows, so two stores cannot disagree about what an event means.
+type Store interface {
+	// Update runs fn in one read-write transaction, committed when fn
+	// returns nil and rolled back otherwise. Everything one request writes
+	// goes through a single Update, so a push is all or nothing.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction that sees one consistent
+	// snapshot.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Close releases the store.
+	Close() error
+}
+
+// Tx is one store transaction, bound to the context it was opened with.
+// Lookups of one row return a domain error with code ENotFound when the row
+// is absent, except where a method says it returns nil.
+type Tx interface {
+	// CreateStation inserts a new station; EConflict if the code exists.
+	CreateStation(st *Station) error
+	// Station returns one station with its computed fields filled.
+	Station(code string) (*Station, error)
+	// StationByEnrolHash finds the station whose pending enrolment code
+	// hashes to hash.
+	StationByEnrolHash(hash string) (*Station, error)
+	// UpdateStation writes every stored field of st except LastDSeq, which
+	// only Enqueue moves.
+	UpdateStation(st *Station) error
+	// Stations lists every station, ordered by code, with computed fields.
+	Stations() ([]*Station, error)
+	// ActiveStations lists the codes of enrolled, unrevoked stations, in
+	// order: the recipients of published catalog items and calendars. It
+	// must conflict with a concurrent enrolment (SQLite: the single writer;
+	// PostgreSQL: SELECT ... FOR SHARE), or a station enrolling while a
+	// catalog is published could miss it in both the fan-out and its own
+	// backfill.
+	ActiveStations() ([]string, error)
+
+	// AppendLog appends e to the global log, assigns and returns its Seq.
+	// The event ID is unique: appending a known ID is an error.
+	AppendLog(e *LogEntry) (int64, error)
+	// LogByEventID returns the log entry of an event, or nil.
+	LogByEventID(id string) (*LogEntry, error)
+	// CaseLog returns a case's log entries with Seq < before (0: all),
+	// in log order.
+	CaseLog(caseID string, before int64) ([]*LogEntry, error)
+	// LastHLC returns the greatest HLC stamp of the events office made, or "".
+	LastHLC(office string) (string, error)
+	// PutRejection records a refused event so that a repeated push gets the
+	// same answer; a second rejection of the same ID is ignored.
+	PutRejection(r *Rejection) error
+	// Rejection returns the recorded refusal of an event, or nil.
+	Rejection(id string) (*Rejection, error)
+
+	// Case returns the hall's folded state of a case, or nil.
+	Case(id string) (*domain.Case, error)
+	// PutCase stores the folded state of a case after log entry seq.
+	PutCase(c *domain.Case, seq int64) error
+	// FindCases lists cases matching f, most recently updated first.
+	FindCases(f CaseFilter) ([]*domain.Case, error)
+	// CaseScope returns the stations a case is delivered to, in order.
+	CaseScope(caseID string) ([]string, error)
+	// AddScope puts station into a case's scope and reports whether it was
+	// new there.
+	AddScope(caseID, station string, seq int64) (bool, error)
+
+	// Enqueue appends refs, in order, to the station's delivery queue.
+	//
+	// Each row gets the station's next delivery sequence number (dseq),
+	// taken from a per-station counter that the implementation must lock
+	// until the transaction ends (SQLite: the database write lock;
+	// PostgreSQL: UPDATE ... RETURNING on the station row). That lock is
+	// what makes the station's cursor safe: a sequence or autoincrement
+	// would let a later transaction commit dseq 6 while dseq 5 is still
+	// uncommitted, a pull would hand out 6, the cursor would move past 5,
+	// and 5 would never be delivered (COUCHDB-1256). With the lock, dseqs
+	// of one station commit in order, so every dseq a reader can see has
+	// all smaller ones visible too. Callers enqueue stations in code
+	// order, so two transactions never wait on each other in a cycle.
+	Enqueue(station string, refs []Ref) error
+	// Deliveries returns up to limit queued rows of station with
+	// dseq > after, in dseq order, each joined with its log entry or
+	// published row.
+	Deliveries(station string, after int64, limit int) ([]*Delivery, error)
+
+	// Publish appends a published catalog item or calendar year and
+	// returns its Seq.
+	Publish(p *Published) (int64, error)
+	// LatestPublished returns the newest row with key, or nil.
+	LatestPublished(key string) (*Published, error)
+	// CurrentPublished returns the newest row of every key, in Seq order:
+	// what a newly enrolled station must receive.
+	CurrentPublished() ([]*Published, error)
+
+	// BlobOwned reports whether station has uploaded the blob completely.
+	BlobOwned(hash, station string) (bool, error)
+	// AddBlobOwner records that station uploaded and the hall verified a blob.
+	AddBlobOwner(hash, station string, size int64, at time.Time) error
+
+	// RecordAccess appends to the hall's access and command log.
+	RecordAccess(a *Access) error
+}
+
+// Station is one enrolled (or announced) station in the hall's registry.
+type Station struct {
+	Code         string
+	Name         string
+	Region       string
+	EnrolHash    string    // SHA-256 hex of the one-time enrolment code; "" once used
+	EnrolExpires time.Time // the enrolment code is refused after this
+	TokenHash    string    // SHA-256 hex of the bearer secret; "" before enrolment
+	SignKey      string    // Ed25519 public key, base64
+	AgeKey       string    // age X25519 recipient
+	AppVersion   string
+	CreatedAt    time.Time
+	EnrolledAt   time.Time
+	RevokedAt    time.Time
+	LastSeen     time.Time
+	Cursor       int64  // the last cursor the station reported applied
+	AuditSeq     int64  // audit head last received
+	AuditHash    string // its hash
+	TamperedAt   time.Time
+	TamperNote   string
+
+	// Computed by the store, never written by UpdateStation.
+	LastDSeq  int64 // the station's newest delivery sequence number
+	Conflicts int   // log entries with status conflict that the station pushed
+}
+
+// Enrolled reports whether the station has exchanged its code for a token.
+func (st *Station) Enrolled() bool { return !st.EnrolledAt.IsZero() }
+
+// Revoked reports whether the station's credentials were revoked.
+func (st *Station) Revoked() bool { return !st.RevokedAt.IsZero() }
+
+// Log entry statuses: the two a log entry can have.
+const (
+	StatusAccepted = "accepted"
+	StatusConflict = "conflict"
+)
+
+// LogEntry is one event in the hall's global, append-only log.
+type LogEntry struct {
+	Seq      int64
+	Status   string // StatusAccepted or StatusConflict
+	Code     string // for conflicts: the domain error code
+	Reason   string
+	Zh       string
+	Station  string // the authenticated office that sent it ("hall" for hall commands)
+	Event    *domain.Event
+	Received time.Time
+}
+
+// Rejection is a pushed event the hall refused; it is not in the log.
+type Rejection struct {
+	EventID  string
+	CaseID   string
+	Station  string
+	Code     string
+	Reason   string
+	Zh       string
+	Received time.Time
+}
+
+// Ref names what a delivery row carries: exactly one of a log entry or a
+// published row.
+type Ref struct {
+	LogSeq int64
+	PubSeq int64
+}
+
+// Delivery is one row of a station's delivery queue.
+type Delivery struct {
+	DSeq int64
+	Log  *LogEntry  // set for events
+	Pub  *Published // set for catalog items and calendar years
+}
+
+// Kinds of published rows.
+const (
+	PubItem     = "item"
+	PubCalendar = "calendar"
+)
+
+// Published is a catalog item version or calendar year the hall published.
+// A key ("item:CODE@VERSION", "calendar:YEAR") may be published again (an
+// item's status change, a corrected calendar): the newest row counts.
+type Published struct {
+	Seq       int64
+	Key       string
+	Kind      string // PubItem or PubCalendar
+	Catalog   string // catalog version the item came with
+	Body      []byte // the item or year spec as JSON
+	Published time.Time
+}
+
+// CaseFilter selects cases for the hall's lists. Empty fields match all.
+type CaseFilter struct {
+	State   domain.State
+	Station string // origin station
+	Holder  string
+	Limit   int // 0: the store's default of 200
+}
+
+// Access is one line of the hall's access and command log: who looked at or
+// changed which case, and why. Kept apart from the event log because views
+// change nothing but must still be accountable.
+type Access struct {
+	At     time.Time
+	Actor  string
+	Action string
+	CaseID string
+	Detail string
+}

@@ -1,0 +1,213 @@
+// Package hallserver serves the hall's sync API over HTTP: enrolment, the
+// sync round trip, and resumable attachment uploads, with bearer
+// authentication, body limits, optional gzip both ways and protocol.Error
+// bodies. It adapts hall.Service to HTTP and holds no logic of its own.
+package hallserver
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"yizhan/domain"
+	"yizhan/hall"
+	"yizhan/sync/protocol"
+)
+
+// MaxEnrollBytes bounds an enrolment request, the one body anyone may send
+// without a token.
+const MaxEnrollBytes = 16 << 10
+
+// MaxMissingHashes bounds one blob-missing query.
+const MaxMissingHashes = 10000
+
+type server struct {
+	svc *hall.Service
+	log *slog.Logger
+}
+
+// New returns the hall's HTTP handler. Every path but enrolment and the
+// health check needs "Authorization: Bearer <station>.<secret>".
+func New(svc *hall.Service, logger *slog.Logger) http.Handler {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &server{svc: svc, log: logger}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+protocol.PathEnroll, s.enroll)
+	mux.HandleFunc("POST "+protocol.PathSync, s.auth(s.sync))
+	mux.HandleFunc("POST "+protocol.PathBlobMissing, s.auth(s.blobMissing))
+	mux.HandleFunc("HEAD "+protocol.PathBlob+"{hash}", s.auth(s.blobHead))
+	mux.HandleFunc("PUT "+protocol.PathBlob+"{hash}", s.auth(s.blobPut))
+	mux.HandleFunc("GET "+protocol.PathHealth, s.health)
+	return s.logged(mux)
+}
+
+// reqInfo collects what the access log line says about a request.
+type reqInfo struct {
+	station string
+}
+
+type infoKey struct{}
+
+// statusWriter remembers the status and size of the answer for the log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// logged writes one structured line per request: method, path, status,
+// sizes, duration and the station code. Bodies are never logged: they hold
+// applicants' personal data.
+func (s *server) logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &reqInfo{}
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error("panic in handler", "panic", p, "method", r.Method, "path", r.URL.Path)
+				if sw.status == 0 {
+					s.writeError(sw, r, errors.New("panic"))
+				}
+			}
+			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "in", r.ContentLength,
+				"out", sw.bytes, "ms", time.Since(start).Milliseconds(), "station", info.station, "remote", r.RemoteAddr)
+		}()
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
+	})
+}
+
+func infoOf(r *http.Request) *reqInfo {
+	if in, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+		return in
+	}
+	return &reqInfo{}
+}
+
+type stationHandler func(w http.ResponseWriter, r *http.Request, st *hall.Station)
+
+// auth checks the bearer token and passes the station on.
+func (s *server) auth(h stationHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := r.Header.Get(protocol.HeaderAuthorization)
+		scheme, token, ok := strings.Cut(v, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			s.writeError(w, r, domain.Errorf(domain.EUnauthorized, "缺少站点身份凭据。", "bearer token required"))
+			return
+		}
+		st, err := s.svc.Authenticate(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		infoOf(r).station = st.Code
+		h(w, r, st)
+	}
+}
+
+// statusOf maps an error code to its HTTP status.
+func statusOf(code string) int {
+	switch code {
+	case domain.EInvalid:
+		return http.StatusBadRequest
+	case domain.EUnauthorized:
+		return http.StatusUnauthorized
+	case domain.EForbidden, protocol.CodeRevoked:
+		return http.StatusForbidden
+	case domain.ENotFound:
+		return http.StatusNotFound
+	case domain.EConflict:
+		return http.StatusConflict
+	case protocol.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case protocol.CodeUpgrade:
+		return http.StatusUpgradeRequired
+	}
+	return http.StatusInternalServerError
+}
+
+// writeError answers with a protocol.Error. Internal errors say only
+// "internal error"; their detail goes to the log.
+func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := domain.ErrorCode(err)
+	body := protocol.Error{Code: code, Message: messageOf(err), Zh: domain.ZhMessage(err)}
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "station", infoOf(r).station, "err", err)
+		body = protocol.Error{Code: domain.EInternal, Message: "internal error", Zh: domain.ZhMessage(errors.New(""))}
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="yizhan-hall"`)
+	}
+	s.writeJSON(w, r, status, &body)
+}
+
+func messageOf(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	var pe *protocol.Error
+	if errors.As(err, &pe) {
+		return pe.Message
+	}
+	return domain.ErrorMessage(err)
+}
+
+func (s *server) health(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.Health(r.Context()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "v": protocol.Version})
+}
+
+func (s *server) enroll(w http.ResponseWriter, r *http.Request) {
+	var req protocol.EnrollRequest
+	if err := decodeVersioned(w, r, MaxEnrollBytes, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp, err := s.svc.Enroll(r.Context(), req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	infoOf(r).station = resp.Station
+	s.writeJSON(w, r, http.StatusOK, &resp)
+}
+
+func (s *server) sync(w http.ResponseWriter, r *http.Request, st *hall.Station) {
+	var req protocol.SyncRequest
+	if err := decodeVersioned(w, r, protocol.MaxRequestBytes, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp, err := s.svc.Sync(r.Context(), st, req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, &resp)
+}
