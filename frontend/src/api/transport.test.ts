@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ApiError, toApiError } from './errors'
+import { call } from './transport'
+
+/** rejection runs p and returns what it rejected with. */
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p
+  } catch (e) {
+    return e
+  }
+  throw new Error('promise resolved, want rejection')
+}
+
+describe('toApiError', () => {
+  it('keeps code, message and zh of the formatted Go error', () => {
+    const e = toApiError({ code: 'invalid', message: 'name is required', zh: '姓名必填' })
+    expect(e).toBeInstanceOf(ApiError)
+    expect(e).toMatchObject({ code: 'invalid', message: 'name is required', zh: '姓名必填' })
+  })
+
+  it('maps a bare string to internal', () => {
+    expect(toApiError('error parsing arguments: bad')).toMatchObject({
+      code: 'internal',
+      message: 'error parsing arguments: bad',
+      zh: '',
+    })
+  })
+
+  it('maps a Wails timeout to unavailable', () => {
+    expect(toApiError(new Error('Call to SignIn timed out. Request ID: 1')).code).toBe('unavailable')
+  })
+
+  it('maps other errors and values to internal', () => {
+    expect(toApiError(new TypeError('boom'))).toMatchObject({ code: 'internal', message: 'boom' })
+    expect(toApiError(undefined).code).toBe('internal')
+  })
+
+  it('returns an ApiError unchanged', () => {
+    const e = new ApiError('conflict', 'changed')
+    expect(toApiError(e)).toBe(e)
+  })
+})
+
+describe('call in Wails', () => {
+  afterEach(() => {
+    delete window.go
+  })
+
+  it('passes arguments to the bound method and resolves with its result', async () => {
+    const signIn = vi.fn().mockResolvedValue({ id: 's1', name: '张三' })
+    window.go = { desktop: { Station: { SignIn: signIn } } }
+    await expect(call('SignIn', 'zhang', 'secret')).resolves.toEqual({ id: 's1', name: '张三' })
+    expect(signIn).toHaveBeenCalledWith('zhang', 'secret')
+  })
+
+  it('rejects with a typed ApiError from the formatted error', async () => {
+    window.go = {
+      desktop: {
+        Station: {
+          SignIn: () => Promise.reject({ code: 'unauthorized', message: 'bad password', zh: '工号或密码错误' }),
+        },
+      },
+    }
+    const e = await rejection(call('SignIn', 'zhang', 'wrong'))
+    expect(e).toBeInstanceOf(ApiError)
+    expect(e).toMatchObject({ code: 'unauthorized', message: 'bad password', zh: '工号或密码错误' })
+    expect((e as ApiError).isCode('unauthorized')).toBe(true)
+  })
+
+  it('rejects with not_implemented for a method that is not bound', async () => {
+    window.go = { desktop: { Station: {} } }
+    const e = await rejection(call('Nope'))
+    expect(e).toMatchObject({ code: 'not_implemented' })
+  })
+})
+
+describe('call in a browser', () => {
+  const fetchMock = vi.fn()
+
+  beforeEach(() => {
+    fetchMock.mockReset()
+    vi.stubGlobal('fetch', fetchMock)
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it('POSTs {"args": [...]} to /api/<Method>', async () => {
+    fetchMock.mockResolvedValue(new Response(JSON.stringify('0.1.0'), { status: 200 }))
+    await expect(call('Version')).resolves.toBe('0.1.0')
+    fetchMock.mockResolvedValue(new Response(JSON.stringify({ id: 's1' }), { status: 200 }))
+    await call('SignIn', 'zhang', 'secret')
+    const [url, init] = fetchMock.mock.calls[1]
+    expect(url).toBe('/api/SignIn')
+    expect(init.method).toBe('POST')
+    expect(JSON.parse(init.body)).toEqual({ args: ['zhang', 'secret'] })
+  })
+
+  it('resolves with undefined for an empty body', async () => {
+    fetchMock.mockResolvedValue(new Response(null, { status: 204 }))
+    await expect(call('SignOut')).resolves.toBeUndefined()
+  })
+
+  it('maps an error body to ApiError', async () => {
+    const body = { code: 'conflict', message: 'case changed', zh: '办件已被修改' }
+    fetchMock.mockResolvedValue(new Response(JSON.stringify(body), { status: 409 }))
+    const e = await rejection(call('UpdateCase', 'c1'))
+    expect(e).toBeInstanceOf(ApiError)
+    expect(e).toMatchObject(body)
+  })
+
+  it('maps a 404 without an error body to not_implemented', async () => {
+    fetchMock.mockResolvedValue(new Response('404 page not found', { status: 404 }))
+    expect(await rejection(call('Nope'))).toMatchObject({ code: 'not_implemented' })
+  })
+
+  it('maps a network failure to unavailable', async () => {
+    fetchMock.mockRejectedValue(new TypeError('Failed to fetch'))
+    expect(await rejection(call('Version'))).toMatchObject({ code: 'unavailable' })
+  })
+})

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine (as root) to build and test Yizhan: system
+# packages, the pinned Wails CLI (bin/wails) and the frontend's node_modules.
+# Idempotent: packages already installed are not fetched again, the CLI is
+# rebuilt only when stale, and npm ci runs only when package-lock.json changed.
+# Set SETUP_FORCE_NPM=1 to run npm ci anyway.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# build-essential, pkg-config, GTK and WebKitGTK: cgo build of the Wails app.
+# xvfb, xauth, xdotool, imagemagick: run the real window headless, drive it,
+#   take screenshots. chromium: browser tests (never a downloaded browser).
+# fonts-noto-cjk: Chinese text in the UI, the screenshots and the app icon.
+# postgresql: the hall server's tests.
+packages=(
+	build-essential pkg-config
+	libgtk-3-dev libwebkit2gtk-4.0-dev
+	xvfb xauth xdotool imagemagick chromium
+	fonts-noto-cjk
+	postgresql
+)
+
+step() { printf '\n==> %s\n' "$*"; }
+start=$SECONDS
+
+step "system packages"
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing+=("$p")
+	fi
+done
+if ((${#missing[@]} == 0)); then
+	echo "all ${#packages[@]} packages already installed"
+else
+	if [[ $EUID -ne 0 ]]; then
+		echo "setup: missing packages (${missing[*]}); run as root to install them" >&2
+		exit 1
+	fi
+	echo "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+step "tool versions"
+go version
+echo "node $(node --version), npm $(npm --version)"
+
+step "Wails CLI (bin/wails)"
+scripts/install-wails.sh
+
+step "frontend dependencies (npm ci)"
+stamp=frontend/node_modules/.setup-lock.sha256
+want="$(sha256sum frontend/package-lock.json | cut -d' ' -f1)"
+if [[ "${SETUP_FORCE_NPM:-}" != 1 && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+	echo "node_modules matches package-lock.json; skipping npm ci"
+else
+	npm_start=$SECONDS
+	(cd frontend && npm ci --no-audit --no-fund)
+	echo "$want" >"$stamp"
+	echo "npm ci took $((SECONDS - npm_start))s"
+fi
+
+step "done in $((SECONDS - start))s"
