@@ -17,6 +17,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/sync/client"
 )
 
 // Version is the application version shown in the UI. Release builds
@@ -73,14 +74,16 @@ func (a *App) Shutdown(ctx context.Context) {
 // JavaScript function returning a Promise; an error rejects it with the
 // object FormatError builds.
 type Station struct {
-	ctx     context.Context
-	cfg     Config
-	mu      sync.Mutex
-	st      *app.Station
-	openErr error
-	user    *app.Staff
-	locked  bool
-	bg      func() // stops background work
+	ctx      context.Context
+	cfg      Config
+	mu       sync.Mutex
+	st       *app.Station
+	openErr  error
+	user     *app.Staff
+	locked   bool
+	bg       func() // stops background work
+	syncer   *client.Client
+	syncStop func()
 }
 
 func (s *Station) open() error {
@@ -92,6 +95,7 @@ func (s *Station) open() error {
 	s.st = st
 	s.mu.Unlock()
 	s.startBackground()
+	s.startSync()
 	return nil
 }
 
@@ -108,6 +112,10 @@ func (s *Station) close() {
 	if s.bg != nil {
 		s.bg()
 		s.bg = nil
+	}
+	if s.syncStop != nil {
+		s.syncStop()
+		s.syncStop = nil
 	}
 	if s.st != nil {
 		s.st.Close()

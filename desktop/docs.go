@@ -1,0 +1,112 @@
+package desktop
+
+import (
+	"database/sql"
+	"encoding/base64"
+	"os"
+	"strings"
+
+	"yizhan/app"
+	"yizhan/domain"
+	"yizhan/receipt"
+	"yizhan/sync/client"
+	"yizhan/workday"
+)
+
+// Document is what a printed notice shows: the unmasked case (the citizen
+// takes it home), the station, and the signed QR code text.
+type Document struct {
+	Kind        string       `json:"kind"` // receipt, accept, not_accept, correction, conclusion, delivery
+	Case        *domain.Case `json:"case"`
+	Station     app.Identity `json:"station"`
+	Date        string       `json:"date"`
+	Due         string       `json:"due,omitempty"`
+	LegalDue    string       `json:"legal_due,omitempty"`
+	QR          string       `json:"qr"`
+	Signed      bool         `json:"signed"` // false before enrolment: the QR then carries the number only
+	ClerkName   string       `json:"clerk_name"`
+	ResultZh    string       `json:"result_zh,omitempty"`
+	Missing     []string     `json:"missing,omitempty"`
+	Waived      int          `json:"waived"`
+	QueryPasswd string       `json:"query_password,omitempty"`
+}
+
+var docKinds = map[string]bool{"receipt": true, "accept": true, "not_accept": true, "correction": true, "conclusion": true, "delivery": true}
+
+// PrintDocument prepares a notice for printing. Printing shows personal data
+// in full, so it is logged as an access with the purpose "print".
+func (s *Station) PrintDocument(caseID, kind string) (*Document, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	if !docKinds[kind] {
+		return nil, domain.Errorf(domain.EInvalid, "无法识别的文书类型。", "unknown document kind %q", kind)
+	}
+	v, err := st.ShowCase(s.context(), a, caseID, true, "print "+kind)
+	if err != nil {
+		return nil, err
+	}
+	c := v.Case
+	id, _ := st.Identity(s.context())
+	d := &Document{Kind: kind, Case: c, Station: id, Date: workday.DateOf(st.Now(), workday.China).String(), Due: v.Deadline.Due,
+		LegalDue: v.Deadline.LegalDue, ClerkName: a.Name, ResultZh: domain.ResultZh(c.Result), Waived: v.Waived}
+	if kind == "receipt" {
+		d.QueryPasswd = c.QueryPassword
+	}
+	for _, m := range c.Missing() {
+		d.Missing = append(d.Missing, m.Name)
+	}
+	if kind == "correction" && len(c.CorrectionList) > 0 {
+		d.Missing = c.CorrectionList
+	}
+	claim := receipt.Claim{Kind: kind, Number: c.Number, Station: id.Code, Date: d.Date}
+	d.QR = strings.Join([]string{receipt.Prefix, kind, c.Number, id.Code, d.Date}, "|")
+	if k, err := client.LoadKeys(st.Dir()); err == nil && k.SignKey != nil {
+		if code, err := receipt.Sign(claim, k.SignKey); err == nil {
+			d.QR, d.Signed = code, true
+		}
+	}
+	return d, nil
+}
+
+// AttachScan stores a scanned page or photo (base64) and records it on a
+// case material; it travels to the hall on the attachment queue.
+func (s *Station) AttachScan(caseID, materialCode, name, mime, base64Data string) (*domain.Case, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	data, err := base64.StdEncoding.DecodeString(base64Data)
+	if err != nil {
+		return nil, domain.Errorf(domain.EInvalid, "扫描件数据不正确。", "attach: base64: %v", err)
+	}
+	sha, err := st.ImportBlob(s.context(), a, name, mime, strings.NewReader(string(data)))
+	if err != nil {
+		return nil, err
+	}
+	return st.RecordMaterial(s.context(), a, caseID, app.MaterialInput{Code: materialCode, Collected: domain.CollectScan, Count: 1, Blobs: []string{sha}})
+}
+
+// ScanDataURL returns a stored scan as a data: URL for preview.
+func (s *Station) ScanDataURL(sha string) (string, error) {
+	st, _, err := s.session()
+	if err != nil {
+		return "", err
+	}
+	info, err := st.BlobInfo(s.context(), sha)
+	if err != nil {
+		return "", err
+	}
+	p, err := st.BlobPath(sha)
+	if err != nil {
+		return "", err
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return "", domain.Errorf(domain.ENotFound, "找不到扫描件文件。", "scan %s: %v", sha, err)
+	}
+	return "data:" + info.Mime + ";base64," + base64.StdEncoding.EncodeToString(b), nil
+}
+
+var _ = sql.ErrNoRows

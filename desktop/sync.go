@@ -1,0 +1,130 @@
+package desktop
+
+import (
+	"context"
+	"time"
+
+	"yizhan/domain"
+	"yizhan/sync/bundle"
+	"yizhan/sync/client"
+)
+
+// SyncStatus returns the sync panel's figures; it never contacts the hall.
+func (s *Station) SyncStatus() (*client.Status, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	c := s.syncer
+	s.mu.Unlock()
+	if c != nil {
+		stt := c.Status(s.context())
+		return &stt, nil
+	}
+	stt, err := client.StatusOf(s.context(), st)
+	return &stt, err
+}
+
+// SyncNow syncs once, now (the "同步" button). The background loop keeps
+// running either way.
+func (s *Station) SyncNow() (*client.Result, error) {
+	if _, _, err := s.session(); err != nil {
+		return nil, err
+	}
+	c, err := s.client()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(s.context(), 5*time.Minute)
+	defer cancel()
+	res, err := c.SyncOnce(ctx)
+	return &res, err
+}
+
+// Enroll exchanges the hall's one-time code for this station's credentials
+// and starts background sync.
+func (s *Station) Enroll(hallURL, code string) (*AppInfo, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := client.Enroll(s.context(), st, hallURL, code); err != nil {
+		return nil, err
+	}
+	s.startSync()
+	return s.Info()
+}
+
+// ExportBundle writes everything the hall has not acknowledged to a sealed
+// file for a USB stick.
+func (s *Station) ExportBundle(path string) (*bundle.ExportResult, error) {
+	st, _, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	res, err := bundle.ExportBundle(s.context(), st, path)
+	return &res, err
+}
+
+// ImportBundle applies a reply bundle the hall wrote.
+func (s *Station) ImportBundle(path string) (*bundle.ImportResult, error) {
+	st, _, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	res, err := bundle.ImportReply(s.context(), st, path)
+	return &res, err
+}
+
+// client returns the sync client, creating it once the station is enrolled.
+func (s *Station) client() (*client.Client, error) {
+	s.mu.Lock()
+	c := s.syncer
+	s.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	c, err = client.New(st)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.syncer == nil {
+		s.syncer = c
+	}
+	c = s.syncer
+	s.mu.Unlock()
+	return c, nil
+}
+
+// startSync starts the background sync loop when the station is enrolled; a
+// station that is not stays fully usable offline.
+func (s *Station) startSync() {
+	st, err := s.station()
+	if err != nil {
+		return
+	}
+	if k, err := client.LoadKeys(st.Dir()); err != nil || !k.Enrolled() {
+		return
+	}
+	c, err := s.client()
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	if s.syncStop != nil {
+		s.mu.Unlock()
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.syncStop = cancel
+	s.mu.Unlock()
+	go c.Run(ctx)
+}
+
+var _ = domain.EInvalid
