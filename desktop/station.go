@@ -62,11 +62,16 @@ func DefaultDir() string {
 // every call, so the window can explain what is wrong instead of vanishing.
 func (a *App) Startup(ctx context.Context) {
 	a.API.ctx = ctx
+	a.API.inWails = true
 	a.API.openErr = a.API.open()
+	a.API.restoreWindow()
 }
 
 // Shutdown closes the station.
 func (a *App) Shutdown(ctx context.Context) {
+	if a.API.inWails {
+		a.API.saveWindow()
+	}
 	a.API.close()
 }
 
@@ -83,6 +88,7 @@ type Station struct {
 	locked   bool
 	bg       func() // stops background work
 	syncer   *client.Client
+	inWails  bool // running in the Wails window (runtime calls allowed)
 	syncStop func()
 }
 
