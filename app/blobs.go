@@ -1,0 +1,193 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"yizhan/domain"
+	"yizhan/sqlite"
+)
+
+// MaxBlobBytes is the largest attachment a station accepts: the same bound
+// the hall enforces on upload, so a file accepted here can always be sent.
+const MaxBlobBytes = 64 << 20
+
+// Blob is an attachment (a scan or photo of a material), kept by SHA-256.
+type Blob struct {
+	SHA256    string `json:"sha256"`
+	Size      int64  `json:"size"`
+	Mime      string `json:"mime"`
+	Name      string `json:"name"`
+	Uploaded  bool   `json:"uploaded"`
+	CreatedAt string `json:"created_at"`
+}
+
+// ValidBlobHash reports whether h is a lower-case SHA-256 hex digest: the
+// only names allowed in the blob directory, so a hash from the network can
+// never become a path outside it.
+func ValidBlobHash(h string) bool {
+	if len(h) != 64 {
+		return false
+	}
+	for _, r := range h {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// BlobPath returns the file of an attachment.
+func (s *Station) BlobPath(sha string) (string, error) {
+	if !ValidBlobHash(sha) {
+		return "", domain.Errorf(domain.EInvalid, "附件编号格式不正确。", "blob: bad hash %q", sha)
+	}
+	return filepath.Join(s.blobs, sha), nil
+}
+
+// ImportBlob stores an attachment read from r under its SHA-256 and returns
+// the hash. The file is written to a temporary name, synced and renamed, so a
+// power cut never leaves a half file under a real hash. Importing the same
+// content twice stores it once.
+func (s *Station) ImportBlob(ctx context.Context, a Actor, name, mime string, r io.Reader) (string, error) {
+	if err := requireStaff(a); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(s.blobs, 0o700); err != nil {
+		return "", fmt.Errorf("import blob: %w", err)
+	}
+	sha, size, err := writeBlob(s.blobs, r)
+	if err != nil {
+		return "", err
+	}
+	name = filepath.Base(strings.TrimSpace(name))
+	if mime == "" {
+		mime = "application/octet-stream"
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO blobs(sha256,size,mime,name,created_at) VALUES(?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING`,
+			sha, size, mime, name, sqlite.FormatTime(s.now()))
+		if err != nil {
+			return fmt.Errorf("import blob %s: %w", sha, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.audit(ctx, tx, a, "blob.import", sha, "", "", fmt.Sprintf("%s %d bytes", name, size))
+	})
+	if err != nil {
+		return "", err
+	}
+	return sha, nil
+}
+
+// writeBlob copies r into dir under its SHA-256 via temp file, fsync and
+// rename.
+func writeBlob(dir string, r io.Reader) (string, int64, error) {
+	tmp, err := os.CreateTemp(dir, ".import-*")
+	if err != nil {
+		return "", 0, fmt.Errorf("import blob: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, MaxBlobBytes+1))
+	if err == nil && n > MaxBlobBytes {
+		err = domain.Errorf(domain.EInvalid, fmt.Sprintf("附件超过 %d MB，请压缩或分页扫描。", MaxBlobBytes>>20), "blob larger than %d bytes", MaxBlobBytes)
+	}
+	if err == nil && n == 0 {
+		err = domain.Errorf(domain.EInvalid, "附件是空文件。", "blob is empty")
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("import blob: %w", err)
+	}
+	sha := hex.EncodeToString(h.Sum(nil))
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, sha)); err != nil {
+		return "", 0, fmt.Errorf("import blob: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		err = d.Sync()
+		d.Close()
+		if err != nil {
+			return "", 0, fmt.Errorf("import blob: sync dir: %w", err)
+		}
+	}
+	return sha, n, nil
+}
+
+// PendingBlobs returns attachments not yet uploaded to the hall, oldest
+// first, up to limit.
+func (s *Station) PendingBlobs(ctx context.Context, limit int) ([]Blob, error) {
+	return s.listBlobs(ctx, `WHERE uploaded=0 ORDER BY created_at, sha256 LIMIT ?`, limit)
+}
+
+// Blobs lists every attachment, newest first, up to limit.
+func (s *Station) Blobs(ctx context.Context, limit int) ([]Blob, error) {
+	return s.listBlobs(ctx, `ORDER BY created_at DESC, sha256 LIMIT ?`, limit)
+}
+
+func (s *Station) listBlobs(ctx context.Context, where string, limit int) ([]Blob, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT sha256,size,mime,name,uploaded,created_at FROM blobs `+where, limit)
+	if err != nil {
+		return nil, fmt.Errorf("blobs: %w", err)
+	}
+	defer rows.Close()
+	var out []Blob
+	for rows.Next() {
+		var b Blob
+		if err := rows.Scan(&b.SHA256, &b.Size, &b.Mime, &b.Name, &b.Uploaded, &b.CreatedAt); err != nil {
+			return nil, fmt.Errorf("blobs: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// PendingBlobCount returns how many attachments wait to be uploaded.
+func (s *Station) PendingBlobCount(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("pending blobs: %w", err)
+	}
+	return n, nil
+}
+
+// MarkBlobUploaded records that the hall holds the attachment, verified.
+func (s *Station) MarkBlobUploaded(ctx context.Context, sha string) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE blobs SET uploaded=1 WHERE sha256=?`, sha); err != nil {
+			return fmt.Errorf("mark blob %s uploaded: %w", sha, err)
+		}
+		return nil
+	})
+}
+
+// BlobInfo returns one attachment's record.
+func (s *Station) BlobInfo(ctx context.Context, sha string) (Blob, error) {
+	var b Blob
+	err := s.db.QueryRowContext(ctx, `SELECT sha256,size,mime,name,uploaded,created_at FROM blobs WHERE sha256=?`, sha).
+		Scan(&b.SHA256, &b.Size, &b.Mime, &b.Name, &b.Uploaded, &b.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, domain.Errorf(domain.ENotFound, "找不到该附件。", "blob %s not found", sha)
+	}
+	if err != nil {
+		return b, fmt.Errorf("blob %s: %w", sha, err)
+	}
+	return b, nil
+}

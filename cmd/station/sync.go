@@ -1,0 +1,269 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"yizhan/app"
+	"yizhan/domain"
+	"yizhan/sync/bundle"
+	"yizhan/sync/client"
+)
+
+func init() {
+	register(
+		command{"enroll", "--hall URL --code CODE: register this station with the hall (one-time code from `hall station add`)", cmdEnroll},
+		command{"sync", "push pending work and pull news from the hall once", cmdSync},
+		command{"sync status", "[--json]: online or not, pending work, last success and error, conflicts, clock skew", cmdSyncStatus},
+		command{"sync run", "sync in the foreground until Ctrl-C: retries with backoff while the hall is away", cmdSyncRun},
+		command{"bundle export", "FILE: write everything the hall has not acknowledged to a sealed USB bundle", cmdBundleExport},
+		command{"bundle import", "FILE: apply a sealed reply bundle from the hall", cmdBundleImport},
+		command{"bundle relay", "SRC DST: carry another station's sealed bundle on, unread and unchanged", cmdBundleRelay},
+		command{"attach", "CASE FILE --material CODE [--mime TYPE]: store a scan and record it on the case's material", cmdAttach},
+	)
+}
+
+// syncErr maps sync and bundle errors to domain errors at the edge, so
+// report prints their English and Chinese messages as they are.
+func syncErr(err error) error {
+	var ce *client.Error
+	if errors.As(err, &ce) {
+		return &domain.Error{Code: ce.Code, Message: ce.Error(), Zh: ce.Zh}
+	}
+	var be *bundle.Error
+	if errors.As(err, &be) {
+		return &domain.Error{Code: be.ErrorCode(), Message: be.Error(), Zh: be.Zh}
+	}
+	return err
+}
+
+func cmdEnroll(e *env, args []string) error {
+	fs := flag.NewFlagSet("enroll", flag.ContinueOnError)
+	hall := fs.String("hall", "", "hall URL, e.g. https://hall.example.gov.cn")
+	code := fs.String("code", "", "one-time enrolment code")
+	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	k, err := client.Enroll(e.ctx, st, *hall, *code)
+	if err != nil {
+		return syncErr(err)
+	}
+	out := map[string]string{"station": k.Station, "name": st.Name(), "hall": k.HallURL}
+	return e.out(out, func(w io.Writer) {
+		fmt.Fprintf(w, "enrolled as %s (%s) with %s\n已在大厅登记为 %s（%s）。\n", k.Station, st.Name(), k.HallURL, k.Station, st.Name())
+	})
+}
+
+func newClient(e *env) (*client.Client, error) {
+	st, err := e.station()
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.New(st)
+	if err != nil {
+		return nil, syncErr(err)
+	}
+	return c, nil
+}
+
+func cmdSync(e *env, args []string) error {
+	if _, err := parse(flag.NewFlagSet("sync", flag.ContinueOnError), args, 0, ""); err != nil {
+		return err
+	}
+	c, err := newClient(e)
+	if err != nil {
+		return err
+	}
+	res, err := c.SyncOnce(e.ctx)
+	if err != nil {
+		return syncErr(err)
+	}
+	return e.out(res, func(w io.Writer) {
+		fmt.Fprintf(w, "pushed %d (accepted %d, conflicts %d, rejected %d), pulled %d, published %d, cursor %d, %d round trips\n",
+			res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled, res.Published, res.Cursor, res.Rounds)
+		fmt.Fprintf(w, "上传 %d 条（已接收 %d，冲突 %d，被拒 %d），下载 %d 条。\n", res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled)
+		if res.Blobs.Uploaded+res.Blobs.Pending > 0 {
+			fmt.Fprintf(w, "attachments: %d uploaded, %d waiting / 附件：已上传 %d，待上传 %d\n", res.Blobs.Uploaded, res.Blobs.Pending, res.Blobs.Uploaded, res.Blobs.Pending)
+		}
+		if res.Conflicts+res.Rejected > 0 {
+			fmt.Fprintln(w, "see `station conflict list` / 有冲突待处理，请查看冲突列表。")
+		}
+		if res.Upgrade {
+			fmt.Fprintln(w, "a newer version is available; please upgrade / 有新版本，请尽快升级。")
+		}
+	})
+}
+
+func cmdSyncStatus(e *env, args []string) error {
+	fs := flag.NewFlagSet("sync status", flag.ContinueOnError)
+	fs.BoolVar(&e.json, "json", e.json, "machine-readable output")
+	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	s, err := client.StatusOf(e.ctx, st)
+	if err != nil {
+		return err
+	}
+	return e.out(s, func(w io.Writer) { printStatus(w, s) })
+}
+
+func printStatus(w io.Writer, s client.Status) {
+	when := func(t *time.Time) string {
+		if t == nil {
+			return "never / 从未"
+		}
+		return t.Local().Format("2006-01-02 15:04:05")
+	}
+	online := "offline / 离线"
+	if s.Online {
+		online = "online / 在线"
+	}
+	fmt.Fprintf(w, "station:        %s  hall: %s\n", s.Station, s.HallURL)
+	fmt.Fprintf(w, "state:          %s (%s) %s\n", s.State, online, s.StateZh)
+	fmt.Fprintf(w, "pending:        %d events, %d attachments / 待上传 %d 条，附件 %d 个\n", s.PendingEvents, s.PendingBlobs, s.PendingEvents, s.PendingBlobs)
+	fmt.Fprintf(w, "conflicts:      %d open / 待处理冲突 %d 条\n", s.OpenConflicts, s.OpenConflicts)
+	fmt.Fprintf(w, "cursor:         %d\n", s.Cursor)
+	fmt.Fprintf(w, "last success:   %s / 上次成功\n", when(s.LastSuccess))
+	if s.LastError != nil {
+		fmt.Fprintf(w, "last error:     %s (%s)\n                %s\n", s.LastError.Message, s.LastError.At.Local().Format("2006-01-02 15:04:05"), s.LastError.Zh)
+	}
+	fmt.Fprintf(w, "clock skew:     %+.1f s (hall minus this PC)\n", float64(s.ClockSkewMS)/1000)
+	if s.ClockNote != "" {
+		fmt.Fprintf(w, "                %s\n                %s\n", s.ClockNote, s.ClockNoteZh)
+	}
+	if s.UpgradeAdvised {
+		fmt.Fprintln(w, "upgrade:        a newer version is available / 有新版本，请升级")
+	}
+}
+
+func cmdSyncRun(e *env, args []string) error {
+	if _, err := parse(flag.NewFlagSet("sync run", flag.ContinueOnError), args, 0, ""); err != nil {
+		return err
+	}
+	c, err := newClient(e)
+	if err != nil {
+		return err
+	}
+	c.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintln(e.stdout, "syncing until Ctrl-C / 正在同步，按 Ctrl-C 停止")
+	if err := c.Run(ctx); err != nil {
+		return syncErr(err)
+	}
+	return nil
+}
+
+func cmdBundleExport(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("bundle export", flag.ContinueOnError), args, 1, "FILE")
+	if err != nil {
+		return err
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	res, err := bundle.ExportBundle(e.ctx, st, pos[0])
+	if err != nil {
+		return syncErr(err)
+	}
+	return e.out(res, func(w io.Writer) {
+		fmt.Fprintf(w, "wrote %s: %d events, %d bytes, bundle %s\n已导出 %d 条待同步记录到 %s，请带到大厅导入。\n", res.File, res.Events, res.Bytes, res.ID, res.Events, res.File)
+		if res.Left > 0 {
+			fmt.Fprintf(w, "%d events did not fit; export again after the reply is imported / 还有 %d 条未能放入，导入回执后请再次导出。\n", res.Left, res.Left)
+		}
+	})
+}
+
+func cmdBundleImport(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("bundle import", flag.ContinueOnError), args, 1, "FILE")
+	if err != nil {
+		return err
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	res, err := bundle.ImportReply(e.ctx, st, pos[0])
+	if err != nil {
+		return syncErr(err)
+	}
+	return e.out(res, func(w io.Writer) {
+		if res.Already {
+			fmt.Fprintf(w, "reply %s was imported before; nothing changed / 该回执已导入过，未作任何更改。\n", res.ID)
+			return
+		}
+		fmt.Fprintf(w, "imported reply %s: %d accepted, %d conflicts, %d rejected, %d pulled, cursor %d\n",
+			res.ID, res.Acks.Accepted, res.Acks.Conflicts, res.Acks.Rejected, res.Pulled, res.Cursor)
+		fmt.Fprintf(w, "已导入大厅回执：确认 %d 条，冲突 %d 条，被拒 %d 条，收到 %d 条。\n", res.Acks.Accepted, res.Acks.Conflicts, res.Acks.Rejected, res.Pulled)
+	})
+}
+
+func cmdBundleRelay(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("bundle relay", flag.ContinueOnError), args, 2, "SRC DST")
+	if err != nil {
+		return err
+	}
+	h, err := bundle.Relay(pos[0], pos[1])
+	if err != nil {
+		return syncErr(err)
+	}
+	return e.out(h, func(w io.Writer) {
+		fmt.Fprintf(w, "copied %s bundle %s from %s to %s (%d bytes sealed; this station cannot read it)\n已转交 %s 发往 %s 的数据包（本站无法读取或修改其内容）。\n",
+			h.Kind, h.ID, h.From, h.To, h.Size, h.From, h.To)
+	})
+}
+
+func cmdAttach(e *env, args []string) error {
+	fs := flag.NewFlagSet("attach", flag.ContinueOnError)
+	material := fs.String("material", "", "material code on the case checklist")
+	mimeType := fs.String("mime", "", "content type (default: from the file name)")
+	pos, err := parse(fs, args, 2, "CASE FILE")
+	if err != nil {
+		return err
+	}
+	if *material == "" {
+		return domain.Errorf(domain.EInvalid, "请用 --material 指定材料编号。", "attach: --material required")
+	}
+	st, a, err := e.actor()
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(pos[1])
+	if err != nil {
+		return domain.Errorf(domain.EInvalid, "无法打开文件："+pos[1], "attach: %v", err)
+	}
+	defer f.Close()
+	if *mimeType == "" {
+		*mimeType = mime.TypeByExtension(filepath.Ext(pos[1]))
+	}
+	sha, err := st.ImportBlob(e.ctx, a, filepath.Base(pos[1]), *mimeType, f)
+	if err != nil {
+		return err
+	}
+	c, err := st.RecordMaterial(e.ctx, a, pos[0], app.MaterialInput{Code: *material, Collected: domain.CollectScan, Blobs: []string{sha}})
+	if err != nil {
+		return err
+	}
+	return e.out(map[string]string{"case": c.Number, "material": *material, "sha256": sha}, func(w io.Writer) {
+		fmt.Fprintf(w, "attached %s to %s material %s (sha256 %s); it uploads with the next sync\n已将扫描件登记到办件 %s 的材料 %s，下次同步时上传。\n",
+			filepath.Base(pos[1]), c.Number, *material, sha, c.Number, *material)
+	})
+}

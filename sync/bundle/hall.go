@@ -1,0 +1,183 @@
+package bundle
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"filippo.io/age"
+	"github.com/google/uuid"
+
+	"yizhan/sync/client"
+	"yizhan/sync/protocol"
+)
+
+// Hall is what the hall side of a bundle import needs. cmd/hall fills it
+// from hall.Service: its keys, its station registry and its sync entry
+// point, so a bundle is processed exactly like the same requests online.
+type Hall struct {
+	// SignKey signs replies (hall.Keys.Sign).
+	SignKey ed25519.PrivateKey
+	// Identity opens exports encrypted to the hall (hall.Keys.Age).
+	Identity age.Identity
+	// Station returns an enrolled station's Ed25519 public key and age
+	// recipient ("age1..."), or an error if the code is unknown, not
+	// enrolled or revoked: such a station's bundle is refused unread.
+	Station func(ctx context.Context, code string) (signKey ed25519.PublicKey, ageRecipient string, err error)
+	// Sync processes one sync request as station, exactly as the online
+	// endpoint does after authentication (hall.Service.Sync). It is called
+	// once per request in the export, in order, then with pull-only
+	// requests that follow the returned cursor while More is set.
+	Sync func(ctx context.Context, station string, req *protocol.SyncRequest) (*protocol.SyncResponse, error)
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+	// NewID makes reply ids. Default UUIDv7.
+	NewID func() string
+	// ReplyBytes bounds the pull pages put into one reply; what does not
+	// fit comes with the next reply. Default 64 MiB.
+	ReplyBytes int
+}
+
+// HallReport says what a hall import did.
+type HallReport struct {
+	Bundle  string       `json:"bundle"`
+	Station string       `json:"station"`
+	Reply   string       `json:"reply"`
+	Events  int          `json:"events"`
+	Acks    client.Tally `json:"acks"`
+	Pages   int          `json:"pages"`
+	Pulled  int          `json:"pulled"`
+	Cursor  int64        `json:"cursor"`
+	More    bool         `json:"more,omitempty"` // pages left for the next reply
+	Resync  bool         `json:"resync,omitempty"`
+}
+
+// HallImport opens the station export bundle in, processes its requests
+// through h.Sync, and writes the sealed, signed reply for the station to
+// replyOut (encrypted to that station only). Importing the same export
+// again is harmless — every event is deduplicated by ID — and writes a
+// fresh reply, which is how a lost reply is replaced.
+//
+// The lead wires it into `hall bundle import FILE --reply OUT`.
+func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport, error) {
+	if h.Now == nil {
+		h.Now = time.Now
+	}
+	if h.NewID == nil {
+		h.NewID = func() string { return uuid.Must(uuid.NewV7()).String() }
+	}
+	if h.ReplyBytes <= 0 {
+		h.ReplyBytes = 64 << 20
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return nil, fmt.Errorf("hall import: %w", err)
+	}
+	defer f.Close()
+	var rcpText string
+	b, err := Open(f, Opener{Me: HallName, Identity: h.Identity, Kind: KindExport, Signer: func(from string) (ed25519.PublicKey, error) {
+		pub, rcp, err := h.Station(ctx, from)
+		rcpText = rcp
+		return pub, err
+	}})
+	if err != nil {
+		return nil, err
+	}
+	rcp, err := age.ParseX25519Recipient(rcpText)
+	if err != nil {
+		return nil, fmt.Errorf("hall import: station %s age key: %w", b.Header.From, err)
+	}
+	code := b.Header.From
+	rep := &HallReport{Bundle: b.Header.ID, Station: code}
+	replies, err := h.process(ctx, code, b.Payload.Requests, rep)
+	if err != nil {
+		return rep, err
+	}
+	out := &Payload{V: 1, ID: h.NewID(), Kind: KindReply, Station: code, Created: h.Now().UTC(), InReplyTo: b.Header.ID, Replies: replies}
+	var buf bytes.Buffer
+	if err := Seal(&buf, out, HallName, code, rcp, h.SignKey); err != nil {
+		return rep, err
+	}
+	if err := client.WriteFileAtomic(replyOut, buf.Bytes(), 0o600); err != nil {
+		return rep, fmt.Errorf("hall import: %w", err)
+	}
+	rep.Reply = out.ID
+	return rep, nil
+}
+
+// process runs the export's requests, then follow-up pulls within the
+// reply budget.
+func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRequest, rep *HallReport) ([]Reply, error) {
+	if len(reqs) == 0 {
+		return nil, malformed("export without requests", nil)
+	}
+	var replies []Reply
+	size := 0
+	add := func(base int64, resp *protocol.SyncResponse) {
+		replies = append(replies, Reply{Base: base, Response: resp})
+		b, _ := json.Marshal(resp)
+		size += len(b)
+		rep.Pages++
+		rep.Pulled += len(resp.Events)
+		for _, a := range resp.Acks {
+			switch a.Status {
+			case protocol.AckAccepted:
+				rep.Acks.Accepted++
+			case protocol.AckConflict:
+				rep.Acks.Conflicts++
+			case protocol.AckRejected:
+				rep.Acks.Rejected++
+			}
+			if a.Duplicate {
+				rep.Acks.Duplicates++
+			}
+		}
+	}
+	// Every request carries the station's cursor at export time; each is
+	// sent on from where the previous answer's page ended instead, so the
+	// pages chain (each reply's Base is the cursor its page follows) rather
+	// than repeat. After a resync, the pushes go on and then the whole
+	// scope is pulled from 0.
+	cursor, more := reqs[0].Cursor, false
+	for _, req := range reqs {
+		if req == nil || req.Station != code {
+			return nil, tampered("a request inside the export names another station", nil)
+		}
+		rep.Events += len(req.Events)
+		r := *req
+		if !rep.Resync {
+			r.Cursor = cursor
+		}
+		resp, err := h.Sync(ctx, code, &r)
+		if err != nil {
+			return nil, fmt.Errorf("hall import %s: %w", code, err)
+		}
+		add(r.Cursor, resp)
+		if resp.Resync {
+			rep.Resync = true
+		} else {
+			cursor, more = resp.Cursor, resp.More
+		}
+	}
+	if rep.Resync {
+		cursor, more = 0, true
+	}
+	for more && size < h.ReplyBytes {
+		req := &protocol.SyncRequest{V: protocol.Version, Station: code, Cursor: cursor, MaxBytes: protocol.DefaultMaxBytes}
+		resp, err := h.Sync(ctx, code, req)
+		if err != nil {
+			return nil, fmt.Errorf("hall import %s: pull: %w", code, err)
+		}
+		add(cursor, resp)
+		if resp.Resync || resp.Cursor <= cursor && resp.More {
+			return nil, fmt.Errorf("hall import %s: pull made no progress at cursor %d", code, cursor)
+		}
+		cursor, more = resp.Cursor, resp.More
+	}
+	rep.Cursor, rep.More = cursor, more
+	return replies, nil
+}
