@@ -103,6 +103,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return publishCmd(ctx, args[0], args[1:], stdout)
 	case "case":
 		return caseCmd(ctx, args[1:], stdout)
+	case "bundle":
+		return bundleCmd(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		return usageErr("help")
 	}

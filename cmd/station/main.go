@@ -68,6 +68,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&e.user, "user", os.Getenv("YIZHAN_STATION_USER"), "staff login")
 	fs.StringVar(&e.password, "password", os.Getenv("YIZHAN_STATION_PASSWORD"), "staff password")
 	fs.Usage = func() { usage(stderr) }
+	// --json is accepted anywhere on the line: scripts put it last.
+	var rest0 []string
+	for _, a := range args {
+		if a == "--json" || a == "-json" {
+			e.json = true
+			continue
+		}
+		rest0 = append(rest0, a)
+	}
+	args = rest0
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

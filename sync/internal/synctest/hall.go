@@ -2,8 +2,6 @@ package synctest
 
 import (
 	"context"
-	"crypto/ed25519"
-	"fmt"
 	"net/http"
 	"path/filepath"
 	"sync"
@@ -16,7 +14,6 @@ import (
 	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 	"yizhan/sync/hallserver"
-	"yizhan/sync/protocol"
 )
 
 // Hall is a real hall (hall.Service on a SQLite file, served by hallserver)
@@ -119,45 +116,7 @@ func (h *Hall) PublishCatalog(tb testing.TB) {
 
 // BundleSide returns what bundle.HallImport needs, wired to this hall the
 // way cmd/hall wires it.
-func (h *Hall) BundleSide() *bundle.Hall {
-	svc := h.Service()
-	find := func(ctx context.Context, code string) (*hall.StationInfo, error) {
-		infos, err := svc.Stations(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for i := range infos {
-			if infos[i].Code == code {
-				if infos[i].Status != "enrolled" {
-					return nil, fmt.Errorf("station %s is %s", code, infos[i].Status)
-				}
-				return &infos[i], nil
-			}
-		}
-		return nil, fmt.Errorf("unknown station %q", code)
-	}
-	return &bundle.Hall{
-		SignKey:  svc.Keys().Sign,
-		Identity: svc.Keys().Age,
-		Station: func(ctx context.Context, code string) (ed25519.PublicKey, string, error) {
-			in, err := find(ctx, code)
-			if err != nil {
-				return nil, "", err
-			}
-			pub, err := client.ParseSignKey(in.SignKey)
-			return pub, in.AgeKey, err
-		},
-		Sync: func(ctx context.Context, code string, req *protocol.SyncRequest) (*protocol.SyncResponse, error) {
-			in, err := find(ctx, code)
-			if err != nil {
-				return nil, err
-			}
-			st := &hall.Station{Code: in.Code, Cursor: in.Cursor, AuditSeq: in.AuditSeq, AuditHash: in.AuditHash, AppVersion: in.AppVersion}
-			resp, err := svc.Sync(ctx, st, *req)
-			return &resp, err
-		},
-	}
-}
+func (h *Hall) BundleSide() *bundle.Hall { return hallserver.BundleSide(h.Service()) }
 
 // Handler returns the proxy as an http.Handler for in-process use.
 func (h *Hall) Handler() http.Handler { return h.Proxy }
