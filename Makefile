@@ -13,7 +13,11 @@ WAILS := bin/wails
 TAGS ?=
 WAILS_TAGS := $(if $(TAGS),-tags "$(TAGS)",)
 
-.PHONY: setup wails app bindings frontend-test frontend-build go-test test fmt vet screenshot
+.PHONY: setup wails app bindings frontend-test frontend-build go-test test fmt fmt-check vet screenshot demo
+
+## demo: the main job: hall + station app with the sample catalog (scripts/demo.sh)
+demo:
+	scripts/demo.sh
 
 ## setup: install system packages, the Wails CLI and frontend dependencies (root, Debian 12)
 setup:
@@ -47,8 +51,12 @@ frontend-build: frontend/node_modules
 go-test:
 	go test -race ./...
 
-## test: all unit tests
-test: frontend-test go-test
+## fmt-check: fail when gofmt would change a file
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+## test: every check and test (the README's test command runs this after setup)
+test: fmt-check vet frontend-test go-test
 
 ## fmt: format Go code
 fmt:
