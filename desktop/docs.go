@@ -85,7 +85,7 @@ func (s *Station) AttachScan(caseID, materialCode, name, mime, base64Data string
 	if err != nil {
 		return nil, err
 	}
-	return st.RecordMaterial(s.context(), a, caseID, app.MaterialInput{Code: materialCode, Collected: domain.CollectScan, Count: 1, Blobs: []string{sha}})
+	return s.changed(st.RecordMaterial(s.context(), a, caseID, app.MaterialInput{Code: materialCode, Collected: domain.CollectScan, Count: 1, Blobs: []string{sha}}))
 }
 
 // ScanDataURL returns a stored scan as a data: URL for preview.
