@@ -99,6 +99,7 @@ func (s *Service) PublishCalendar(ctx context.Context, y workday.YearSpec) (bool
 	now := s.Now()
 	changed := false
 	err = s.store.Update(ctx, func(tx Tx) error {
+		changed = false // a store may run this again after a conflict
 		key := "calendar:" + strconv.Itoa(y.Year)
 		prev, err := tx.LatestPublished(key)
 		if err != nil {

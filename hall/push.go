@@ -12,17 +12,32 @@ import (
 
 // batch is the work of one store transaction that appends events: it caches
 // folded cases and scopes, and collects deliveries so that they are
-// enqueued once, station by station in code order, at the end.
+// enqueued once, station by station in code order, at the end. Folded cases
+// are written once each at the end too, however many of their events the
+// batch appended (a push of a whole case writes its state once, not once
+// per event).
 type batch struct {
 	tx     Tx
 	now    time.Time
 	cases  map[string]*domain.Case
 	scopes map[string][]string
 	out    map[string][]Ref
+	dirty  map[string]int64 // case id -> log seq of the last accepted event
+	order  []string         // dirty cases in the order first changed
 }
 
 func newBatch(tx Tx, now time.Time) *batch {
-	return &batch{tx: tx, now: now, cases: map[string]*domain.Case{}, scopes: map[string][]string{}, out: map[string][]Ref{}}
+	return &batch{tx: tx, now: now, cases: map[string]*domain.Case{}, scopes: map[string][]string{}, out: map[string][]Ref{},
+		dirty: map[string]int64{}}
+}
+
+// putCase records a case's new folded state, written by flush.
+func (b *batch) putCase(c *domain.Case, seq int64) {
+	if _, ok := b.dirty[c.ID]; !ok {
+		b.order = append(b.order, c.ID)
+	}
+	b.dirty[c.ID] = seq
+	b.cases[c.ID] = c
 }
 
 // caseState returns the hall's folded case, or nil if the hall has none.
@@ -54,9 +69,16 @@ func (b *batch) deliver(station string, refs ...Ref) {
 	b.out[station] = append(b.out[station], refs...)
 }
 
-// flush enqueues the collected deliveries in station code order, the lock
-// order that keeps concurrent transactions free of deadlocks.
+// flush writes the changed cases, then enqueues the collected deliveries in
+// station code order, the lock order that keeps concurrent transactions
+// free of deadlocks.
 func (b *batch) flush() error {
+	for _, id := range b.order {
+		if err := b.tx.PutCase(b.cases[id], b.dirty[id]); err != nil {
+			return err
+		}
+	}
+	b.order, b.dirty = nil, map[string]int64{}
 	codes := make([]string, 0, len(b.out))
 	for c := range b.out {
 		codes = append(codes, c)
@@ -233,10 +255,7 @@ func (s *Service) fanOut(b *batch, le *LogEntry, after *domain.Case) error {
 		return err
 	}
 	if le.Status == StatusAccepted {
-		if err := b.tx.PutCase(after, le.Seq); err != nil {
-			return err
-		}
-		b.cases[e.CaseID] = after
+		b.putCase(after, le.Seq)
 		for _, office := range []string{after.Station, after.Holder} {
 			if office == domain.HallOffice || office == "" || contains(sc, office) {
 				continue

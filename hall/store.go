@@ -14,7 +14,10 @@ import (
 type Store interface {
 	// Update runs fn in one read-write transaction, committed when fn
 	// returns nil and rolled back otherwise. Everything one request writes
-	// goes through a single Update, so a push is all or nothing.
+	// goes through a single Update, so a push is all or nothing. A store
+	// with concurrent writers may roll back and run fn again after a
+	// deadlock or serialization failure: fn must not carry state from one
+	// run to the next.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction that sees one consistent
 	// snapshot.
@@ -35,22 +38,26 @@ type Tx interface {
 	// hashes to hash.
 	StationByEnrolHash(hash string) (*Station, error)
 	// UpdateStation writes every stored field of st except LastDSeq, which
-	// only Enqueue moves.
+	// only Enqueue moves. A store with concurrent writers must not let it
+	// overwrite a write committed since st was read (PostgreSQL: a row
+	// revision check that makes Update retry).
 	UpdateStation(st *Station) error
 	// Stations lists every station, ordered by code, with computed fields.
 	Stations() ([]*Station, error)
 	// ActiveStations lists the codes of enrolled, unrevoked stations, in
 	// order: the recipients of published catalog items and calendars. It
 	// must conflict with a concurrent enrolment (SQLite: the single writer;
-	// PostgreSQL: SELECT ... FOR SHARE), or a station enrolling while a
-	// catalog is published could miss it in both the fan-out and its own
-	// backfill.
+	// PostgreSQL: an advisory lock that an enrolling UpdateStation takes
+	// shared), or a station enrolling while a catalog is published could
+	// miss it in both the fan-out and its own backfill.
 	ActiveStations() ([]string, error)
 
 	// AppendLog appends e to the global log, assigns and returns its Seq.
 	// The event ID is unique: appending a known ID is an error.
 	AppendLog(e *LogEntry) (int64, error)
-	// LogByEventID returns the log entry of an event, or nil.
+	// LogByEventID returns the log entry of an event, or nil. In an Update
+	// it serialises the transaction against others asking for the same ID
+	// until it ends, so concurrent pushes of one event append it once.
 	LogByEventID(id string) (*LogEntry, error)
 	// CaseLog returns a case's log entries with Seq < before (0: all),
 	// in log order.
@@ -63,7 +70,10 @@ type Tx interface {
 	// Rejection returns the recorded refusal of an event, or nil.
 	Rejection(id string) (*Rejection, error)
 
-	// Case returns the hall's folded state of a case, or nil.
+	// Case returns the hall's folded state of a case, or nil. In an Update
+	// it serialises the transaction against others reading the same case
+	// until it ends: the service reads a case before it appends to it, so
+	// appends to one case are serial and take increasing log seqs.
 	Case(id string) (*domain.Case, error)
 	// PutCase stores the folded state of a case after log entry seq.
 	PutCase(c *domain.Case, seq int64) error
@@ -80,7 +90,7 @@ type Tx interface {
 	// Each row gets the station's next delivery sequence number (dseq),
 	// taken from a per-station counter that the implementation must lock
 	// until the transaction ends (SQLite: the database write lock;
-	// PostgreSQL: UPDATE ... RETURNING on the station row). That lock is
+	// PostgreSQL: an UPDATE of the station's counter row). That lock is
 	// what makes the station's cursor safe: a sequence or autoincrement
 	// would let a later transaction commit dseq 6 while dseq 5 is still
 	// uncommitted, a pull would hand out 6, the cursor would move past 5,
@@ -97,7 +107,8 @@ type Tx interface {
 	// Publish appends a published catalog item or calendar year and
 	// returns its Seq.
 	Publish(p *Published) (int64, error)
-	// LatestPublished returns the newest row with key, or nil.
+	// LatestPublished returns the newest row with key, or nil. In an Update
+	// it serialises the transaction against others reading the same key.
 	LatestPublished(key string) (*Published, error)
 	// CurrentPublished returns the newest row of every key, in Seq order:
 	// what a newly enrolled station must receive.

@@ -103,8 +103,18 @@ func (s *Service) pushTx(tx Tx, code string, req *protocol.SyncRequest, now time
 // sends back, as CheckSeq/CheckHash, its own current hash of that row. If
 // the row was rewritten, the hashes differ. A chain that got shorter is
 // flagged too (a restore from backup also does that, and deserves a look).
+//
+// A request built before the hall recorded its current head (a request the
+// network delivered late, or a USB bundle exported before the station last
+// synced online) carries an older head and an older CheckSeq: it is stale,
+// not a rewrite. It neither raises a flag nor moves the recorded head back,
+// so a truncated chain is still caught by the station's next fresh request,
+// whose CheckSeq names the recorded head.
 func checkAudit(st *Station, a *protocol.AuditHead, now time.Time) []string {
 	if a == nil {
+		return nil
+	}
+	if st.AuditSeq > 0 && a.Seq < st.AuditSeq && a.CheckSeq < st.AuditSeq {
 		return nil
 	}
 	var warn []string

@@ -1,9 +1,11 @@
 // Command hall runs the central hall's sync server and its administration
 // commands: stations, catalog and calendar publication, and hall-side case
-// handling. The commands open the same SQLite database as a running server
-// (WAL and a busy timeout let them share it).
+// handling. The commands open the same database as a running server: a
+// SQLite file (WAL and a busy timeout let them share it) or, with
+// --db postgres://..., a PostgreSQL database that several hall servers may
+// share (docs/hall-scale.md).
 //
-//	hall serve --listen 127.0.0.1:8440 --dir DATA [--db PATH] [--tls-cert F --tls-key F]
+//	hall serve --listen 127.0.0.1:8440 --dir DATA [--db PATH|postgres://...] [--tls-cert F --tls-key F]
 //	hall station add CODE NAME [--region R]
 //	hall station list [--json]
 //	hall station revoke CODE
@@ -14,6 +16,10 @@
 //	hall case approve|refuse|request-correction|return|suspend|resume ID [--reason R]
 //	hall case serial ID SERIAL
 //	hall case route ID OFFICE
+//	hall bundle import FILE --reply OUT
+//	hall backup DEST_DIR
+//	hall diagnostics FILE.zip [--log-dir DIR]
+//	hall version
 //
 // --dir, --listen and --db default to $YIZHAN_HALL_DIR, $YIZHAN_HALL_LISTEN
 // and $YIZHAN_HALL_DB.
@@ -33,6 +39,7 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	hallpg "yizhan/hall/postgres"
 	hallsqlite "yizhan/hall/sqlite"
 )
 
@@ -49,7 +56,7 @@ type usageError string
 func (e usageError) Error() string { return string(e) }
 
 const usage = `usage:
-  hall serve --listen ADDR --dir DATA [--db PATH] [--tls-cert FILE --tls-key FILE]
+  hall serve --listen ADDR --dir DATA [--db PATH|postgres://...] [--tls-cert FILE --tls-key FILE]
   hall station add CODE NAME [--region R] | station list [--json] | station revoke CODE
   hall catalog publish FILE
   hall calendar publish FILE
@@ -57,7 +64,11 @@ const usage = `usage:
   hall case show ID [--full --purpose P]
   hall case approve|refuse|request-correction|return|suspend|resume ID [--reason R] [--cert N] [--items A,B]
   hall case serial ID SERIAL | case route ID OFFICE
-common flags: --dir DATA ($YIZHAN_HALL_DIR), --db PATH ($YIZHAN_HALL_DB, default DATA/hall.db)`
+  hall bundle import FILE --reply OUT
+  hall backup DEST_DIR               (online: database snapshot, keys, attachments)
+  hall diagnostics FILE.zip [--log-dir DIR]   (for support: no personal data)
+  hall version
+common flags: --dir DATA ($YIZHAN_HALL_DIR), --db PATH or postgres://... ($YIZHAN_HALL_DB, default DATA/hall.db)`
 
 // run executes one command line and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -105,6 +116,13 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return caseCmd(ctx, args[1:], stdout)
 	case "bundle":
 		return bundleCmd(ctx, args[1:], stdout)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout)
+	case "diagnostics":
+		return diagnosticsCmd(ctx, args[1:], stdout)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "yizhan hall "+Version)
+		return nil
 	case "help", "-h", "--help":
 		return usageErr("help")
 	}
@@ -119,7 +137,7 @@ type common struct {
 
 func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.dir, "dir", os.Getenv("YIZHAN_HALL_DIR"), "hall data directory ($YIZHAN_HALL_DIR)")
-	fs.StringVar(&c.db, "db", os.Getenv("YIZHAN_HALL_DB"), "database file ($YIZHAN_HALL_DB; default DIR/hall.db)")
+	fs.StringVar(&c.db, "db", os.Getenv("YIZHAN_HALL_DB"), "SQLite file or postgres:// URL ($YIZHAN_HALL_DB; default DIR/hall.db)")
 }
 
 // open opens the store and the service.
@@ -127,17 +145,10 @@ func (c *common) open(ctx context.Context, cfg hall.Config) (*hall.Service, func
 	if c.dir == "" {
 		return nil, nil, usageErr("--dir (or $YIZHAN_HALL_DIR) is required")
 	}
-	db := c.db
-	if db == "" {
-		db = filepath.Join(c.dir, "hall.db")
-	}
-	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
-		return nil, nil, fmt.Errorf("--db %s: the PostgreSQL store is not available yet; use a SQLite file path", "postgres://…")
-	}
 	if err := os.MkdirAll(c.dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("data directory: %w", err)
 	}
-	store, err := hallsqlite.Open(ctx, db)
+	store, err := openStore(ctx, c.dir, c.db)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -148,6 +159,29 @@ func (c *common) open(ctx context.Context, cfg hall.Config) (*hall.Service, func
 		return nil, nil, err
 	}
 	return svc, func() { store.Close() }, nil
+}
+
+// isPostgres reports whether db names a PostgreSQL database rather than a
+// SQLite file.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// openStore opens the hall's store: PostgreSQL when db is a postgres:// URL
+// (keys and blobs stay in dir, which every hall process on the database
+// must share), otherwise SQLite in the file db, by default dir/hall.db.
+func openStore(ctx context.Context, dir, db string) (hall.Store, error) {
+	if isPostgres(db) {
+		s, err := hallpg.Open(ctx, db)
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL store: %w", err)
+		}
+		return s, nil
+	}
+	if db == "" {
+		db = filepath.Join(dir, "hall.db")
+	}
+	return hallsqlite.Open(ctx, db)
 }
 
 // parse parses flags that may come before, between or after positional

@@ -87,7 +87,7 @@ func TestCommands(t *testing.T) {
 		{"BadFlag", []string{"case", "list", "--nope"}, 2, "nope"},
 		{"Duplicate", []string{"station", "add", "A01", "again"}, 1, "已存在"},
 		{"MissingFile", []string{"catalog", "publish", filepath.Join(dir, "none.json")}, 1, "none.json"},
-		{"Postgres", []string{"station", "list", "--db", "postgres://x"}, 1, "PostgreSQL"},
+		{"PostgresDown", []string{"station", "list", "--db", "postgres://127.0.0.1:1/none?connect_timeout=2"}, 1, "PostgreSQL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,8 @@
 // SQLite store runs it now, a PostgreSQL store runs the same tests later, so
 // the two cannot drift apart on what the service relies on (delivery
 // sequence numbers without gaps, event IDs unique, rollback of a failed
-// transaction).
+// transaction), and concurrent Updates that must behave as if serial
+// (concurrency.go).
 package storetest
 
 import (
@@ -31,6 +32,10 @@ func Run(t *testing.T, open func(tb testing.TB) hall.Store) {
 		{"Published", testPublished},
 		{"Rollback", testRollback},
 		{"CursorNeverSkips", testCursorNeverSkips},
+		{"CaseSerial", testCaseSerial},
+		{"DuplicateRace", testDuplicateRace},
+		{"StationNoLostUpdate", testStationNoLostUpdate},
+		{"PublishEnrolRace", testPublishEnrolRace},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

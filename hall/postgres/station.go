@@ -1,0 +1,199 @@
+package postgres
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"yizhan/domain"
+	"yizhan/hall"
+)
+
+const stationCols = `s.code,s.name,s.region,coalesce(s.enrol_hash,''),s.enrol_expires,s.token_hash,s.sign_key,s.age_key,
+	s.app_version,s.created_at,s.enrolled_at,s.revoked_at,s.last_seen,s.cursor,q.last_dseq,s.audit_seq,s.audit_hash,
+	s.tampered_at,s.tamper_note,s.rev`
+
+const stationFrom = ` FROM stations s JOIN station_queues q ON q.station = s.code`
+
+// scanStation reads a row of stationCols and remembers its rev.
+func (t *txn) scanStation(sc pgx.Row, extra ...any) (*hall.Station, error) {
+	var st hall.Station
+	var exp, created, enrolled, revoked, seen, tampered *time.Time
+	var rev int64
+	dest := []any{&st.Code, &st.Name, &st.Region, &st.EnrolHash, &exp, &st.TokenHash, &st.SignKey, &st.AgeKey,
+		&st.AppVersion, &created, &enrolled, &revoked, &seen, &st.Cursor, &st.LastDSeq, &st.AuditSeq, &st.AuditHash,
+		&tampered, &st.TamperNote, &rev}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	st.EnrolExpires, st.CreatedAt, st.EnrolledAt = timeOf(exp), timeOf(created), timeOf(enrolled)
+	st.RevokedAt, st.LastSeen, st.TamperedAt = timeOf(revoked), timeOf(seen), timeOf(tampered)
+	if _, ok := t.revs[st.Code]; !ok {
+		// The first read counts: an UpdateStation built from it must fail
+		// if anyone wrote the row since, even if this transaction read it
+		// again in between.
+		t.revs[st.Code] = readRow{rev: rev, enrolled: st.Enrolled()}
+	}
+	return &st, nil
+}
+
+func notFoundStation(code string) error {
+	return domain.Errorf(domain.ENotFound, "找不到站点 "+code+"。", "station %s not found", code)
+}
+
+// CreateStation inserts a new station and its delivery counter.
+func (t *txn) CreateStation(st *hall.Station) error {
+	tag, err := t.exec(`INSERT INTO stations(code,name,region,enrol_hash,enrol_expires,created_at) VALUES($1,$2,$3,$4,$5,$6)
+		ON CONFLICT (code) DO NOTHING`,
+		st.Code, st.Name, st.Region, nullable(st.EnrolHash), nullTime(st.EnrolExpires), st.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("create station %s: %w", st.Code, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.Errorf(domain.EConflict, "站点编码 "+st.Code+" 已存在。", "station %s exists", st.Code)
+	}
+	if _, err := t.exec(`INSERT INTO station_queues(station) VALUES($1)`, st.Code); err != nil {
+		return fmt.Errorf("create station %s: queue: %w", st.Code, err)
+	}
+	t.revs[st.Code] = readRow{}
+	return nil
+}
+
+// Station returns one station. Conflicts is left 0, as in hall/sqlite.
+func (t *txn) Station(code string) (*hall.Station, error) {
+	st, err := t.scanStation(t.row(`SELECT `+stationCols+stationFrom+` WHERE s.code=$1`, code))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFoundStation(code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("station %s: %w", code, err)
+	}
+	return st, nil
+}
+
+// StationByEnrolHash finds a station by its pending enrolment code's hash.
+func (t *txn) StationByEnrolHash(hash string) (*hall.Station, error) {
+	st, err := t.scanStation(t.row(`SELECT `+stationCols+stationFrom+` WHERE s.enrol_hash=$1`, hash))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, domain.Errorf(domain.ENotFound, "注册码无效。", "no station with that enrolment code")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("station by enrolment code: %w", err)
+	}
+	return st, nil
+}
+
+// UpdateStation writes the station's mutable fields. If this transaction
+// read the row, the write happens only if nobody wrote it since (its rev is
+// unchanged); otherwise it returns errStale and Update starts over, so two
+// hall processes never both act on one reading of a station, as two
+// enrolments with one code would. A write that enrols the station first
+// takes the registry lock shared (see ActiveStations).
+func (t *txn) UpdateStation(st *hall.Station) error {
+	read, known := t.revs[st.Code]
+	if st.Enrolled() && !read.enrolled {
+		if _, err := t.exec(`SELECT pg_advisory_xact_lock_shared($1, 0)`, lockRegistry); err != nil {
+			return fmt.Errorf("update station %s: lock: %w", st.Code, err)
+		}
+	}
+	tag, err := t.exec(`UPDATE stations SET name=$1,region=$2,enrol_hash=$3,enrol_expires=$4,token_hash=$5,sign_key=$6,
+		age_key=$7,app_version=$8,enrolled_at=$9,revoked_at=$10,last_seen=$11,cursor=$12,audit_seq=$13,audit_hash=$14,
+		tampered_at=$15,tamper_note=$16,rev=rev+1 WHERE code=$17 AND (NOT $18 OR rev=$19)`,
+		st.Name, st.Region, nullable(st.EnrolHash), nullTime(st.EnrolExpires), st.TokenHash, st.SignKey, st.AgeKey,
+		st.AppVersion, nullTime(st.EnrolledAt), nullTime(st.RevokedAt), nullTime(st.LastSeen), st.Cursor, st.AuditSeq,
+		st.AuditHash, nullTime(st.TamperedAt), st.TamperNote, st.Code, known, read.rev)
+	if err != nil {
+		return fmt.Errorf("update station %s: %w", st.Code, err)
+	}
+	if tag.RowsAffected() == 1 {
+		t.revs[st.Code] = readRow{rev: read.rev + 1, enrolled: st.Enrolled()}
+		return nil
+	}
+	var exists bool
+	if err := t.row(`SELECT EXISTS (SELECT 1 FROM stations WHERE code=$1)`, st.Code).Scan(&exists); err != nil {
+		return fmt.Errorf("update station %s: %w", st.Code, err)
+	}
+	if !exists {
+		return notFoundStation(st.Code)
+	}
+	return fmt.Errorf("update station %s: %w", st.Code, errStale)
+}
+
+// Stations lists every station with its count of conflicts.
+func (t *txn) Stations() ([]*hall.Station, error) {
+	rows, err := t.query(`SELECT ` + stationCols + `,
+		(SELECT count(*) FROM log WHERE log.station=s.code AND log.status='conflict')` + stationFrom + ` ORDER BY s.code`)
+	if err != nil {
+		return nil, fmt.Errorf("stations: %w", err)
+	}
+	defer rows.Close()
+	var out []*hall.Station
+	for rows.Next() {
+		var n int
+		st, err := t.scanStation(rows, &n)
+		if err != nil {
+			return nil, fmt.Errorf("stations: %w", err)
+		}
+		st.Conflicts = n
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// ActiveStations lists enrolled, unrevoked stations. In an Update it first
+// takes the registry lock exclusively, which an enrolment takes shared
+// before it marks its station enrolled (UpdateStation): a publication and
+// an enrolment are thus serial, so either the publication sees the station
+// enrolled and queues its rows for it, or the enrolment, waiting until the
+// publication committed, finds them in CurrentPublished for its backfill.
+// (Row locks FOR SHARE on the registry would also do, but they make every
+// sync that ends by writing its own registry row wait for the whole
+// publication, and deadlock with the queue locks it already holds.)
+func (t *txn) ActiveStations() ([]string, error) {
+	if !t.readOnly {
+		if _, err := t.exec(`SELECT pg_advisory_xact_lock($1, 0)`, lockRegistry); err != nil {
+			return nil, fmt.Errorf("active stations: lock: %w", err)
+		}
+	}
+	rows, err := t.query(`SELECT code FROM stations WHERE enrolled_at IS NOT NULL AND revoked_at IS NULL ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("active stations: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("active stations: %w", err)
+	}
+	return out, nil
+}
+
+// RecordAccess appends a line to the access log.
+func (t *txn) RecordAccess(a *hall.Access) error {
+	_, err := t.exec(`INSERT INTO access_log(at,actor,action,case_id,detail) VALUES($1,$2,$3,$4,$5)`,
+		a.At, a.Actor, a.Action, a.CaseID, a.Detail)
+	if err != nil {
+		return fmt.Errorf("access log: %w", err)
+	}
+	return nil
+}
+
+// BlobOwned reports whether station completed an upload of hash.
+func (t *txn) BlobOwned(hash, station string) (bool, error) {
+	var ok bool
+	err := t.row(`SELECT EXISTS (SELECT 1 FROM blob_owners WHERE hash=$1 AND station=$2)`, hash, station).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("blob owner: %w", err)
+	}
+	return ok, nil
+}
+
+// AddBlobOwner records a verified upload.
+func (t *txn) AddBlobOwner(hash, station string, size int64, at time.Time) error {
+	_, err := t.exec(`INSERT INTO blob_owners(hash,station,size,uploaded_at) VALUES($1,$2,$3,$4) ON CONFLICT DO NOTHING`,
+		hash, station, size, at)
+	if err != nil {
+		return fmt.Errorf("blob owner: %w", err)
+	}
+	return nil
+}
