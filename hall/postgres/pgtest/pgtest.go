@@ -29,8 +29,8 @@ func ServerDSN(tb testing.TB) string {
 	if dsn != "" {
 		return dsn
 	}
-	if os.Getenv("CI") == "true" {
-		tb.Fatalf("%s is not set: PostgreSQL tests never skip in CI (start one with scripts/pg-start.sh)", EnvDSN)
+	if os.Getenv("CI") == "true" || os.Getenv("YIZHAN_REQUIRE_PG") != "" {
+		tb.Fatalf("%s is not set: PostgreSQL tests never skip in CI or scripts/test.sh (start one with scripts/pg-start.sh)", EnvDSN)
 	}
 	tb.Skipf("%s not set: skipping PostgreSQL test (eval \"$(bash scripts/pg-start.sh)\" to run it)", EnvDSN)
 	return ""
