@@ -58,6 +58,12 @@ func CheckName(s string) (string, error) {
 			r = '\''
 		}
 		switch {
+		case unicode.IsNumber(r) && r != '〇':
+			// Before the Han test: the Hangzhou numerals 〡–〩 are Han
+			// script but digits all the same. 〇 is kept: it is a real
+			// character in some registered names.
+			return "", newError(nameField, CodeNameChars, "contains a digit",
+				"姓名中不能有数字，请核对。")
 		case unicode.Is(unicode.Han, r):
 			han = true
 		case unicode.Is(unicode.Latin, r) && unicode.IsLetter(r):
@@ -65,9 +71,6 @@ func CheckName(s string) (string, error) {
 		case unicode.IsSpace(r) || r == middleDot || r == '.' || r == '-' || r == '\'':
 		case unicode.Is(unicode.Mn, r) && len(rs) > 0 && (unicode.IsLetter(rs[len(rs)-1]) || unicode.Is(unicode.Mn, rs[len(rs)-1])):
 			// A combining accent on a decomposed Latin letter.
-		case unicode.IsNumber(r):
-			return "", newError(nameField, CodeNameChars, "contains a digit",
-				"姓名中不能有数字，请核对。")
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError:
 			return "", newError(nameField, CodeNameChars, "contains a control or invisible character",
 				"姓名中有看不见的控制字符（可能是复制粘贴带入的），请删除后重新输入。")
