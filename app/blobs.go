@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"filippo.io/age"
+
 	"yizhan/domain"
 	"yizhan/sqlite"
 )
@@ -45,7 +47,8 @@ func ValidBlobHash(h string) bool {
 	return true
 }
 
-// BlobPath returns the file of an attachment.
+// BlobPath returns the file of an attachment: encrypted (see atrest.go);
+// read it through OpenBlob.
 func (s *Station) BlobPath(sha string) (string, error) {
 	if !ValidBlobHash(sha) {
 		return "", domain.Errorf(domain.EInvalid, "附件编号格式不正确。", "blob: bad hash %q", sha)
@@ -64,7 +67,7 @@ func (s *Station) ImportBlob(ctx context.Context, a Actor, name, mime string, r 
 	if err := os.MkdirAll(s.blobs, 0o700); err != nil {
 		return "", fmt.Errorf("import blob: %w", err)
 	}
-	sha, size, err := writeBlob(s.blobs, r)
+	sha, size, err := writeBlob(s.blobs, r, s.blobID.Recipient())
 	if err != nil {
 		return "", err
 	}
@@ -89,16 +92,24 @@ func (s *Station) ImportBlob(ctx context.Context, a Actor, name, mime string, r 
 	return sha, nil
 }
 
-// writeBlob copies r into dir under its SHA-256 via temp file, fsync and
-// rename.
-func writeBlob(dir string, r io.Reader) (string, int64, error) {
+// writeBlob encrypts r to rcp into dir under the SHA-256 of its plaintext,
+// via temp file, fsync and rename.
+func writeBlob(dir string, r io.Reader, rcp age.Recipient) (string, int64, error) {
 	tmp, err := os.CreateTemp(dir, ".import-*")
 	if err != nil {
 		return "", 0, fmt.Errorf("import blob: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
+	aw, err := age.Encrypt(tmp, rcp)
+	if err != nil {
+		tmp.Close()
+		return "", 0, fmt.Errorf("import blob: %w", err)
+	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, MaxBlobBytes+1))
+	n, err := io.Copy(io.MultiWriter(aw, h), io.LimitReader(r, MaxBlobBytes+1))
+	if err == nil {
+		err = aw.Close()
+	}
 	if err == nil && n > MaxBlobBytes {
 		err = domain.Errorf(domain.EInvalid, fmt.Sprintf("附件超过 %d MB，请压缩或分页扫描。", MaxBlobBytes>>20), "blob larger than %d bytes", MaxBlobBytes)
 	}

@@ -38,12 +38,12 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 			return err
 		}
 		now := s.now()
-		seq, err := nextCounter(ctx, tx, "case:"+now.In(workday.China).Format("20060102"))
+		number, err := s.nextCaseNumber(ctx, tx, now)
 		if err != nil {
 			return err
 		}
 		p := domain.OpenPayload{
-			Number: domain.CaseNumber(s.code, now, seq), QueryPassword: domain.NewQueryPassword(),
+			Number: number, QueryPassword: domain.NewQueryPassword(),
 			ItemCode: it.Code, ItemVersion: it.Version, ItemName: it.Name + handlingSuffix(it), ItemKind: it.Kind, HandledAt: it.HandledAt,
 			Situation: in.Situation, Channel: in.Channel, Applicant: in.Applicant, Agent: in.Agent, Materials: mats,
 			LegalLimit: it.LegalLimit, PromisedLimit: it.PromisedLimit, TicketID: in.TicketID, AppointmentID: in.AppointmentID,
@@ -196,7 +196,7 @@ func (s *Station) putCase(ctx context.Context, tx *sql.Tx, c *domain.Case) error
 		}
 		return d.String()
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO cases(id,number,station,holder,item_code,item_version,item_name,state,result,channel,applicant_name,applicant_id,applicant_idrev,applicant_phone,received_at,accepted_at,concluded_at,due_date,legal_due_date,provisional,paused,updated_at,body)
+	_, err = tx.ExecContext(ctx, `INSERT INTO cases(id,number,station,holder,item_code,item_version,item_name,state,result,channel,applicant_name,applicant_id,applicant_idrev,applicant_phone,received_at,accepted_at,concluded_at,due_date,legal_due_date,provisional,paused,updated_at,body)
 		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(id) DO UPDATE SET holder=excluded.holder, state=excluded.state, result=excluded.result, applicant_phone=excluded.applicant_phone,
 		  accepted_at=excluded.accepted_at, concluded_at=excluded.concluded_at, due_date=excluded.due_date, legal_due_date=excluded.legal_due_date,
@@ -208,7 +208,14 @@ func (s *Station) putCase(ctx context.Context, tx *sql.Tx, c *domain.Case) error
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
-	if n, _ := res.RowsAffected(); n > 0 && c.Events == 1 {
+	// Index the name the first time the case is written. That is not always
+	// its first event: a pull page can bring a case with several events,
+	// folded and written once.
+	var indexed int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM case_name_grams WHERE case_id=? LIMIT 1)`, c.ID).Scan(&indexed); err != nil {
+		return fmt.Errorf("put case %s: name index: %w", c.ID, err)
+	}
+	if indexed == 0 {
 		for _, g := range nameGrams(c.Applicant.Name) {
 			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO case_name_grams(gram,case_id) VALUES(?,?)`, g, c.ID); err != nil {
 				return fmt.Errorf("put case %s: name index: %w", c.ID, err)

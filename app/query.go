@@ -126,6 +126,11 @@ func (s *Station) ShowCase(ctx context.Context, a Actor, id string, reveal bool,
 		fields = "name,id_number,phone,address"
 	} else {
 		maskCase(c)
+		for i := range v.Events {
+			if personalPayload[domain.EventKind(v.Events[i].Kind)] {
+				v.Events[i].Payload = nil
+			}
+		}
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		action := "case.view"
@@ -151,6 +156,11 @@ func maskCase(c *domain.Case) {
 	if c.Applicant.Addressee != "" {
 		c.Applicant.Addressee = ident.MaskName(c.Applicant.Addressee)
 	}
+	if c.Delivery != nil {
+		d := *c.Delivery
+		d.Address, d.Addressee, d.SignedBy = maskAddress(d.Address), ident.MaskName(d.Addressee), ident.MaskName(d.SignedBy)
+		c.Delivery = &d
+	}
 	c.QueryPassword = ""
 	if c.Agent != nil {
 		ag := *c.Agent
@@ -167,6 +177,10 @@ func maskAddress(a string) string {
 	}
 	return string(rs[:6]) + "****"
 }
+
+// personalPayload marks the event kinds whose payload repeats personal data
+// (names, phones, addresses): a masked view leaves their payload out.
+var personalPayload = map[domain.EventKind]bool{domain.EvUpdateApplicant: true, domain.EvStartDelivery: true, domain.EvDeliver: true}
 
 func (s *Station) history(ctx context.Context, caseID string) ([]EventView, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id,kind,from_state,actor,actor_name,office,at,hlc,status,coalesce(hall_seq,0),reason,payload FROM events WHERE case_id=? ORDER BY local_seq`, caseID)
@@ -313,7 +327,7 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+where, args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("find cases: count: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id,number,item_name,state,result,channel,applicant_name,applicant_id,applicant_phone,received_at,due_date,provisional,holder,body FROM cases WHERE `+where+` ORDER BY received_at DESC LIMIT ? OFFSET ?`,
+	rows, err := s.db.QueryContext(ctx, `SELECT id,number,item_name,state,result,channel,applicant_name,applicant_id,applicant_phone,received_at,due_date,provisional,holder FROM cases WHERE `+where+` ORDER BY received_at DESC LIMIT ? OFFSET ?`,
 		append(args, limit, f.Offset)...)
 	if err != nil {
 		return page, fmt.Errorf("find cases: %w", err)
@@ -323,8 +337,7 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 	for rows.Next() {
 		var cs CaseSummary
 		var prov int
-		var body string
-		if err := rows.Scan(&cs.ID, &cs.Number, &cs.ItemName, &cs.State, &cs.Result, &cs.Channel, &cs.Applicant, &cs.IDNumber, &cs.Phone, &cs.ReceivedAt, &cs.Due, &prov, &cs.Holder, &body); err != nil {
+		if err := rows.Scan(&cs.ID, &cs.Number, &cs.ItemName, &cs.State, &cs.Result, &cs.Channel, &cs.Applicant, &cs.IDNumber, &cs.Phone, &cs.ReceivedAt, &cs.Due, &prov, &cs.Holder); err != nil {
 			return page, fmt.Errorf("find cases: %w", err)
 		}
 		cs.StateZh = domain.State(cs.State).Zh()

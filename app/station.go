@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"filippo.io/age"
 	"github.com/google/uuid"
 
 	"yizhan/domain"
@@ -47,6 +48,8 @@ type Station struct {
 	code  string
 	name  string
 	blobs string
+	// blobID encrypts and decrypts attachments at rest (atrest.go).
+	blobID *age.X25519Identity
 }
 
 // DBFile is the database file name inside the data directory.
@@ -84,6 +87,10 @@ func Open(cfg Config) (*Station, error) {
 		return nil, fmt.Errorf("open station: %w", err)
 	}
 	s := &Station{db: db, cfg: cfg, cal: workday.New(), blobs: filepath.Join(cfg.Dir, "blobs")}
+	if s.blobID, err = loadBlobKey(cfg.Dir); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open station: %w", err)
+	}
 	if err := s.load(context.Background()); err != nil {
 		db.Close()
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 
 	"yizhan/domain"
@@ -99,9 +100,11 @@ type Pulled struct {
 func (s *Station) ApplyAcks(ctx context.Context, acks []Ack) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		touched := map[string]bool{}
+		var order []string
+		acked := map[string]string{} // event id -> its status before the ack
 		for _, a := range acks {
-			var caseID, kind string
-			err := tx.QueryRowContext(ctx, `SELECT case_id, kind FROM events WHERE id=?`, a.EventID).Scan(&caseID, &kind)
+			var caseID, kind, was string
+			err := tx.QueryRowContext(ctx, `SELECT case_id, kind, status FROM events WHERE id=?`, a.EventID).Scan(&caseID, &kind, &was)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}
@@ -111,15 +114,93 @@ func (s *Station) ApplyAcks(ctx context.Context, acks []Ack) error {
 			if err := s.setEventStatus(ctx, tx, a.EventID, caseID, kind, a.Status, a.HallSeq, a.Reason, a.Zh); err != nil {
 				return err
 			}
-			touched[caseID] = true
+			if _, ok := acked[a.EventID]; !ok {
+				acked[a.EventID] = was
+			}
+			if !touched[caseID] {
+				touched[caseID] = true
+				order = append(order, caseID)
+			}
 		}
-		for id := range touched {
+		for _, id := range order {
+			same, err := foldOrderKept(ctx, tx, id, acked)
+			if err != nil {
+				return err
+			}
+			if same {
+				continue // the case folds from the same events in the same order: its state stands
+			}
 			if err := s.refold(ctx, tx, id); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// foldOrderKept reports whether acknowledging the events in acked leaves a
+// case's fold unchanged: refold folds the accepted events in log order and
+// then the pending ones in local order, and a push that the hall accepted
+// whole and in order (the usual case) only moves events from the front of
+// the pending run to the end of the accepted run. When that holds the
+// stored state is already what refold would write, and reading, folding
+// and writing the case again is skipped.
+func foldOrderKept(ctx context.Context, tx *sql.Tx, caseID string, acked map[string]string) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, status, coalesce(hall_seq,0) FROM events WHERE case_id=? ORDER BY local_seq`, caseID)
+	if err != nil {
+		return false, fmt.Errorf("case events %s: %w", caseID, err)
+	}
+	defer rows.Close()
+	type ev struct {
+		id  string
+		seq int64
+	}
+	var prevAcc, newAcc, prevPend, newPend []ev
+	for rows.Next() {
+		var e ev
+		var status string
+		if err := rows.Scan(&e.id, &status, &e.seq); err != nil {
+			return false, fmt.Errorf("case events %s: %w", caseID, err)
+		}
+		if was, ok := acked[e.id]; ok {
+			// Before the ack it counted as it was then; now as the hall said.
+			switch was {
+			case StatusPending:
+				prevPend = append(prevPend, e)
+			case StatusAccepted:
+				prevAcc = append(prevAcc, e) // its position does not change
+			}
+			switch status {
+			case StatusAccepted:
+				newAcc = append(newAcc, e)
+			case StatusPending:
+				newPend = append(newPend, e)
+			}
+			continue
+		}
+		switch {
+		case status == StatusAccepted:
+			prevAcc, newAcc = append(prevAcc, e), append(newAcc, e)
+		case status == StatusPending:
+			prevPend, newPend = append(prevPend, e), append(newPend, e)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	bySeq := func(l []ev) { sort.SliceStable(l, func(i, j int) bool { return l[i].seq < l[j].seq }) }
+	bySeq(prevAcc)
+	bySeq(newAcc)
+	prev, next := append(prevAcc, prevPend...), append(newAcc, newPend...)
+	if len(prev) != len(next) {
+		return false, nil
+	}
+	for i := range prev {
+		if prev[i].id != next[i].id {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 func (s *Station) setEventStatus(ctx context.Context, tx *sql.Tx, id, caseID, kind, status string, hallSeq int64, reason, zh string) error {
@@ -145,37 +226,81 @@ func (s *Station) setEventStatus(ctx context.Context, tx *sql.Tx, id, caseID, ki
 // ApplyPulled applies one pull page: events, catalog items and calendar
 // years, and the new cursor, in one transaction, so a cut connection resumes
 // exactly after the last page applied.
+//
+// A case this station has never held an event of (the common case of a
+// first pull, or a case routed here) is folded from the page's own events;
+// only a case with earlier local history is refolded from the database.
 func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 	var cals []workday.YearSpec
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		touched := map[string]bool{}
+		// fresh: for each case in the page, in first-seen order, whether it
+		// had no local event before this page.
+		fresh := map[string]bool{}
+		var order []string
+		accepted := map[string][]PulledEvent{}
+		changed := map[string]bool{} // cases with an event new or changed by this page
 		for _, pe := range p.Events {
 			e := pe.Event
 			s.hlc.Observe(e.HLC)
-			var have string
-			err := tx.QueryRowContext(ctx, `SELECT status FROM events WHERE id=?`, e.ID).Scan(&have)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				if err := insertEvent(ctx, tx, e, pe.Status, pe.HallSeq); err != nil {
-					return err
+			if _, seen := fresh[e.CaseID]; !seen {
+				var known int
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events WHERE case_id=? LIMIT 1)`, e.CaseID).Scan(&known); err != nil {
+					return fmt.Errorf("pull event %s: %w", e.ID, err)
 				}
-				if pe.Status == StatusConflict {
-					if err := s.setEventStatus(ctx, tx, e.ID, e.CaseID, string(e.Kind), pe.Status, pe.HallSeq, pe.Reason, pe.Zh); err != nil {
-						return err
-					}
-				}
-			case err != nil:
-				return fmt.Errorf("pull event %s: %w", e.ID, err)
-			default:
-				// Our own event coming back (its ack was lost), or one seen
-				// before: take the hall's verdict and position.
-				if err := s.setEventStatus(ctx, tx, e.ID, e.CaseID, string(e.Kind), pe.Status, pe.HallSeq, pe.Reason, pe.Zh); err != nil {
+				fresh[e.CaseID] = known == 0
+				order = append(order, e.CaseID)
+			}
+			// The entry of an event this station pushed in the same request
+			// is a stub (no stamp, no office): it confirms an event the
+			// station holds and is never stored as one.
+			stub := e.HLC == "" && e.Office == ""
+			added := false
+			if !stub {
+				var err error
+				if added, err = insertPulled(ctx, tx, e, pe.Status, pe.HallSeq); err != nil {
 					return err
 				}
 			}
-			touched[e.CaseID] = true
+			if pe.Status == StatusAccepted {
+				accepted[e.CaseID] = append(accepted[e.CaseID], pe)
+			}
+			if added {
+				changed[e.CaseID] = true
+				if pe.Status != StatusConflict {
+					continue
+				}
+			} else {
+				// Our own event coming back, or one seen before: take the
+				// hall's verdict and position, unless the ack already did.
+				fresh[e.CaseID] = false
+				var have, reason string
+				var seq int64
+				err := tx.QueryRowContext(ctx, `SELECT status, coalesce(hall_seq,0), reason FROM events WHERE id=?`, e.ID).Scan(&have, &seq, &reason)
+				if stub && errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("pull event %s: the hall sent a stub for an event this station does not hold", e.ID)
+				}
+				if err != nil {
+					return fmt.Errorf("pull event %s: %w", e.ID, err)
+				}
+				if have == pe.Status && seq == pe.HallSeq && reason == pe.Reason {
+					continue
+				}
+				changed[e.CaseID] = true
+			}
+			if err := s.setEventStatus(ctx, tx, e.ID, e.CaseID, string(e.Kind), pe.Status, pe.HallSeq, pe.Reason, pe.Zh); err != nil {
+				return err
+			}
 		}
-		for id := range touched {
+		for _, id := range order {
+			if !changed[id] {
+				continue // nothing about the case changed here
+			}
+			if fresh[id] {
+				if err := s.foldPage(ctx, tx, accepted[id]); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := s.refold(ctx, tx, id); err != nil {
 				return err
 			}
@@ -210,6 +335,44 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 		return s.recomputeDeadlines(ctx)
 	}
 	return nil
+}
+
+// insertPulled stores an event from the hall's log unless the station has
+// it already, and reports whether it was new.
+func insertPulled(ctx context.Context, tx *sql.Tx, e *domain.Event, status string, hallSeq int64) (bool, error) {
+	var hs any
+	if hallSeq > 0 {
+		hs = hallSeq
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(id) DO NOTHING`,
+		e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office, e.HLC, sqlite.FormatTime(e.At), hs, status)
+	if err != nil {
+		return false, fmt.Errorf("insert event %s: %w", e.ID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("insert event %s: %w", e.ID, err)
+	}
+	return n > 0, nil
+}
+
+// foldPage folds a case that had no local history from the events of the
+// page the hall accepted: what refold would read back, without reading it.
+func (s *Station) foldPage(ctx context.Context, tx *sql.Tx, accepted []PulledEvent) error {
+	sort.SliceStable(accepted, func(i, j int) bool { return accepted[i].HallSeq < accepted[j].HallSeq })
+	evs := make([]*domain.Event, len(accepted))
+	for i, pe := range accepted {
+		// As stored and read back: times in UTC.
+		e := *pe.Event
+		e.At = e.At.UTC()
+		evs[i] = &e
+	}
+	c, _ := domain.Fold(evs)
+	if c == nil {
+		return nil // the open event has not arrived yet
+	}
+	return s.putCase(ctx, tx, c)
 }
 
 // Cursor returns the last hall log position applied here.

@@ -42,12 +42,19 @@ func DSN(path string) string {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_synchronous", "FULL")
 	q.Set("_txlock", "immediate")
+	// Keep each connection's prepared statements: a pull page runs the same
+	// few statements thousands of times, and preparing them again each
+	// time cost more than running them.
+	q.Set("_stmt_cache_size", "64")
 	return "file:" + path + "?" + q.Encode()
 }
 
 // Open opens (creating if needed) the database at path and migrates it to the
 // newest schema. A database from a newer program is refused untouched.
 func Open(path string) (*DB, error) {
+	if err := refuseTooNew(path); err != nil {
+		return nil, err
+	}
 	sdb, err := sql.Open("sqlite3", DSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -101,52 +108,33 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
-// Migrate applies the embedded migrations up to target (0 = all). Each runs in
-// its own transaction together with the version bump, so a failed migration
-// leaves the database exactly as it was.
+// Migrate applies the embedded migrations up to target (0 = all), all in
+// one transaction with the version bump, so a failed upgrade leaves the
+// database exactly as it was (see MigrateWith).
 func (db *DB) Migrate(ctx context.Context, target int) error {
 	ms, err := Migrations()
 	if err != nil {
 		return err
 	}
-	cur, err := db.SchemaVersion(ctx)
-	if err != nil {
-		return fmt.Errorf("migrate: read version: %w", err)
-	}
-	if latest := ms[len(ms)-1].Version; cur > latest {
-		return fmt.Errorf("migrate %s: schema %d, this program knows %d: %w", db.Path, cur, latest, ErrTooNew)
-	}
-	for _, m := range ms {
-		if m.Version <= cur || (target > 0 && m.Version > target) {
-			continue
-		}
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("migrate %s: %w", m.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migrate %s: %w", m.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.Version)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migrate %s: set version: %w", m.Name, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migrate %s: commit: %w", m.Name, err)
-		}
-	}
-	return nil
+	return db.MigrateWith(ctx, ms, target)
 }
 
 // OpenAt opens a database and migrates it only up to version; tests use it to
-// build databases of every earlier schema.
+// build databases of every earlier schema. Version 0 is the empty database
+// (for Migrate a target of 0 means "all", so it is not passed on).
 func OpenAt(path string, version int) (*DB, error) {
 	sdb, err := sql.Open("sqlite3", DSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := sdb.Ping(); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	db := &DB{DB: sdb, Path: path}
+	if version <= 0 {
+		return db, nil
+	}
 	if err := db.Migrate(context.Background(), version); err != nil {
 		sdb.Close()
 		return nil, err
