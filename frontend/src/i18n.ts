@@ -1,7 +1,6 @@
 import { createI18n } from 'vue-i18n'
 import { ApiError, toApiError } from './api/errors'
-import enUS from './locales/en-US.json'
-import zhCN from './locales/zh-CN.json'
+import { enUS, zhCN } from './locales'
 
 /** The interface languages, Chinese first: it is the default. */
 export const LOCALES = ['zh-CN', 'en-US'] as const

@@ -1,6 +1,7 @@
 import { Files, Odometer, Refresh, Setting, Stamp, Tickets } from '@element-plus/icons-vue'
 import type { Component } from 'vue'
-import { createRouter, createWebHashHistory, type RouterHistory, type RouteRecordRaw } from 'vue-router'
+import { createRouter, createWebHashHistory, START_LOCATION, type RouterHistory, type RouteRecordRaw } from 'vue-router'
+import { usePrefsStore } from './stores/prefs'
 import { useSessionStore } from './stores/session'
 
 /** MenuEntry is one item of the left menu; its route name is also its i18n key. */
@@ -36,24 +37,42 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true },
   },
   {
+    // The self-service kiosk: full screen, no staff sign-in.
+    path: '/kiosk',
+    name: 'kiosk',
+    component: () => import('./views/KioskView.vue'),
+    meta: { public: true },
+  },
+  {
     path: '/',
     component: () => import('./components/AppShell.vue'),
     redirect: { name: 'dashboard' },
-    children: menu.map((m) => ({ path: m.name, name: m.name, component: views[m.name] })),
+    children: [
+      ...menu.map((m) => ({ path: m.name, name: m.name, component: views[m.name] })),
+      { path: 'cases/:id', name: 'case', component: () => import('./views/CaseDetailView.vue'), props: true },
+      {
+        path: 'cases/:id/print/:kind',
+        name: 'print',
+        component: () => import('./views/PrintView.vue'),
+        props: true,
+      },
+    ],
   },
   { path: '/:rest(.*)*', redirect: { name: 'dashboard' } },
 ]
 
 /**
  * createAppRouter builds the router. Wails serves the app from one file, so
- * history lives in the URL hash. Every page but sign-in needs a signed-in
- * staff member.
+ * history lives in the URL hash. Every page but sign-in and the kiosk needs
+ * a signed-in staff member. A computer set up as a kiosk opens the kiosk.
  */
 export function createAppRouter(history: RouterHistory = createWebHashHistory()) {
   const router = createRouter({ history, routes })
-  router.beforeEach(async (to) => {
+  router.beforeEach(async (to, from) => {
     const session = useSessionStore()
     await session.load()
+    if (from === START_LOCATION && to.name !== 'kiosk' && usePrefsStore().kioskOnStart) return { name: 'kiosk' }
+    if (to.name === 'sign-in' && session.signedIn) return { name: 'dashboard' }
     if (to.meta.public || session.signedIn) return true
     return { name: 'sign-in', query: { redirect: to.fullPath } }
   })

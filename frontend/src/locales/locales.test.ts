@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import enUS from './en-US.json'
-import zhCN from './zh-CN.json'
+import { areas, enUS, zhCN } from './index'
 
 type Messages = { [key: string]: string | Messages }
 
@@ -50,12 +49,30 @@ describe('locales', () => {
       expect(placeholders(en), key).toEqual(placeholders(zh))
     }
   })
+
+  it('splits areas the same way in both languages, and no area overrides another', () => {
+    expect(Object.keys(areas['en-US'])).toEqual(Object.keys(areas['zh-CN']))
+    for (const [lang, files] of Object.entries(areas)) {
+      const seen = new Map<string, string>()
+      for (const [area, messages] of Object.entries(files)) {
+        for (const top of Object.keys(messages)) {
+          expect(seen.get(top), `${lang}: "${top}" in ${area} and ${seen.get(top)}`).toBeUndefined()
+          seen.set(top, area)
+        }
+      }
+      for (const [area, messages] of Object.entries(files)) {
+        const other = (areas[lang === 'zh-CN' ? 'en-US' : 'zh-CN'] as Record<string, object>)[area]
+        expect(Object.keys(messages).sort(), `${lang}/${area}`).toEqual(Object.keys(other).sort())
+      }
+    }
+  })
 })
 
 // Templates must take visible text from the locale files. Chinese is what
 // slips in most easily, so no template may contain CJK characters, except
 // the logo glyph, which is the brand and not text.
-const templates = import.meta.glob('../**/*.vue', { query: '?raw', import: 'default', eager: true }) as Record<
+// The hall console (src/console) is a separate app with its own locales and checks.
+const templates = import.meta.glob(['../**/*.vue', '!../console/**'], { query: '?raw', import: 'default', eager: true }) as Record<
   string,
   string
 >
@@ -76,5 +93,25 @@ describe('templates', () => {
       }
     }
     expect(offenders).toEqual([])
+  })
+})
+
+// Every literal key the code asks for must exist (keys built at run time,
+// like `states.${s}`, are checked where they are built).
+const sources = import.meta.glob(['../**/*.vue', '../**/*.ts', '!../**/*.test.ts', '!../api/wailsjs/**', '!../console/**'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>
+
+describe('keys used in code', () => {
+  it('all exist in zh-CN', () => {
+    const missing: string[] = []
+    for (const [file, source] of Object.entries(sources)) {
+      for (const m of source.matchAll(/\b(?:t|te)\(\s*'([A-Za-z0-9_.-]+)'/g)) {
+        if (!locales['zh-CN'].has(m[1]) && ![...locales['zh-CN'].keys()].some((k) => k.startsWith(`${m[1]}.`))) missing.push(`${file}: ${m[1]}`)
+      }
+    }
+    expect(missing).toEqual([])
   })
 })

@@ -5,22 +5,36 @@ import { i18n, isLocale, type Locale } from '../i18n'
 /** localStorage keys; prefs belong to this computer, not to a staff member. */
 const LOCALE_KEY = 'yizhan.locale'
 const LARGE_FONT_KEY = 'yizhan.largeFont'
+const IDLE_KEY = 'yizhan.idleLockMinutes'
+const KIOSK_KEY = 'yizhan.kioskOnStart'
 
 /** The class on <html> that raises --yz-scale (see styles/theme.css). */
 export const LARGE_FONT_CLASS = 'yz-large-font'
+
+/** The idle time before the screen locks unless changed in settings. */
+export const DEFAULT_IDLE_MINUTES = 5
 
 function readLocale(): Locale {
   const stored = localStorage.getItem(LOCALE_KEY)
   return isLocale(stored) ? stored : 'zh-CN'
 }
 
+function readIdleMinutes(): number {
+  const n = Number(localStorage.getItem(IDLE_KEY) ?? DEFAULT_IDLE_MINUTES)
+  return Number.isFinite(n) && n >= 0 && n <= 120 ? n : DEFAULT_IDLE_MINUTES
+}
+
 /**
- * usePrefsStore keeps the interface language and the large-font mode,
- * persists them in localStorage and applies them to vue-i18n and <html>.
+ * usePrefsStore keeps this computer's preferences: the interface language,
+ * the large-font mode, the idle time before the screen locks (0 = never) and
+ * whether the app starts as a self-service kiosk. They persist in
+ * localStorage; language and font are applied to vue-i18n and <html>.
  */
 export const usePrefsStore = defineStore('prefs', () => {
   const locale = ref<Locale>(readLocale())
   const largeFont = ref(localStorage.getItem(LARGE_FONT_KEY) === '1')
+  const idleMinutes = ref(readIdleMinutes())
+  const kioskOnStart = ref(localStorage.getItem(KIOSK_KEY) === '1')
 
   watch(
     locale,
@@ -49,5 +63,15 @@ export const usePrefsStore = defineStore('prefs', () => {
     largeFont.value = on
   }
 
-  return { locale, largeFont, setLocale, setLargeFont }
+  function setIdleMinutes(n: number) {
+    idleMinutes.value = Math.max(0, Math.min(120, Math.round(n)))
+    localStorage.setItem(IDLE_KEY, String(idleMinutes.value))
+  }
+
+  function setKioskOnStart(on: boolean) {
+    kioskOnStart.value = on
+    localStorage.setItem(KIOSK_KEY, on ? '1' : '0')
+  }
+
+  return { locale, largeFont, idleMinutes, kioskOnStart, setLocale, setLargeFont, setIdleMinutes, setKioskOnStart }
 })

@@ -10,6 +10,10 @@ export function Appointments(arg1) {
   return window['go']['desktop']['Station']['Appointments'](arg1);
 }
 
+export function AttachScan(arg1, arg2, arg3, arg4, arg5) {
+  return window['go']['desktop']['Station']['AttachScan'](arg1, arg2, arg3, arg4, arg5);
+}
+
 export function Backup(arg1) {
   return window['go']['desktop']['Station']['Backup'](arg1);
 }
@@ -26,6 +30,14 @@ export function CheckIntake(arg1) {
   return window['go']['desktop']['Station']['CheckIntake'](arg1);
 }
 
+export function ChooseOpenFile(arg1, arg2) {
+  return window['go']['desktop']['Station']['ChooseOpenFile'](arg1, arg2);
+}
+
+export function ChooseSaveFile(arg1, arg2, arg3) {
+  return window['go']['desktop']['Station']['ChooseSaveFile'](arg1, arg2, arg3);
+}
+
 export function CloseRectification(arg1, arg2, arg3, arg4) {
   return window['go']['desktop']['Station']['CloseRectification'](arg1, arg2, arg3, arg4);
 }
@@ -38,8 +50,16 @@ export function Dashboard() {
   return window['go']['desktop']['Station']['Dashboard']();
 }
 
+export function Enroll(arg1, arg2) {
+  return window['go']['desktop']['Station']['Enroll'](arg1, arg2);
+}
+
 export function Evaluate(arg1) {
   return window['go']['desktop']['Station']['Evaluate'](arg1);
+}
+
+export function ExportBundle(arg1) {
+  return window['go']['desktop']['Station']['ExportBundle'](arg1);
 }
 
 export function FindCases(arg1) {
@@ -52,6 +72,14 @@ export function FindItems(arg1) {
 
 export function FinishTicket(arg1, arg2) {
   return window['go']['desktop']['Station']['FinishTicket'](arg1, arg2);
+}
+
+export function HasWindow() {
+  return window['go']['desktop']['Station']['HasWindow']();
+}
+
+export function ImportBundle(arg1) {
+  return window['go']['desktop']['Station']['ImportBundle'](arg1);
 }
 
 export function ImportCatalog(arg1) {
@@ -98,6 +126,10 @@ export function OpenCase(arg1) {
   return window['go']['desktop']['Station']['OpenCase'](arg1);
 }
 
+export function PrintDocument(arg1, arg2) {
+  return window['go']['desktop']['Station']['PrintDocument'](arg1, arg2);
+}
+
 export function Queue() {
   return window['go']['desktop']['Station']['Queue']();
 }
@@ -116,6 +148,10 @@ export function ResolveConflict(arg1, arg2) {
 
 export function RevealCase(arg1, arg2) {
   return window['go']['desktop']['Station']['RevealCase'](arg1, arg2);
+}
+
+export function ScanDataURL(arg1) {
+  return window['go']['desktop']['Station']['ScanDataURL'](arg1);
 }
 
 export function SetAppointmentStatus(arg1, arg2) {
@@ -144,6 +180,14 @@ export function Slots() {
 
 export function Step(arg1, arg2) {
   return window['go']['desktop']['Station']['Step'](arg1, arg2);
+}
+
+export function SyncNow() {
+  return window['go']['desktop']['Station']['SyncNow']();
+}
+
+export function SyncStatus() {
+  return window['go']['desktop']['Station']['SyncStatus']();
 }
 
 export function TransferTicket(arg1, arg2, arg3) {

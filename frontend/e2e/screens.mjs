@@ -1,0 +1,374 @@
+// Screens: drive the built UI in headless Chromium and take a screenshot of
+// every screen, for people to look at (and, later, the end-to-end suite).
+//
+// It talks to `station serve-ui`, which serves frontend/dist and the same
+// API the desktop window calls. Set up a station first, e.g.:
+//
+//   go build -o /tmp/station ./cmd/station
+//   /tmp/station --dir /tmp/ui init --code 370112001 --name 示例镇便民服务中心 \
+//       --region 370112 --admin head --admin-name 王站长 --admin-password secret123
+//   YIZHAN_STATION_USER=head YIZHAN_STATION_PASSWORD=secret123 \
+//       /tmp/station --dir /tmp/ui catalog import app/testdata/township-sample.json
+//   (cd frontend && npm run build)
+//   /tmp/station --dir /tmp/ui serve-ui --listen 127.0.0.1:34115 --assets frontend/dist &
+//   node frontend/e2e/screens.mjs --out /tmp/screens
+//
+// Options: --url (default http://127.0.0.1:34115), --out (default ./screens),
+// --user/--password (default head/secret123), --setup-url URL of a second
+// serve-ui on an empty data directory (to capture the first-run setup).
+// The script seeds a few cases, tickets and ratings through the API when the
+// station has fewer than five cases. It uses the system Chromium
+// (/usr/bin/chromium or $CHROMIUM) and never downloads a browser. It exits
+// non-zero when the page logs an uncaught error.
+
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { chromium } from 'playwright-core'
+
+const { values: opt } = parseArgs({
+  options: {
+    url: { type: 'string', default: 'http://127.0.0.1:34115' },
+    out: { type: 'string', default: 'screens' },
+    user: { type: 'string', default: 'head' },
+    password: { type: 'string', default: 'secret123' },
+    'setup-url': { type: 'string' },
+  },
+})
+const BASE = opt.url.replace(/\/$/, '')
+mkdirSync(opt.out, { recursive: true })
+
+/** api calls a desktop.Station method over the HTTP adapter. */
+async function api(method, ...args) {
+  const res = await fetch(`${BASE}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ args }),
+  })
+  const text = await res.text()
+  const body = text ? JSON.parse(text) : undefined
+  if (!res.ok) throw new Error(`${method}: ${res.status} ${text}`)
+  return body
+}
+
+const person = (name, id, phone) => ({ type: 'person', name, id_type: 'resident_id', id_number: id, phone })
+
+/** seed opens cases in several states, issues tickets and records a rating. */
+async function seed() {
+  await api('SignIn', opt.user, opt.password)
+  const page = await api('FindCases', { limit: 1 })
+  if (page.total >= 5) {
+    // Seeded before: read back the waiting case's number and query password.
+    const found = await api('FindCases', { query: '', state: 'received', limit: 1 })
+    if (!found.cases.length) return { password: null, number: null }
+    const v = await api('RevealCase', found.cases[0].id, 'screens.mjs: kiosk progress')
+    return { password: v.case.query_password, number: v.case.number }
+  }
+  const open = (input) => api('OpenCase', { channel: 'window', ...input })
+  const step = (id, input) => api('Step', id, input)
+
+  // 1. Pension registration, on the spot: accepted, concluded, delivered, rated.
+  const a = await open({
+    item_code: '370112-RS-001-01-S',
+    applicant: person('张三', '370112198503150010', '13800138000'),
+    materials: [
+      { code: 'M1', collected: 'e_license' },
+      { code: 'M2', collected: 'paper' },
+      { code: 'M3', collected: 'paper' },
+    ],
+  })
+  await step(a.id, { kind: 'accept' })
+  await step(a.id, { kind: 'conclude', result: 'approved', cert_no: 'SB2026-0001' })
+  await step(a.id, { kind: 'start_delivery', method: 'pickup' })
+  await step(a.id, { kind: 'deliver', signed_by: '张三' })
+  await api('Evaluate', { case_id: a.id, level: 5, attitude: 5 })
+
+  // 2. Minimum living allowance, papers missing: one-time correction notice.
+  const b = await open({
+    item_code: '370112-MZ-001-01-S',
+    situation: '01',
+    applicant: person('李秀英', '370112196207080020', '13912345678'),
+    materials: [
+      { code: 'M1', collected: 'paper' },
+      { code: 'M3', collected: 'e_license' },
+    ],
+  })
+  await step(b.id, { kind: 'request_correction', reason: '申请材料不齐全', extra: ['家庭收入证明需村委会盖章'] })
+
+  // 3. Medical assistance by proxy, complete with 容缺: accepted and forwarded.
+  const c = await open({
+    item_code: '370112-YB-005-01-S',
+    applicant: person('王建国', '370112194005060057', '13700001111'),
+    agent: {
+      mode: 'proxy',
+      name: '王小明',
+      id_number: '370112200109220033',
+      phone: '15800002222',
+      relationship: '孙子',
+      attorney_blob: 'paper',
+    },
+    materials: ['M1', 'M2', 'M3', 'M4', 'M6'].map((code) => ({ code, collected: 'paper' })).concat([{ code: 'M5', collected: 'rongque' }]),
+  })
+  await step(c.id, { kind: 'accept' })
+  await step(c.id, { kind: 'forward' })
+
+  // 4. Temporary assistance at the township: accepted and in process.
+  const d = await open({
+    item_code: '370112-MZ-003-01-S',
+    situation: '01',
+    applicant: person('赵敏', '370102197801010043', '0531-88886666'),
+    materials: ['M1', 'M2', 'M3', 'M4'].map((code) => ({ code, collected: 'paper' })),
+  })
+  await step(d.id, { kind: 'accept' })
+  await step(d.id, { kind: 'start_process' })
+
+  // 5. A plain receipt, waiting for acceptance.
+  const e = await open({
+    item_code: '370112-RS-004-01-S',
+    situation: '01',
+    applicant: person('陈静', '11010519491231002X', '13600136000'),
+    materials: [{ code: 'M1', collected: 'paper' }],
+  })
+
+  // Queue: a few people waiting, one being served at window 3.
+  for (const item of ['', '370112-RS-001-01-S', '370112-MZ-001-01-S', '']) await api('IssueTicket', item)
+  await api('CallNext', '3')
+  return { password: e.query_password, number: e.number }
+}
+
+const errors = []
+let n = 0
+async function shot(page, name) {
+  n++
+  const file = join(opt.out, `${String(n).padStart(2, '0')}-${name}.png`)
+  await page.waitForTimeout(350)
+  await page.screenshot({ path: file, fullPage: false })
+  console.log('screenshot', file)
+}
+
+function watch(page) {
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    // Failed calls are reported by the response handler below, with the URL.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`)
+  })
+  page.on('response', (r) => {
+    const url = new URL(r.url())
+    // An API call may fail on purpose (a wrong password); a missing file may not.
+    if (r.status() >= 400 && !url.pathname.startsWith('/api/')) errors.push(`HTTP ${r.status()} ${url.pathname}`)
+  })
+}
+
+async function run() {
+  const seeded = await seed()
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-default-apps',
+    ],
+  })
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+    const page = await ctx.newPage()
+    watch(page)
+    await page.addInitScript(() => localStorage.setItem('yizhan.window', '3'))
+
+    // Sign in.
+    await api('SignOut')
+    await page.goto(`${BASE}/#/sign-in`)
+    await page.getByRole('button', { name: '登录' }).waitFor()
+    await shot(page, 'sign-in')
+    await page.getByPlaceholder('请输入工号').fill(opt.user)
+    await page.getByPlaceholder('请输入密码').fill(opt.password)
+    await page.getByRole('button', { name: '登录' }).click()
+
+    // Dashboard.
+    await page.waitForURL(/#\/dashboard/)
+    await page.locator('.stat-card').first().waitFor()
+    await page.waitForTimeout(1200)
+    await shot(page, 'dashboard')
+
+    // Queue.
+    await page.goto(`${BASE}/#/queue`)
+    await page.locator('.serving-ticket, .empty').first().waitFor()
+    await shot(page, 'queue')
+
+    // Intake: item, situation, applicant (typed like an ID-card reader), materials, confirm, done.
+    await page.goto(`${BASE}/#/intake`)
+    const search = page.getByPlaceholder(/输入事项名称/)
+    await search.waitFor()
+    await search.fill('dbcx')
+    await page.waitForTimeout(500)
+    await search.fill('zdshbz')
+    await page.waitForTimeout(600)
+    await shot(page, 'intake-item')
+    await search.press('Enter')
+    await page.locator('.situation-picker').waitFor()
+    await shot(page, 'intake-situation')
+    await page.keyboard.press('1')
+    await page.locator('.applicant-form').waitFor()
+    await page.locator('input[name=name]').fill('刘桂兰')
+    await page.locator('input[name=name]').press('Enter')
+    await page.keyboard.type('370112196207080021')
+    await page.waitForTimeout(200)
+    await shot(page, 'intake-applicant-bad-id')
+    await page.locator('input[name=id_number]').fill('')
+    await page.keyboard.type('370112196207080020')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('13912340000')
+    await page.waitForTimeout(1500)
+    await shot(page, 'intake-applicant')
+    await page.getByRole('button', { name: /下一步/ }).click()
+    await page.locator('.materials-checklist').waitFor()
+    const rows = page.locator('.materials-checklist .row')
+    await rows.nth(0).getByText('纸质', { exact: true }).click()
+    await rows.nth(1).getByText('纸质', { exact: true }).click()
+    await rows.nth(2).getByText('电子证照', { exact: true }).click()
+    await page.waitForTimeout(300)
+    await shot(page, 'intake-materials')
+    await page.getByRole('button', { name: /下一步/ }).click()
+    await page.locator('.intake-confirm').waitFor()
+    await shot(page, 'intake-confirm')
+    await page.getByRole('button', { name: '确认收件' }).click()
+    await page.locator('.intake-done').waitFor()
+    await shot(page, 'intake-done')
+    await page.getByRole('button', { name: /出具一次性告知书/ }).click()
+    await page.locator('.step-dialog').waitFor()
+    await shot(page, 'step-correction')
+    await page.locator('.step-dialog [data-test=submit]').click()
+    await page.waitForURL(/print\/correction/)
+    await page.locator('.sheet').waitFor()
+    await shot(page, 'print-correction')
+
+    // Case list.
+    await page.goto(`${BASE}/#/cases`)
+    await page.locator('.el-table__row').first().waitFor()
+    await shot(page, 'cases')
+
+    // Case detail of the delivered, rated case; a step dialog; revealing.
+    await page.locator('.el-table__row', { hasText: '城乡居民基本养老保险参保登记' }).first().click()
+    await page.locator('.case-timeline').waitFor()
+    await shot(page, 'case-detail')
+    await page.goto(`${BASE}/#/cases`)
+    await page.locator('.el-table__row', { hasText: '临时救助' }).first().click()
+    await page.locator('.case-actions').waitFor()
+    await shot(page, 'case-detail-in-process')
+    await page.locator('.case-actions').getByRole('button', { name: '办结' }).click()
+    await page.locator('.step-dialog').waitFor()
+    await page.locator('.step-dialog').getByText('不予许可').click()
+    await shot(page, 'step-conclude')
+    await page.keyboard.press('Escape')
+    await page.getByRole('button', { name: '查看完整信息' }).click()
+    await page.waitForTimeout(300)
+    await shot(page, 'reveal')
+    await page.keyboard.press('Escape')
+
+    // Printing: the receipt of the waiting case.
+    await page.goto(`${BASE}/#/cases`)
+    await page.locator('.el-table__row', { hasText: '就业创业证' }).first().click()
+    await page.locator('.case-actions').getByRole('button', { name: '收件凭证' }).click()
+    await page.locator('.sheet img').waitFor()
+    await shot(page, 'print-receipt')
+    // What the printer gets: only the sheet (the app's chrome is hidden in print).
+    await page.emulateMedia({ media: 'print' })
+    await shot(page, 'print-receipt-as-printed')
+    await page.pdf({ path: join(opt.out, 'print-receipt.pdf'), format: 'A4', printBackground: true })
+    await page.emulateMedia({ media: 'screen' })
+    console.log('pdf', join(opt.out, 'print-receipt.pdf'))
+
+    // Sync and settings.
+    await page.goto(`${BASE}/#/sync`)
+    await page.locator('.sync-status-card').waitFor()
+    await shot(page, 'sync')
+    await page.goto(`${BASE}/#/settings`)
+    await page.locator('.staff-manager .el-table__row').first().waitFor()
+    await shot(page, 'settings')
+
+    // Lock and unlock.
+    await page.getByRole('button', { name: '锁屏' }).click()
+    await page.locator('.lock-overlay').waitFor()
+    await shot(page, 'lock')
+    await page.locator('.lock-overlay input[type=password]').fill(opt.password)
+    await page.locator('.lock-overlay').getByRole('button', { name: '解锁' }).click()
+    await page.locator('.lock-overlay').waitFor({ state: 'detached' })
+
+    // Large text, English.
+    await page.evaluate(() => {
+      localStorage.setItem('yizhan.locale', 'en-US')
+      localStorage.setItem('yizhan.largeFont', '1')
+    })
+    await page.goto(`${BASE}/#/intake`)
+    await page.reload()
+    await page.locator('.item-picker').waitFor()
+    await shot(page, 'intake-large-en')
+    await page.goto(`${BASE}/#/cases`)
+    await page.locator('.el-table__row').first().waitFor()
+    await shot(page, 'cases-large-en')
+    await page.evaluate(() => {
+      localStorage.setItem('yizhan.locale', 'zh-CN')
+      localStorage.setItem('yizhan.largeFont', '0')
+    })
+
+    // Kiosk, on a full-HD touch screen.
+    const kctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' })
+    const kiosk = await kctx.newPage()
+    watch(kiosk)
+    await kiosk.goto(`${BASE}/#/kiosk`)
+    await kiosk.locator('.choices').waitFor()
+    await shot(kiosk, 'kiosk-home')
+    await kiosk.getByRole('button', { name: /^取号/ }).click()
+    await kiosk.locator('.items').waitFor()
+    await shot(kiosk, 'kiosk-ticket-choose')
+    await kiosk.locator('.item.general').click()
+    await kiosk.locator('.issued .number').waitFor()
+    await shot(kiosk, 'kiosk-ticket')
+    await kiosk.getByRole('button', { name: '完成' }).click()
+    await kiosk.getByRole('button', { name: /查询办件进度/ }).click()
+    await kiosk.locator('.kiosk-progress').waitFor()
+    if (seeded.number) {
+      // A scanner types the receipt's QR text and Enter into the number field.
+      await kiosk.locator('.big-input').first().fill(`YZ1|receipt|${seeded.number}|370112001|2026-01-01`)
+      await kiosk.locator('.big-input').first().press('Enter')
+      for (const ch of seeded.password) await kiosk.getByRole('button', { name: ch, exact: true }).click()
+    }
+    await shot(kiosk, 'kiosk-progress')
+    if (seeded.number) {
+      await kiosk.getByRole('button', { name: '查询', exact: true }).click()
+      await kiosk.locator('.result').waitFor()
+      await shot(kiosk, 'kiosk-progress-result')
+    }
+    await kiosk.getByRole('button', { name: '返回首页' }).click()
+    await kiosk.getByRole('button', { name: /服务评价/ }).click()
+    await kiosk.locator('.evaluation-pad').waitFor()
+    await shot(kiosk, 'kiosk-rate')
+    await kctx.close()
+
+    // First-run setup, on an empty station.
+    if (opt['setup-url']) {
+      const sctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' })
+      const setup = await sctx.newPage()
+      watch(setup)
+      await setup.goto(`${opt['setup-url'].replace(/\/$/, '')}/#/sign-in`)
+      await setup.locator('.setup-form').waitFor()
+      await shot(setup, 'setup')
+      await sctx.close()
+    }
+  } finally {
+    await browser.close()
+  }
+  if (errors.length) {
+    console.error(`${errors.length} page error(s):\n${errors.join('\n')}`)
+    process.exit(1)
+  }
+}
+
+await run()

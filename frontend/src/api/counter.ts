@@ -1,0 +1,42 @@
+import { call } from './transport'
+import type { Dashboard, EvaluationInput, Rectification, Ticket } from './types'
+
+/** issueTicket takes a queue number, optionally for an item. */
+export function issueTicket(itemCode: string): Promise<Ticket> {
+  return call<Ticket>('IssueTicket', itemCode)
+}
+
+/** callNext calls the longest-waiting number to a window. */
+export function callNext(window: string): Promise<Ticket> {
+  return call<Ticket>('CallNext', window)
+}
+
+/** finishTicket ends service of a ticket; absent when the person did not come. */
+export function finishTicket(id: string, absent: boolean): Promise<Ticket> {
+  return call<Ticket>('FinishTicket', id, absent)
+}
+
+/** transferTicket sends a ticket back to the queue for another item. */
+export function transferTicket(id: string, toItem: string, reason: string): Promise<Ticket> {
+  return call<Ticket>('TransferTicket', id, toItem, reason)
+}
+
+/** queue lists today's tickets, the ones being served and waiting first. */
+export async function queue(): Promise<Ticket[]> {
+  return (await call<Ticket[] | null>('Queue')) ?? []
+}
+
+/** evaluate records a 好差评 rating at the counter. */
+export function evaluate(input: EvaluationInput): Promise<string> {
+  return call<string>('Evaluate', input)
+}
+
+/** rectifications lists bad-review follow-ups; only open ones unless all. */
+export async function rectifications(all: boolean): Promise<Rectification[]> {
+  return (await call<Rectification[] | null>('Rectifications', all)) ?? []
+}
+
+/** dashboard returns the station's figures. */
+export function dashboard(): Promise<Dashboard> {
+  return call<Dashboard>('Dashboard')
+}

@@ -1,0 +1,72 @@
+import { flushPromises } from '@vue/test-utils'
+import { afterEach, describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
+import { mountApp } from '../testing/mount'
+import StepDialog from './StepDialog.vue'
+
+async function open(props: { kind: string; needsReason: boolean; missing?: string[] }) {
+  const wrapper = mountApp(StepDialog, { props: { modelValue: false, ...props } })
+  await wrapper.setProps({ modelValue: true })
+  await flushPromises()
+  await nextTick()
+  return wrapper
+}
+
+const reasonField = () => document.body.querySelector('[data-test=reason]')
+const submit = () => document.body.querySelector<HTMLButtonElement>('[data-test=submit]')!
+
+describe('StepDialog', () => {
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  it('asks for a reason when the step needs one', async () => {
+    await open({ kind: 'not_accept', needsReason: true })
+    expect(reasonField()).not.toBeNull()
+  })
+
+  it('asks for no reason when the step needs none', async () => {
+    await open({ kind: 'accept', needsReason: false })
+    expect(reasonField()).toBeNull()
+  })
+
+  it('refuses to submit without the reason, then sends it', async () => {
+    const wrapper = await open({ kind: 'not_accept', needsReason: true })
+    submit().click()
+    await nextTick()
+    expect(wrapper.emitted('submit')).toBeUndefined()
+    expect(document.body.textContent).toContain('请填写理由')
+
+    const textarea = document.body.querySelector<HTMLTextAreaElement>('[data-test=reason] textarea')!
+    textarea.value = '不属于本机关职权范围'
+    textarea.dispatchEvent(new Event('input'))
+    await nextTick()
+    submit().click()
+    expect(wrapper.emitted('submit')?.[0]).toEqual([{ kind: 'not_accept', reason: '不属于本机关职权范围' }])
+  })
+
+  it('sends a step without fields straight away', async () => {
+    const wrapper = await open({ kind: 'accept', needsReason: false })
+    submit().click()
+    expect(wrapper.emitted('submit')?.[0]).toEqual([{ kind: 'accept' }])
+  })
+
+  it('asks a conclusion for a reason only when it is not an approval', async () => {
+    await open({ kind: 'conclude', needsReason: false })
+    const choose = async (label: string) => {
+      ;[...document.body.querySelectorAll<HTMLElement>('.el-radio-button')].find((b) => b.textContent?.includes(label))!.querySelector('input')!.click()
+      await nextTick()
+    }
+    expect(reasonField()).toBeNull()
+    await choose('准予')
+    expect(reasonField()).toBeNull()
+    await choose('不予许可')
+    expect(reasonField()).not.toBeNull()
+  })
+
+  it('lists the missing materials on a correction notice', async () => {
+    await open({ kind: 'request_correction', needsReason: true, missing: ['居民户口簿', '残疾人证'] })
+    expect(document.body.textContent).toContain('居民户口簿')
+    expect(document.body.textContent).toContain('残疾人证')
+  })
+})
