@@ -17,6 +17,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/ident"
 	"yizhan/sync/client"
 )
 
@@ -64,6 +65,7 @@ func (a *App) Startup(ctx context.Context) {
 	a.API.ctx = ctx
 	a.API.inWails = true
 	a.API.openErr = a.API.open()
+	a.API.logOpened()
 	a.API.restoreWindow()
 }
 
@@ -170,6 +172,9 @@ type ErrorObject struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Zh      string `json:"zh"`
+	// Field names the input at fault (name, id, uscc, phone...) when a
+	// validator knows it, so the form can put the message beside it.
+	Field string `json:"field,omitempty"`
 }
 
 // FormatError maps an error to {code, message, zh}: English for logs, the
@@ -183,7 +188,12 @@ func FormatError(err error) any {
 	if errors.As(err, &eo) {
 		return eo
 	}
-	return &ErrorObject{Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err), Zh: domain.ZhMessage(err)}
+	eo = &ErrorObject{Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err), Zh: domain.ZhMessage(err)}
+	var ie *ident.Error
+	if errors.As(err, &ie) {
+		eo.Field = ie.Field
+	}
+	return eo
 }
 
 func (e *ErrorObject) Error() string { return e.Code + ": " + e.Message }

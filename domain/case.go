@@ -153,6 +153,8 @@ type Case struct {
 	Reason         string         `json:"reason,omitempty"`
 	CorrectionFrom State          `json:"correction_from,omitempty"`
 	CorrectionList []string       `json:"correction_list,omitempty"`
+	CorrectionDue  string         `json:"correction_due,omitempty"` // the date the one-time notice gives
+	CertNo         string         `json:"cert_no,omitempty"`        // certificate issued on approval
 	Pauses         []Pause        `json:"pauses,omitempty"`
 	Delivery       *Delivery      `json:"delivery,omitempty"`
 	Evaluation     *Evaluation    `json:"evaluation,omitempty"`

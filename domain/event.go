@@ -281,12 +281,13 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 		}
 		c.Reason = p.Reason
 		c.CorrectionList = p.Items
+		c.CorrectionDue = p.Due
 		c.CorrectionFrom = t.From
 		if t.From == StateInProcess {
 			c.Pauses = append(append([]Pause(nil), c.Pauses...), Pause{From: dateOf(at), Unit: "G", Reason: "correction"})
 		}
 	case EvSupplement:
-		c.CorrectionList = nil
+		c.CorrectionList, c.CorrectionDue = nil, ""
 		c.closePause(at)
 	case EvCorrectionTimeout:
 		c.Result = ResultCorrectionTimeout
@@ -338,7 +339,7 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 		default:
 			return Errorf(EInvalid, "办结结果须为准予、不予许可、退回或作废。", "conclude: unknown result %q", p.Result)
 		}
-		c.Result, c.Reason = p.Result, p.Reason
+		c.Result, c.Reason, c.CertNo = p.Result, p.Reason, p.CertNo
 		c.ConcludedAt = &at
 		// Results go back to the station that took the application: it
 		// delivers the certificate or the decision.

@@ -1,0 +1,80 @@
+package desktop
+
+import (
+	"encoding/base64"
+	"strings"
+	"time"
+
+	"yizhan/domain"
+	"yizhan/ident"
+)
+
+// ImportScan stores a scan that belongs to no case material yet — the power
+// of attorney scanned before the case is opened — and returns its SHA-256,
+// which the intake form puts in Agent.attorney_blob.
+func (s *Station) ImportScan(name, mime, base64Data string) (string, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return "", err
+	}
+	data, err := base64.StdEncoding.DecodeString(base64Data)
+	if err != nil {
+		return "", domain.Errorf(domain.EInvalid, "扫描件数据不正确。", "import scan: base64: %v", err)
+	}
+	return st.ImportBlob(s.context(), a, name, mime, strings.NewReader(string(data)))
+}
+
+// FieldCheck is the verdict on one form field.
+type FieldCheck struct {
+	Valid     bool   `json:"valid"`
+	Value     string `json:"value,omitempty"` // normalised
+	Code      string `json:"code,omitempty"`
+	Message   string `json:"message,omitempty"`
+	Zh        string `json:"zh,omitempty"`
+	BirthDate string `json:"birth_date,omitempty"`
+	Sex       string `json:"sex,omitempty"`
+	Age       int    `json:"age,omitempty"`
+}
+
+// CheckField validates one field as the clerk types it — kind is id, uscc,
+// phone or name — so the form can answer before the rest is filled in.
+func (s *Station) CheckField(kind, value string) (*FieldCheck, error) {
+	fail := func(err error) (*FieldCheck, error) {
+		fc := &FieldCheck{Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err), Zh: domain.ZhMessage(err)}
+		if ie, ok := err.(*ident.Error); ok {
+			fc.Code = ie.Code
+		}
+		return fc, nil
+	}
+	switch kind {
+	case "id":
+		now := time.Now()
+		if st, err := s.station(); err == nil {
+			now = st.Now()
+		}
+		id, err := ident.ParseResidentID(value, now)
+		if err != nil {
+			return fail(err)
+		}
+		return &FieldCheck{Valid: true, Value: id.Number, BirthDate: id.Birth.Format("2006-01-02"), Sex: id.Sex, Age: id.Age(now)}, nil
+	case "uscc":
+		v, err := ident.CheckUSCC(value)
+		if err != nil {
+			return fail(err)
+		}
+		return &FieldCheck{Valid: true, Value: v}, nil
+	case "phone":
+		v, err := ident.CheckPhone(value)
+		if err != nil {
+			return fail(err)
+		}
+		return &FieldCheck{Valid: true, Value: v}, nil
+	case "name":
+		v, err := ident.CheckName(value)
+		if err != nil {
+			return fail(err)
+		}
+		return &FieldCheck{Valid: true, Value: v}, nil
+	}
+	return nil, domain.Errorf(domain.EInvalid, "无法校验该字段。", "check field: unknown kind %q", kind)
+}
