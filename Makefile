@@ -13,7 +13,8 @@ WAILS := bin/wails
 TAGS ?=
 WAILS_TAGS := $(if $(TAGS),-tags "$(TAGS)",)
 
-.PHONY: setup wails app bindings frontend-test frontend-build go-test test fmt fmt-check vet screenshot demo
+.PHONY: setup wails app bindings frontend-test frontend-build console e2e-console console-screens go-test test fmt fmt-check vet screenshot demo proof fuzz-short soak \
+	package package-windows package-deb package-hall package-check dist-list bench bench-quick
 
 ## demo: the main job: hall + station app with the sample catalog (scripts/demo.sh)
 demo:
@@ -47,6 +48,19 @@ frontend-test: frontend/node_modules
 frontend-build: frontend/node_modules
 	cd frontend && npm run build
 
+## console: typecheck and build the hall console into hall/console/dist (embedded by the hall binary)
+console: frontend/node_modules
+	cd frontend && npm run build:console
+
+## e2e-console: the hall console in headless Chromium against a real hall and
+## stations (scripts/e2e-console.sh): approve a forwarded case, publish an item
+e2e-console: console
+	scripts/e2e-console.sh
+
+## console-screens: the same run, saving every console screen to docs/screenshots
+console-screens: console
+	YIZHAN_E2E_SCREENS=docs/screenshots scripts/e2e-console.sh
+
 ## go-test: Go tests with the race detector
 go-test:
 	go test -race ./...
@@ -55,8 +69,64 @@ go-test:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-## test: every check and test (the README's test command runs this after setup)
-test: fmt-check vet frontend-test go-test
+## test: every check and test, then the release artifacts built and checked
+## (the README's test command runs this after setup with SETUP_PACKAGING=1)
+test: fmt-check vet frontend-test go-test e2e-console proof fuzz-short package-check
+
+## package: every release artifact into dist/ (scripts/package.sh): the Windows
+## installer, app and CLI, the .deb(s), the static hall binary
+package:
+	scripts/package.sh windows deb hall
+
+## package-windows: dist/yizhan-VERSION-windows-amd64-setup.exe (+ the .exe files), cross-built with mingw-w64 and NSIS
+package-windows:
+	scripts/package.sh windows
+
+## package-deb: dist/yizhan_VERSION_amd64.deb (webkit2gtk-4.0) and +webkit41 (webkit2gtk-4.1, when its -dev is installed)
+package-deb:
+	scripts/package.sh deb
+
+## package-hall: dist/yizhan-hall-VERSION-linux-amd64, one static binary
+package-hall:
+	scripts/package.sh hall
+
+## package-check: build dist/, check the PE files (and the CLI under Wine), the
+## .debs' metadata and the hall binary, install each .deb and start the app
+## under Xvfb (root), then list the artifacts with sizes and SHA-256
+package-check: package
+	scripts/check-windows.sh
+	YIZHAN_DIST=$(CURDIR)/dist YIZHAN_VERSION=$$(cat dist/VERSION) go test -count=1 -run 'Debs|HallBinary' ./internal/distcheck
+	scripts/check-deb.sh
+	@$(MAKE) --no-print-directory dist-list
+
+## dist-list: the artifacts in dist/ with sizes and SHA-256
+dist-list:
+	@echo "==> artifacts (dist/, version $$(cat dist/VERSION))"
+	@cd dist && for f in $$(ls | grep -v -e '^SHA256SUMS$$' -e '^VERSION$$' -e '\.png$$' -e '\.log$$'); do \
+		printf '%-56s %10s  %s\n' "$$f" "$$(stat -c %s "$$f")" "$$(sha256sum "$$f" | cut -d' ' -f1)"; done
+
+# The proof suites put their SQLite files on tmpfs when there is one:
+# fsync costs nothing there, and they open thousands of databases.
+PROOF_TMP := $(shell if [ -d /dev/shm ]; then echo /dev/shm; else echo $${TMPDIR:-/tmp}; fi)
+SEEDS ?= 10000
+KILLS ?= 200
+FUZZ ?= 60s
+
+## proof: the deterministic simulation at CI size (500 seeds, without the
+## race detector, which go-test runs it under with 8), the kill -9 suite
+## and the attack suite (docs/reliability.md)
+proof:
+	TMPDIR=$(PROOF_TMP) go test -count=1 -timeout 30m ./proof/sim -run 'TestSim|TestReplayIsExact' -sim.seeds=500
+	TMPDIR=$(PROOF_TMP) go test -count=1 -timeout 30m ./proof/crash -crash.kills=30
+	TMPDIR=$(PROOF_TMP) go test -count=1 -timeout 30m ./proof/attack
+
+## fuzz-short: every fuzz target for about 10 s (the list is in cmd/soak)
+fuzz-short:
+	go run ./cmd/soak --seeds 0 --kills 0 --attack=false --fuzz 10s
+
+## soak: everything at length; SEEDS, KILLS and FUZZ (per target) set the size
+soak:
+	go run ./cmd/soak --seeds $(SEEDS) --kills $(KILLS) --fuzz $(FUZZ)
 
 ## fmt: format Go code
 fmt:
@@ -69,3 +139,14 @@ vet:
 ## screenshot: run the built app under Xvfb and save a screenshot (OUT=...)
 screenshot:
 	scripts/screenshot-app.sh $(OUT)
+
+## bench: the performance table (cmd/bench, docs/performance.md): every figure
+## from one run beside the PouchDB peer; 15-25 minutes, installs bench/pouch
+## with npm ci --ignore-scripts when missing. BENCH_FLAGS passes flags on.
+bench:
+	go run ./cmd/bench -peer on $(BENCH_FLAGS)
+
+## bench-quick: every figure at small sizes (about a minute); CI runs the
+## same through cmd/bench's test
+bench-quick:
+	go run ./cmd/bench -quick $(BENCH_FLAGS)

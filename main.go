@@ -23,6 +23,7 @@ var assets embed.FS
 
 func main() {
 	a := desktop.New(desktop.Config{})
+	logger, closeLog := a.StartLogging() // <data dir>/logs/yizhan.log, rotating
 
 	err := wails.Run(&options.App{
 		Title:            "驿站 Yizhan",
@@ -36,8 +37,12 @@ func main() {
 		OnShutdown:       a.Shutdown,
 		Bind:             []any{a.API},
 		ErrorFormatter:   desktop.FormatError,
+		Logger:           desktop.WailsLogger(logger),
 	})
 	if err != nil {
+		logger.Error("window", "err", err)
+		closeLog()
 		log.Fatal(err)
 	}
+	closeLog()
 }

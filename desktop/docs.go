@@ -3,7 +3,7 @@ package desktop
 import (
 	"database/sql"
 	"encoding/base64"
-	"os"
+	"io"
 	"strings"
 
 	"yizhan/app"
@@ -98,13 +98,14 @@ func (s *Station) ScanDataURL(sha string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p, err := st.BlobPath(sha)
-	if err != nil {
-		return "", err
-	}
-	b, err := os.ReadFile(p)
+	f, err := st.OpenBlob(sha)
 	if err != nil {
 		return "", domain.Errorf(domain.ENotFound, "找不到扫描件文件。", "scan %s: %v", sha, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f.Reader())
+	if err != nil {
+		return "", domain.Errorf(domain.ENotFound, "扫描件文件无法读取。", "scan %s: %v", sha, err)
 	}
 	return "data:" + info.Mime + ";base64," + base64.StdEncoding.EncodeToString(b), nil
 }

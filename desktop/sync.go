@@ -93,6 +93,7 @@ func (s *Station) client() (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.Logger = logger()
 	s.mu.Lock()
 	if s.syncer == nil {
 		s.syncer = c

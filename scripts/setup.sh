@@ -4,6 +4,13 @@
 # Idempotent: packages already installed are not fetched again, the CLI is
 # rebuilt only when stale, and npm ci runs only when package-lock.json changed.
 # Set SETUP_FORCE_NPM=1 to run npm ci anyway.
+#
+# SETUP_PACKAGING=1 also installs what `make package` / `make package-check`
+# need (~250 MB, about a minute): the mingw-w64 cross compiler (Windows build
+# with CGO for SQLite), nsis (the Windows installer), wine64 (runs the Windows
+# station CLI in CI), dpkg-dev (dpkg-shlibdeps for the .deb's Depends) and
+# libwebkit2gtk-4.1-dev (the second .deb, for distributions with 4.1 only).
+# `make test` sets it: CI builds and checks every artifact.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +28,9 @@ packages=(
 	fonts-noto-cjk
 	postgresql
 )
+if [[ "${SETUP_PACKAGING:-}" == 1 ]]; then
+	packages+=(gcc-mingw-w64-x86-64 nsis wine64 dpkg-dev libwebkit2gtk-4.1-dev)
+fi
 
 step() { printf '\n==> %s\n' "$*"; }
 start=$SECONDS
@@ -41,8 +51,10 @@ else
 	fi
 	echo "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	apt_start=$SECONDS
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
+	echo "apt took $((SECONDS - apt_start))s"
 fi
 
 step "tool versions"

@@ -8,6 +8,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 start=$SECONDS
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+# make test ends with package-check: the Windows cross-build, the .debs and
+# the hall binary, so setup installs the packaging tools too.
+export SETUP_PACKAGING="${SETUP_PACKAGING:-1}"
 
 bash scripts/setup.sh
 

@@ -19,7 +19,7 @@ import (
 
 func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("station add|list|revoke")
+		return usageErr("station add|list|revoke|reenrol")
 	}
 	fs := flag.NewFlagSet("station "+args[0], flag.ContinueOnError)
 	var c common
@@ -30,7 +30,7 @@ func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"add": 2, "list": 0, "revoke": 1}
+	want := map[string]int{"add": 2, "list": 0, "revoke": 1, "reenrol": 1}
 	n, ok := want[args[0]]
 	if !ok {
 		return usageErr("unknown station command %q", args[0])
@@ -50,6 +50,17 @@ func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "站点 %s 已登记。一次性注册码（仅显示这一次，%s 前有效）：\n%s\n", pos[0],
+			time.Now().Add(svc.EnrolTTL).Format("2006-01-02 15:04"), code)
+		return nil
+	case "reenrol":
+		// A new PC for an existing station (the old one died or was
+		// stolen): its token stops working now; the new PC enrols with
+		// this code and pulls the station's whole scope.
+		code, err := svc.Reenrol(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "站点 %s 的旧凭证已作废。新电脑的一次性注册码（仅显示这一次，%s 前有效）：\n%s\n", pos[0],
 			time.Now().Add(svc.EnrolTTL).Format("2006-01-02 15:04"), code)
 		return nil
 	case "revoke":
@@ -153,7 +164,7 @@ func parseYears(data []byte) ([]workday.YearSpec, error) {
 
 func caseCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("case list|show|approve|refuse|request-correction|return|suspend|resume|serial|route")
+		return usageErr("case list|show|accept|approve|refuse|request-correction|return|suspend|resume|serial|route")
 	}
 	sub := args[0]
 	fs := flag.NewFlagSet("case "+sub, flag.ContinueOnError)
@@ -172,7 +183,7 @@ func caseCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"list": 0, "show": 1, "approve": 1, "refuse": 1, "request-correction": 1, "return": 1,
+	want := map[string]int{"list": 0, "show": 1, "accept": 1, "approve": 1, "refuse": 1, "request-correction": 1, "return": 1,
 		"suspend": 1, "resume": 1, "serial": 2, "route": 2}
 	n, ok := want[sub]
 	if !ok {
@@ -199,6 +210,8 @@ func caseCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	id := pos[0]
 	switch sub {
+	case "accept":
+		err = svc.StartProcess(ctx, a, id)
 	case "approve":
 		err = svc.Approve(ctx, a, id, *cert)
 	case "refuse":

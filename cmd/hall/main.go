@@ -5,7 +5,11 @@
 // --db postgres://..., a PostgreSQL database that several hall servers may
 // share (docs/hall-scale.md).
 //
-//	hall serve --listen 127.0.0.1:8440 --dir DATA [--db PATH|postgres://...] [--tls-cert F --tls-key F]
+//	hall serve --listen 127.0.0.1:8440 --dir DATA [--db PATH|postgres://...] [--tls-cert F --tls-key F] [--console-assets DIR]
+//	hall staff add LOGIN NAME clerk|approver|supervisor|admin --password P
+//	hall staff list [--json] | staff set LOGIN [--role R] [--password P] [--disable|--enable] [--unlock]
+//	hall review list [--json] [--open] [--station S] | review callback CASE --status S --callback T --result R [--fix-by DATE]
+//	hall stats [--from DATE] [--to DATE] [--station S] [--item CODE] [--json] [--xlsx FILE]
 //	hall station add CODE NAME [--region R]
 //	hall station list [--json]
 //	hall station revoke CODE
@@ -13,7 +17,7 @@
 //	hall calendar publish FILE
 //	hall case list [--json] [--state S] [--station S]
 //	hall case show ID [--full --purpose P]
-//	hall case approve|refuse|request-correction|return|suspend|resume ID [--reason R]
+//	hall case accept|approve|refuse|request-correction|return|suspend|resume ID [--reason R]
 //	hall case serial ID SERIAL
 //	hall case route ID OFFICE
 //	hall bundle import FILE --reply OUT
@@ -56,13 +60,18 @@ type usageError string
 func (e usageError) Error() string { return string(e) }
 
 const usage = `usage:
-  hall serve --listen ADDR --dir DATA [--db PATH|postgres://...] [--tls-cert FILE --tls-key FILE]
+  hall serve --listen ADDR --dir DATA [--db PATH|postgres://...] [--tls-cert FILE --tls-key FILE] [--console-assets DIR]
+  hall staff add LOGIN NAME clerk|approver|supervisor|admin --password P | staff list [--json]
+  hall staff set LOGIN [--name N] [--role R] [--password P] [--disable|--enable] [--unlock]
+  hall review list [--json] [--open] [--station S]
+  hall review callback CASE --status fixed|fixed_by_deadline|explained|appealed --callback T --result R [--fix-by DATE]
+  hall stats [--from DATE] [--to DATE] [--station S] [--item CODE] [--json] [--xlsx FILE [--lang en-US]]
   hall station add CODE NAME [--region R] | station list [--json] | station revoke CODE
   hall catalog publish FILE
   hall calendar publish FILE
   hall case list [--json] [--state S] [--station S]
   hall case show ID [--full --purpose P]
-  hall case approve|refuse|request-correction|return|suspend|resume ID [--reason R] [--cert N] [--items A,B]
+  hall case accept|approve|refuse|request-correction|return|suspend|resume ID [--reason R] [--cert N] [--items A,B]
   hall case serial ID SERIAL | case route ID OFFICE
   hall bundle import FILE --reply OUT
   hall backup DEST_DIR               (online: database snapshot, keys, attachments)
@@ -114,6 +123,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return publishCmd(ctx, args[0], args[1:], stdout)
 	case "case":
 		return caseCmd(ctx, args[1:], stdout)
+	case "staff":
+		return staffCmd(ctx, args[1:], stdout)
+	case "review":
+		return reviewCmd(ctx, args[1:], stdout)
+	case "stats":
+		return statsCmd(ctx, args, stdout)
 	case "bundle":
 		return bundleCmd(ctx, args[1:], stdout)
 	case "backup":

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"yizhan/hall"
+	"yizhan/hall/console"
+	"yizhan/support"
 	"yizhan/sync/hallserver"
 )
 
@@ -35,6 +37,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	listen := fs.String("listen", envOr("YIZHAN_HALL_LISTEN", "127.0.0.1:8440"), "address to listen on ($YIZHAN_HALL_LISTEN)")
 	cert := fs.String("tls-cert", "", "TLS certificate file (PEM)")
 	key := fs.String("tls-key", "", "TLS private key file (PEM)")
+	logDir := fs.String("log-dir", os.Getenv("YIZHAN_HALL_LOG_DIR"), "rotating log directory ($YIZHAN_HALL_LOG_DIR; default DIR/logs; - for stderr only)")
+	consoleAssets := fs.String("console-assets", "", "serve the hall console from this directory instead of the built-in copy (development)")
+	consoleSecure := fs.Bool("console-secure-cookie", false, "mark the console's session cookie Secure behind a TLS-terminating proxy")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -45,7 +50,25 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if (*cert == "") != (*key == "") {
 		return usageErr("--tls-cert and --tls-key go together")
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	if c.dir == "" {
+		return usageErr("--dir (or $YIZHAN_HALL_DIR) is required")
+	}
+	// JSON lines to stderr (journald, docker logs) and, unless --log-dir -,
+	// to a rotating file that `hall diagnostics` collects.
+	logger := support.NewLogger(stderr)
+	if *logDir != "-" {
+		dir := *logDir
+		if dir == "" {
+			dir = support.LogDir(c.dir)
+		}
+		lf, err := support.OpenLogIn(dir, "hall", stderr)
+		if err != nil {
+			return fmt.Errorf("log: %w", err)
+		}
+		defer lf.Close()
+		logger = lf.Logger
+	}
+	logger.Info("hall starting", "version", Version, "store", storeKind(c.db))
 	svc, closeFn, err := c.open(ctx, hall.Config{Logger: logger})
 	if err != nil {
 		return err
@@ -55,8 +78,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	con, err := console.New(svc, console.Config{Assets: *consoleAssets, Secure: *consoleSecure, Logger: logger})
+	if err != nil {
+		return err
+	}
+	// The console at /console/ beside the sync API, which keeps every other path.
+	mux := http.NewServeMux()
+	mux.Handle(console.Prefix, con)
+	mux.Handle("/", hallserver.New(svc, logger))
 	srv := &http.Server{
-		Handler:           hallserver.New(svc, logger),
+		Handler:           mux,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -89,6 +120,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+func storeKind(db string) string {
+	if isPostgres(db) {
+		return "postgres"
+	}
+	return "sqlite"
 }
 
 func envOr(name, def string) string {

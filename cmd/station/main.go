@@ -20,9 +20,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/support"
 )
 
 // env is what every command gets: parsed global flags, output streams and a
@@ -36,6 +38,7 @@ type env struct {
 	stdout   io.Writer
 	stderr   io.Writer
 	st       *app.Station
+	log      *support.Log // <dir>/logs/station-cli.log, opened on first use (logging.go)
 }
 
 // command is one subcommand; name may contain a space ("case open").
@@ -99,8 +102,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if e.st != nil {
 			e.st.Close()
 		}
+		e.log.Close()
 	}()
-	if err := cmd.run(e, cargs); err != nil {
+	started := time.Now()
+	err := cmd.run(e, cargs)
+	e.logCommand(cmd.name, started, err)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

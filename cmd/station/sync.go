@@ -15,6 +15,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/support"
 	"yizhan/sync/bundle"
 	"yizhan/sync/client"
 )
@@ -161,7 +162,7 @@ func cmdSyncRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	c.Logger = support.Tee(slog.New(slog.NewTextHandler(e.stderr, nil)), e.logger())
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintln(e.stdout, "syncing until Ctrl-C / 正在同步，按 Ctrl-C 停止")

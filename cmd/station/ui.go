@@ -35,11 +35,15 @@ func cmdServeUI(e *env, args []string) error {
 		return domain.Errorf(domain.EInvalid, "界面服务只能监听本机地址（127.0.0.1）。", "serve-ui: listen address must be loopback, got %q", *listen)
 	}
 	a := desktop.New(desktop.Config{Dir: e.dir})
+	logger, closeLog := a.StartLogging() // <dir>/logs/yizhan.log, as the desktop app
+	defer closeLog()
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := a.Open(ctx); err != nil {
+		logger.Error("open station", "code", domain.ErrorCode(err), "err", domain.ErrorMessage(err))
 		return err
 	}
+	logger.Info("serve-ui", "listen", *listen)
 	defer a.Shutdown(ctx)
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"yizhan/app"
+	"yizhan/desktop"
+	"yizhan/domain"
+	"yizhan/sqlite"
+	"yizhan/support"
+	"yizhan/sync/client"
+)
+
+func init() {
+	register(command{"diagnostics", "FILE.zip: logs, versions, sync status and database checks for support (no personal data; no sign-in needed)", cmdDiagnostics})
+}
+
+// stationChecks is checks.json in the diagnostics zip: counts and results,
+// never a record.
+type stationChecks struct {
+	DataDir       string            `json:"data_dir"`
+	DiskFree      int64             `json:"disk_free_bytes"`
+	DBBytes       int64             `json:"db_bytes"`
+	WALBytes      int64             `json:"wal_bytes"`
+	Schema        int               `json:"schema"`
+	SchemaLatest  int               `json:"schema_latest"`
+	SQLiteVersion string            `json:"sqlite_version,omitempty"`
+	Integrity     string            `json:"integrity_check"`
+	OpenError     *errInfo          `json:"open_error,omitempty"`
+	Audit         *app.AuditReport  `json:"audit,omitempty"`
+	Counts        map[string]int    `json:"counts,omitempty"`
+	CaseStates    map[string]int    `json:"cases_by_state,omitempty"`
+	EventStatus   map[string]int    `json:"events_by_status,omitempty"`
+	BlobFiles     int               `json:"blob_files"`
+	BlobBytes     int64             `json:"blob_bytes"`
+	Station       map[string]string `json:"station,omitempty"`
+	Errors        []string          `json:"errors,omitempty"`
+}
+
+type errInfo struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Zh      string `json:"zh"`
+}
+
+func toErrInfo(err error) *errInfo {
+	return &errInfo{Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err), Zh: domain.ZhMessage(err)}
+}
+
+// cmdDiagnostics writes the support zip. It works on a station that does
+// not open (a database from a newer version, a damaged file): what could
+// not be read is reported inside the zip.
+func cmdDiagnostics(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("diagnostics", flag.ContinueOnError), args, 1, "FILE.zip")
+	if err != nil {
+		return err
+	}
+	out := pos[0]
+	ctx := e.ctx
+	dbPath := filepath.Join(e.dir, app.DBFile)
+	ck := stationChecks{DataDir: support.HomeRel(e.dir), DiskFree: support.DiskFree(e.dir),
+		DBBytes: support.FileSize(dbPath), WALBytes: support.FileSize(dbPath + "-wal")}
+	if ms, err := sqlite.Migrations(); err == nil && len(ms) > 0 {
+		ck.SchemaLatest = ms[len(ms)-1].Version
+	}
+	ck.BlobBytes, ck.BlobFiles = support.DirSize(filepath.Join(e.dir, "blobs"))
+
+	// Read-only checks first: they work even when the app would refuse the file.
+	if ck.DBBytes < 0 {
+		ck.Integrity = "no database"
+	} else if schema, err := sqlite.CheckBackup(ctx, dbPath); err != nil {
+		ck.Schema = schema
+		ck.Integrity = err.Error()
+	} else {
+		ck.Schema = schema
+		ck.Integrity = "ok"
+	}
+
+	var personal []string
+	var status *client.Status
+	if ck.DBBytes >= 0 {
+		st, err := e.station()
+		if err != nil {
+			ck.OpenError = toErrInfo(err)
+		} else {
+			personal, err = personalStrings(ctx, st)
+			if err != nil {
+				// Without the list the zip could leak a name: refuse.
+				return fmt.Errorf("diagnostics: read what to mask: %w", err)
+			}
+			st.DB().QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&ck.SQLiteVersion)
+			if rep, err := st.VerifyAudit(ctx); err != nil {
+				ck.Errors = append(ck.Errors, "audit: "+err.Error())
+			} else {
+				ck.Audit = &rep
+			}
+			ck.Counts, ck.CaseStates, ck.EventStatus = counts(ctx, st, &ck.Errors)
+			if id, err := st.Identity(ctx); err == nil {
+				ck.Station = map[string]string{"code": id.Code, "name": id.Name, "region": id.Region, "kind": id.Kind}
+			}
+			if s, err := client.StatusOf(ctx, st); err != nil {
+				ck.Errors = append(ck.Errors, "sync status: "+err.Error())
+			} else {
+				status = &s
+			}
+		}
+	}
+
+	d, err := support.NewDiagnostics(out, support.NewScrubber(personal))
+	if err != nil {
+		return domain.Errorf(domain.EInvalid, "无法写入诊断文件："+out, "diagnostics: %v", err)
+	}
+	write := func() error {
+		if err := d.Text("README.txt", support.Readme("Yizhan station")); err != nil {
+			return err
+		}
+		v := support.SystemVersions("station", desktop.Version)
+		if err := d.JSON("versions.json", map[string]any{"station": v, "schema": ck.Schema, "schema_latest": ck.SchemaLatest, "sqlite": ck.SQLiteVersion}); err != nil {
+			return err
+		}
+		if err := d.JSON("checks.json", ck); err != nil {
+			return err
+		}
+		if status != nil {
+			if err := d.JSON("sync-status.json", status); err != nil {
+				return err
+			}
+		}
+		return d.Logs(support.LogDir(e.dir))
+	}
+	if err := write(); err != nil {
+		d.Abort()
+		return fmt.Errorf("diagnostics: %w", err)
+	}
+	if err := d.Close(); err != nil {
+		return fmt.Errorf("diagnostics: %w", err)
+	}
+	summary := map[string]any{"file": out, "entries": d.Entries, "integrity": ck.Integrity}
+	if ck.Audit != nil {
+		summary["audit_ok"] = ck.Audit.OK
+	}
+	return e.out(summary, func(w io.Writer) {
+		fmt.Fprintf(w, "wrote %s (%s)\n", out, strings.Join(d.Entries, ", "))
+		fmt.Fprintf(w, "integrity: %s", ck.Integrity)
+		if ck.Audit != nil {
+			fmt.Fprintf(w, ", audit chain ok: %v (%d rows)", ck.Audit.OK, ck.Audit.Rows)
+		}
+		if ck.OpenError != nil {
+			fmt.Fprintf(w, ", open: %s", ck.OpenError.Message)
+		}
+		fmt.Fprintf(w, "\n诊断信息已写入 %s，其中不含姓名、身份证号、手机号，可发送给技术支持。\n", out)
+	})
+}
+
+// personalStrings lists every name, ID number, phone number and address the
+// station holds, for the scrubber: a log line or an error message that
+// quoted one of them is masked in the zip.
+func personalStrings(ctx context.Context, st *app.Station) ([]string, error) {
+	queries := []string{
+		`SELECT applicant_name, applicant_id, applicant_phone,
+			coalesce(json_extract(body,'$.applicant.address'),''), coalesce(json_extract(body,'$.applicant.legal_rep'),''),
+			coalesce(json_extract(body,'$.applicant.contact'),''), coalesce(json_extract(body,'$.applicant.addressee'),''),
+			coalesce(json_extract(body,'$.applicant.addressee_tel'),''), coalesce(json_extract(body,'$.applicant.delivery_addr'),''),
+			coalesce(json_extract(body,'$.agent.name'),''), coalesce(json_extract(body,'$.agent.id_number'),''),
+			coalesce(json_extract(body,'$.agent.phone'),''), coalesce(json_extract(body,'$.delivery.address'),''),
+			coalesce(json_extract(body,'$.delivery.addressee'),''), coalesce(json_extract(body,'$.delivery.signed_by'),'')
+		 FROM cases`,
+		`SELECT name, id_number, phone, company FROM appointments`,
+		`SELECT name FROM staff`,
+		`SELECT contact, comment FROM evaluations`,
+	}
+	var out []string
+	for _, q := range queries {
+		rows, err := st.DB().QueryContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		strs := make([]string, len(cols))
+		for i := range vals {
+			vals[i] = &strs[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(vals...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, strs...)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// counts returns table sizes, cases by state and events by sync status.
+func counts(ctx context.Context, st *app.Station, errs *[]string) (map[string]int, map[string]int, map[string]int) {
+	n := map[string]int{}
+	for _, t := range []string{"cases", "events", "audit", "tickets", "appointments", "evaluations", "rectifications", "blobs", "staff", "catalog_items", "calendar_years"} {
+		var c int
+		if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&c); err != nil {
+			*errs = append(*errs, t+": "+err.Error())
+			continue
+		}
+		n[t] = c
+	}
+	var c int
+	if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&c); err == nil {
+		n["blobs_not_uploaded"] = c
+	}
+	group := func(q string) map[string]int {
+		m := map[string]int{}
+		rows, err := st.DB().QueryContext(ctx, q)
+		if err != nil {
+			*errs = append(*errs, err.Error())
+			return m
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var v int
+			if rows.Scan(&k, &v) == nil {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	return n, group(`SELECT state, count(*) FROM cases GROUP BY state`), group(`SELECT status, count(*) FROM events GROUP BY status`)
+}

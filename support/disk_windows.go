@@ -1,0 +1,19 @@
+//go:build windows
+
+package support
+
+import "golang.org/x/sys/windows"
+
+// DiskFree returns the bytes free to the current user on the volume holding
+// path, or -1 when it cannot tell.
+func DiskFree(path string) int64 {
+	p, err := windows.UTF16PtrFromString(path)
+	if err != nil {
+		return -1
+	}
+	var free, total, totalFree uint64
+	if err := windows.GetDiskFreeSpaceEx(p, &free, &total, &totalFree); err != nil {
+		return -1
+	}
+	return int64(free)
+}
