@@ -30,7 +30,7 @@ wails:
 
 ## app: build the desktop app to build/bin/yizhan (also regenerates the JS bindings)
 app: wails
-	$(WAILS) build -clean -o yizhan $(WAILS_TAGS)
+	$(WAILS) build -clean -m -o yizhan $(WAILS_TAGS)
 
 ## bindings: regenerate frontend/src/api/wailsjs from the Go desktop package
 bindings: wails
