@@ -1,0 +1,51 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"yizhan/app"
+	"yizhan/domain"
+)
+
+// TestClockNotPoisonedAcrossRestart: an event pulled from an office whose
+// PC thinks it is two years later must not drag this station's clock along
+// — neither when it arrives (HLC.Observe ignores it) nor after a restart,
+// when the clock is restored from the events table.
+func TestClockNotPoisonedAcrossRestart(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	ctx := context.Background()
+	st, err := app.Open(app.Config{Dir: dir, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Init(ctx, app.Identity{Code: "ST01", Name: "驿站"}); err != nil {
+		t.Fatal(err)
+	}
+	future := domain.Stamp{Wall: now.AddDate(2, 0, 0).UnixMilli(), Office: "ST99"}.String()
+	e := &domain.Event{ID: "01900000-0000-7000-8000-000000000001", CaseID: "01900000-0000-7000-8000-0000000000c1", Kind: domain.EvNote,
+		Office: "ST99", Actor: "x", HLC: future, At: now.AddDate(2, 0, 0), Payload: []byte(`{"text":"x"}`)}
+	if err := st.ApplyPulled(ctx, app.Pulled{Events: []app.PulledEvent{{Event: e, HallSeq: 1, Status: app.StatusAccepted}}, Cursor: 1}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string, st *app.Station) {
+		s, err := domain.ParseStamp(st.Clock().Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ahead := time.UnixMilli(s.Wall).Sub(now); ahead > 24*time.Hour {
+			t.Fatalf("%s: this station's clock runs %v ahead, dragged by another office's PC", when, ahead)
+		}
+	}
+	check("after the pull", st)
+	st.Close()
+	st, err = app.Open(app.Config{Dir: dir, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	check("after a restart", st)
+}

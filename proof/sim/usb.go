@@ -1,0 +1,142 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"yizhan/hall"
+	"yizhan/sync/bundle"
+)
+
+// usbFile is a bundle on a USB stick somewhere between a station and the hall.
+type usbFile struct {
+	station string
+	path    string
+}
+
+// newUSBPath names a new file in the run's "USB" folder.
+func (w *world) newUSBPath(kind string) string {
+	w.usbSeq++
+	return filepath.Join(w.dir, "usb", fmt.Sprintf("%04d-%s.bundle", w.usbSeq, kind))
+}
+
+// export writes a station's export bundle; it goes into the pile for the hall.
+func (s *stationNode) export() {
+	if s.cl == nil {
+		return
+	}
+	w := s.w
+	file := w.newUSBPath("export-" + s.code)
+	var res bundle.ExportResult
+	err, died := s.op(func(ctx context.Context) error {
+		var err error
+		res, err = bundle.ExportBundle(ctx, s.st, file)
+		return err
+	})
+	switch {
+	case died:
+		w.logf("%s export: died", s.code)
+	case err != nil:
+		w.logf("%s export: %v", s.code, err)
+		w.violation("station %s: bundle export failed: %v", s.code, err)
+	default:
+		w.logf("%s export: %d events in %d requests, cursor %d", s.code, res.Events, res.Requests, res.Cursor)
+		w.toHall = append(w.toHall, usbFile{station: s.code, path: file})
+	}
+}
+
+// carryToHall takes one export bundle, in any order, to the hall: it may be
+// lost on the way, or copied so that it arrives again later.
+func (w *world) carryToHall() {
+	if len(w.toHall) == 0 || w.hall.down {
+		return
+	}
+	i := w.rng.IntN(len(w.toHall))
+	f := w.toHall[i]
+	if !w.calm && w.chance(0.1) {
+		w.fault("bundle-lost")
+		w.toHall = append(w.toHall[:i], w.toHall[i+1:]...)
+		w.logf("export %s lost", filepath.Base(f.path))
+		return
+	}
+	keep := !w.calm && w.chance(0.2)
+	if keep {
+		w.fault("bundle-duplicated")
+	} else {
+		w.toHall = append(w.toHall[:i], w.toHall[i+1:]...)
+	}
+	reply := w.newUSBPath("reply-" + f.station)
+	var rep *bundle.HallReport
+	err, died := w.hall.guarded(w.rates.hallCrash*3, func(svc *hall.Service) error {
+		var err error
+		rep, err = bundle.HallImport(context.Background(), w.hall.bundleSide(), f.path, reply)
+		return err
+	})
+	switch {
+	case died:
+		w.logf("hall import %s: hall died", filepath.Base(f.path))
+		if !keep {
+			w.toHall = append(w.toHall, f) // the clerk tries again later
+		}
+	case err != nil:
+		w.logf("hall import %s: %v", filepath.Base(f.path), err)
+		w.violation("hall: import of %s failed: %v", filepath.Base(f.path), err)
+	default:
+		w.logf("hall import %s: %d events, acks %+v, %d pages, cursor %d", filepath.Base(f.path), rep.Events, rep.Acks, rep.Pages, rep.Cursor)
+		w.toStation = append(w.toStation, usbFile{station: f.station, path: reply})
+	}
+}
+
+// carryToStation takes one reply back to its station, in any order: lost,
+// copied, or imported twice.
+func (w *world) carryToStation() {
+	if len(w.toStation) == 0 {
+		return
+	}
+	i := w.rng.IntN(len(w.toStation))
+	f := w.toStation[i]
+	s := w.station(f.station)
+	if !w.calm && w.chance(0.1) {
+		w.fault("reply-lost")
+		w.toStation = append(w.toStation[:i], w.toStation[i+1:]...)
+		w.logf("reply %s lost", filepath.Base(f.path))
+		return
+	}
+	if !w.calm && w.chance(0.2) {
+		w.fault("reply-duplicated")
+	} else {
+		w.toStation = append(w.toStation[:i], w.toStation[i+1:]...)
+	}
+	var res bundle.ImportResult
+	err, died := s.op(func(ctx context.Context) error {
+		var err error
+		res, err = bundle.ImportReply(ctx, s.st, f.path)
+		return err
+	})
+	switch {
+	case died:
+		w.logf("%s import %s: died", s.code, filepath.Base(f.path))
+	case err != nil:
+		w.logf("%s import %s: %v", s.code, filepath.Base(f.path), err)
+		w.violation("station %s: reply import %s failed: %v", s.code, filepath.Base(f.path), err)
+	default:
+		if res.Already {
+			w.fault("reply-reimported")
+		}
+		w.logf("%s import %s: already %v, acks %+v, pulled %d, cursor %d", s.code, filepath.Base(f.path), res.Already, res.Acks, res.Pulled, res.Cursor)
+		w.checkCursor(s)
+	}
+}
+
+// removeUSB deletes the run's bundles (they hold personal data, even if
+// encrypted).
+func (w *world) removeUSB() error {
+	err := os.RemoveAll(filepath.Join(w.dir, "usb"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove usb: %w", err)
+	}
+	return nil
+}
