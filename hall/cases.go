@@ -8,6 +8,7 @@ import (
 	"yizhan/domain"
 	"yizhan/ident"
 	"yizhan/sync/protocol"
+	"yizhan/workday"
 )
 
 // Actor is the hall clerk behind a command, for the events and the access log.
@@ -79,9 +80,10 @@ func (s *Service) Cases(ctx context.Context, f CaseFilter) ([]CaseSummary, error
 
 // CaseDetail is one case with its history in log order.
 type CaseDetail struct {
-	Case    *domain.Case        `json:"case"`
-	History []protocol.LogEvent `json:"history"`
-	Next    []domain.EventKind  `json:"next"` // steps the state machine allows now
+	Case     *domain.Case        `json:"case"`
+	History  []protocol.LogEvent `json:"history"`
+	Next     []domain.EventKind  `json:"next"` // steps the state machine allows now
+	Deadline DeadlineInfo        `json:"deadline"`
 }
 
 // ShowCase returns a case and its history and writes an access record. With
@@ -91,8 +93,13 @@ func (s *Service) ShowCase(ctx context.Context, a Actor, id string, unmask bool,
 	if unmask && strings.TrimSpace(purpose) == "" {
 		return nil, domain.Errorf(domain.EInvalid, "查看完整个人信息必须填写用途。", "unmask: purpose required")
 	}
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := workday.DateOf(s.Now(), workday.China)
 	var d *CaseDetail
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		c, err := tx.Case(id)
 		if err != nil {
 			return err
@@ -113,7 +120,7 @@ func (s *Service) ShowCase(ctx context.Context, a Actor, id string, unmask bool,
 			}
 			c.QueryPassword = ""
 		}
-		d = &CaseDetail{Case: c, Next: domain.NextSteps(c.State)}
+		d = &CaseDetail{Case: c, Next: domain.NextSteps(c.State), Deadline: deadlineOf(cal, c, today), History: []protocol.LogEvent{}}
 		for _, le := range log {
 			ev, _, _, err := entryOf(&Delivery{Log: le})
 			if err != nil {
@@ -252,18 +259,32 @@ func (s *Service) RequestCorrection(ctx context.Context, a Actor, id, reason str
 	if err := needReason("补正告知", reason); err != nil {
 		return err
 	}
+	// The one-time notice gives the applicant 5 working days, as the
+	// station's does.
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	due := cal.Due(workday.DateOf(s.Now(), workday.China), workday.Limit{Value: 5, Unit: workday.G}, nil).Due.String()
 	return s.command(ctx, a, id, "case.request_correction", func(c *domain.Case) ([]step, error) {
-		return startIfForwarded(c, step{domain.EvRequestCorrection, domain.CorrectionPayload{Reason: reason, Items: items}}), nil
+		return startIfForwarded(c, step{domain.EvRequestCorrection, domain.CorrectionPayload{Reason: reason, Items: items, Due: due}}), nil
 	})
 }
 
 // Suspend starts a special procedure (特别程序) that stops the clock.
 func (s *Service) Suspend(ctx context.Context, a Actor, id, reason string) error {
-	if err := needReason("特别程序", reason); err != nil {
+	return s.SuspendProcedure(ctx, a, id, domain.SuspendPayload{Reason: reason})
+}
+
+// SuspendProcedure starts a special procedure naming what it is (hearing,
+// inspection, testing, expert review…) and whether its days count as
+// working (G) or calendar (Z) days.
+func (s *Service) SuspendProcedure(ctx context.Context, a Actor, id string, p domain.SuspendPayload) error {
+	if err := needReason("特别程序", p.Reason); err != nil {
 		return err
 	}
 	return s.command(ctx, a, id, "case.suspend", func(c *domain.Case) ([]step, error) {
-		return startIfForwarded(c, step{domain.EvSuspend, domain.SuspendPayload{Reason: reason}}), nil
+		return startIfForwarded(c, step{domain.EvSuspend, p}), nil
 	})
 }
 

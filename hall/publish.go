@@ -68,7 +68,7 @@ func (s *Service) PublishCatalog(ctx context.Context, data []byte) (PublishResul
 		if err := fanOutPublished(tx, refs); err != nil {
 			return err
 		}
-		return tx.RecordAccess(&Access{At: now, Actor: "cli", Action: "catalog.publish",
+		return tx.RecordAccess(&Access{At: now, Actor: actorFrom(ctx).ID, Action: "catalog.publish",
 			Detail: fmt.Sprintf("%s: %d items, %d new, %d status", cat.Version, res.Items, res.Added, res.StatusChanged)})
 	})
 	return res, err
@@ -116,8 +116,11 @@ func (s *Service) PublishCalendar(ctx context.Context, y workday.YearSpec) (bool
 		if err := fanOutPublished(tx, []Ref{{PubSeq: seq}}); err != nil {
 			return err
 		}
-		return tx.RecordAccess(&Access{At: now, Actor: "cli", Action: "calendar.publish", Detail: strconv.Itoa(y.Year) + " " + y.Source})
+		return tx.RecordAccess(&Access{At: now, Actor: actorFrom(ctx).ID, Action: "calendar.publish", Detail: strconv.Itoa(y.Year) + " " + y.Source})
 	})
+	if err == nil && changed {
+		s.dropCalendar()
+	}
 	return changed, err
 }
 

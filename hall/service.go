@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"yizhan/domain"
+	"yizhan/workday"
 )
 
 // Config tunes a Service. Zero fields take the defaults documented on each.
@@ -39,7 +40,9 @@ type Config struct {
 	// slip of paper soon stops mattering.
 	EnrolTTL time.Duration
 	// PageEntries caps the entries of one pull page whatever the byte
-	// budget. Default 500.
+	// budget. Default 2000: a page of full events stays within the default
+	// byte budget (1 MiB) anyway, and pages of stubs (a station's own
+	// events coming back) move the cursor in fewer round trips.
 	PageEntries int
 	// SeenEvery is how stale a station's last-seen time may get before a
 	// no-op sync writes it. Default one minute: a sync that brings nothing
@@ -48,6 +51,22 @@ type Config struct {
 	// Logger receives warnings (tampered audit chains); no personal data is
 	// logged. Default: discard.
 	Logger *slog.Logger
+
+	// MaxFailedLogins is how many wrong console passwords in a row lock an
+	// account. Default 5.
+	MaxFailedLogins int
+	// LockoutDuration is how long a locked console account stays locked.
+	// Default 15 minutes.
+	LockoutDuration time.Duration
+	// SessionTTL is the longest a console session lasts, however active.
+	// Default 12 hours: one working day, then sign in again.
+	SessionTTL time.Duration
+	// SessionIdle ends a console session nobody used for this long.
+	// Default 30 minutes: a hall PC left signed in at lunch locks itself.
+	SessionIdle time.Duration
+	// ReviewDays is the rectification limit of a bad review in working
+	// days after the rating (a district setting). Default 5.
+	ReviewDays int
 }
 
 // Service is the hall's application service. It is safe for concurrent use;
@@ -60,6 +79,10 @@ type Service struct {
 
 	blobMu    sync.Mutex
 	blobLocks map[string]*blobLock
+
+	calMu sync.Mutex
+	cal   *workday.Calendar // built-in plus published years; nil: reload
+	calAt time.Time
 }
 
 // New opens the hall's service over store: it fills defaults, loads or
@@ -82,13 +105,28 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 		cfg.EnrolTTL = 7 * 24 * time.Hour
 	}
 	if cfg.PageEntries <= 0 {
-		cfg.PageEntries = 500
+		cfg.PageEntries = 2000
 	}
 	if cfg.SeenEvery <= 0 {
 		cfg.SeenEvery = time.Minute
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxFailedLogins <= 0 {
+		cfg.MaxFailedLogins = 5
+	}
+	if cfg.LockoutDuration <= 0 {
+		cfg.LockoutDuration = 15 * time.Minute
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 30 * time.Minute
+	}
+	if cfg.ReviewDays <= 0 {
+		cfg.ReviewDays = 5
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("hall: data directory: %w", err)

@@ -50,7 +50,7 @@ func (s *Service) AddStation(ctx context.Context, code, name, region string) (st
 		if err := tx.CreateStation(st); err != nil {
 			return err
 		}
-		return tx.RecordAccess(&Access{At: now, Actor: "cli", Action: "station.add", Detail: code})
+		return tx.RecordAccess(&Access{At: now, Actor: actorFrom(ctx).ID, Action: "station.add", Detail: code})
 	})
 	if err != nil {
 		return "", err
@@ -163,7 +163,7 @@ func (s *Service) Revoke(ctx context.Context, code string) error {
 		if err := tx.UpdateStation(st); err != nil {
 			return err
 		}
-		return tx.RecordAccess(&Access{At: now, Actor: "cli", Action: "station.revoke", Detail: code})
+		return tx.RecordAccess(&Access{At: now, Actor: actorFrom(ctx).ID, Action: "station.revoke", Detail: code})
 	})
 }
 

@@ -121,6 +121,33 @@ type Tx interface {
 
 	// RecordAccess appends to the hall's access and command log.
 	RecordAccess(a *Access) error
+	// FindAccess lists access log lines matching f, newest first.
+	FindAccess(f AccessFilter) ([]*Access, error)
+
+	// CreateStaff inserts a console account; EConflict if the login exists.
+	CreateStaff(a *StaffAccount) error
+	// Staff returns one console account by login. In an Update it locks
+	// the account's row until the transaction ends (PostgreSQL: FOR
+	// UPDATE), so concurrent failed sign-ins all count.
+	Staff(login string) (*StaffAccount, error)
+	// UpdateStaff writes every stored field of an existing account.
+	UpdateStaff(a *StaffAccount) error
+	// ListStaff lists the console accounts ordered by login.
+	ListStaff() ([]*StaffAccount, error)
+	// PutSession inserts or replaces a console session by its token hash.
+	PutSession(s *Session) error
+	// Session returns a console session by token hash.
+	Session(hash string) (*Session, error)
+	// DeleteSessions removes the session with token hash, or with hash ""
+	// every session of login, or with both "" every session that expired
+	// before now.
+	DeleteSessions(hash, login string, now time.Time) error
+
+	// PutCallback inserts or replaces the call-back record of a bad review.
+	PutCallback(cb *Callback) error
+	// Callbacks returns the call-back records of the given cases (nil: all),
+	// keyed by case ID.
+	Callbacks(caseIDs []string) (map[string]*Callback, error)
 }
 
 // Station is one enrolled (or announced) station in the hall's registry.
@@ -221,16 +248,40 @@ type CaseFilter struct {
 	State   domain.State
 	Station string // origin station
 	Holder  string
-	Limit   int // 0: the store's default of 200
+	// Item matches the implementation code exactly.
+	Item string
+	// Query matches a substring of the case number, the hall serial, the
+	// item code or the item name, ignoring ASCII case. It never matches
+	// personal data: finding a person needs their case number.
+	Query string
+	// From and To bound the time the case was received: From <= t < To.
+	From, To time.Time
+	// BadReview keeps only cases rated 1 or 2 (差评).
+	BadReview bool
+	// Limit caps the rows: 0 is the store's default of 200, negative is
+	// no limit (statistics read every case of a period).
+	Limit int
+	// Offset skips rows, for paging.
+	Offset int
 }
 
 // Access is one line of the hall's access and command log: who looked at or
 // changed which case, and why. Kept apart from the event log because views
 // change nothing but must still be accountable.
 type Access struct {
-	At     time.Time
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	CaseID string    `json:"case_id,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// AccessFilter selects access log lines. Empty fields match all.
+type AccessFilter struct {
 	Actor  string
-	Action string
 	CaseID string
-	Detail string
+	// Action matches the action exactly, or with a trailing "." every
+	// action it prefixes ("case." for all case actions).
+	Action string
+	Limit  int // 0: 200
 }

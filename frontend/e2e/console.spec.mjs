@@ -142,7 +142,10 @@ async function publishItem(browser) {
 /** shot saves a screenshot once the page has settled. */
 async function shot(page, name, locale) {
   await page.waitForLoadState('networkidle')
-  await page.waitForTimeout(400) // transitions and charts
+  // Freeze CSS transitions (tags zoom in, dialogs fade) and let the charts
+  // finish their JS animation, so a busy machine still takes a settled picture.
+  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' })
+  await page.waitForTimeout(name === 'stats' ? 1500 : 500)
   const file = join(opt.out, `console-${name}-${locale}.png`)
   await page.screenshot({ path: file, fullPage: false })
   console.log(`screenshot ${file}`)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -163,10 +165,18 @@ func (t *txn) PutCase(c *domain.Case, seq int64) error {
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
-	_, err = t.exec(`INSERT INTO cases(id,number,station,holder,state,updated_at,last_seq,body) VALUES($1,$2,$3,$4,$5,$6,$7,$8)
+	level := 0
+	if c.Evaluation != nil {
+		level = c.Evaluation.Level
+	}
+	_, err = t.exec(`INSERT INTO cases(id,number,station,holder,state,updated_at,last_seq,body,item_code,item_name,serial,received_at,eval_level)
+		VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
 		ON CONFLICT (id) DO UPDATE SET number=excluded.number, station=excluded.station, holder=excluded.holder,
-		state=excluded.state, updated_at=excluded.updated_at, last_seq=excluded.last_seq, body=excluded.body`,
-		c.ID, c.Number, c.Station, c.Holder, string(c.State), nullTime(c.UpdatedAt), seq, string(body))
+		state=excluded.state, updated_at=excluded.updated_at, last_seq=excluded.last_seq, body=excluded.body,
+		item_code=excluded.item_code, item_name=excluded.item_name, serial=excluded.serial,
+		received_at=excluded.received_at, eval_level=excluded.eval_level`,
+		c.ID, c.Number, c.Station, c.Holder, string(c.State), nullTime(c.UpdatedAt), seq, string(body),
+		c.ItemCode, c.ItemName, c.Serial, nullTime(c.ReceivedAt), level)
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
@@ -175,12 +185,45 @@ func (t *txn) PutCase(c *domain.Case, seq int64) error {
 
 // FindCases lists cases, most recently changed first.
 func (t *txn) FindCases(f hall.CaseFilter) ([]*domain.Case, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 200
+	where := []string{"true"}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
 	}
-	rows, err := t.query(`SELECT body FROM cases WHERE ($1='' OR state=$1) AND ($2='' OR station=$2) AND ($3='' OR holder=$3)
-		ORDER BY last_seq DESC LIMIT $4`, string(f.State), f.Station, f.Holder, limit)
+	eq := func(col, v string) {
+		if v != "" {
+			where = append(where, col+"="+arg(v))
+		}
+	}
+	eq("state", string(f.State))
+	eq("station", f.Station)
+	eq("holder", f.Holder)
+	eq("item_code", f.Item)
+	if q := strings.TrimSpace(f.Query); q != "" {
+		p := arg("%" + likeEscaper.Replace(strings.ToLower(q)) + "%")
+		where = append(where, `(lower(number) LIKE `+p+` OR lower(serial) LIKE `+p+
+			` OR lower(item_code) LIKE `+p+` OR lower(item_name) LIKE `+p+`)`)
+	}
+	if !f.From.IsZero() {
+		where = append(where, "received_at >= "+arg(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "received_at < "+arg(f.To))
+	}
+	if f.BadReview {
+		where = append(where, "eval_level BETWEEN 1 AND 2")
+	}
+	var limit any // NULL: no limit
+	switch {
+	case f.Limit == 0:
+		limit = 200
+	case f.Limit > 0:
+		limit = f.Limit
+	}
+	q := `SELECT body FROM cases WHERE ` + strings.Join(where, " AND ") + ` ORDER BY last_seq DESC LIMIT ` + arg(limit) +
+		` OFFSET ` + arg(max(f.Offset, 0))
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find cases: %w", err)
 	}
@@ -199,6 +242,10 @@ func (t *txn) FindCases(f hall.CaseFilter) ([]*domain.Case, error) {
 	}
 	return out, rows.Err()
 }
+
+// likeEscaper escapes LIKE's wildcards (backslash is PostgreSQL's default
+// escape character) so a query matches literally.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // CaseScope returns the stations a case is delivered to, in code order.
 func (t *txn) CaseScope(caseID string) ([]string, error) {

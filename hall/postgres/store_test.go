@@ -3,8 +3,11 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -54,8 +57,8 @@ func TestMigrateConcurrently(t *testing.T) {
 		defer stores[i].Close()
 	}
 	v, err := stores[0].SchemaVersion(ctx)
-	if err != nil || v != 1 {
-		t.Errorf("schema version %d, %v; want 1", v, err)
+	if err != nil || v != 2 {
+		t.Errorf("schema version %d, %v; want 2", v, err)
 	}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
@@ -63,8 +66,8 @@ func TestMigrateConcurrently(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	var rows int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows); err != nil || rows != 1 {
-		t.Errorf("schema_migrations has %d rows (%v), want 1", rows, err)
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows); err != nil || rows != 2 {
+		t.Errorf("schema_migrations has %d rows (%v), want 2", rows, err)
 	}
 }
 
@@ -87,5 +90,55 @@ func TestRefuseNewerSchema(t *testing.T) {
 	}
 	if _, err := hallpg.Open(ctx, dsn); !errors.Is(err, hallpg.ErrTooNew) {
 		t.Errorf("got %v, want ErrTooNew", err)
+	}
+}
+
+// TestUpgradeFromSchema1 opens a schema written by migration 1 with a case
+// in it: migration 2 fills the new search columns from the case's body.
+func TestUpgradeFromSchema1(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgtest.Schema(t)
+	init1, err := os.ReadFile(filepath.Join("migrations", "0001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	body := `{"id":"c1","number":"A01-1","station":"A01","holder":"A01","item_code":"X-1","item_name":"低保","serial":"S9",` +
+		`"state":"evaluated","received_at":"2026-03-02T17:00:00.5+08:00","evaluation":{"level":2}}`
+	for _, q := range []string{string(init1),
+		`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+		`INSERT INTO schema_migrations(version, name) VALUES(1, '0001_init.sql')`,
+		`INSERT INTO log(event_id,case_id,station,office,kind,hlc,status,event,received_at) VALUES('e1','c1','A01','A01','open','h','accepted','{}',now())`,
+		`INSERT INTO cases(id,number,station,holder,state,last_seq,body) SELECT 'c1','A01-1','A01','A01','evaluated',seq,'` + body + `' FROM log`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := hallpg.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.View(ctx, func(tx hall.Tx) error {
+		for _, f := range []hall.CaseFilter{{Item: "X-1"}, {Query: "低"}, {Query: "s9"}, {BadReview: true},
+			{From: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 9, 0, 1, 0, time.UTC)}} {
+			cs, err := tx.FindCases(f)
+			if err != nil {
+				return err
+			}
+			if len(cs) != 1 {
+				t.Errorf("filter %+v found %d cases after the upgrade, want 1", f, len(cs))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

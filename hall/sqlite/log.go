@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"yizhan/domain"
 	"yizhan/hall"
@@ -151,10 +152,18 @@ func (t *txn) PutCase(c *domain.Case, seq int64) error {
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
-	_, err = t.exec(`INSERT INTO cases(id,number,station,holder,state,updated_at,last_seq,body) VALUES(?,?,?,?,?,?,?,?)
+	level := 0
+	if c.Evaluation != nil {
+		level = c.Evaluation.Level
+	}
+	_, err = t.exec(`INSERT INTO cases(id,number,station,holder,state,updated_at,last_seq,body,item_code,item_name,serial,received_at,eval_level)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(id) DO UPDATE SET number=excluded.number, station=excluded.station, holder=excluded.holder,
-		state=excluded.state, updated_at=excluded.updated_at, last_seq=excluded.last_seq, body=excluded.body`,
-		c.ID, c.Number, c.Station, c.Holder, string(c.State), fmtTime(c.UpdatedAt), seq, string(body))
+		state=excluded.state, updated_at=excluded.updated_at, last_seq=excluded.last_seq, body=excluded.body,
+		item_code=excluded.item_code, item_name=excluded.item_name, serial=excluded.serial,
+		received_at=excluded.received_at, eval_level=excluded.eval_level`,
+		c.ID, c.Number, c.Station, c.Holder, string(c.State), fmtTime(c.UpdatedAt), seq, string(body),
+		c.ItemCode, c.ItemName, c.Serial, fmtTime(c.ReceivedAt), level)
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
@@ -163,12 +172,42 @@ func (t *txn) PutCase(c *domain.Case, seq int64) error {
 
 // FindCases lists cases, most recently changed first.
 func (t *txn) FindCases(f hall.CaseFilter) ([]*domain.Case, error) {
+	where := []string{"1=1"}
+	var args []any
+	eq := func(col, v string) {
+		if v != "" {
+			where = append(where, col+"=?")
+			args = append(args, v)
+		}
+	}
+	eq("state", string(f.State))
+	eq("station", f.Station)
+	eq("holder", f.Holder)
+	eq("item_code", f.Item)
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + likeEscaper.Replace(strings.ToLower(q)) + "%"
+		where = append(where, `(lower(number) LIKE ? ESCAPE '\' OR lower(serial) LIKE ? ESCAPE '\'
+			OR lower(item_code) LIKE ? ESCAPE '\' OR lower(item_name) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like, like)
+	}
+	if !f.From.IsZero() {
+		where = append(where, "received_at >= ?")
+		args = append(args, fmtTime(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "received_at < ?")
+		args = append(args, fmtTime(f.To))
+	}
+	if f.BadReview {
+		where = append(where, "eval_level BETWEEN 1 AND 2")
+	}
 	limit := f.Limit
-	if limit <= 0 {
+	if limit == 0 {
 		limit = 200
 	}
-	rows, err := t.query(`SELECT body FROM cases WHERE (?='' OR state=?) AND (?='' OR station=?) AND (?='' OR holder=?)
-		ORDER BY last_seq DESC LIMIT ?`, string(f.State), string(f.State), f.Station, f.Station, f.Holder, f.Holder, limit)
+	args = append(args, limit, max(f.Offset, 0))
+	rows, err := t.query(`SELECT body FROM cases WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY last_seq DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find cases: %w", err)
 	}
@@ -187,6 +226,9 @@ func (t *txn) FindCases(f hall.CaseFilter) ([]*domain.Case, error) {
 	}
 	return out, rows.Err()
 }
+
+// likeEscaper escapes LIKE's wildcards so a query matches literally.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // CaseScope returns the stations a case is delivered to.
 func (t *txn) CaseScope(caseID string) ([]string, error) {

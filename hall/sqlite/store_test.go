@@ -2,9 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
@@ -39,7 +41,7 @@ func TestOpenTwiceAndPermissions(t *testing.T) {
 	}
 	defer s2.Close()
 	v, err := s2.SchemaVersion(ctx)
-	if err != nil || v != 1 {
+	if err != nil || v != 2 {
 		t.Errorf("schema version %d, %v", v, err)
 	}
 	fi, err := os.Stat(path)
@@ -48,5 +50,52 @@ func TestOpenTwiceAndPermissions(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("database mode %v, want 0600: it holds personal data", fi.Mode().Perm())
+	}
+}
+
+// TestUpgradeFromSchema1 opens a database written by schema 1 with a case
+// in it: migration 2 fills the new search columns from the case's body.
+func TestUpgradeFromSchema1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hall.db")
+	init1, err := os.ReadFile(filepath.Join("migrations", "0001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"id":"c1","number":"A01-1","station":"A01","holder":"A01","item_code":"X-1","item_name":"低保","serial":"S9",` +
+		`"state":"evaluated","received_at":"2026-03-02T17:00:00.5+08:00","evaluation":{"level":2}}`
+	for _, q := range []string{string(init1),
+		`INSERT INTO log(event_id,case_id,station,office,kind,hlc,status,event,received_at) VALUES('e1','c1','A01','A01','open','h','accepted','{}','x')`,
+		`INSERT INTO cases(id,number,station,holder,state,updated_at,last_seq,body) VALUES('c1','A01-1','A01','A01','evaluated','',1,'` + body + `')`,
+		`PRAGMA user_version = 1`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := hallsqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.View(ctx, func(tx hall.Tx) error {
+		for _, f := range []hall.CaseFilter{{Item: "X-1"}, {Query: "低"}, {Query: "s9"}, {BadReview: true},
+			{From: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 2, 9, 0, 1, 0, time.UTC)}} {
+			cs, err := tx.FindCases(f)
+			if err != nil {
+				return err
+			}
+			if len(cs) != 1 {
+				t.Errorf("filter %+v found %d cases after the upgrade, want 1", f, len(cs))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

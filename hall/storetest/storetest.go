@@ -36,6 +36,11 @@ func Run(t *testing.T, open func(tb testing.TB) hall.Store) {
 		{"DuplicateRace", testDuplicateRace},
 		{"StationNoLostUpdate", testStationNoLostUpdate},
 		{"PublishEnrolRace", testPublishEnrolRace},
+		{"Staff", testStaff},
+		{"Sessions", testSessions},
+		{"Callbacks", testCallbacks},
+		{"AccessLog", testAccessLog},
+		{"FindCasesFilters", testFindCasesFilters},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,476 @@
+package hall
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+
+	"yizhan/domain"
+)
+
+// Role is what a hall console account may do.
+type Role string
+
+// The hall's roles. A person needing two roles gets two accounts: approving
+// and supervising the approver must stay apart.
+const (
+	RoleClerk      Role = "clerk"      // 受理员: takes up forwarded cases, asks for corrections, returns
+	RoleApprover   Role = "approver"   // 审批员: also approves, refuses, suspends
+	RoleSupervisor Role = "supervisor" // 督查: catalog, calendar, stations, bad reviews, statistics
+	RoleAdmin      Role = "admin"      // 管理员: what a supervisor does, and accounts
+)
+
+// Roles lists the roles in the order the console shows them.
+var Roles = []Role{RoleClerk, RoleApprover, RoleSupervisor, RoleAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Zh returns the role's Chinese name.
+func (r Role) Zh() string {
+	switch r {
+	case RoleClerk:
+		return "受理员"
+	case RoleApprover:
+		return "审批员"
+	case RoleSupervisor:
+		return "督查"
+	case RoleAdmin:
+		return "管理员"
+	}
+	return string(r)
+}
+
+// Permission is one thing the console lets a role do.
+type Permission string
+
+// Permissions checked by the console. Reading cases (masked) and the
+// registry is open to every role; what changes something is not.
+const (
+	PermViewCases  Permission = "cases.view"      // inbox, search, detail (masked), statistics
+	PermUnmask     Permission = "cases.unmask"    // full personal data, with a purpose
+	PermHandle     Permission = "cases.handle"    // take up, correction, return, serial, route
+	PermDecide     Permission = "cases.decide"    // approve, refuse, suspend, resume
+	PermPublish    Permission = "catalog.publish" // catalog versions and calendars
+	PermStations   Permission = "stations.manage" // enrol and revoke
+	PermReviews    Permission = "reviews.manage"  // bad-review call-backs
+	PermExport     Permission = "stats.export"    // Excel export
+	PermAccessLog  Permission = "access.view"     // read the access log
+	PermStaffAdmin Permission = "staff.manage"    // accounts
+)
+
+var rolePerms = map[Role][]Permission{
+	RoleClerk:      {PermViewCases, PermUnmask, PermHandle},
+	RoleApprover:   {PermViewCases, PermUnmask, PermHandle, PermDecide},
+	RoleSupervisor: {PermViewCases, PermUnmask, PermPublish, PermStations, PermReviews, PermExport, PermAccessLog},
+	RoleAdmin:      {PermViewCases, PermUnmask, PermPublish, PermStations, PermReviews, PermExport, PermAccessLog, PermStaffAdmin},
+}
+
+// Can reports whether the role has permission p.
+func (r Role) Can(p Permission) bool {
+	for _, x := range rolePerms[r] {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Permissions returns the role's permissions, for the console to show only
+// what the user may do.
+func (r Role) Permissions() []Permission { return append([]Permission(nil), rolePerms[r]...) }
+
+// StaffAccount is a hall console account as stored.
+type StaffAccount struct {
+	Login        string
+	Name         string
+	Role         Role
+	PasswordHash string // argon2id, PHC string format
+	Failed       int    // wrong passwords in a row
+	LockedUntil  time.Time
+	Disabled     bool
+	CreatedAt    time.Time
+	LastLogin    time.Time
+}
+
+// Staff is an account as lists show it: no hash.
+type Staff struct {
+	Login       string       `json:"login"`
+	Name        string       `json:"name"`
+	Role        Role         `json:"role"`
+	RoleZh      string       `json:"role_zh"`
+	Disabled    bool         `json:"disabled"`
+	LockedUntil *time.Time   `json:"locked_until,omitempty"`
+	LastLogin   *time.Time   `json:"last_login,omitempty"`
+	Permissions []Permission `json:"permissions"`
+}
+
+// Actor returns the account as the actor of commands and access records.
+func (s Staff) Actor() Actor { return Actor{ID: s.Login, Name: s.Name} }
+
+func staffOf(a *StaffAccount, now time.Time) Staff {
+	st := Staff{Login: a.Login, Name: a.Name, Role: a.Role, RoleZh: a.Role.Zh(), Disabled: a.Disabled,
+		Permissions: a.Role.Permissions()}
+	if a.LockedUntil.After(now) {
+		t := a.LockedUntil
+		st.LockedUntil = &t
+	}
+	if !a.LastLogin.IsZero() {
+		t := a.LastLogin
+		st.LastLogin = &t
+	}
+	return st
+}
+
+// Session is a signed-in console session. The token itself is only in the
+// browser's cookie; the hall keeps its SHA-256.
+type Session struct {
+	Hash     string
+	Login    string
+	Created  time.Time
+	Expires  time.Time // absolute end, whatever the activity
+	LastSeen time.Time // idle sessions end after SessionIdle
+}
+
+// argon2id parameters, as the station uses: OWASP's minimum (19 MiB, two
+// passes).
+const (
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+func hashPassword(rnd io.Reader, pw string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := io.ReadFull(rnd, salt); err != nil {
+		return "", fmt.Errorf("password salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+func checkPassword(encoded, pw string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || m > 256*1024 || t > 16 {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyPasswordHash is checked against when a login is unknown, so that the
+// answer takes as long as for a known one.
+var dummyPasswordHash, _ = hashPassword(rand.Reader, "yizhan-hall-timing")
+
+func checkNewPassword(pw string) error {
+	if utf8.RuneCountInString(pw) < 10 {
+		return domain.Errorf(domain.EInvalid, "密码至少 10 位。", "password must be at least 10 characters")
+	}
+	return nil
+}
+
+func normLogin(login string) string { return strings.ToLower(strings.TrimSpace(login)) }
+
+// AddStaff creates a console account.
+func (s *Service) AddStaff(ctx context.Context, login, name string, role Role, password string) (Staff, error) {
+	login = normLogin(login)
+	if login == "" || len(login) > 32 || strings.ContainsAny(login, " \t.") {
+		return Staff{}, domain.Errorf(domain.EInvalid, "登录名须为 1 到 32 位，不含空格和点。", "staff: bad login %q", login)
+	}
+	if strings.TrimSpace(name) == "" {
+		return Staff{}, domain.Errorf(domain.EInvalid, "请填写姓名。", "staff: name required")
+	}
+	if !role.Valid() {
+		return Staff{}, domain.Errorf(domain.EInvalid, "角色须为受理员、审批员、督查或管理员。", "staff: unknown role %q", role)
+	}
+	if err := checkNewPassword(password); err != nil {
+		return Staff{}, err
+	}
+	hash, err := hashPassword(s.Rand, password)
+	if err != nil {
+		return Staff{}, err
+	}
+	now := s.Now()
+	a := &StaffAccount{Login: login, Name: strings.TrimSpace(name), Role: role, PasswordHash: hash, CreatedAt: now}
+	err = s.store.Update(ctx, func(tx Tx) error {
+		if err := tx.CreateStaff(a); err != nil {
+			return err
+		}
+		return tx.RecordAccess(&Access{At: now, Actor: actorFrom(ctx).ID, Action: "staff.add", Detail: login + " " + string(role)})
+	})
+	if err != nil {
+		return Staff{}, err
+	}
+	return staffOf(a, now), nil
+}
+
+// ListStaff lists the console accounts.
+func (s *Service) ListStaff(ctx context.Context) ([]Staff, error) {
+	now := s.Now()
+	var out []Staff
+	err := s.store.View(ctx, func(tx Tx) error {
+		list, err := tx.ListStaff()
+		if err != nil {
+			return err
+		}
+		for _, a := range list {
+			out = append(out, staffOf(a, now))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// StaffUpdate changes an account; nil fields stay as they are.
+type StaffUpdate struct {
+	Name     *string
+	Role     *Role
+	Password *string
+	Disabled *bool
+	Unlock   bool
+}
+
+// UpdateStaff changes an account. A new password, a new role or disabling
+// ends the account's sessions.
+func (s *Service) UpdateStaff(ctx context.Context, login string, upd StaffUpdate) (Staff, error) {
+	login = normLogin(login)
+	var hash string
+	if upd.Password != nil {
+		if err := checkNewPassword(*upd.Password); err != nil {
+			return Staff{}, err
+		}
+		var err error
+		if hash, err = hashPassword(s.Rand, *upd.Password); err != nil {
+			return Staff{}, err
+		}
+	}
+	if upd.Role != nil && !upd.Role.Valid() {
+		return Staff{}, domain.Errorf(domain.EInvalid, "角色不正确。", "staff: unknown role %q", *upd.Role)
+	}
+	now := s.Now()
+	var out Staff
+	err := s.store.Update(ctx, func(tx Tx) error {
+		a, err := tx.Staff(login)
+		if err != nil {
+			return err
+		}
+		var changed []string
+		if upd.Name != nil && strings.TrimSpace(*upd.Name) != "" {
+			a.Name = strings.TrimSpace(*upd.Name)
+			changed = append(changed, "name")
+		}
+		if upd.Role != nil {
+			a.Role = *upd.Role
+			changed = append(changed, "role="+string(*upd.Role))
+		}
+		if hash != "" {
+			a.PasswordHash = hash
+			changed = append(changed, "password")
+		}
+		if upd.Disabled != nil {
+			a.Disabled = *upd.Disabled
+			changed = append(changed, fmt.Sprintf("disabled=%v", *upd.Disabled))
+		}
+		if upd.Unlock {
+			a.Failed, a.LockedUntil = 0, time.Time{}
+			changed = append(changed, "unlock")
+		}
+		if err := tx.UpdateStaff(a); err != nil {
+			return err
+		}
+		if upd.Role != nil || hash != "" || (upd.Disabled != nil && *upd.Disabled) {
+			if err := tx.DeleteSessions("", login, time.Time{}); err != nil {
+				return err
+			}
+		}
+		out = staffOf(a, now)
+		return tx.RecordAccess(&Access{At: now, Actor: actorFrom(ctx).ID, Action: "staff.update",
+			Detail: login + " " + strings.Join(changed, ",")})
+	})
+	return out, err
+}
+
+// SignIn checks a console password and opens a session. It returns the
+// session token (for the cookie; the hall keeps only its hash) and the
+// account. After MaxFailedLogins wrong passwords in a row the account is
+// locked for LockoutDuration whatever comes next.
+func (s *Service) SignIn(ctx context.Context, login, password string) (string, Staff, error) {
+	login = normLogin(login)
+	bad := domain.Errorf(domain.EUnauthorized, "登录名或密码不正确。", "sign in %q: bad credentials", login)
+	var acct *StaffAccount
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		acct, err = tx.Staff(login)
+		return err
+	})
+	if domain.ErrorCode(err) == domain.ENotFound {
+		checkPassword(dummyPasswordHash, password)
+		now := s.Now()
+		_ = s.store.Update(ctx, func(tx Tx) error {
+			return tx.RecordAccess(&Access{At: now, Actor: login, Action: "console.signin_failed", Detail: "unknown login"})
+		})
+		return "", Staff{}, bad
+	}
+	if err != nil {
+		return "", Staff{}, err
+	}
+	// Check the password outside the write transaction: argon2id takes tens
+	// of milliseconds, and SQLite has one writer.
+	ok := checkPassword(acct.PasswordHash, password)
+	raw := make([]byte, 32)
+	if _, err := io.ReadFull(s.Rand, raw); err != nil {
+		return "", Staff{}, fmt.Errorf("sign in: random: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	now := s.Now()
+	var result error
+	var st Staff
+	err = s.store.Update(ctx, func(tx Tx) error {
+		result = nil
+		a, err := tx.Staff(login)
+		if err != nil {
+			return err
+		}
+		fail := func(detail string, e error) error {
+			result = e
+			return tx.RecordAccess(&Access{At: now, Actor: login, Action: "console.signin_failed", Detail: detail})
+		}
+		switch {
+		case a.Disabled:
+			return fail("disabled", domain.Errorf(domain.EUnauthorized, "该账号已停用，请联系管理员。", "sign in %q: disabled", login))
+		case a.LockedUntil.After(now):
+			mins := int(a.LockedUntil.Sub(now).Minutes()) + 1
+			return fail("locked", domain.Errorf(domain.EUnauthorized,
+				fmt.Sprintf("密码错误次数过多，账号已锁定，请 %d 分钟后再试或联系管理员解锁。", mins), "sign in %q: locked", login))
+		case !ok || a.PasswordHash != acct.PasswordHash:
+			a.Failed++
+			e := error(bad)
+			if a.Failed >= s.MaxFailedLogins {
+				a.Failed, a.LockedUntil = 0, now.Add(s.LockoutDuration)
+				e = domain.Errorf(domain.EUnauthorized, "密码连续错误次数过多，账号已锁定。", "sign in %q: locked", login)
+			}
+			if err := tx.UpdateStaff(a); err != nil {
+				return err
+			}
+			return fail(fmt.Sprintf("wrong password, locked=%v", !a.LockedUntil.IsZero()), e)
+		}
+		a.Failed, a.LockedUntil, a.LastLogin = 0, time.Time{}, now
+		if err := tx.UpdateStaff(a); err != nil {
+			return err
+		}
+		if err := tx.DeleteSessions("", "", now); err != nil {
+			return err
+		}
+		if err := tx.PutSession(&Session{Hash: hashText(token), Login: login, Created: now,
+			Expires: now.Add(s.SessionTTL), LastSeen: now}); err != nil {
+			return err
+		}
+		st = staffOf(a, now)
+		return tx.RecordAccess(&Access{At: now, Actor: login, Action: "console.signin"})
+	})
+	if err != nil {
+		return "", Staff{}, err
+	}
+	if result != nil {
+		return "", Staff{}, result
+	}
+	return token, st, nil
+}
+
+// sessionTouchEvery is how stale a session's last-seen time may get before
+// a request writes it: most console requests stay read-only.
+const sessionTouchEvery = time.Minute
+
+// SessionStaff returns the account behind a session token, or
+// EUnauthorized when the session is unknown, expired, idle for longer than
+// SessionIdle, or its account is disabled.
+func (s *Service) SessionStaff(ctx context.Context, token string) (Staff, error) {
+	unauth := domain.Errorf(domain.EUnauthorized, "登录已过期，请重新登录。", "no valid console session")
+	if token == "" {
+		return Staff{}, unauth
+	}
+	hash := hashText(token)
+	now := s.Now()
+	var sess *Session
+	var acct *StaffAccount
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		if sess, err = tx.Session(hash); err != nil {
+			return err
+		}
+		acct, err = tx.Staff(sess.Login)
+		return err
+	})
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return Staff{}, unauth
+	}
+	if err != nil {
+		return Staff{}, err
+	}
+	if subtle.ConstantTimeCompare([]byte(sess.Hash), []byte(hash)) != 1 {
+		return Staff{}, unauth
+	}
+	if !now.Before(sess.Expires) || now.Sub(sess.LastSeen) >= s.SessionIdle || acct.Disabled {
+		err := s.store.Update(ctx, func(tx Tx) error { return tx.DeleteSessions(hash, "", time.Time{}) })
+		if err != nil {
+			return Staff{}, err
+		}
+		return Staff{}, unauth
+	}
+	if now.Sub(sess.LastSeen) >= sessionTouchEvery {
+		sess.LastSeen = now
+		if err := s.store.Update(ctx, func(tx Tx) error { return tx.PutSession(sess) }); err != nil {
+			return Staff{}, err
+		}
+	}
+	return staffOf(acct, now), nil
+}
+
+// SignOut ends a session.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	hash := hashText(token)
+	now := s.Now()
+	return s.store.Update(ctx, func(tx Tx) error {
+		sess, err := tx.Session(hash)
+		if domain.ErrorCode(err) == domain.ENotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteSessions(hash, "", time.Time{}); err != nil {
+			return err
+		}
+		return tx.RecordAccess(&Access{At: now, Actor: sess.Login, Action: "console.signout"})
+	})
+}
