@@ -102,11 +102,20 @@ func (s *Station) load(ctx context.Context) error {
 	s.code, _ = s.meta(ctx, "station_code")
 	s.name, _ = s.meta(ctx, "station_name")
 	s.hlc = domain.NewHLC(s.officeOrLocal(), s.cfg.Now)
-	var last string
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(hlc),'') FROM events`).Scan(&last); err != nil {
+	// Our own stamps restore the clock as they are; stamps received from
+	// other offices go through Observe, which ignores one far in the
+	// future, as it did when they arrived: restoring from them directly
+	// would let one PC with a wrong year drag this clock along at every
+	// restart.
+	var own, other string
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(hlc),'') FROM events WHERE office=?`, s.officeOrLocal()).Scan(&own); err != nil {
 		return fmt.Errorf("open station: read clock: %w", err)
 	}
-	s.hlc.Restore(last)
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(hlc),'') FROM events WHERE office<>?`, s.officeOrLocal()).Scan(&other); err != nil {
+		return fmt.Errorf("open station: read clock: %w", err)
+	}
+	s.hlc.Restore(own)
+	s.hlc.Observe(other)
 	rows, err := s.db.QueryContext(ctx, `SELECT spec FROM calendar_years ORDER BY year`)
 	if err != nil {
 		return fmt.Errorf("open station: calendar: %w", err)
