@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 
 	"yizhan/app"
@@ -61,7 +60,7 @@ func (c *Client) uploadBlobs(ctx context.Context) (res BlobResult, err error) {
 			res.Present++
 			continue
 		}
-		n, err := c.uploadBlob(bctx, b)
+		n, err := c.uploadBlob(ctx, bctx, b)
 		res.Bytes += n
 		if err != nil {
 			return res, budget(bctx, ctx, err)
@@ -86,18 +85,20 @@ func budget(bctx, ctx context.Context, err error) error {
 // uploadBlob uploads one attachment from the offset the hall holds, and
 // returns the bytes sent. The local file is checked against its name first:
 // a damaged file must not reach the hall as if it were the scan.
-func (c *Client) uploadBlob(ctx context.Context, b app.Blob) (int64, error) {
-	path, err := c.Station.BlobPath(b.SHA256)
-	if err != nil {
-		return 0, local("blob path", err)
-	}
-	f, err := os.Open(path)
+//
+// The attachment budget (bctx) is checked between chunks, never in the
+// middle of one: a chunk cut off by the budget would still cross a slow
+// link, and the next sync, asking the hall for its offset before those
+// bytes arrived, would send them again (about a tenth of a scan on 2G).
+// A chunk in flight is bounded by RequestTimeout instead.
+func (c *Client) uploadBlob(ctx, bctx context.Context, b app.Blob) (int64, error) {
+	f, err := c.Station.OpenBlob(b.SHA256)
 	if err != nil {
 		return 0, local("open attachment "+b.SHA256, err)
 	}
 	defer f.Close()
 	h := sha256.New()
-	size, err := io.Copy(h, f)
+	size, err := io.Copy(h, f.Reader())
 	if err != nil {
 		return 0, local("read attachment "+b.SHA256, err)
 	}
@@ -112,6 +113,9 @@ func (c *Client) uploadBlob(ctx context.Context, b app.Blob) (int64, error) {
 	var sent int64
 	buf := make([]byte, protocol.BlobChunkBytes)
 	for retries := 0; off < size; {
+		if err := bctx.Err(); err != nil {
+			return sent, err
+		}
 		n, err := f.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return sent, local("read attachment "+b.SHA256, err)
@@ -139,8 +143,11 @@ func (c *Client) uploadBlob(ctx context.Context, b app.Blob) (int64, error) {
 		}
 		off = st.Have
 	}
-	return sent, &Error{Code: CodeRefused, Message: "hall did not verify attachment " + b.SHA256 + " after the last chunk",
-		Zh: "附件已上传但大厅校验未通过，将重新上传。"}
+	// The hall holds every byte but has not verified them: an upload cut
+	// short earlier (a budget that ran out, a dropped link) is still being
+	// finished there, and a HEAD asked in between saw the whole length.
+	// Nothing is wrong; the next sync finds the blob complete.
+	return sent, offline(fmt.Errorf("attachment %s: the hall holds all %d bytes but has not verified them yet", b.SHA256, size))
 }
 
 // blobOffset asks the hall how much of a blob it holds (HEAD).

@@ -3,6 +3,7 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -95,7 +96,13 @@ func TestBlobUpload(t *testing.T) {
 		if n, _ := st.PendingBlobCount(ctx); n != 1 {
 			t.Fatalf("%d blobs stored, want 1", n)
 		}
-		if got, _ := os.ReadFile(filepath.Join(st.BlobDir(), a)); !bytes.Equal(got, data) {
+		f, err := st.OpenBlob(a) // stored encrypted: read the plaintext back
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(f.Reader())
+		f.Close()
+		if !bytes.Equal(got, data) {
 			t.Fatal("stored file differs")
 		}
 		if _, err := st.BlobPath("../../etc/passwd"); err == nil {

@@ -209,5 +209,14 @@ func (s *server) sync(w http.ResponseWriter, r *http.Request, st *hall.Station) 
 		s.writeError(w, r, err)
 		return
 	}
+	// A refused event does not fail the request (one bad event must not
+	// block a station's queue), so it would leave no trace in the access
+	// log: say which, and why. Reasons name codes and IDs, never personal
+	// data.
+	for _, a := range resp.Acks {
+		if a.Status == protocol.AckRejected && !a.Duplicate {
+			s.log.Warn("event refused", "station", st.Code, "event", a.ID, "code", a.Code, "reason", a.Reason)
+		}
+	}
 	s.writeJSON(w, r, http.StatusOK, &resp)
 }
