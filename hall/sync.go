@@ -177,13 +177,29 @@ func (s *Service) page(tx Tx, code string, req *protocol.SyncRequest, resp *prot
 		return err
 	}
 	used := pageOverhead + 64*len(resp.Acks)
+	// The station holds the events it pushed in this very request, and the
+	// acks already carry their positions and verdicts: their entries come
+	// back as stubs (seq, status, and of the event only id, case_id and
+	// kind) that move the cursor. A push of a whole case then costs its
+	// bytes once on the wire, not twice.
+	pushed := map[string]bool{}
+	for _, a := range resp.Acks {
+		if a.Status != protocol.AckRejected && a.Seq > 0 {
+			pushed[a.ID] = true
+		}
+	}
 	for i, d := range rows {
 		if i == s.PageEntries {
 			resp.More = true
 			break
 		}
-		ev, pub, size, err := entryOf(d)
-		if err != nil {
+		var ev *protocol.LogEvent
+		var pub *protocol.Published
+		var size int
+		var err error
+		if d.Log != nil && d.Log.Station == code && pushed[d.Log.Event.ID] {
+			ev, size = stubOf(d.Log)
+		} else if ev, pub, size, err = entryOf(d); err != nil {
 			return err
 		}
 		if i > 0 && used+size > budget {
@@ -199,6 +215,19 @@ func (s *Service) page(tx Tx, code string, req *protocol.SyncRequest, resp *prot
 		resp.Cursor = d.DSeq
 	}
 	return nil
+}
+
+// stubOf is the entry of an event the station pushed in the same request:
+// its position and verdict, and of the event only what names it.
+func stubOf(le *LogEntry) (*protocol.LogEvent, int) {
+	st := protocol.AckAccepted
+	if le.Status == StatusConflict {
+		st = protocol.AckConflict
+	}
+	e := le.Event
+	ev := &protocol.LogEvent{Seq: le.Seq, Status: st, Reason: le.Reason, Zh: le.Zh,
+		Event: &domain.Event{ID: e.ID, CaseID: e.CaseID, Kind: e.Kind}}
+	return ev, 200 + len(le.Reason) + len(le.Zh)
 }
 
 // entryOf converts a delivery row and measures its JSON size.

@@ -157,7 +157,16 @@ func (s *sim) sync(st *simStation, what string, req protocol.SyncRequest) (proto
 	if resp.Resync || resp.Cursor < req.Cursor {
 		s.t.Fatalf("seed %d op %d: %s cursor %d -> %d (resync %v)", s.p.seed, s.p.op, st.code, req.Cursor, resp.Cursor, resp.Resync)
 	}
+	// Events pushed in this request come back as stubs (docs/sync.md): a
+	// station folds its own copy.
+	pushed := map[string]*domain.Event{}
+	for _, e := range req.Events {
+		pushed[e.ID] = e
+	}
 	for _, le := range resp.Events {
+		if p := pushed[le.Event.ID]; p != nil && le.Event.HLC == "" {
+			le.Event = p
+		}
 		s.apply(st, le)
 	}
 	st.cursor = resp.Cursor

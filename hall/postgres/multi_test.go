@@ -90,7 +90,16 @@ func (m *mstation) sync(h *instance, events []*domain.Event) (protocol.SyncRespo
 			m.years[p.Calendar.Year]++
 		}
 	}
+	// Events pushed in this request come back as stubs (docs/sync.md): a
+	// station folds its own copy.
+	pushed := map[string]*domain.Event{}
+	for _, e := range req.Events {
+		pushed[e.ID] = e
+	}
 	for _, le := range resp.Events {
+		if p := pushed[le.Event.ID]; p != nil && le.Event.HLC == "" {
+			le.Event = p
+		}
 		if _, dup := m.seen[le.Event.ID]; dup {
 			return resp, fmt.Errorf("%s: event %s delivered twice", m.code, le.Event.ID)
 		}
