@@ -383,8 +383,10 @@ func (s *Station) caseWhere(f CaseFilter) (string, []any, error) {
 	switch {
 	case q == "":
 	case caseNoRe.MatchString(q):
-		conds = append(conds, "number LIKE ?")
-		args = append(args, q+"%")
+		// A range, not LIKE: LIKE is case-insensitive in SQLite and cannot
+		// use the number's index.
+		conds = append(conds, "number >= ? AND number < ?")
+		args = append(args, q, q+"\xff")
 	case idPartRe.MatchString(q):
 		up := strings.ToUpper(q)
 		// Prefix or suffix of the ID number, or the phone; each arm can use
