@@ -71,7 +71,7 @@ fmt-check:
 
 ## test: every check and test, then the release artifacts built and checked
 ## (the README's test command runs this after setup with SETUP_PACKAGING=1)
-test: fmt-check vet frontend-test go-test e2e-console proof fuzz-short package-check
+test: fmt-check vet frontend-test go-test e2e-console proof fuzz-short package-check e2e-station app-check
 
 ## package: every release artifact into dist/ (scripts/package.sh): the Windows
 ## installer, app and CLI, the .deb(s), the static hall binary
@@ -151,3 +151,22 @@ bench:
 ## same through cmd/bench's test
 bench-quick:
 	go run ./cmd/bench -quick $(BENCH_FLAGS)
+
+.PHONY: e2e-station station-screens app-check
+
+## e2e-station: the station app in headless Chromium against a real hall
+## (scripts/e2e-station.sh): a clerk's full day, from sign-in to the rating
+e2e-station: frontend/node_modules
+	scripts/e2e-station.sh
+
+## station-screens: the same run, then demo data and every main station
+## screen in zh-CN and en-US into docs/screenshots; and the desktop window
+## (needs build/bin/yizhan: make app)
+station-screens: frontend/node_modules
+	YIZHAN_E2E_SCREENS=docs/screenshots scripts/e2e-station.sh
+	CHECK_APP_BUILD=0 scripts/check-app.sh docs/screenshots/desktop-window.png
+
+## app-check: make app (wails build, linux/amd64), start it under Xvfb and
+## check its first screen drew and it stayed up (scripts/check-app.sh)
+app-check:
+	scripts/check-app.sh

@@ -20,6 +20,13 @@
 // station has fewer than five cases. It uses the system Chromium
 // (/usr/bin/chromium or $CHROMIUM) and never downloads a browser. It exits
 // non-zero when the page logs an uncaught error.
+//
+// Docs mode (--docs) instead saves the main screens for docs/screenshots at
+// 1280x800, once per language in --lang (default zh-CN,en-US), as
+// station-<screen>-<zh|en>.png: sign-in, dashboard, queue, intake (the
+// materials step), cases, case-detail, print-receipt, sync, kiosk, settings.
+// It seeds nothing: fill the station first (scripts/seed-station.sh; `make
+// station-screens` does it all). Its selectors do not depend on the language.
 
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -33,6 +40,8 @@ const { values: opt } = parseArgs({
     user: { type: 'string', default: 'head' },
     password: { type: 'string', default: 'secret123' },
     'setup-url': { type: 'string' },
+    docs: { type: 'boolean', default: false },
+    lang: { type: 'string', default: 'zh-CN,en-US' },
   },
 })
 const BASE = opt.url.replace(/\/$/, '')
@@ -159,9 +168,8 @@ function watch(page) {
   })
 }
 
-async function run() {
-  const seeded = await seed()
-  const browser = await chromium.launch({
+function launch() {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: [
       '--headless=new',
@@ -176,6 +184,117 @@ async function run() {
       '--disable-default-apps',
     ],
   })
+}
+
+/** docShot saves one docs screenshot, station-<name>-<zh|en>.png. */
+async function docShot(page, name, lang) {
+  const file = join(opt.out, `station-${name}-${lang.slice(0, 2)}.png`)
+  await page.waitForTimeout(400)
+  await page.screenshot({ path: file, fullPage: false })
+  console.log('screenshot', file)
+}
+
+/** pick finds a case through the API: the first in state whose item name contains item (when given). */
+async function pick(state, item) {
+  const page = await api('FindCases', { state, limit: 100 })
+  const c = page.cases.find((x) => !item || x.item_name.includes(item)) ?? page.cases[0]
+  if (!c) throw new Error(`no case in state ${state}: seed the station first`)
+  return c.id
+}
+
+/** docs saves the main screens in each language, for docs/screenshots. */
+async function docs() {
+  await api('SignIn', opt.user, opt.password)
+  const detailID = await pick('evaluated', '最低生活保障')
+  const receiptID = await pick('received', '就业创业证')
+  const browser = await launch()
+  try {
+    for (const lang of opt.lang.split(',')) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: lang })
+      await ctx.addInitScript((l) => {
+        localStorage.setItem('yizhan.locale', l)
+        localStorage.setItem('yizhan.window', '1')
+      }, lang)
+      const page = await ctx.newPage()
+      page.setDefaultTimeout(15000)
+      watch(page)
+
+      await api('SignOut')
+      await page.goto(`${BASE}/#/sign-in`)
+      const form = page.locator('.sign-in form')
+      await form.locator('button[type=submit]').waitFor()
+      await docShot(page, 'sign-in', lang)
+      await form.locator('input[autocomplete=username]').fill(opt.user)
+      await form.locator('input[autocomplete=current-password]').fill(opt.password)
+      await form.locator('button[type=submit]').click()
+
+      await page.waitForURL(/#\/dashboard/)
+      await page.locator('[data-test=stat-today]').waitFor()
+      await page.locator('.dashboard-charts canvas').first().waitFor()
+      await page.waitForTimeout(1500) // the charts animate in
+      await docShot(page, 'dashboard', lang)
+
+      await page.goto(`${BASE}/#/queue`)
+      await page.locator('.serving-ticket').first().waitFor()
+      await docShot(page, 'queue', lang)
+
+      // Intake, at the materials step: four papers, one 容缺, the photo missing.
+      await page.goto(`${BASE}/#/intake`)
+      await page.locator('.item-picker input').fill('zdshbz')
+      await page.locator('.item-picker .result', { hasText: '最低生活保障审核确认' }).first().click()
+      await page.locator('.situation-picker').waitFor()
+      await page.keyboard.press('1')
+      await page.locator('.applicant-form').waitFor()
+      await page.locator('input[name=name]').fill('刘桂兰')
+      await page.locator('input[name=id_number]').fill('370112196207080020')
+      await page.locator('input[name=phone]').fill('13912340000')
+      await page.locator('.applicant-form .ok').waitFor()
+      await page.locator('[data-test=intake-next]').click()
+      await page.locator('.materials-checklist').waitFor()
+      const how = (code, value) => page.locator(`[data-test=material-${code}] .el-radio-button:has(input[value=${value}])`).click()
+      for (const code of ['M1', 'M2', 'M3', 'M4']) await how(code, 'paper')
+      await how('M5', 'rongque')
+      await page.mouse.move(0, 0)
+      await page.locator('main.content').evaluate((el) => el.scrollTo(0, 0))
+      await docShot(page, 'intake', lang)
+
+      await page.goto(`${BASE}/#/cases`)
+      await page.locator('.el-table__row').nth(5).waitFor()
+      await docShot(page, 'cases', lang)
+
+      await page.goto(`${BASE}/#/cases/${detailID}`)
+      await page.locator('.case-timeline').waitFor()
+      await docShot(page, 'case-detail', lang)
+
+      await page.goto(`${BASE}/#/cases/${receiptID}/print/receipt`)
+      await page.locator('.sheet img').waitFor()
+      await docShot(page, 'print-receipt', lang)
+
+      await page.goto(`${BASE}/#/sync`)
+      await page.locator('.sync-status-card').waitFor()
+      await docShot(page, 'sync', lang)
+
+      await page.goto(`${BASE}/#/settings`)
+      await page.locator('.staff-manager .el-table__row').first().waitFor()
+      await docShot(page, 'settings', lang)
+
+      await page.goto(`${BASE}/#/kiosk`)
+      await page.locator('.kiosk .choices').waitFor()
+      await docShot(page, 'kiosk', lang)
+      await ctx.close()
+    }
+  } finally {
+    await browser.close()
+  }
+  if (errors.length) {
+    console.error(`${errors.length} page error(s):\n${errors.join('\n')}`)
+    process.exit(1)
+  }
+}
+
+async function run() {
+  const seeded = await seed()
+  const browser = await launch()
   try {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
     const page = await ctx.newPage()
@@ -371,4 +490,5 @@ async function run() {
   }
 }
 
-await run()
+if (opt.docs) await docs()
+else await run()

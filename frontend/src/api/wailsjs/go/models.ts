@@ -1146,6 +1146,32 @@ export namespace desktop {
 		    return a;
 		}
 	}
+	export class FieldCheck {
+	    valid: boolean;
+	    value?: string;
+	    code?: string;
+	    message?: string;
+	    zh?: string;
+	    birth_date?: string;
+	    sex?: string;
+	    age?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FieldCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.valid = source["valid"];
+	        this.value = source["value"];
+	        this.code = source["code"];
+	        this.message = source["message"];
+	        this.zh = source["zh"];
+	        this.birth_date = source["birth_date"];
+	        this.sex = source["sex"];
+	        this.age = source["age"];
+	    }
+	}
 	export class FileFilter {
 	    name: string;
 	    pattern: string;
@@ -1465,6 +1491,8 @@ export namespace domain {
 	    reason?: string;
 	    correction_from?: string;
 	    correction_list?: string[];
+	    correction_due?: string;
+	    cert_no?: string;
 	    pauses?: Pause[];
 	    delivery?: Delivery;
 	    evaluation?: Evaluation;
@@ -1515,6 +1543,8 @@ export namespace domain {
 	        this.reason = source["reason"];
 	        this.correction_from = source["correction_from"];
 	        this.correction_list = source["correction_list"];
+	        this.correction_due = source["correction_due"];
+	        this.cert_no = source["cert_no"];
 	        this.pauses = this.convertValues(source["pauses"], Pause);
 	        this.delivery = this.convertValues(source["delivery"], Delivery);
 	        this.evaluation = this.convertValues(source["evaluation"], Evaluation);

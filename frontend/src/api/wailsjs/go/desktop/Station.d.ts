@@ -18,6 +18,8 @@ export function BookAppointment(arg1:app.Appointment):Promise<app.Appointment>;
 
 export function CallNext(arg1:string):Promise<app.Ticket>;
 
+export function CheckField(arg1:string,arg2:string):Promise<desktop.FieldCheck>;
+
 export function CheckIntake(arg1:app.OpenCaseInput):Promise<app.IntakeCheck>;
 
 export function ChooseOpenFile(arg1:string,arg2:Array<desktop.FileFilter>):Promise<string>;
@@ -49,6 +51,8 @@ export function ImportBundle(arg1:string):Promise<bundle.ImportResult>;
 export function ImportCatalog(arg1:string):Promise<app.ImportResult>;
 
 export function ImportCatalogFile(arg1:string):Promise<app.ImportResult>;
+
+export function ImportScan(arg1:string,arg2:string,arg3:string):Promise<string>;
 
 export function Info():Promise<desktop.AppInfo>;
 

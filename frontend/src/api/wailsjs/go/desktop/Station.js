@@ -26,6 +26,10 @@ export function CallNext(arg1) {
   return window['go']['desktop']['Station']['CallNext'](arg1);
 }
 
+export function CheckField(arg1, arg2) {
+  return window['go']['desktop']['Station']['CheckField'](arg1, arg2);
+}
+
 export function CheckIntake(arg1) {
   return window['go']['desktop']['Station']['CheckIntake'](arg1);
 }
@@ -88,6 +92,10 @@ export function ImportCatalog(arg1) {
 
 export function ImportCatalogFile(arg1) {
   return window['go']['desktop']['Station']['ImportCatalogFile'](arg1);
+}
+
+export function ImportScan(arg1, arg2, arg3) {
+  return window['go']['desktop']['Station']['ImportScan'](arg1, arg2, arg3);
 }
 
 export function Info() {
