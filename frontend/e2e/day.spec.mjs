@@ -272,7 +272,16 @@ step('the applicant rates the visit on the rating pad', async (page) => {
 step('finish the ticket', async (page, s) => {
   await page.goto(`${BASE}/#/queue`)
   const t = page.locator('.serving-ticket.mine', { hasText: s.ticket })
-  await t.getByTestId('finish-ticket').click()
+  // The queue re-renders every second (waiting times tick), which can
+  // detach the button between finding it and clicking it: try again.
+  for (let i = 0; ; i++) {
+    try {
+      await t.getByTestId('finish-ticket').click({ timeout: 3000 })
+      break
+    } catch (err) {
+      if (i >= 4) throw err
+    }
+  }
   await t.waitFor({ state: 'detached' })
 })
 
