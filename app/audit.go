@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"yizhan/domain"
 	"yizhan/sqlite"
 )
 
@@ -170,5 +169,3 @@ func (s *Station) AuditLog(ctx context.Context, a Actor, target string, limit in
 	})
 	return out, err
 }
-
-var _ = domain.EInternal

@@ -152,35 +152,10 @@ func insertEvent(ctx context.Context, tx *sql.Tx, e *domain.Event, status string
 	return nil
 }
 
-// deadlines computes a case's promised and legal deadlines.
+// deadlines computes a case's promised and legal deadlines with this
+// station's calendar, by the one definition the hall uses too.
 func (s *Station) deadlines(c *domain.Case) (promised, legal workday.Deadline) {
-	if c.AcceptedAt == nil {
-		return
-	}
-	acc := workday.DateOf(*c.AcceptedAt, workday.China)
-	var ps []workday.Pause
-	for _, p := range c.Pauses {
-		from, err := workday.ParseDate(p.From)
-		if err != nil {
-			continue
-		}
-		wp := workday.Pause{From: from, Unit: p.Unit}
-		if p.To != "" {
-			if to, err := workday.ParseDate(p.To); err == nil {
-				// The day the procedure ended is itself back on the clock.
-				wp.To = to.AddDays(-1)
-				if wp.To.Before(wp.From) {
-					continue
-				}
-			}
-		}
-		ps = append(ps, wp)
-	}
-	pl := c.PromisedLimit
-	if c.ItemKind == domain.KindImmediate {
-		pl = workday.Limit{Value: 0, Unit: workday.G}
-	}
-	return s.cal.Due(acc, pl, ps), s.cal.Due(acc, c.LegalLimit, ps)
+	return c.Deadlines(s.cal)
 }
 
 // putCase writes the folded case and its search keys.

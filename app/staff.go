@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -288,5 +287,3 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
-
-var _ = time.Second

@@ -1,7 +1,6 @@
 package desktop
 
 import (
-	"database/sql"
 	"encoding/base64"
 	"io"
 	"strings"
@@ -109,5 +108,3 @@ func (s *Station) ScanDataURL(sha string) (string, error) {
 	}
 	return "data:" + info.Mime + ";base64," + base64.StdEncoding.EncodeToString(b), nil
 }
-
-var _ = sql.ErrNoRows

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"yizhan/domain"
 	"yizhan/sync/bundle"
 	"yizhan/sync/client"
 )
@@ -127,5 +126,3 @@ func (s *Station) startSync() {
 	s.mu.Unlock()
 	go c.Run(ctx)
 }
-
-var _ = domain.EInvalid

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -404,5 +403,3 @@ func cmdRebuild(e *env, args []string) error {
 		fmt.Fprintf(w, "%d cases refolded from their events, %d differed\n", checked, fixed)
 	})
 }
-
-var _ = strconv.Itoa

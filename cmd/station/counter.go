@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"yizhan/app"
-	"yizhan/domain"
 )
 
 func init() {
@@ -146,5 +145,3 @@ func cmdRectList(e *env, args []string) error {
 		}
 	})
 }
-
-var _ = domain.EInvalid
