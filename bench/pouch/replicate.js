@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The PouchDB peer of `make bench` (cmd/bench): starts pouchdb-server in
-// memory on 127.0.0.1 and replicates the same cases Yizhan syncs, one
-// document per case, from a local in-memory PouchDB.
+// The PouchDB peer of `make bench` (cmd/bench): starts pouchdb-server on
+// 127.0.0.1 and replicates the same cases Yizhan syncs, one document per
+// case, from a local PouchDB. --store disk (the default) keeps both ends on
+// LevelDB files, as pouchdb and pouchdb-server ship; --store memory keeps
+// both in memory.
 //
-//   node replicate.js --docs FILE.jsonl --port P --push URL --pull URL --noop URL [--batch N]
+//   node replicate.js --docs FILE.jsonl --port P --push URL --pull URL --noop URL [--batch N] [--store disk|memory]
 //
 // FILE.jsonl holds one document per line, written by cmd/bench:
 //   {"_id": <case id>, "events": [<the case's events, byte for byte the JSON
@@ -31,7 +33,7 @@ const PouchDB = require('pouchdb')
 PouchDB.plugin(require('pouchdb-adapter-memory'))
 
 function args () {
-  const out = { batch: 500 }
+  const out = { batch: 500, store: 'disk' }
   const a = process.argv.slice(2)
   for (let i = 0; i < a.length; i += 2) {
     const k = a[i].replace(/^--/, '')
@@ -44,6 +46,10 @@ function args () {
     }
   }
   out.batch = Number(out.batch)
+  if (out.store !== 'disk' && out.store !== 'memory') {
+    console.error('replicate.js: --store is disk or memory')
+    process.exit(2)
+  }
   return out
 }
 
@@ -117,8 +123,15 @@ async function main () {
   const o = args()
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'yizhan-pouch-'))
   const bin = path.join(__dirname, 'node_modules', 'pouchdb-server', 'bin', 'pouchdb-server')
-  const server = spawn(process.execPath, [bin, '--in-memory', '--host', '127.0.0.1', '--port', String(o.port), '--no-stdout-logs',
-    '--config', path.join(work, 'config.json')], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] })
+  // disk: both ends as they ship, on LevelDB files (pouchdb's and
+  // pouchdb-server's default); memory: both ends in memory (memdown), the
+  // fastest PouchDB can be, with nothing reaching a disk.
+  const serverArgs = [bin, '--host', '127.0.0.1', '--port', String(o.port), '--no-stdout-logs',
+    '--config', path.join(work, 'config.json')]
+  if (o.store === 'memory') serverArgs.splice(1, 0, '--in-memory')
+  else serverArgs.splice(1, 0, '--dir', path.join(work, 'server'))
+  if (o.store === 'disk') fs.mkdirSync(path.join(work, 'server'))
+  const server = spawn(process.execPath, serverArgs, { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] })
   serverPid = server.pid
   const exited = new Promise((resolve) => server.on('exit', resolve))
   const stop = () => { try { server.kill('SIGKILL') } catch (e) {} }
@@ -130,14 +143,15 @@ async function main () {
     // Create the database directly, so that only replication is counted.
     await fetch(direct + '/bench', { method: 'PUT' })
 
-    const local = new PouchDB('local', { adapter: 'memory' })
+    const localOpts = (name) => o.store === 'memory' ? [name, { adapter: 'memory' }] : [path.join(work, name), { adapter: 'leveldb' }]
+    const local = new PouchDB(...localOpts('local'))
     const docs = await load(local, o.docs)
     const opts = { batch_size: o.batch }
 
     const push = { requests: 0 }
     const p = await timed(() => local.replicate.to(counted(o.push + '/bench', push), opts))
 
-    const pulled = new PouchDB('pulled', { adapter: 'memory' })
+    const pulled = new PouchDB(...localOpts('pulled'))
     const pull = { requests: 0 }
     const q = await timed(() => pulled.replicate.from(counted(o.pull + '/bench', pull), opts))
 
@@ -148,6 +162,7 @@ async function main () {
       pouchdb: PouchDB.version,
       server: serverInfo.version || '',
       batch_size: o.batch,
+      store: o.store,
       docs,
       push_ms: p.ms, push_cpu_ms: p.cpuMs, push_docs_written: p.info.docs_written, push_requests: push.requests,
       pull_ms: q.ms, pull_cpu_ms: q.cpuMs, pull_docs_written: q.info.docs_written, pull_requests: pull.requests,

@@ -51,6 +51,7 @@ type config struct {
 	floorCases     int
 	pageEvents     int // events per page in the floor figure (the hall's page size)
 	pouchBatch     int
+	pouchStore     string // disk (LevelDB, as PouchDB ships) or memory
 }
 
 func fullConfig() config {
@@ -58,7 +59,7 @@ func fullConfig() config {
 		catchBase: 10_000, catchNew: 5_000, catchDecisions: 500,
 		linkCases: 1_000, link2G: link2G(1), linkSat: linkSatellite(2), linkLimit: 20 * time.Minute, scanBytes: 5 << 20,
 		localCases: 1_000_000, opens: 300, searches: 100, dashboards: 20,
-		floorCases: 20_000, pageEvents: 2000, pouchBatch: 500}
+		floorCases: 20_000, pageEvents: 2000, pouchBatch: 500, pouchStore: "disk"}
 }
 
 // quickConfig is a smoke run of every figure at small sizes: CI runs it
@@ -74,7 +75,7 @@ func quickConfig() config {
 		catchBase: 200, catchNew: 100, catchDecisions: 10,
 		linkCases: 40, link2G: l2, linkSat: ls, linkLimit: 2 * time.Minute, scanBytes: 400 << 10,
 		localCases: 2_000, opens: 10, searches: 4, dashboards: 4,
-		floorCases: 500, pageEvents: 2000, pouchBatch: 500}
+		floorCases: 500, pageEvents: 2000, pouchBatch: 500, pouchStore: "disk"}
 }
 
 // bench holds one run.
@@ -96,6 +97,7 @@ func main() {
 	only := flag.String("only", "", "comma-separated parts to run: "+strings.Join(allParts, ","))
 	md := flag.String("md", "", "also write the table as Markdown to this file")
 	js := flag.String("json", "", "also write the table as JSON to this file")
+	peerStore := flag.String("peer-store", "disk", "the PouchDB peer's storage at both ends: disk (LevelDB files, pouchdb's and pouchdb-server's default) or memory (memdown, nothing on disk)")
 	peer := flag.String("peer", "auto", "PouchDB peer: on (install with npm ci if missing; fail without it), auto (the same, but skip it when node is missing or the install fails), installed (only if already installed), off")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile of the whole run")
 	keep := flag.Bool("keep", false, "keep the scratch directory")
@@ -129,6 +131,10 @@ func main() {
 			cfg.initial = append(cfg.initial, n)
 		}
 	}
+	if *peerStore != "disk" && *peerStore != "memory" {
+		fatal(fmt.Errorf("-peer-store %q: want disk or memory", *peerStore))
+	}
+	cfg.pouchStore = *peerStore
 	if *floorN > 0 {
 		cfg.floorCases = *floorN
 	}

@@ -19,6 +19,7 @@ type pouchResult struct {
 	PouchDB         string  `json:"pouchdb"`
 	Server          string  `json:"server"`
 	BatchSize       int     `json:"batch_size"`
+	Store           string  `json:"store"`
 	Docs            int     `json:"docs"`
 	PushMS          float64 `json:"push_ms"`
 	PushCPUMS       float64 `json:"push_cpu_ms"`
@@ -85,7 +86,7 @@ func freePort() (int, error) {
 // runPouch replicates the documents in docsPath with the PouchDB peer:
 // push to pouchdb-server, pull into a fresh database, then a push with
 // nothing new, each through its own counting proxy.
-func runPouch(ctx context.Context, dir, docsPath string, batch int) (*pouchResult, error) {
+func runPouch(ctx context.Context, dir, docsPath string, batch int, store string) (*pouchResult, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -99,7 +100,7 @@ func runPouch(ctx context.Context, dir, docsPath string, batch int) (*pouchResul
 		defer proxies[i].Close()
 	}
 	cmd := exec.CommandContext(ctx, "node", "--max-old-space-size=8192", filepath.Join(dir, "replicate.js"),
-		"--docs", docsPath, "--port", strconv.Itoa(port), "--batch", strconv.Itoa(batch),
+		"--docs", docsPath, "--port", strconv.Itoa(port), "--batch", strconv.Itoa(batch), "--store", store,
 		"--push", proxies[0].URL(), "--pull", proxies[1].URL(), "--noop", proxies[2].URL())
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NODE_OPTIONS=--max-old-space-size=8192")

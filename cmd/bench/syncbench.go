@@ -146,7 +146,7 @@ func (b *bench) initial(n int, withPeer, extras bool) error {
 
 	var pr *pouchResult
 	if docs != "" {
-		pr, err = runPouch(b.ctx, b.pouch, docs, b.cfg.pouchBatch)
+		pr, err = runPouch(b.ctx, b.pouch, docs, b.cfg.pouchBatch, b.cfg.pouchStore)
 		os.Remove(docs)
 		if err != nil {
 			return err
@@ -193,7 +193,11 @@ func (b *bench) initial(n int, withPeer, extras bool) error {
 		b.rep.add(r)
 	}
 	if pr != nil && b.pouchInfo == "" {
-		b.pouchInfo = fmt.Sprintf("PouchDB peer: pouchdb %s (memory adapter) replicating to pouchdb-server %s --in-memory on 127.0.0.1, batch_size %d; one document per case {_id: case id, events: [the case's events, the same JSON objects Yizhan sends]}; peer events/s = docs/s × %.0f events per case.",
+		store := "leveldb adapter, on disk) replicating to pouchdb-server %s (LevelDB on disk, its default)"
+		if pr.Store == "memory" {
+			store = "memory adapter) replicating to pouchdb-server %s --in-memory"
+		}
+		b.pouchInfo = fmt.Sprintf("PouchDB peer: pouchdb %s ("+store+" on 127.0.0.1, batch_size %d; one document per case {_id: case id, events: [the case's events, the same JSON objects Yizhan sends]}; peer events/s = docs/s × %.0f events per case.",
 			pr.PouchDB, pr.Server, pr.BatchSize, perCase)
 	}
 	if !extras {
