@@ -86,7 +86,7 @@ func (g *gen) event(out []*domain.Event, caseID string, kind domain.EventKind, f
 	if err != nil {
 		panic(err)
 	}
-	e.Actor, e.ActorName, e.Office, e.HLC, e.At = "clerk1", "李窗口", g.office, g.hlc.Now(), g.clock.UTC()
+	e.Actor, e.ActorName, e.Office, e.HLC, e.At = "clerk1", "李窗口", g.office, g.hlc.Now(), g.clock.UTC().Truncate(time.Millisecond) // as app.Station stamps its events
 	return append(out, e)
 }
 

@@ -36,6 +36,7 @@ import (
 // input. A new target must be added here to run in CI and in the soak.
 var fuzzTargets = []struct{ pkg, name string }{
 	{"./sync/protocol", "FuzzDecodeSyncRequest"},
+	{"./sync/protocol", "FuzzDecodeCols"},
 	{"./sync/hallserver", "FuzzSyncRequest"},
 	{"./sync/hallserver", "FuzzEnrollRequest"},
 	{"./sync/bundle", "FuzzOpen"},

@@ -218,5 +218,5 @@ func (s *server) sync(w http.ResponseWriter, r *http.Request, st *hall.Station) 
 			s.log.Warn("event refused", "station", st.Code, "event", a.ID, "code", a.Code, "reason", a.Reason)
 		}
 	}
-	s.writeJSON(w, r, http.StatusOK, &resp)
+	s.writeSync(w, r, &resp)
 }

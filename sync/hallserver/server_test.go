@@ -326,3 +326,49 @@ func (e *env) post(token, path string, v any) (int, []byte) {
 	st, _, out := e.do("POST", path, token, mustJSON(e.t, v), nil)
 	return st, out
 }
+
+// TestPackedAnswers: a station that asks for the packed encoding gets its
+// page packed, one that does not (every station before it) gets JSON, and
+// both read the same answer.
+func TestPackedAnswers(t *testing.T) {
+	e := newEnv(t)
+	tokA, tokB := e.enroll("A01"), e.enroll("B01")
+	ev := openEvent("A01")
+	if st, _, out := e.do("POST", protocol.PathSync, tokA, mustJSON(t, protocol.SyncRequest{V: protocol.Version, Station: "A01",
+		Events: []*domain.Event{ev}}), nil); st != http.StatusOK {
+		t.Fatalf("push: %d %s", st, out)
+	}
+	pull := mustJSON(t, protocol.SyncRequest{V: protocol.Version, Station: "A01"})
+	st, hdr, plain := e.do("POST", protocol.PathSync, tokA, pull, nil)
+	if st != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") {
+		t.Fatalf("without Accept: %d %q", st, hdr.Get("Content-Type"))
+	}
+	st, hdr, packed := e.do("POST", protocol.PathSync, tokA, pull, map[string]string{"Accept": protocol.MediaCols + ", application/json;q=0.9"})
+	if st != http.StatusOK || hdr.Get("Content-Type") != protocol.MediaCols {
+		t.Fatalf("with Accept: %d %q", st, hdr.Get("Content-Type"))
+	}
+	var a, b protocol.SyncResponse
+	if err := json.Unmarshal(plain, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := protocol.DecodeCols(packed, &b); err != nil {
+		t.Fatal(err)
+	}
+	a.HallTime, b.HallTime = 0, 0
+	ja, jb := mustJSON(t, &a), mustJSON(t, &b)
+	if !bytes.Equal(ja, jb) || len(b.Events) != 1 || b.Events[0].Event.ID != ev.ID {
+		t.Errorf("packed answer reads\n%s\nJSON answer\n%s", jb, ja)
+	}
+	// A page with no events stays JSON even when packed is welcome, and
+	// q=0 declines it.
+	for _, h := range []struct{ tok, accept string }{{tokB, protocol.MediaCols}, {tokA, protocol.MediaCols + ";q=0"}} {
+		req := mustJSON(t, protocol.SyncRequest{V: protocol.Version, Station: map[string]string{tokA: "A01", tokB: "B01"}[h.tok], Cursor: 1})
+		if h.tok == tokA {
+			req = pull
+		}
+		st, hdr, _ := e.do("POST", protocol.PathSync, h.tok, req, map[string]string{"Accept": h.accept})
+		if st != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") {
+			t.Errorf("Accept %q: %d %q, want JSON", h.accept, st, hdr.Get("Content-Type"))
+		}
+	}
+}
