@@ -88,6 +88,7 @@ type bench struct {
 	pouch     string // bench/pouch, or "" when the peer is skipped
 	pouchInfo string
 	seed      uint64
+	floorBare float64 // events/s of the bare insert, when the floor ran
 }
 
 var allParts = []string{"floor", "initial", "noop", "pull", "catchup", "links", "local"}
