@@ -174,6 +174,13 @@ func (s *Station) putCase(ctx context.Context, tx *sql.Tx, c *domain.Case) error
 		}
 		return d.String()
 	}
+	// The row as it was, for the dashboard's tallies.
+	var oldState, oldDue string
+	err = tx.QueryRowContext(ctx, `SELECT state, due_date FROM cases WHERE id=?`, c.ID).Scan(&oldState, &oldDue)
+	isNew := errors.Is(err, sql.ErrNoRows)
+	if err != nil && !isNew {
+		return fmt.Errorf("put case %s: %w", c.ID, err)
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO cases(id,number,station,holder,item_code,item_version,item_name,state,result,channel,applicant_name,applicant_id,applicant_idrev,applicant_phone,received_at,accepted_at,concluded_at,due_date,legal_due_date,provisional,paused,updated_at,body)
 		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(id) DO UPDATE SET holder=excluded.holder, state=excluded.state, result=excluded.result, applicant_phone=excluded.applicant_phone,
@@ -186,14 +193,13 @@ func (s *Station) putCase(ctx context.Context, tx *sql.Tx, c *domain.Case) error
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
+	if err := tallyCase(ctx, tx, isNew, oldState, oldDue, string(c.State), fmtDate(pd.Due), sqlite.FormatTime(c.ReceivedAt), c.Channel, c.ItemName); err != nil {
+		return fmt.Errorf("put case %s: %w", c.ID, err)
+	}
 	// Index the name the first time the case is written. That is not always
 	// its first event: a pull page can bring a case with several events,
 	// folded and written once.
-	var indexed int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM case_name_grams WHERE case_id=? LIMIT 1)`, c.ID).Scan(&indexed); err != nil {
-		return fmt.Errorf("put case %s: name index: %w", c.ID, err)
-	}
-	if indexed == 0 {
+	if isNew {
 		for _, g := range nameGrams(c.Applicant.Name) {
 			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO case_name_grams(gram,case_id) VALUES(?,?)`, g, c.ID); err != nil {
 				return fmt.Errorf("put case %s: name index: %w", c.ID, err)

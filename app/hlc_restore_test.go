@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -48,4 +49,54 @@ func TestClockNotPoisonedAcrossRestart(t *testing.T) {
 	}
 	defer st.Close()
 	check("after a restart", st)
+}
+
+// TestClockRestoredPastEveryOffice: after a restart the clock issues stamps
+// after the newest one received from any other office, wherever that
+// office sorts among them (the restore reads each office's newest stamp).
+func TestClockRestoredPastEveryOffice(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	ctx := context.Background()
+	st, err := app.Open(app.Config{Dir: dir, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Init(ctx, app.Identity{Code: "ST05", Name: "驿站"}); err != nil {
+		t.Fatal(err)
+	}
+	var page app.Pulled
+	newest := ""
+	for i, o := range []struct {
+		office string
+		ahead  time.Duration
+	}{{"AA01", time.Hour}, {"ST03", 2 * time.Hour}, {"ZZ09", 30 * time.Minute}} {
+		at := now.Add(o.ahead)
+		stamp := domain.Stamp{Wall: at.UnixMilli(), Office: o.office}.String()
+		if stamp > newest {
+			newest = stamp
+		}
+		e := &domain.Event{ID: fmt.Sprintf("01900000-0000-7000-8000-00000000010%d", i), CaseID: "01900000-0000-7000-8000-0000000000c2",
+			Kind: domain.EvNote, Office: o.office, Actor: "x", HLC: stamp, At: at, Payload: []byte(`{"text":"x"}`)}
+		page.Events = append(page.Events, app.PulledEvent{Event: e, HallSeq: int64(i + 1), Status: app.StatusAccepted})
+	}
+	page.Cursor = 3
+	if err := st.ApplyPulled(ctx, page); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st, err = app.Open(app.Config{Dir: dir, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got, err := domain.ParseStamp(st.Clock().Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := domain.ParseStamp(newest)
+	if got.Wall < want.Wall || got.Wall == want.Wall && got.Logic <= want.Logic {
+		t.Fatalf("after a restart the clock issued %s, not after %s, the newest stamp received", st.Clock().Now(), newest)
+	}
 }

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"sort"
 	"time"
 
 	"yizhan/sqlite"
@@ -46,12 +48,17 @@ type ItemCount struct {
 }
 
 // Dashboard computes the dashboard figures in one read transaction.
+//
+// Counts of cases come from the tallies kept beside the cases
+// (case_tally_state, case_tally_hour: schema 3, written by tallyCase in the
+// same transaction as every case write), so the dashboard reads a few
+// thousand rows however many cases the station holds.
 func (s *Station) Dashboard(ctx context.Context) (*Dashboard, error) {
 	now := s.now()
 	today := workday.DateOf(now, workday.China)
-	dayStart := sqlite.FormatTime(today.Time(workday.China))
 	y, m, _ := today.Date()
-	monthStart := sqlite.FormatTime(workday.NewDate(y, m, 1).Time(workday.China))
+	monthStart := workday.NewDate(y, m, 1).Time(workday.China)
+	from := today.AddDays(-29)
 	d := &Dashboard{ByState: map[string]int{}, ByChannel: map[string]int{}, Daily: []DayCount{}, TopItems: []ItemCount{}}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -72,18 +79,17 @@ func (s *Station) Dashboard(ctx context.Context) (*Dashboard, error) {
 		dst  any
 		args []any
 	}{
-		{`SELECT count(*) FROM cases WHERE received_at >= ?`, &d.Today, []any{dayStart}},
-		{`SELECT count(*) FROM cases WHERE received_at >= ?`, &d.Month, []any{monthStart}},
 		{`SELECT count(*) FROM tickets WHERE day = ?`, &d.TicketsToday, []any{today.String()}},
 		{`SELECT count(*) FROM tickets WHERE day = ? AND status='waiting'`, &d.Waiting, []any{today.String()}},
 		{`SELECT coalesce(avg((julianday(started_at)-julianday(issued_at))*86400),0) FROM tickets WHERE day=? AND started_at<>''`, &avgWait, []any{today.String()}},
 		{`SELECT coalesce(avg((julianday(ended_at)-julianday(started_at))*86400),0) FROM tickets WHERE day=? AND ended_at<>''`, &avgServe, []any{today.String()}},
-		{`SELECT coalesce(avg(julianday(concluded_at)-julianday(accepted_at)),0) FROM cases WHERE concluded_at >= ? AND accepted_at<>''`, &avgHandle, []any{monthStart}},
-		{`SELECT count(*) FROM cases WHERE ` + open, &d.Open, nil},
-		{`SELECT count(*) FROM cases WHERE ` + open + ` AND due_date<>'' AND due_date < ?`, &d.Overdue, []any{today.String()}},
-		{`SELECT count(*) FROM cases WHERE ` + open + ` AND due_date >= ? AND due_date <= ?`, &d.DueSoon, []any{today.String(), soon.String()}},
-		{`SELECT count(*) FROM evaluations WHERE created_at >= ?`, &d.Ratings, []any{monthStart}},
-		{`SELECT coalesce(avg(CASE WHEN level>=3 THEN 1.0 ELSE 0.0 END),0) FROM evaluations WHERE created_at >= ?`, &sat, []any{monthStart}},
+		// concluded_at <> '' lets the partial covering index answer it.
+		{`SELECT coalesce(avg(julianday(concluded_at)-julianday(accepted_at)),0) FROM cases WHERE concluded_at >= ? AND concluded_at <> '' AND accepted_at<>''`, &avgHandle, []any{sqlite.FormatTime(monthStart)}},
+		{`SELECT coalesce(sum(n),0) FROM case_tally_state WHERE ` + open, &d.Open, nil},
+		{`SELECT coalesce(sum(n),0) FROM case_tally_state WHERE ` + open + ` AND due_date<>'' AND due_date < ?`, &d.Overdue, []any{today.String()}},
+		{`SELECT coalesce(sum(n),0) FROM case_tally_state WHERE ` + open + ` AND due_date >= ? AND due_date <= ?`, &d.DueSoon, []any{today.String(), soon.String()}},
+		{`SELECT count(*) FROM evaluations WHERE created_at >= ?`, &d.Ratings, []any{sqlite.FormatTime(monthStart)}},
+		{`SELECT coalesce(avg(CASE WHEN level>=3 THEN 1.0 ELSE 0.0 END),0) FROM evaluations WHERE created_at >= ?`, &sat, []any{sqlite.FormatTime(monthStart)}},
 		{`SELECT count(*) FROM rectifications WHERE status='open'`, &d.BadOpen, nil},
 		{`SELECT count(*) FROM events WHERE status='pending'`, &d.PendingSync, nil},
 		{`SELECT count(*) FROM conflicts WHERE resolved_at=''`, &d.Conflicts, nil},
@@ -95,64 +101,125 @@ func (s *Station) Dashboard(ctx context.Context) (*Dashboard, error) {
 	d.AvgWaitSecs, d.AvgServeSecs = int(avgWait), int(avgServe)
 	d.AvgHandleDays = float64(int(avgHandle*10)) / 10
 	d.Satisfaction = sat
-	rows, err := tx.QueryContext(ctx, `SELECT state, count(*) FROM cases GROUP BY state`)
+	rows, err := tx.QueryContext(ctx, `SELECT state, sum(n) FROM case_tally_state GROUP BY state`)
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	for rows.Next() {
 		var st string
 		var n int
-		rows.Scan(&st, &n)
+		if err := rows.Scan(&st, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("dashboard: %w", err)
+		}
 		d.ByState[st] = n
 	}
 	rows.Close()
-	rows, err = tx.QueryContext(ctx, `SELECT channel, count(*) FROM cases WHERE received_at >= ? GROUP BY channel`, monthStart)
-	if err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
-	for rows.Next() {
-		var ch string
-		var n int
-		rows.Scan(&ch, &n)
-		d.ByChannel[ch] = n
-	}
-	rows.Close()
-	// Daily counts: bucket UTC receive times into China days in Go, so the
-	// query stays a single index range scan.
-	from := today.AddDays(-29)
+
+	// Today, the month and the last 30 days in one read of the hourly
+	// tallies. Every bound is a China midnight, a whole UTC hour, so
+	// "hour >= key" counts exactly the cases with received_at >= the bound;
+	// the hours are bucketed into China days here.
+	todayKey, monthKey, fromKey := hourKey(today.Time(workday.China)), hourKey(monthStart), hourKey(from.Time(workday.China))
 	counts := map[string]int{}
-	rows, err = tx.QueryContext(ctx, `SELECT received_at FROM cases WHERE received_at >= ?`, sqlite.FormatTime(from.Time(workday.China)))
+	items := map[string]int{}
+	var zero int
+	rows, err = tx.QueryContext(ctx, `SELECT hour, channel, item_name, n FROM case_tally_hour WHERE hour >= ?`, min(monthKey, fromKey))
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	for rows.Next() {
-		var at string
-		rows.Scan(&at)
-		if t, err := time.Parse(sqlite.TimeFormat, at); err == nil {
-			counts[workday.DateOf(t, workday.China).String()]++
+		var hour, ch, item string
+		var n int
+		if err := rows.Scan(&hour, &ch, &item, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("dashboard: %w", err)
+		}
+		if hour >= todayKey {
+			d.Today += n
+		}
+		if hour >= monthKey {
+			d.Month += n
+			d.ByChannel[ch] += n
+			items[item] += n
+			if zeroVisitChannels[ch] {
+				zero += n
+			}
+		}
+		if hour >= fromKey {
+			if t, err := time.Parse(hourLayout, hour); err == nil {
+				counts[workday.DateOf(t, workday.China).String()] += n
+			}
 		}
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
 	for i := 0; i < 30; i++ {
 		day := from.AddDays(i).String()
 		d.Daily = append(d.Daily, DayCount{Day: day, Count: counts[day]})
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT item_name, count(*) n FROM cases WHERE received_at >= ? GROUP BY item_name ORDER BY n DESC LIMIT 10`, monthStart)
-	if err != nil {
-		return nil, fmt.Errorf("dashboard: %w", err)
+	for item, n := range items {
+		d.TopItems = append(d.TopItems, ItemCount{Item: item, Count: n})
 	}
-	for rows.Next() {
-		var ic ItemCount
-		rows.Scan(&ic.Item, &ic.Count)
-		d.TopItems = append(d.TopItems, ic)
+	sort.Slice(d.TopItems, func(i, j int) bool {
+		a, b := d.TopItems[i], d.TopItems[j]
+		return a.Count > b.Count || a.Count == b.Count && a.Item < b.Item
+	})
+	if len(d.TopItems) > 10 {
+		d.TopItems = d.TopItems[:10]
 	}
-	rows.Close()
-	var zero, total float64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(CASE WHEN c.channel IN ('village','postal','home','online') THEN 1 ELSE 0 END),0), count(*) FROM cases c WHERE received_at >= ?`, monthStart).Scan(&zero, &total); err != nil {
-		return nil, fmt.Errorf("dashboard: %w", err)
-	}
-	if total > 0 {
-		d.ZeroVisitShare = zero / total
+	if d.Month > 0 {
+		d.ZeroVisitShare = float64(zero) / float64(d.Month)
 	}
 	return d, nil
+}
+
+// zeroVisitChannels are the channels by which an applicant need not come to
+// the station ("最多跑零次").
+var zeroVisitChannels = map[string]bool{"village": true, "postal": true, "home": true, "online": true}
+
+// hourLayout is an hour of case_tally_hour: the first 13 characters of a
+// stored time (sqlite.TimeFormat), in UTC.
+const hourLayout = "2006-01-02T15"
+
+// hourKey returns the case_tally_hour key of the hour t falls in.
+func hourKey(t time.Time) string { return t.UTC().Format(hourLayout) }
+
+// tallyCase keeps the dashboard's tallies (case_tally_state,
+// case_tally_hour) equal to counts of the cases table. putCase, the one
+// writer of cases, calls it in the same transaction after writing a case:
+// isNew when the row was inserted, with the state and due date the row had
+// before otherwise. A case's receive time, channel and item are written
+// once, with the row, so only a new case moves the hourly tally.
+func tallyCase(ctx context.Context, tx *sql.Tx, isNew bool, oldState, oldDue, state, due, receivedAt, channel, item string) error {
+	if !isNew && oldState == state && oldDue == due {
+		return nil
+	}
+	if !isNew {
+		var n int
+		if err := tx.QueryRowContext(ctx, `UPDATE case_tally_state SET n = n - 1 WHERE state = ? AND due_date = ? RETURNING n`, oldState, oldDue).Scan(&n); err != nil {
+			return fmt.Errorf("tally: %w", err)
+		}
+		if n == 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM case_tally_state WHERE state = ? AND due_date = ?`, oldState, oldDue); err != nil {
+				return fmt.Errorf("tally: %w", err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO case_tally_state (state, due_date, n) VALUES (?, ?, 1)
+		ON CONFLICT (state, due_date) DO UPDATE SET n = n + 1`, state, due); err != nil {
+		return fmt.Errorf("tally: %w", err)
+	}
+	if isNew {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_tally_hour (hour, channel, item_name, n) VALUES (substr(?, 1, 13), ?, ?, 1)
+			ON CONFLICT (hour, channel, item_name) DO UPDATE SET n = n + 1`, receivedAt, channel, item); err != nil {
+			return fmt.Errorf("tally: %w", err)
+		}
+	}
+	return nil
 }

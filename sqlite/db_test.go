@@ -226,6 +226,53 @@ func TestTx(t *testing.T) {
 	})
 }
 
+// TestCheckpointer: committed pages reach the database file itself once
+// the station pauses, without anyone checkpointing by hand, and closing
+// stops the checkpointer.
+func TestCheckpointer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "station.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		err := db.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.Exec(`INSERT INTO meta(key,value) VALUES(?, 'x')`, fmt.Sprint("k", i))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// immutable=1 reads the database file alone, never the WAL (and
+	// never notices a change: a fresh connection each time).
+	inFile := func() int {
+		file, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&immutable=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer file.Close()
+		var n int
+		file.QueryRow(`SELECT count(*) FROM meta WHERE key LIKE 'k%'`).Scan(&n)
+		return n
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		n := inFile()
+		if n == 20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file holds %d of 20 committed rows: the WAL was never checkpointed", n)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("second close: %v", err)
+	}
+}
+
 func TestTime(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.FixedZone("CST", 8*3600))
 	s := sqlite.FormatTime(at)

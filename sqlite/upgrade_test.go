@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -131,6 +132,7 @@ func TestUpgradeFixtures(t *testing.T) {
 			if err := db.IntegrityCheck(ctx); err != nil {
 				t.Fatal(err)
 			}
+			mustTalliesEqualRecount(t, db, "after the upgrade")
 			rep, err := st.VerifyAudit(ctx)
 			if err != nil || !rep.OK || rep.Rows != m.AuditRows || rep.Head != m.AuditHead {
 				t.Fatalf("audit after the upgrade: %+v %v, want %d rows ending %s", rep, err, m.AuditRows, m.AuditHead)
@@ -153,10 +155,44 @@ func TestUpgradeFixtures(t *testing.T) {
 				Applicant: domain.Applicant{Type: domain.ApplicantPerson, Name: "新申请人", IDNumber: "11010519491231002X", Phone: "13800000000"}}); err != nil {
 				t.Fatalf("open a case after the upgrade: %v", err)
 			}
+			mustTalliesEqualRecount(t, db, "after a new case")
 			if rep, err := st.VerifyAudit(ctx); err != nil || !rep.OK {
 				t.Fatalf("audit after new work: %+v %v", rep, err)
 			}
 		})
+	}
+}
+
+// mustTalliesEqualRecount checks the dashboard's tallies of cases (schema
+// 3), which an upgrade builds from the cases and putCase keeps, against a
+// GROUP BY over the cases.
+func mustTalliesEqualRecount(t *testing.T, db *sqlite.DB, when string) {
+	t.Helper()
+	for _, q := range [][2]string{
+		{`SELECT state || '|' || due_date, n FROM case_tally_state`, `SELECT state || '|' || due_date, count(*) FROM cases GROUP BY state, due_date`},
+		{`SELECT hour || '|' || channel || '|' || item_name, n FROM case_tally_hour`,
+			`SELECT substr(received_at, 1, 13) || '|' || channel || '|' || item_name, count(*) FROM cases GROUP BY 1`},
+	} {
+		var got, want map[string]int
+		for i, dst := range []*map[string]int{&got, &want} {
+			rows, err := db.QueryContext(ctx, q[i])
+			if err != nil {
+				t.Fatalf("%s: %v", when, err)
+			}
+			*dst = map[string]int{}
+			for rows.Next() {
+				var k string
+				var n int
+				if err := rows.Scan(&k, &n); err != nil {
+					t.Fatal(err)
+				}
+				(*dst)[k] = n
+			}
+			rows.Close()
+		}
+		if len(want) == 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %s gives %v, a recount %v", when, q[0], got, want)
+		}
 	}
 }
 
