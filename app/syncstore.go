@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"yizhan/domain"
 	"yizhan/sqlite"
@@ -25,7 +26,25 @@ const (
 // PendingEvents returns local events the hall has not acknowledged yet, in the
 // order they were made, up to limit events.
 func (s *Station) PendingEvents(ctx context.Context, limit int) ([]*domain.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at FROM events WHERE status='pending' ORDER BY local_seq LIMIT ?`, limit)
+	return s.PendingEventsExcept(ctx, limit, nil)
+}
+
+// PendingEventsExcept is PendingEvents leaving out the events in except:
+// sync reads the next batch while the hall's answer about the previous one
+// is still being recorded.
+func (s *Station) PendingEventsExcept(ctx context.Context, limit int, except []string) ([]*domain.Event, error) {
+	q := `SELECT id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at FROM events WHERE status='pending' ORDER BY local_seq LIMIT ?`
+	args := []any{limit}
+	if len(except) > 0 {
+		list, err := json.Marshal(except)
+		if err != nil {
+			return nil, fmt.Errorf("pending events: %w", err)
+		}
+		q = `SELECT id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at FROM events
+			WHERE status='pending' AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY local_seq LIMIT ?`
+		args = []any{string(list), limit}
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("pending events: %w", err)
 	}
@@ -97,37 +116,44 @@ type Pulled struct {
 // ApplyAcks records the hall's answers to a push. Conflicts and rejections
 // are kept as conflicts for staff to see; the affected cases are refolded so
 // the screen shows what the hall decided.
+//
+// The acknowledged events, and then the events of their cases, are read in
+// one query each, not one per event or case.
 func (s *Station) ApplyAcks(ctx context.Context, acks []Ack) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		ids := make([]string, len(acks))
+		for i, a := range acks {
+			ids[i] = a.EventID
+		}
+		known, err := eventStates(ctx, tx, ids)
+		if err != nil {
+			return fmt.Errorf("acks: %w", err)
+		}
 		touched := map[string]bool{}
 		var order []string
 		acked := map[string]string{} // event id -> its status before the ack
 		for _, a := range acks {
-			var caseID, kind, was string
-			err := tx.QueryRowContext(ctx, `SELECT case_id, kind, status FROM events WHERE id=?`, a.EventID).Scan(&caseID, &kind, &was)
-			if errors.Is(err, sql.ErrNoRows) {
+			ev, ok := known[a.EventID]
+			if !ok {
 				continue
 			}
-			if err != nil {
-				return fmt.Errorf("ack %s: %w", a.EventID, err)
-			}
-			if err := s.setEventStatus(ctx, tx, a.EventID, caseID, kind, a.Status, a.HallSeq, a.Reason, a.Zh); err != nil {
+			if err := s.setEventStatus(ctx, tx, a.EventID, ev.caseID, ev.kind, a.Status, a.HallSeq, a.Reason, a.Zh); err != nil {
 				return err
 			}
 			if _, ok := acked[a.EventID]; !ok {
-				acked[a.EventID] = was
+				acked[a.EventID] = ev.status
 			}
-			if !touched[caseID] {
-				touched[caseID] = true
-				order = append(order, caseID)
+			if !touched[ev.caseID] {
+				touched[ev.caseID] = true
+				order = append(order, ev.caseID)
 			}
 		}
+		runs, err := caseRuns(ctx, tx, order)
+		if err != nil {
+			return err
+		}
 		for _, id := range order {
-			same, err := foldOrderKept(ctx, tx, id, acked)
-			if err != nil {
-				return err
-			}
-			if same {
+			if foldOrderKept(runs[id], acked) {
 				continue // the case folds from the same events in the same order: its state stands
 			}
 			if err := s.refold(ctx, tx, id); err != nil {
@@ -138,30 +164,85 @@ func (s *Station) ApplyAcks(ctx context.Context, acks []Ack) error {
 	})
 }
 
+// eventState is what ApplyAcks and ApplyPulled need of a stored event.
+type eventState struct {
+	caseID, kind, status, reason string
+	hallSeq                      int64
+}
+
+// eventStates reads the stored events among ids, keyed by id, in one query.
+func eventStates(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*eventState, error) {
+	out := make(map[string]*eventState, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, case_id, kind, status, coalesce(hall_seq,0), reason FROM events
+		WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var e eventState
+		if err := rows.Scan(&id, &e.caseID, &e.kind, &e.status, &e.hallSeq, &e.reason); err != nil {
+			return nil, err
+		}
+		out[id] = &e
+	}
+	return out, rows.Err()
+}
+
+// runEvent is one event of a case as foldOrderKept sees it.
+type runEvent struct {
+	id, status string
+	seq        int64
+}
+
+// caseRuns reads the events of the given cases in local order, keyed by
+// case, in one query.
+func caseRuns(ctx context.Context, tx *sql.Tx, caseIDs []string) (map[string][]runEvent, error) {
+	out := make(map[string][]runEvent, len(caseIDs))
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(caseIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT case_id, id, status, coalesce(hall_seq,0) FROM events
+		WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY case_id, local_seq`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("case events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		var e runEvent
+		if err := rows.Scan(&c, &e.id, &e.status, &e.seq); err != nil {
+			return nil, fmt.Errorf("case events: %w", err)
+		}
+		out[c] = append(out[c], e)
+	}
+	return out, rows.Err()
+}
+
 // foldOrderKept reports whether acknowledging the events in acked leaves a
 // case's fold unchanged: refold folds the accepted events in log order and
 // then the pending ones in local order, and a push that the hall accepted
 // whole and in order (the usual case) only moves events from the front of
 // the pending run to the end of the accepted run. When that holds the
 // stored state is already what refold would write, and reading, folding
-// and writing the case again is skipped.
-func foldOrderKept(ctx context.Context, tx *sql.Tx, caseID string, acked map[string]string) (bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, status, coalesce(hall_seq,0) FROM events WHERE case_id=? ORDER BY local_seq`, caseID)
-	if err != nil {
-		return false, fmt.Errorf("case events %s: %w", caseID, err)
-	}
-	defer rows.Close()
-	type ev struct {
-		id  string
-		seq int64
-	}
-	var prevAcc, newAcc, prevPend, newPend []ev
-	for rows.Next() {
-		var e ev
-		var status string
-		if err := rows.Scan(&e.id, &status, &e.seq); err != nil {
-			return false, fmt.Errorf("case events %s: %w", caseID, err)
-		}
+// and writing the case again is skipped. events are the case's events in
+// local order, with their statuses after the ack.
+func foldOrderKept(events []runEvent, acked map[string]string) bool {
+	var prevAcc, newAcc, prevPend, newPend []runEvent
+	for _, e := range events {
+		status := e.status
 		if was, ok := acked[e.id]; ok {
 			// Before the ack it counted as it was then; now as the hall said.
 			switch was {
@@ -185,22 +266,19 @@ func foldOrderKept(ctx context.Context, tx *sql.Tx, caseID string, acked map[str
 			prevPend, newPend = append(prevPend, e), append(newPend, e)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return false, err
-	}
-	bySeq := func(l []ev) { sort.SliceStable(l, func(i, j int) bool { return l[i].seq < l[j].seq }) }
+	bySeq := func(l []runEvent) { sort.SliceStable(l, func(i, j int) bool { return l[i].seq < l[j].seq }) }
 	bySeq(prevAcc)
 	bySeq(newAcc)
 	prev, next := append(prevAcc, prevPend...), append(newAcc, newPend...)
 	if len(prev) != len(next) {
-		return false, nil
+		return false
 	}
 	for i := range prev {
 		if prev[i].id != next[i].id {
-			return false, nil
+			return false
 		}
 	}
-	return true, nil
+	return true
 }
 
 func (s *Station) setEventStatus(ctx context.Context, tx *sql.Tx, id, caseID, kind, status string, hallSeq int64, reason, zh string) error {
@@ -239,15 +317,19 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 		var order []string
 		accepted := map[string][]PulledEvent{}
 		changed := map[string]bool{} // cases with an event new or changed by this page
+		// What the station held before the page, read in two queries:
+		// its cases with events, and the page's events it has. held is
+		// kept up to date with what the page writes.
+		held, holding, err := s.pageHeld(ctx, tx, p.Events)
+		if err != nil {
+			return err
+		}
+		ins := &eventInserts{}
 		for _, pe := range p.Events {
 			e := pe.Event
 			s.hlc.Observe(e.HLC)
 			if _, seen := fresh[e.CaseID]; !seen {
-				var known int
-				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events WHERE case_id=? LIMIT 1)`, e.CaseID).Scan(&known); err != nil {
-					return fmt.Errorf("pull event %s: %w", e.ID, err)
-				}
-				fresh[e.CaseID] = known == 0
+				fresh[e.CaseID] = !holding[e.CaseID]
 				order = append(order, e.CaseID)
 			}
 			// The entry of an event this station pushed in the same request
@@ -255,11 +337,12 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 			// station holds and is never stored as one.
 			stub := e.HLC == "" && e.Office == ""
 			added := false
-			if !stub {
-				var err error
-				if added, err = insertPulled(ctx, tx, e, pe.Status, pe.HallSeq); err != nil {
-					return err
-				}
+			if !stub && held[e.ID] == nil {
+				// New here (held is complete for the page's events): it
+				// goes in with the next batch of inserts.
+				ins.add(e, pe.Status, pe.HallSeq)
+				held[e.ID] = &eventState{caseID: e.CaseID, kind: string(e.Kind), status: pe.Status, hallSeq: max(pe.HallSeq, 0)}
+				added = true
 			}
 			if pe.Status == StatusAccepted {
 				accepted[e.CaseID] = append(accepted[e.CaseID], pe)
@@ -273,23 +356,40 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 				// Our own event coming back, or one seen before: take the
 				// hall's verdict and position, unless the ack already did.
 				fresh[e.CaseID] = false
-				var have, reason string
-				var seq int64
-				err := tx.QueryRowContext(ctx, `SELECT status, coalesce(hall_seq,0), reason FROM events WHERE id=?`, e.ID).Scan(&have, &seq, &reason)
-				if stub && errors.Is(err, sql.ErrNoRows) {
-					return fmt.Errorf("pull event %s: the hall sent a stub for an event this station does not hold", e.ID)
+				have := held[e.ID]
+				if have == nil {
+					var h eventState
+					err := tx.QueryRowContext(ctx, `SELECT status, coalesce(hall_seq,0), reason FROM events WHERE id=?`, e.ID).Scan(&h.status, &h.hallSeq, &h.reason)
+					if stub && errors.Is(err, sql.ErrNoRows) {
+						return fmt.Errorf("pull event %s: the hall sent a stub for an event this station does not hold", e.ID)
+					}
+					if err != nil {
+						return fmt.Errorf("pull event %s: %w", e.ID, err)
+					}
+					have = &h
+					held[e.ID] = have
 				}
-				if err != nil {
-					return fmt.Errorf("pull event %s: %w", e.ID, err)
-				}
-				if have == pe.Status && seq == pe.HallSeq && reason == pe.Reason {
+				if have.status == pe.Status && have.hallSeq == pe.HallSeq && have.reason == pe.Reason {
 					continue
 				}
 				changed[e.CaseID] = true
 			}
+			if err := ins.flush(ctx, tx); err != nil {
+				return err
+			}
 			if err := s.setEventStatus(ctx, tx, e.ID, e.CaseID, string(e.Kind), pe.Status, pe.HallSeq, pe.Reason, pe.Zh); err != nil {
 				return err
 			}
+			if h := held[e.ID]; h != nil {
+				// As setEventStatus left the row.
+				h.status, h.reason = pe.Status, pe.Reason
+				if pe.HallSeq > 0 {
+					h.hallSeq = pe.HallSeq
+				}
+			}
+		}
+		if err := ins.flush(ctx, tx); err != nil {
+			return err
 		}
 		for _, id := range order {
 			if !changed[id] {
@@ -337,24 +437,85 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 	return nil
 }
 
-// insertPulled stores an event from the hall's log unless the station has
-// it already, and reports whether it was new.
-func insertPulled(ctx context.Context, tx *sql.Tx, e *domain.Event, status string, hallSeq int64) (bool, error) {
+// pageHeld reads what the station holds of a page before applying it: its
+// stored events among the page's, and the page's cases it has any event of.
+func (s *Station) pageHeld(ctx context.Context, tx *sql.Tx, page []PulledEvent) (map[string]*eventState, map[string]bool, error) {
+	if len(page) == 0 {
+		return map[string]*eventState{}, map[string]bool{}, nil
+	}
+	ids := make([]string, len(page))
+	var cases []string
+	seen := map[string]bool{}
+	for i, pe := range page {
+		ids[i] = pe.Event.ID
+		if !seen[pe.Event.CaseID] {
+			seen[pe.Event.CaseID] = true
+			cases = append(cases, pe.Event.CaseID)
+		}
+	}
+	held, err := eventStates(ctx, tx, ids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("pull: %w", err)
+	}
+	list, err := json.Marshal(cases)
+	if err != nil {
+		return nil, nil, fmt.Errorf("pull: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT case_id FROM events WHERE case_id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, nil, fmt.Errorf("pull: %w", err)
+	}
+	defer rows.Close()
+	holding := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, nil, fmt.Errorf("pull: %w", err)
+		}
+		holding[c] = true
+	}
+	return held, holding, rows.Err()
+}
+
+// eventInserts collects a page's new events and inserts them, in page
+// order, many rows to a statement.
+type eventInserts struct {
+	args []any
+	n    int
+}
+
+// insertChunk is the most rows one INSERT carries (12 parameters a row).
+const insertChunk = 64
+
+func (b *eventInserts) add(e *domain.Event, status string, hallSeq int64) {
 	var hs any
 	if hallSeq > 0 {
 		hs = hallSeq
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(id) DO NOTHING`,
-		e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office, e.HLC, sqlite.FormatTime(e.At), hs, status)
-	if err != nil {
-		return false, fmt.Errorf("insert event %s: %w", e.ID, err)
+	b.args = append(b.args, e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office,
+		e.HLC, sqlite.FormatTime(e.At), hs, status)
+	b.n++
+}
+
+// flush inserts the collected events. Each was checked absent in this
+// transaction, so each must go in.
+func (b *eventInserts) flush(ctx context.Context, tx *sql.Tx) error {
+	const cols = 12
+	for done := 0; done < b.n; {
+		k := min(insertChunk, b.n-done)
+		q := `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES` +
+			strings.Repeat(`(?,?,?,?,?,?,?,?,?,?,?,?),`, k-1) + `(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`
+		res, err := tx.ExecContext(ctx, q, b.args[done*cols:(done+k)*cols]...)
+		if err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != int64(k) {
+			return fmt.Errorf("insert events: %d of %d new events stored (%v)", n, k, err)
+		}
+		done += k
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("insert event %s: %w", e.ID, err)
-	}
-	return n > 0, nil
+	b.args, b.n = b.args[:0], 0
+	return nil
 }
 
 // foldPage folds a case that had no local history from the events of the

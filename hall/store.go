@@ -101,7 +101,9 @@ type Tx interface {
 	Enqueue(station string, refs []Ref) error
 	// Deliveries returns up to limit queued rows of station with
 	// dseq > after, in dseq order, each joined with its log entry or
-	// published row.
+	// published row. A log entry comes with Raw, the event's JSON as
+	// stored, and an Event holding only ID, CaseID and Kind: a pull page
+	// passes the stored bytes through instead of decoding every event.
 	Deliveries(station string, after int64, limit int) ([]*Delivery, error)
 
 	// Publish appends a published catalog item or calendar year and
@@ -148,6 +150,18 @@ type Tx interface {
 	// Callbacks returns the call-back records of the given cases (nil: all),
 	// keyed by case ID.
 	Callbacks(caseIDs []string) (map[string]*Callback, error)
+}
+
+// Prefetcher is a Tx that can read at once what a push will ask of it
+// event by event. Before deciding a push's events the service calls
+// Prefetch with their IDs and their cases' IDs; the store may then answer
+// LogByEventID, Rejection, Case, CaseScope and CaseLog for those from what it
+// read, as long as every answer is what the database would give at that
+// point of the transaction (including the transaction's own writes since).
+// A store that cannot keep that true under concurrent writers does not
+// implement it.
+type Prefetcher interface {
+	Prefetch(eventIDs, caseIDs []string) error
 }
 
 // Station is one enrolled (or announced) station in the hall's registry.
@@ -198,6 +212,9 @@ type LogEntry struct {
 	Station  string // the authenticated office that sent it ("hall" for hall commands)
 	Event    *domain.Event
 	Received time.Time
+	// Raw is the event's JSON as the log stores it, set by Deliveries
+	// (whose Event then holds only ID, CaseID and Kind).
+	Raw []byte
 }
 
 // Rejection is a pushed event the hall refused; it is not in the log.

@@ -71,6 +71,23 @@ func (s *Service) pushTx(tx Tx, code string, req *protocol.SyncRequest, now time
 	if err != nil {
 		return nil, nil, err
 	}
+	if p, ok := tx.(Prefetcher); ok && len(req.Events) > 0 {
+		var evs, cases []string
+		seen := map[string]bool{}
+		for _, e := range req.Events {
+			if e == nil || !isUUID(e.ID) {
+				continue
+			}
+			evs = append(evs, e.ID)
+			if !seen[e.CaseID] {
+				seen[e.CaseID] = true
+				cases = append(cases, e.CaseID)
+			}
+		}
+		if err := p.Prefetch(evs, cases); err != nil {
+			return nil, nil, err
+		}
+	}
 	b := newBatch(tx, now)
 	var acks []protocol.Ack
 	for _, e := range req.Events {
@@ -238,8 +255,20 @@ func entryOf(d *Delivery) (*protocol.LogEvent, *protocol.Published, int, error) 
 		if le.Status == StatusConflict {
 			st = protocol.AckConflict
 		}
-		ev := &protocol.LogEvent{Seq: le.Seq, Status: st, Reason: le.Reason, Zh: le.Zh, Event: le.Event}
-		b, err := json.Marshal(ev)
+		ev := &protocol.LogEvent{Seq: le.Seq, Status: st, Reason: le.Reason, Zh: le.Zh, Event: le.Event, Raw: le.Raw}
+		if len(le.Raw) == 0 {
+			// Not read by Deliveries: measure the decoded event.
+			b, err := json.Marshal(ev)
+			return ev, nil, len(b) + 1, err
+		}
+		// The stored bytes are what goes on the wire (Raw): the event is
+		// decoded for callers of Sync that read it, never encoded again.
+		var e domain.Event
+		if err := json.Unmarshal(le.Raw, &e); err != nil {
+			return nil, nil, 0, fmt.Errorf("log %d: %w", le.Seq, err)
+		}
+		ev.Event = &e
+		b, err := ev.AppendJSON(nil)
 		return ev, nil, len(b) + 1, err
 	}
 	if d.Pub == nil {

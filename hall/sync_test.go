@@ -247,3 +247,36 @@ func stationInfo(t *testing.T, f *fixture, code string) hall.StationInfo {
 	t.Fatalf("station %s not in the registry", code)
 	return hall.StationInfo{}
 }
+
+// TestPageRawIsExact checks that a page passing the log's stored JSON
+// through encodes byte for byte as the decoded events would, and that the
+// events callers of Sync read are the full events.
+func TestPageRawIsExact(t *testing.T) {
+	f := newHall(t)
+	a := f.enroll("A01")
+	open := a.open("station")
+	batch := []*domain.Event{open,
+		a.event(open.CaseID, domain.EvNote, "", domain.NotePayload{Text: "<b>\"注\" & \\ \u2028</b>"}),
+		a.event(open.CaseID, domain.EvNote, "", domain.NotePayload{Text: "plain"})}
+	a.mustAck(protocol.AckAccepted, batch...)
+	a.cursor = 0
+	resp := a.sync(0)
+	if len(resp.Events) != len(batch) {
+		t.Fatalf("page has %d events, want %d", len(resp.Events), len(batch))
+	}
+	plain := resp
+	plain.Events = nil
+	for i, le := range resp.Events {
+		if len(le.Raw) == 0 {
+			t.Errorf("event %d: no stored JSON to pass through", i)
+		}
+		if string(mustJSON(t, le.Event)) != string(mustJSON(t, batch[i])) {
+			t.Errorf("event %d decoded as %s, pushed %s", i, mustJSON(t, le.Event), mustJSON(t, batch[i]))
+		}
+		le.Raw = nil
+		plain.Events = append(plain.Events, le)
+	}
+	if got, want := mustJSON(t, resp), mustJSON(t, plain); string(got) != string(want) {
+		t.Errorf("page with stored JSON:\n%s\nre-encoded:\n%s", got, want)
+	}
+}

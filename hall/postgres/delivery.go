@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -57,7 +56,7 @@ func (t *txn) Enqueue(station string, refs []hall.Ref) error {
 // Deliveries returns the next queued rows of a station with what they carry.
 func (t *txn) Deliveries(station string, after int64, limit int) ([]*hall.Delivery, error) {
 	rows, err := t.query(`SELECT d.dseq,
-			l.seq, l.status, l.code, l.reason, l.zh, l.station, l.event, l.received_at,
+			l.seq, l.status, l.code, l.reason, l.zh, l.station, l.event, l.received_at, l.event_id, l.case_id, l.kind,
 			p.seq, p.key, p.kind, p.catalog, p.body, p.published_at
 		FROM deliveries d
 		LEFT JOIN log l ON l.seq = d.log_seq
@@ -81,22 +80,18 @@ func (t *txn) Deliveries(station string, after int64, limit int) ([]*hall.Delive
 func scanDelivery(rows pgx.Rows) (*hall.Delivery, error) {
 	var d hall.Delivery
 	var lseq, pseq *int64
-	var lstatus, lcode, lreason, lzh, lstation, levent *string
+	var lstatus, lcode, lreason, lzh, lstation, levent, lid, lcase, lkind *string
 	var pkey, pkind, pcat, pbody *string
 	var lat, pat *time.Time
-	if err := rows.Scan(&d.DSeq, &lseq, &lstatus, &lcode, &lreason, &lzh, &lstation, &levent, &lat,
+	if err := rows.Scan(&d.DSeq, &lseq, &lstatus, &lcode, &lreason, &lzh, &lstation, &levent, &lat, &lid, &lcase, &lkind,
 		&pseq, &pkey, &pkind, &pcat, &pbody, &pat); err != nil {
 		return nil, err
 	}
 	if lseq != nil {
-		le := &hall.LogEntry{Seq: *lseq, Status: *lstatus, Code: *lcode, Reason: *lreason, Zh: *lzh, Station: *lstation,
-			Received: timeOf(lat)}
-		var e domain.Event
-		if err := json.Unmarshal([]byte(*levent), &e); err != nil {
-			return nil, fmt.Errorf("log %d: %w", le.Seq, err)
-		}
-		le.Event = &e
-		d.Log = le
+		// The event passes through as stored: no decoding.
+		d.Log = &hall.LogEntry{Seq: *lseq, Status: *lstatus, Code: *lcode, Reason: *lreason, Zh: *lzh, Station: *lstation,
+			Received: timeOf(lat), Raw: []byte(*levent),
+			Event: &domain.Event{ID: *lid, CaseID: *lcase, Kind: domain.EventKind(*lkind)}}
 	}
 	if pseq != nil {
 		d.Pub = &hall.Published{Seq: *pseq, Key: *pkey, Kind: *pkind, Catalog: *pcat, Body: []byte(*pbody),

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -51,7 +50,7 @@ func (t *txn) Enqueue(station string, refs []hall.Ref) error {
 // Deliveries returns the next queued rows of a station with what they carry.
 func (t *txn) Deliveries(station string, after int64, limit int) ([]*hall.Delivery, error) {
 	rows, err := t.query(`SELECT d.dseq,
-			l.seq, l.status, l.code, l.reason, l.zh, l.station, l.event, l.received_at,
+			l.seq, l.status, l.code, l.reason, l.zh, l.station, l.event, l.received_at, l.event_id, l.case_id, l.kind,
 			p.seq, p.key, p.kind, p.catalog, p.body, p.published_at
 		FROM deliveries d
 		LEFT JOIN log l ON l.seq = d.log_seq
@@ -75,20 +74,18 @@ func (t *txn) Deliveries(station string, after int64, limit int) ([]*hall.Delive
 func scanDelivery(rows *sql.Rows) (*hall.Delivery, error) {
 	var d hall.Delivery
 	var lseq, pseq sql.NullInt64
-	var lstatus, lcode, lreason, lzh, lstation, levent, lat sql.NullString
+	var lstatus, lcode, lreason, lzh, lstation, lat, lid, lcase, lkind sql.NullString
+	var levent []byte
 	var pkey, pkind, pcat, pbody, pat sql.NullString
-	if err := rows.Scan(&d.DSeq, &lseq, &lstatus, &lcode, &lreason, &lzh, &lstation, &levent, &lat,
+	if err := rows.Scan(&d.DSeq, &lseq, &lstatus, &lcode, &lreason, &lzh, &lstation, &levent, &lat, &lid, &lcase, &lkind,
 		&pseq, &pkey, &pkind, &pcat, &pbody, &pat); err != nil {
 		return nil, err
 	}
 	if lseq.Valid {
+		// The event passes through as stored: no decoding.
 		le := &hall.LogEntry{Seq: lseq.Int64, Status: lstatus.String, Code: lcode.String, Reason: lreason.String,
-			Zh: lzh.String, Station: lstation.String}
-		var e domain.Event
-		if err := json.Unmarshal([]byte(levent.String), &e); err != nil {
-			return nil, fmt.Errorf("log %d: %w", le.Seq, err)
-		}
-		le.Event = &e
+			Zh: lzh.String, Station: lstation.String, Raw: levent,
+			Event: &domain.Event{ID: lid.String, CaseID: lcase.String, Kind: domain.EventKind(lkind.String)}}
 		at, err := parseTime(lat.String)
 		if err != nil {
 			return nil, err

@@ -53,11 +53,15 @@ func (t *txn) AppendLog(le *hall.LogEntry) (int64, error) {
 		return 0, fmt.Errorf("append %s: %w", e.ID, err)
 	}
 	le.Seq = seq
+	t.appended(le)
 	return seq, nil
 }
 
 // LogByEventID returns the log entry of an event, or nil.
 func (t *txn) LogByEventID(id string) (*hall.LogEntry, error) {
+	if le, ok := t.prefetchedLog(id); ok {
+		return le, nil
+	}
 	le, err := scanLog(t.row(`SELECT `+logCols+` FROM log WHERE event_id=?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -70,6 +74,9 @@ func (t *txn) LogByEventID(id string) (*hall.LogEntry, error) {
 
 // CaseLog returns a case's entries before a position, in log order.
 func (t *txn) CaseLog(caseID string, before int64) ([]*hall.LogEntry, error) {
+	if out, ok := t.prefetchedCaseLog(caseID, before); ok {
+		return out, nil
+	}
 	q := `SELECT ` + logCols + ` FROM log WHERE case_id=? ORDER BY seq`
 	args := []any{caseID}
 	if before > 0 {
@@ -103,6 +110,9 @@ func (t *txn) LastHLC(office string) (string, error) {
 
 // PutRejection records a refused event once.
 func (t *txn) PutRejection(r *hall.Rejection) error {
+	if t.pre != nil {
+		delete(t.pre.events, r.EventID)
+	}
 	_, err := t.exec(`INSERT INTO rejections(event_id,case_id,station,code,reason,zh,received_at) VALUES(?,?,?,?,?,?,?)
 		ON CONFLICT(event_id) DO NOTHING`, r.EventID, r.CaseID, r.Station, r.Code, r.Reason, r.Zh, fmtTime(r.Received))
 	if err != nil {
@@ -113,6 +123,9 @@ func (t *txn) PutRejection(r *hall.Rejection) error {
 
 // Rejection returns the recorded refusal of an event, or nil.
 func (t *txn) Rejection(id string) (*hall.Rejection, error) {
+	if r, ok := t.prefetchedRejection(id); ok {
+		return r, nil
+	}
 	var r hall.Rejection
 	var at string
 	err := t.row(`SELECT event_id,case_id,station,code,reason,zh,received_at FROM rejections WHERE event_id=?`, id).
@@ -131,6 +144,9 @@ func (t *txn) Rejection(id string) (*hall.Rejection, error) {
 
 // Case returns the folded state of a case, or nil.
 func (t *txn) Case(id string) (*domain.Case, error) {
+	if t.prefetchedNoCase(id) {
+		return nil, nil
+	}
 	var body string
 	err := t.row(`SELECT body FROM cases WHERE id=?`, id).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -148,6 +164,9 @@ func (t *txn) Case(id string) (*domain.Case, error) {
 
 // PutCase stores a case's folded state.
 func (t *txn) PutCase(c *domain.Case, seq int64) error {
+	if t.pre != nil {
+		delete(t.pre.nocase, c.ID)
+	}
 	body, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
@@ -232,6 +251,9 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // CaseScope returns the stations a case is delivered to.
 func (t *txn) CaseScope(caseID string) ([]string, error) {
+	if sc, ok := t.prefetchedScope(caseID); ok {
+		return sc, nil
+	}
 	rows, err := t.query(`SELECT station FROM case_scope WHERE case_id=? ORDER BY station`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("case scope %s: %w", caseID, err)
@@ -250,6 +272,9 @@ func (t *txn) CaseScope(caseID string) ([]string, error) {
 
 // AddScope adds a station to a case's scope.
 func (t *txn) AddScope(caseID, station string, seq int64) (bool, error) {
+	if t.pre != nil {
+		delete(t.pre.scoped, caseID)
+	}
 	res, err := t.exec(`INSERT INTO case_scope(case_id,station,since_seq) VALUES(?,?,?) ON CONFLICT DO NOTHING`, caseID, station, seq)
 	if err != nil {
 		return false, fmt.Errorf("case scope %s: %w", caseID, err)

@@ -18,6 +18,7 @@ type txn struct {
 	ctx      context.Context
 	tx       *sql.Tx
 	readOnly bool
+	pre      *prefetched // what Prefetch read; nil without one
 }
 
 var _ hall.Tx = (*txn)(nil)

@@ -8,6 +8,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -41,6 +42,7 @@ func Run(t *testing.T, open func(tb testing.TB) hall.Store) {
 		{"Callbacks", testCallbacks},
 		{"AccessLog", testAccessLog},
 		{"FindCasesFilters", testFindCasesFilters},
+		{"Prefetch", testPrefetch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -297,6 +299,14 @@ func testDeliveries(t *testing.T, s hall.Store) {
 		}
 		if ds[0].Log == nil || ds[0].Log.Event.ID != uuid(1) || ds[1].Pub == nil || string(ds[1].Pub.Body) != `{"year":2027}` {
 			t.Errorf("joined rows: %+v %+v", ds[0], ds[1])
+		}
+		// The event comes as stored, to pass through; Event names it.
+		want := event(1, uuid(100), "A01")
+		if le := ds[0].Log; le.Event.CaseID != want.CaseID || le.Event.Kind != want.Kind {
+			t.Errorf("delivered event names %+v, want id, case and kind of %+v", le.Event, want)
+		}
+		if b, _ := json.Marshal(want); string(ds[0].Log.Raw) != string(b) {
+			t.Errorf("delivered event JSON %s, want %s", ds[0].Log.Raw, b)
 		}
 		if ds, _ := tx.Deliveries("A01", 2, 10); len(ds) != 1 || ds[0].DSeq != 3 {
 			t.Errorf("after 2: %+v", ds)

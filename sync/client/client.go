@@ -12,7 +12,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -20,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"yizhan/app"
 	"yizhan/domain"
@@ -68,6 +68,16 @@ type Client struct {
 	// 5 MB scan on a slow link never delays the next event sync for long.
 	// Default 30 s.
 	BlobBudget time.Duration
+
+	// Overlap sends the next request of a sync while the station applies
+	// the previous answer, when another round surely follows: on a
+	// machine with more than one core, or with a hall across a network,
+	// neither side then waits for the other (see syncEvents). The station
+	// applies the same answers in the same order either way. Requests
+	// then run on their own goroutine: HTTP and Now must be safe for
+	// concurrent use. Default false: one round trip after the other,
+	// which a deterministic simulation of the transport needs.
+	Overlap bool
 
 	// Interval is the pause between background syncs while all is well.
 	// Default 30 s.
@@ -209,48 +219,142 @@ func (c *Client) SyncOnce(ctx context.Context) (Result, error) {
 
 // syncEvents runs push-and-pull rounds until nothing is pending and the hall
 // has no further page.
+//
+// With Overlap, round trips overlap the station's work: once an answer is
+// in, and when another round surely follows (events wait beyond the batch
+// just pushed, or the hall said More), the next request goes out before
+// the answer is applied. It carries what the station will hold once the answer is
+// applied: the batch after the acknowledged events and the answer's cursor.
+// The station still applies every answer in order, one after the other, so
+// it stores exactly what it would have without the overlap; while the hall
+// works on one request the station applies the previous answer, and on a
+// machine with two cores neither side waits for the other. If applying
+// fails, the request in flight is abandoned: its events are still pending
+// and go again (the hall answers a repeated push as the first time), and
+// its page is pulled again from the cursor the station did apply. The
+// cursor the hall records for a station is only reported, never relied on.
 func (c *Client) syncEvents(ctx context.Context) (Result, error) {
 	var res Result
 	batch := c.BatchEvents
+	var next *flight
+	defer func() { next.abandon() }()
 	for {
 		if res.Rounds >= c.MaxRounds {
 			res.Partial = true
 			return res, nil
 		}
-		done, err := c.round(ctx, &batch, &res)
-		if err != nil || done {
+		f := next
+		next = nil
+		if f == nil {
+			var err error
+			if f, err = c.launch(ctx, batch, nil); err != nil {
+				return res, err
+			}
+		}
+		<-f.done
+		res.Rounds++
+		if f.err != nil {
+			if err := c.refused(ctx, f.events, &batch, &res, f.err); err != nil {
+				return res, err
+			}
+			continue
+		}
+		resp := &f.resp
+		c.observe(f.sent, f.recv, resp.HallTime)
+		res.Skew, res.Upgrade = c.clockSkew(), res.Upgrade || resp.Upgrade
+		res.Pushed += len(f.events)
+		if c.Overlap && !resp.Resync && res.Rounds < c.MaxRounds {
+			var err error
+			if next, err = c.launch(ctx, batch, f); err != nil {
+				return res, err
+			}
+		}
+		done, err := c.apply(ctx, f, &res)
+		if err != nil {
 			return res, err
+		}
+		if done && next == nil {
+			return res, nil
 		}
 	}
 }
 
-// round runs one round trip: push the next batch, record the acks, apply
-// the page. It reports done when nothing is pending and no page waits.
-func (c *Client) round(ctx context.Context, batch *int, res *Result) (done bool, err error) {
-	st := c.Station
-	events, err := c.nextBatch(ctx, *batch)
-	if err != nil {
-		return false, err
+// flight is one sync round trip: the request's events and cursor, and,
+// once done is closed, the answer or the failure.
+type flight struct {
+	events     []*domain.Event
+	cursor     int64
+	sent, recv time.Time
+	resp       protocol.SyncResponse
+	err        error
+	done       chan struct{}
+	cancel     context.CancelFunc
+}
+
+// abandon cancels a round trip whose answer will not be applied and waits
+// for it to end. A nil flight is nothing to abandon.
+func (f *flight) abandon() {
+	if f == nil {
+		return
 	}
-	cursor, err := st.Cursor(ctx)
-	if err != nil {
-		return false, local("read cursor", err)
+	f.cancel()
+	<-f.done
+}
+
+// launch builds the next request and sends it in the background. With prev
+// nil the request carries what the station holds now; with prev, an answer
+// received but not yet applied, it carries what the station will hold once
+// prev is applied: the pending events prev did not acknowledge, and prev's
+// cursor. It returns nil when no round would follow prev (nothing left to
+// push and no further page).
+func (c *Client) launch(ctx context.Context, limit int, prev *flight) (*flight, error) {
+	var except []string
+	var cursor, check int64
+	if prev == nil {
+		cur, err := c.Station.Cursor(ctx)
+		if err != nil {
+			return nil, local("read cursor", err)
+		}
+		cursor = cur
+	} else {
+		except = make([]string, len(prev.resp.Acks))
+		for i, a := range prev.resp.Acks {
+			except[i] = a.ID
+		}
+		// ApplyPage moves the cursor from the one the request carried to
+		// the answer's, never back.
+		cursor = max(prev.cursor, prev.resp.Cursor)
+		check = prev.resp.AuditSeq
 	}
-	req, err := c.request(ctx, cursor, events)
+	events, err := c.nextBatch(ctx, limit, except)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	sent := c.Now()
-	var resp protocol.SyncResponse
-	err = c.call(ctx, http.MethodPost, protocol.PathSync, req, &resp)
-	res.Rounds++
+	if prev != nil && len(events) == 0 && !prev.resp.More {
+		return nil, nil
+	}
+	req, err := c.request(ctx, cursor, events, check)
 	if err != nil {
-		return false, c.refused(ctx, events, batch, res, err)
+		return nil, err
 	}
-	c.observe(sent, c.Now(), resp.HallTime)
-	res.Skew, res.Upgrade = c.clockSkew(), res.Upgrade || resp.Upgrade
-	res.Pushed += len(events)
-	if err := c.applyAcks(ctx, events, resp.Acks, res); err != nil {
+	fctx, cancel := context.WithCancel(ctx)
+	f := &flight{events: events, cursor: cursor, done: make(chan struct{}), cancel: cancel}
+	go func() {
+		defer close(f.done)
+		defer cancel()
+		f.sent = c.Now()
+		f.err = c.call(fctx, http.MethodPost, protocol.PathSync, req, &f.resp)
+		f.recv = c.Now()
+	}()
+	return f, nil
+}
+
+// apply records an answer at the station: the acks, the audit position,
+// then the page with its cursor. It reports done when nothing is pending
+// and no page waits.
+func (c *Client) apply(ctx context.Context, f *flight, res *Result) (done bool, err error) {
+	st, resp := c.Station, &f.resp
+	if err := c.applyAcks(ctx, f.events, resp.Acks, res); err != nil {
 		return false, err
 	}
 	if resp.AuditSeq > 0 {
@@ -264,9 +368,9 @@ func (c *Client) round(ctx context.Context, batch *int, res *Result) (done bool,
 	}
 	if resp.Resync {
 		res.Resynced = true
-		return false, c.resync(ctx, cursor, pending)
+		return false, c.resync(ctx, f.cursor, pending)
 	}
-	pulled, published, err := ApplyPage(ctx, st, cursor, &resp)
+	pulled, published, err := ApplyPage(ctx, st, f.cursor, resp)
 	if err != nil {
 		return false, err
 	}
@@ -311,19 +415,16 @@ func (c *Client) resync(ctx context.Context, cursor int64, pending int) error {
 	return nil
 }
 
-// nextBatch reads pending events bounded by count and encoded bytes.
-func (c *Client) nextBatch(ctx context.Context, limit int) ([]*domain.Event, error) {
-	evs, err := c.Station.PendingEvents(ctx, limit)
+// nextBatch reads pending events bounded by count and encoded bytes,
+// leaving out those in except (acknowledged by an answer not yet applied).
+func (c *Client) nextBatch(ctx context.Context, limit int, except []string) ([]*domain.Event, error) {
+	evs, err := c.Station.PendingEventsExcept(ctx, limit, except)
 	if err != nil {
 		return nil, local("read pending events", err)
 	}
 	size := 0
 	for i, e := range evs {
-		b, err := json.Marshal(e)
-		if err != nil {
-			return nil, local("encode event", err)
-		}
-		size += len(b)
+		size += encodedSize(e)
 		if i > 0 && size > c.BatchBytes {
 			return evs[:i], nil
 		}
@@ -331,24 +432,83 @@ func (c *Client) nextBatch(ctx context.Context, limit int) ([]*domain.Event, err
 	return evs, nil
 }
 
+// encodedSize is the length of e's JSON encoding (json.Marshal), counted
+// without encoding it: exact for the usual event, never short for any (an
+// escape whose length the encoder may choose counts at its longest).
+func encodedSize(e *domain.Event) int {
+	n := len(`{"id":,"case_id":,"kind":,"actor":,"office":,"hlc":,"at":}`) +
+		quotedSize(e.ID) + quotedSize(e.CaseID) + quotedSize(string(e.Kind)) + quotedSize(e.Actor) +
+		quotedSize(e.Office) + quotedSize(e.HLC)
+	if e.From != "" {
+		n += len(`,"from":`) + quotedSize(string(e.From))
+	}
+	if len(e.Payload) > 0 {
+		// Written compacted, which only shrinks it, with HTML characters
+		// escaped.
+		n += len(`,"payload":`) + len(e.Payload) + escapeExtra(string(e.Payload), true)
+	}
+	if e.ActorName != "" {
+		n += len(`,"actor_name":`) + quotedSize(e.ActorName)
+	}
+	var buf [64]byte
+	return n + 2 + len(e.At.AppendFormat(buf[:0], time.RFC3339Nano))
+}
+
+// quotedSize is the length of s encoded as a JSON string.
+func quotedSize(s string) int { return 2 + len(s) + escapeExtra(s, false) }
+
+// escapeExtra counts the bytes escaping adds to s: in a string, quotes,
+// backslashes and control characters; in a string or raw JSON, HTML
+// characters (\u003c), invalid UTF-8 (\ufffd) and U+2028/U+2029.
+func escapeExtra(s string, raw bool) int {
+	k := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '<' || c == '>' || c == '&':
+				k += 5
+			case raw:
+			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t':
+				k++
+			case c < 0x20:
+				k += 5
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			k += 5
+		case r == '\u2028' || r == '\u2029':
+			k += 3
+		}
+		i += size
+	}
+	return k
+}
+
 // request builds a sync request: the batch, the cursor and the audit head
-// with the station's hash of the row the hall recorded last time.
-func (c *Client) request(ctx context.Context, cursor int64, events []*domain.Event) (*protocol.SyncRequest, error) {
+// with the station's hash of the row the hall recorded last time (check, or
+// when 0 the one stored from the last answer applied).
+func (c *Client) request(ctx context.Context, cursor int64, events []*domain.Event, check int64) (*protocol.SyncRequest, error) {
 	seq, hash, err := c.Station.AuditHead(ctx)
 	if err != nil {
 		return nil, local("read audit head", err)
 	}
 	head := &protocol.AuditHead{Seq: seq, Hash: hash}
-	if v, _ := c.Station.Meta(ctx, metaAuditSeq); v != "" {
-		var check int64
-		fmt.Sscan(v, &check)
-		if check > 0 {
-			h, err := c.Station.AuditHashAt(ctx, check)
-			if err != nil {
-				return nil, local("read audit row", err)
-			}
-			head.CheckSeq, head.CheckHash = check, h
+	if check == 0 {
+		if v, _ := c.Station.Meta(ctx, metaAuditSeq); v != "" {
+			fmt.Sscan(v, &check)
 		}
+	}
+	if check > 0 {
+		h, err := c.Station.AuditHashAt(ctx, check)
+		if err != nil {
+			return nil, local("read audit row", err)
+		}
+		head.CheckSeq, head.CheckHash = check, h
 	}
 	return &protocol.SyncRequest{V: protocol.Version, Station: c.Keys.Station, Cursor: cursor, Events: events,
 		Audit: head, MaxBytes: c.PullBytes, AppVersion: c.AppVersion}, nil

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 
 	"yizhan/domain"
 	"yizhan/workday"
@@ -124,6 +125,73 @@ type LogEvent struct {
 	Reason string        `json:"reason,omitempty"`
 	Zh     string        `json:"zh,omitempty"`
 	Event  *domain.Event `json:"event"`
+	// Raw, when set, is Event's JSON exactly as the hall's log stores it
+	// (json.Marshal of the event as it arrived): encoding writes it in
+	// place of Event, so a pull page passes stored events through without
+	// decoding and re-encoding each one. Never decoded; receivers get Event.
+	Raw json.RawMessage `json:"-"`
+}
+
+// MarshalJSON encodes e as its fields' tags say; with Raw set, the stored
+// bytes stand for Event, and the output is byte for byte what encoding the
+// decoded Event would give.
+func (e LogEvent) MarshalJSON() ([]byte, error) {
+	if len(e.Raw) == 0 {
+		type plain LogEvent
+		return json.Marshal(plain(e))
+	}
+	return e.AppendJSON(make([]byte, 0, len(e.Raw)+64+len(e.Reason)+len(e.Zh)))
+}
+
+// AppendJSON appends e's JSON encoding to dst, as MarshalJSON gives it.
+func (e LogEvent) AppendJSON(dst []byte) ([]byte, error) {
+	if len(e.Raw) == 0 {
+		b, err := e.MarshalJSON()
+		return append(dst, b...), err
+	}
+	dst = append(dst, `{"seq":`...)
+	dst = strconv.AppendInt(dst, e.Seq, 10)
+	var err error
+	if dst, err = appendField(dst, "status", e.Status, false); err != nil {
+		return nil, err
+	}
+	if dst, err = appendField(dst, "reason", e.Reason, true); err != nil {
+		return nil, err
+	}
+	if dst, err = appendField(dst, "zh", e.Zh, true); err != nil {
+		return nil, err
+	}
+	dst = append(dst, `,"event":`...)
+	dst = append(dst, e.Raw...)
+	return append(dst, '}'), nil
+}
+
+// appendField appends ,"name":"value" with encoding/json's string escaping.
+func appendField(dst []byte, name, v string, omitEmpty bool) ([]byte, error) {
+	if omitEmpty && v == "" {
+		return dst, nil
+	}
+	dst = append(dst, ',', '"')
+	dst = append(dst, name...)
+	dst = append(dst, '"', ':')
+	if plainASCII(v) {
+		dst = append(dst, '"')
+		dst = append(dst, v...)
+		return append(dst, '"'), nil
+	}
+	b, err := json.Marshal(v)
+	return append(dst, b...), err
+}
+
+// plainASCII reports whether v encodes as itself between quotes.
+func plainASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // Published is a catalog item version or calendar year in a pull page.
