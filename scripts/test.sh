@@ -15,7 +15,12 @@ export SETUP_PACKAGING="${SETUP_PACKAGING:-1}"
 bash scripts/setup.sh
 
 if [[ -z "${YIZHAN_PG_DSN:-}" ]]; then
-	eval "$(bash scripts/pg-start.sh)"
+	# A failed start inside $(…) would not stop the script: check it.
+	pgenv="$(bash scripts/pg-start.sh)" || {
+		echo "test: could not start PostgreSQL (is port ${YIZHAN_PG_PORT:-55432} taken by another cluster?)" >&2
+		exit 1
+	}
+	eval "$pgenv"
 	trap 'su postgres -s /bin/sh -c "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)/pg_ctl -D $YIZHAN_PG_DATA -m immediate stop" >/dev/null 2>&1 || true' EXIT
 fi
 # PostgreSQL tests never skip when this is set.

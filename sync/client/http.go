@@ -49,6 +49,18 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 	})
 }
 
+// readAnswer reads an answer's body, at most maxResponseBytes.
+func readAnswer(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxResponseBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxResponseBytes {
+		return nil, fmt.Errorf("answer larger than %d bytes", maxResponseBytes)
+	}
+	return data, nil
+}
+
 func mediaType(ctype string) string {
 	t, _, _ := strings.Cut(ctype, ";")
 	return strings.ToLower(strings.TrimSpace(t))
@@ -56,12 +68,9 @@ func mediaType(ctype string) string {
 
 // decodeCols decodes one bounded packed answer.
 func decodeCols(r io.Reader, out *protocol.SyncResponse) error {
-	data, err := io.ReadAll(io.LimitReader(r, maxResponseBytes+1))
+	data, err := readAnswer(r)
 	if err != nil {
 		return err
-	}
-	if len(data) > maxResponseBytes {
-		return fmt.Errorf("answer larger than %d bytes", maxResponseBytes)
 	}
 	if err := protocol.DecodeCols(data, out); err != nil {
 		return &Error{Code: CodeRefused, Message: "malformed answer from hall", Zh: "大厅返回的数据无法识别，请升级驿站软件或联系大厅。", Err: err}
@@ -73,12 +82,9 @@ func decodeCols(r io.Reader, out *protocol.SyncResponse) error {
 // station tolerates unknown fields: a newer hall may add some within the
 // same wire version, and an old station must keep syncing.
 func decodeLenient(r io.Reader, out any) error {
-	data, err := io.ReadAll(io.LimitReader(r, maxResponseBytes+1))
+	data, err := readAnswer(r)
 	if err != nil {
 		return err
-	}
-	if len(data) > maxResponseBytes {
-		return fmt.Errorf("answer larger than %d bytes", maxResponseBytes)
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return &Error{Code: CodeRefused, Message: "malformed answer from hall", Zh: "大厅返回的数据无法识别，请升级驿站软件或联系大厅。", Err: err}

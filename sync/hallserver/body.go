@@ -124,10 +124,14 @@ func decodeVersioned(w http.ResponseWriter, r *http.Request, limit int64, v any)
 
 // acceptsGzip reports whether the client listed gzip in Accept-Encoding
 // with a non-zero quality.
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+func acceptsGzip(r *http.Request) bool { return accepts(r.Header.Get("Accept-Encoding"), "gzip") }
+
+// accepts reports whether a comma-separated Accept or Accept-Encoding
+// header names name with a quality above zero.
+func accepts(header, name string) bool {
+	for _, part := range strings.Split(header, ",") {
+		n, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(n), name) {
 			continue
 		}
 		if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
@@ -174,21 +178,7 @@ func (s *server) writeSync(w http.ResponseWriter, r *http.Request, resp *protoco
 }
 
 // acceptsMedia reports whether the Accept header names media (q > 0).
-func acceptsMedia(r *http.Request, media string) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), media) {
-			continue
-		}
-		if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(q, 64); err == nil && f == 0 {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
+func acceptsMedia(r *http.Request, media string) bool { return accepts(r.Header.Get("Accept"), media) }
 
 // writeBody writes an answer's bytes, gzipped when the client takes gzip
 // and it is worth it.
