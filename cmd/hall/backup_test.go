@@ -84,9 +84,23 @@ func TestBackupAndDiagnostics(t *testing.T) {
 	if res, err := c.SyncOnce(ctx); err != nil || res.Accepted == 0 {
 		t.Fatalf("sync: %+v %v", res, err)
 	}
-	if code, out, _ := cli(t, "case", "list", "--json"); code != 0 || strings.Count(out, `"number"`) != 1 {
+	code, out, _ := cli(t, "case", "list", "--json")
+	if code != 0 || strings.Count(out, `"number"`) != 1 {
 		t.Fatalf("hall case list: %d %s", code, out)
 	}
+	t.Run("ByNumber", func(t *testing.T) {
+		var list []struct{ ID, Number string }
+		if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 1 {
+			t.Fatalf("case list: %v %s", err, out)
+		}
+		// Staff know a case by its number: every case command takes it
+		// where it takes the id.
+		code1, byID, _ := cli(t, "case", "show", list[0].ID)
+		code2, byNumber, errs := cli(t, "case", "show", list[0].Number)
+		if code1 != 0 || code2 != 0 || byID != byNumber || !strings.Contains(byNumber, list[0].Number) {
+			t.Fatalf("show by id (%d) and by number (%d %s) differ:\n%s\n%s", code1, code2, errs, byID, byNumber)
+		}
+	})
 
 	t.Run("BackupWhileServing", func(t *testing.T) {
 		dest := filepath.Join(t.TempDir(), "backup")

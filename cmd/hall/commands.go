@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/google/uuid"
+
 	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/workday"
@@ -201,14 +203,20 @@ func caseCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	switch sub {
 	case "list":
 		return listCases(ctx, svc, stdout, hall.CaseFilter{State: domain.State(*state), Station: *station}, *asJSON)
-	case "show":
-		d, err := svc.ShowCase(ctx, a, pos[0], *full, *purpose)
+	}
+	// A case is named by its id or, as staff know it, by its case number
+	// (or hall serial).
+	id, err := resolveCase(ctx, svc, pos[0])
+	if err != nil {
+		return err
+	}
+	if sub == "show" {
+		d, err := svc.ShowCase(ctx, a, id, *full, *purpose)
 		if err != nil {
 			return err
 		}
 		return printJSON(stdout, d)
 	}
-	id := pos[0]
 	switch sub {
 	case "accept":
 		err = svc.StartProcess(ctx, a, id)
@@ -232,8 +240,33 @@ func caseCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "办件 %s：%s 已记录，将在下次同步时送达相关站点。\n", id, sub)
+	fmt.Fprintf(stdout, "办件 %s：%s 已记录，将在下次同步时送达相关站点。\n", pos[0], sub)
 	return nil
+}
+
+// resolveCase returns the id of the case ref names: a case id as it is, or
+// the one case whose number or hall serial is ref.
+func resolveCase(ctx context.Context, svc *hall.Service, ref string) (string, error) {
+	if _, err := uuid.Parse(ref); err == nil {
+		return ref, nil
+	}
+	list, err := svc.Cases(ctx, hall.CaseFilter{Query: ref})
+	if err != nil {
+		return "", err
+	}
+	var ids []string
+	for _, c := range list {
+		if strings.EqualFold(c.Number, ref) || c.Serial != "" && strings.EqualFold(c.Serial, ref) {
+			ids = append(ids, c.ID)
+		}
+	}
+	switch len(ids) {
+	case 1:
+		return ids[0], nil
+	case 0:
+		return "", domain.Errorf(domain.ENotFound, "没有办件编号为 "+ref+" 的办件。", "no case with id, number or serial %q", ref)
+	}
+	return "", domain.Errorf(domain.EInvalid, "编号 "+ref+" 对应多个办件，请用办件 ID。", "%d cases have number or serial %q: use the case id", len(ids), ref)
 }
 
 func listCases(ctx context.Context, svc *hall.Service, stdout io.Writer, f hall.CaseFilter, asJSON bool) error {

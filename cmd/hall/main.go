@@ -73,6 +73,7 @@ const usage = `usage:
   hall case show ID [--full --purpose P]
   hall case accept|approve|refuse|request-correction|return|suspend|resume ID [--reason R] [--cert N] [--items A,B]
   hall case serial ID SERIAL | case route ID OFFICE
+                                     (ID: the case id, its case number or its hall serial)
   hall bundle import FILE --reply OUT
   hall backup DEST_DIR               (online: database snapshot, keys, attachments)
   hall diagnostics FILE.zip [--log-dir DIR]   (for support: no personal data)

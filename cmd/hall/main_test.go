@@ -80,7 +80,8 @@ func TestCommands(t *testing.T) {
 		want string
 	}{
 		{"UnknownCase", []string{"case", "approve", "01900000-0000-7000-8000-000000000001"}, 1, "找不到办件"},
-		{"RefuseWithoutReason", []string{"case", "refuse", "x"}, 1, "理由"},
+		{"RefuseWithoutReason", []string{"case", "refuse", "01900000-0000-7000-8000-000000000001"}, 1, "理由"},
+		{"UnknownNumber", []string{"case", "approve", "A01-20260101-0001-0"}, 1, "没有办件编号为 A01-20260101-0001-0"},
 		{"BadState", []string{"case", "list", "--state", "bogus"}, 1, "状态"},
 		{"UnknownCommand", []string{"frobnicate"}, 2, "unknown command"},
 		{"MissingArgs", []string{"station", "add", "A02"}, 2, "takes 2"},
