@@ -303,7 +303,7 @@ func (s *Station) RecordMaterial(ctx context.Context, a Actor, caseID string, m 
 func (s *Station) RequestCorrection(ctx context.Context, a Actor, caseID, reason string, extra []string) (*domain.Case, error) {
 	return s.record(ctx, a, caseID, func(c *domain.Case) (*domain.Event, error) {
 		var items []string
-		for _, m := range c.Missing() {
+		for _, m := range c.Owed() {
 			items = append(items, m.Name)
 		}
 		items = append(items, extra...)

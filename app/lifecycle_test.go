@@ -287,3 +287,36 @@ func TestCaseErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestCorrectionAsksOnlyForWhatIsOwed: the one-time notice lists every
+// missing material the applicant must bring (必要, and 容缺 ones owed on a
+// promise) and never a 非必要 one, which nobody may be sent away for.
+func TestCorrectionAsksOnlyForWhatIsOwed(t *testing.T) {
+	s := MustOpenStation(t)
+	// Situation 02 (委托他人代办) adds two 非必要 materials to the checklist.
+	for _, situation := range []string{"01", "02"} {
+		c, err := s.OpenCase(ctx, s.Clerk, app.OpenCaseInput{ItemCode: itemHallPension, Situation: situation, Applicant: zhang,
+			Materials: []app.MaterialInput{{Code: "M1", Collected: domain.CollectELicense}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var owed, optional []string
+		for _, m := range c.Missing() {
+			if m.Required == domain.NecessityOptional {
+				optional = append(optional, m.Name)
+			} else {
+				owed = append(owed, m.Name)
+			}
+		}
+		if situation == "02" && len(optional) == 0 {
+			t.Fatalf("situation %q: no optional material missing; the test needs one (materials %+v)", situation, c.Materials)
+		}
+		got, err := s.RequestCorrection(ctx, s.Clerk, c.ID, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got.CorrectionList, "|") != strings.Join(owed, "|") {
+			t.Errorf("situation %q: notice lists %v, want exactly the owed %v (not the optional %v)", situation, got.CorrectionList, owed, optional)
+		}
+	}
+}

@@ -53,7 +53,7 @@ func (s *Station) PrintDocument(caseID, kind string) (*Document, error) {
 	if kind == "receipt" {
 		d.QueryPasswd = c.QueryPassword
 	}
-	for _, m := range c.Missing() {
+	for _, m := range c.Owed() {
 		d.Missing = append(d.Missing, m.Name)
 	}
 	if kind == "correction" && len(c.CorrectionList) > 0 {

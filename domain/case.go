@@ -186,6 +186,19 @@ func (c *Case) Missing() []CaseMaterial {
 	return append(block, rest...)
 }
 
+// Owed returns the missing materials the applicant still has to bring,
+// blocking ones first: Missing without the 非必要 (optional) ones, which a
+// one-time notice must not ask for.
+func (c *Case) Owed() []CaseMaterial {
+	var out []CaseMaterial
+	for _, m := range c.Missing() {
+		if m.Required != NecessityOptional {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // Waived counts materials that the citizen did not have to bring on paper:
 // electronic licences, 容缺 and 告知承诺. Citizens judge us by this number.
 func (c *Case) Waived() int {

@@ -19,6 +19,8 @@ describe('summarize', () => {
     ])
     expect(s).toMatchObject({ total: 7, provided: 5, missing: 2, blocking: 1, waived: 3 })
     expect(s.missingNames).toEqual(['材料M4', '材料M5'])
+    // The one-time notice asks only for what is owed: never a 非必要 paper.
+    expect(s.owedNames).toEqual(['材料M4'])
     expect(s.blockingNames).toEqual(['材料M4'])
   })
 

@@ -65,17 +65,20 @@ export interface ChecklistSummary {
   /** Papers the citizen was spared: e-licence, 容缺, 告知承诺 ("本次少交 N 份材料"). */
   waived: number
   missingNames: string[]
+  /** Missing and not 非必要: what a one-time notice asks the applicant to bring (domain.Case Owed). */
+  owedNames: string[]
   blockingNames: string[]
 }
 
 /** summarize counts a checklist the same way the backend does (domain.Case Missing/Waived). */
 export function summarize(materials: readonly CaseMaterial[]): ChecklistSummary {
-  const s: ChecklistSummary = { total: materials.length, provided: 0, missing: 0, blocking: 0, waived: 0, missingNames: [], blockingNames: [] }
+  const s: ChecklistSummary = { total: materials.length, provided: 0, missing: 0, blocking: 0, waived: 0, missingNames: [], owedNames: [], blockingNames: [] }
   for (const m of materials) {
     if (provided(m)) s.provided++
     else {
       s.missing++
       s.missingNames.push(m.name)
+      if (m.required !== NECESSITY.optional) s.owedNames.push(m.name)
     }
     if (blocking(m)) {
       s.blocking++
