@@ -128,7 +128,7 @@ func (s *Station) ShowCase(ctx context.Context, a Actor, id string, reveal bool,
 		maskCase(c)
 		for i := range v.Events {
 			if personalPayload[domain.EventKind(v.Events[i].Kind)] {
-				v.Events[i].Payload = nil
+				v.Events[i].Payload = maskedPayload(domain.EventKind(v.Events[i].Kind), v.Events[i].Payload)
 			}
 		}
 	}
@@ -181,6 +181,26 @@ func maskAddress(a string) string {
 // personalPayload marks the event kinds whose payload repeats personal data
 // (names, phones, addresses): a masked view leaves their payload out.
 var personalPayload = map[domain.EventKind]bool{domain.EvUpdateApplicant: true, domain.EvStartDelivery: true, domain.EvDeliver: true}
+
+// maskedPayload is what a masked view shows of a payload that repeats
+// personal data: a delivery keeps its method and waybill (what a clerk
+// tracks a letter by) with the address and names masked as in the case;
+// an applicant update and a signature show nothing.
+func maskedPayload(kind domain.EventKind, payload json.RawMessage) json.RawMessage {
+	if kind != domain.EvStartDelivery || len(payload) == 0 {
+		return nil
+	}
+	var d domain.Delivery
+	if json.Unmarshal(payload, &d) != nil {
+		return nil
+	}
+	out := domain.Delivery{Method: d.Method, Waybill: d.Waybill, Address: maskAddress(d.Address), Addressee: ident.MaskName(d.Addressee)}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil
+	}
+	return b
+}
 
 func (s *Station) history(ctx context.Context, caseID string) ([]EventView, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id,kind,from_state,actor,actor_name,office,at,hlc,status,coalesce(hall_seq,0),reason,payload FROM events WHERE case_id=? ORDER BY local_seq`, caseID)

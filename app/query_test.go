@@ -233,7 +233,7 @@ func TestShowCase(t *testing.T) {
 			return err
 		},
 		func() error {
-			_, err := s.StartDelivery(ctx, s.Clerk, c.ID, domain.Delivery{Method: "ems", Waybill: "1180000012345"})
+			_, err := s.StartDelivery(ctx, s.Clerk, c.ID, domain.Delivery{Method: "ems", Waybill: "1180000012345", Address: ap.DeliveryAddr, Addressee: ap.Name})
 			return err
 		},
 		func() error { _, err := s.Deliver(ctx, s.Clerk, c.ID, "张三丰"); return err },
@@ -257,6 +257,17 @@ func TestShowCase(t *testing.T) {
 			if strings.Contains(string(b), secret) {
 				t.Fatalf("masked case view shows %q in full: %s", secret, b)
 			}
+		}
+		// The history still says how the result went out: the clerk
+		// tracks the letter by its waybill.
+		var delivery string
+		for _, e := range v.Events {
+			if e.Kind == string(domain.EvStartDelivery) {
+				delivery = string(e.Payload)
+			}
+		}
+		if !strings.Contains(delivery, `"waybill":"1180000012345"`) || !strings.Contains(delivery, `"method":"ems"`) || !strings.Contains(delivery, "****") {
+			t.Fatalf("masked history shows the delivery as %s, want method, waybill and a masked address", delivery)
 		}
 		if got := lastAudit(t, s, 1); got[0] != "case.view" {
 			t.Fatalf("got audit %v, want case.view", got)
