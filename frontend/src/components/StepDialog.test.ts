@@ -4,7 +4,7 @@ import { nextTick } from 'vue'
 import { mountApp } from '../testing/mount'
 import StepDialog from './StepDialog.vue'
 
-async function open(props: { kind: string; needsReason: boolean; missing?: string[] }) {
+async function open(props: { kind: string; needsReason: boolean; missing?: string[]; hasAddress?: boolean }) {
   const wrapper = mountApp(StepDialog, { props: { modelValue: false, ...props } })
   await wrapper.setProps({ modelValue: true })
   await flushPromises()
@@ -62,6 +62,39 @@ describe('StepDialog', () => {
     expect(reasonField()).toBeNull()
     await choose('不予许可')
     expect(reasonField()).not.toBeNull()
+  })
+
+  it('asks for an EMS address when the applicant has none on file, and only then', async () => {
+    const chooseEMS = async () => {
+      ;[...document.body.querySelectorAll<HTMLElement>('.el-radio-button')].find((b) => b.textContent?.includes('EMS'))!.querySelector('input')!.click()
+      await nextTick()
+    }
+    const type = async (sel: string, v: string) => {
+      const input = document.body.querySelector<HTMLInputElement>(`${sel} input, input${sel}`)!
+      input.value = v
+      input.dispatchEvent(new Event('input'))
+      await nextTick()
+    }
+    const withAddress = await open({ kind: 'start_delivery', needsReason: false, hasAddress: true })
+    await chooseEMS()
+    expect(document.body.querySelector<HTMLInputElement>('[data-test=step-address] input, input[data-test=step-address]')!.placeholder).toContain('不填则使用申请人地址')
+    await type('.el-form-item:has(.mono)', '1180000012345')
+    submit().click()
+    expect(withAddress.emitted('submit')?.[0]).toEqual([{ kind: 'start_delivery', method: 'ems', waybill: '1180000012345' }])
+    withAddress.unmount()
+    document.body.innerHTML = ''
+
+    const without = await open({ kind: 'start_delivery', needsReason: false, hasAddress: false })
+    await chooseEMS()
+    expect(document.body.querySelector<HTMLInputElement>('[data-test=step-address] input, input[data-test=step-address]')!.placeholder).toContain('申请人未登记地址')
+    await type('.el-form-item:has(.mono)', '1180000012345')
+    submit().click()
+    await nextTick()
+    expect(without.emitted('submit')).toBeUndefined()
+    expect(document.body.textContent).toContain('请填写寄递地址')
+    await type('[data-test=step-address]', '示例镇示例村8号')
+    submit().click()
+    expect(without.emitted('submit')?.[0]).toEqual([{ kind: 'start_delivery', method: 'ems', waybill: '1180000012345', address: '示例镇示例村8号' }])
   })
 
   it('lists the missing materials on a correction notice', async () => {
