@@ -8,6 +8,7 @@ import (
 	"reflect"
 
 	"yizhan/domain"
+	"yizhan/internal/httpstatus"
 )
 
 // Handler serves the same Station methods the desktop window calls, over
@@ -76,18 +77,4 @@ func call(s *Station, name string, body io.Reader) (any, error) {
 	return res, nil
 }
 
-func status(err error) int {
-	switch domain.ErrorCode(err) {
-	case domain.EInvalid:
-		return http.StatusBadRequest
-	case domain.EUnauthorized:
-		return http.StatusUnauthorized
-	case domain.EForbidden:
-		return http.StatusForbidden
-	case domain.ENotFound:
-		return http.StatusNotFound
-	case domain.EConflict:
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
-}
+func status(err error) int { return httpstatus.Of(domain.ErrorCode(err)) }

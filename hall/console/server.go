@@ -23,6 +23,7 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/internal/httpstatus"
 )
 
 // Prefix is where the console lives on the hall server.
@@ -259,27 +260,11 @@ type apiError struct {
 	Zh      string `json:"zh"`
 }
 
-func statusOf(code string) int {
-	switch code {
-	case domain.EInvalid:
-		return http.StatusBadRequest
-	case domain.EUnauthorized:
-		return http.StatusUnauthorized
-	case domain.EForbidden:
-		return http.StatusForbidden
-	case domain.ENotFound:
-		return http.StatusNotFound
-	case domain.EConflict:
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
-}
-
 // writeError answers with the error's code and messages; internal errors
 // say only "internal error" and go to the log in full.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := domain.ErrorCode(err)
-	status := statusOf(code)
+	status := httpstatus.Of(code)
 	body := apiError{Code: code, Message: domain.ErrorMessage(err), Zh: domain.ZhMessage(err)}
 	if status == http.StatusInternalServerError {
 		s.log.Error("console internal error", "method", r.Method, "path", r.URL.Path, "staff", infoOf(r).login, "err", err)

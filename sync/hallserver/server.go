@@ -14,6 +14,7 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/internal/httpstatus"
 	"yizhan/sync/protocol"
 )
 
@@ -126,25 +127,18 @@ func (s *server) auth(h stationHandler) http.HandlerFunc {
 	}
 }
 
-// statusOf maps an error code to its HTTP status.
+// statusOf maps an error code to its HTTP status: the protocol's own codes,
+// then the domain's.
 func statusOf(code string) int {
 	switch code {
-	case domain.EInvalid:
-		return http.StatusBadRequest
-	case domain.EUnauthorized:
-		return http.StatusUnauthorized
-	case domain.EForbidden, protocol.CodeRevoked:
+	case protocol.CodeRevoked:
 		return http.StatusForbidden
-	case domain.ENotFound:
-		return http.StatusNotFound
-	case domain.EConflict:
-		return http.StatusConflict
 	case protocol.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case protocol.CodeUpgrade:
 		return http.StatusUpgradeRequired
 	}
-	return http.StatusInternalServerError
+	return httpstatus.Of(code)
 }
 
 // writeError answers with a protocol.Error. Internal errors say only
