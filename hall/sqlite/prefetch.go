@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -40,88 +41,57 @@ func (t *txn) Prefetch(eventIDs, caseIDs []string) error {
 		return fmt.Errorf("prefetch: %w", err)
 	}
 	const inList = ` IN (SELECT value FROM json_each(?))`
-	rows, err := t.query(`SELECT `+logCols+`, event_id FROM log WHERE event_id`+inList, string(evs))
-	if err != nil {
-		return fmt.Errorf("prefetch log: %w", err)
-	}
-	for rows.Next() {
+	err = t.each("log", `SELECT `+logCols+`, event_id FROM log WHERE event_id`+inList, string(evs), func(rows *sql.Rows) error {
 		var id string
 		le, err := scanLog(rowScanner{rows, &id})
-		if err != nil {
-			rows.Close()
-			return fmt.Errorf("prefetch log: %w", err)
-		}
 		p.logs[id] = le
-	}
-	if err := closeRows(rows); err != nil {
-		return fmt.Errorf("prefetch log: %w", err)
-	}
-	rows, err = t.query(`SELECT event_id,case_id,station,code,reason,zh,received_at FROM rejections WHERE event_id`+inList, string(evs))
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("prefetch rejections: %w", err)
+		return err
 	}
-	for rows.Next() {
+	err = t.each("rejections", `SELECT event_id,case_id,station,code,reason,zh,received_at FROM rejections WHERE event_id`+inList, string(evs), func(rows *sql.Rows) error {
 		var r hall.Rejection
 		var at string
 		if err := rows.Scan(&r.EventID, &r.CaseID, &r.Station, &r.Code, &r.Reason, &r.Zh, &at); err != nil {
-			rows.Close()
-			return fmt.Errorf("prefetch rejections: %w", err)
+			return err
 		}
+		var err error
 		if r.Received, err = parseTime(at); err != nil {
-			rows.Close()
-			return fmt.Errorf("prefetch rejection %s: %w", r.EventID, err)
+			return fmt.Errorf("rejection %s: %w", r.EventID, err)
 		}
 		p.rejs[r.EventID] = &r
-	}
-	if err := closeRows(rows); err != nil {
-		return fmt.Errorf("prefetch rejections: %w", err)
-	}
-	rows, err = t.query(`SELECT case_id, station FROM case_scope WHERE case_id`+inList+` ORDER BY case_id, station`, string(cases))
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("prefetch scopes: %w", err)
+		return err
 	}
-	for rows.Next() {
+	err = t.each("scopes", `SELECT case_id, station FROM case_scope WHERE case_id`+inList+` ORDER BY case_id, station`, string(cases), func(rows *sql.Rows) error {
 		var c, st string
-		if err := rows.Scan(&c, &st); err != nil {
-			rows.Close()
-			return fmt.Errorf("prefetch scopes: %w", err)
-		}
+		err := rows.Scan(&c, &st)
 		p.scopes[c] = append(p.scopes[c], st)
-	}
-	if err := closeRows(rows); err != nil {
-		return fmt.Errorf("prefetch scopes: %w", err)
-	}
-	logged := map[string]bool{}
-	rows, err = t.query(`SELECT DISTINCT case_id FROM log WHERE case_id`+inList, string(cases))
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("prefetch cases: %w", err)
+		return err
 	}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return fmt.Errorf("prefetch cases: %w", err)
+	logged, stored := map[string]bool{}, map[string]bool{}
+	for _, q := range []struct {
+		set   map[string]bool
+		query string
+	}{
+		{logged, `SELECT DISTINCT case_id FROM log WHERE case_id` + inList},
+		{stored, `SELECT id FROM cases WHERE id` + inList},
+	} {
+		err = t.each("cases", q.query, string(cases), func(rows *sql.Rows) error {
+			var c string
+			err := rows.Scan(&c)
+			q.set[c] = true
+			return err
+		})
+		if err != nil {
+			return err
 		}
-		logged[c] = true
-	}
-	if err := closeRows(rows); err != nil {
-		return fmt.Errorf("prefetch cases: %w", err)
-	}
-	stored := map[string]bool{}
-	rows, err = t.query(`SELECT id FROM cases WHERE id`+inList, string(cases))
-	if err != nil {
-		return fmt.Errorf("prefetch cases: %w", err)
-	}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return fmt.Errorf("prefetch cases: %w", err)
-		}
-		stored[c] = true
-	}
-	if err := closeRows(rows); err != nil {
-		return fmt.Errorf("prefetch cases: %w", err)
 	}
 	for _, id := range eventIDs {
 		p.events[id] = true
@@ -136,6 +106,24 @@ func (t *txn) Prefetch(eventIDs, caseIDs []string) error {
 		}
 	}
 	t.pre = p
+	return nil
+}
+
+// each runs one prefetch query with arg and calls scan for each row.
+func (t *txn) each(what, q string, arg any, scan func(*sql.Rows) error) error {
+	rows, err := t.query(q, arg)
+	if err != nil {
+		return fmt.Errorf("prefetch %s: %w", what, err)
+	}
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			rows.Close()
+			return fmt.Errorf("prefetch %s: %w", what, err)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return fmt.Errorf("prefetch %s: %w", what, err)
+	}
 	return nil
 }
 
