@@ -10,22 +10,31 @@ import (
 	"yizhan/domain"
 )
 
+// clockStation opens a new station with code whose wall clock stands at now,
+// in a directory the test can open again.
+func clockStation(t *testing.T, code string, now time.Time) (string, func() time.Time, *app.Station) {
+	t.Helper()
+	dir := t.TempDir()
+	clock := func() time.Time { return now }
+	st, err := app.Open(app.Config{Dir: dir, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Init(context.Background(), app.Identity{Code: code, Name: "驿站"}); err != nil {
+		t.Fatal(err)
+	}
+	return dir, clock, st
+}
+
 // TestClockNotPoisonedAcrossRestart: an event pulled from an office whose
 // PC thinks it is two years later must not drag this station's clock along
 // — neither when it arrives (HLC.Observe ignores it) nor after a restart,
 // when the clock is restored from the events table.
 func TestClockNotPoisonedAcrossRestart(t *testing.T) {
-	dir := t.TempDir()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
+	dir, clock, st := clockStation(t, "ST01", now)
 	ctx := context.Background()
-	st, err := app.Open(app.Config{Dir: dir, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Init(ctx, app.Identity{Code: "ST01", Name: "驿站"}); err != nil {
-		t.Fatal(err)
-	}
+	var err error
 	future := domain.Stamp{Wall: now.AddDate(2, 0, 0).UnixMilli(), Office: "ST99"}.String()
 	e := &domain.Event{ID: "01900000-0000-7000-8000-000000000001", CaseID: "01900000-0000-7000-8000-0000000000c1", Kind: domain.EvNote,
 		Office: "ST99", Actor: "x", HLC: future, At: now.AddDate(2, 0, 0), Payload: []byte(`{"text":"x"}`)}
@@ -55,17 +64,10 @@ func TestClockNotPoisonedAcrossRestart(t *testing.T) {
 // after the newest one received from any other office, wherever that
 // office sorts among them (the restore reads each office's newest stamp).
 func TestClockRestoredPastEveryOffice(t *testing.T) {
-	dir := t.TempDir()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
+	dir, clock, st := clockStation(t, "ST05", now)
 	ctx := context.Background()
-	st, err := app.Open(app.Config{Dir: dir, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Init(ctx, app.Identity{Code: "ST05", Name: "驿站"}); err != nil {
-		t.Fatal(err)
-	}
+	var err error
 	var page app.Pulled
 	newest := ""
 	for i, o := range []struct {

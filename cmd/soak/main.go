@@ -216,8 +216,11 @@ func runFuzz(ctx context.Context, d time.Duration, only string, f *figures) map[
 func deadlineFlake(out string) bool {
 	return strings.Contains(out, "context deadline exceeded") &&
 		!strings.Contains(out, "Failing input written") && !strings.Contains(out, "panic:") &&
-		!strings.Contains(out, "Error Trace") && !regexp.MustCompile(`(?m)^\s+\w+_test\.go:\d+:`).MatchString(out)
+		!strings.Contains(out, "Error Trace") && !testLineRe.MatchString(out)
 }
+
+// testLineRe matches a line a test prints with t.Error or t.Fatal.
+var testLineRe = regexp.MustCompile(`(?m)^\s+\w+_test\.go:\d+:`)
 
 var passRe = regexp.MustCompile(`--- PASS: (TestAttack\w+)`)
 

@@ -31,7 +31,7 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 	// in about half the bytes); a hall that does not know the encoding
 	// ignores the Accept header and answers JSON.
 	var hdr http.Header
-	sync, packable := out.(*protocol.SyncResponse)
+	page, packable := out.(*protocol.SyncResponse)
 	if packable {
 		// Only the packed type is named: JSON is what every hall answers
 		// anyway, and each byte of a request header crosses a 2G link.
@@ -43,7 +43,7 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 			return err
 		}
 		if packable && mediaType(h.Get("Content-Type")) == protocol.MediaCols {
-			return decodeCols(r, sync)
+			return decodeAnswer(r, func(b []byte) error { return protocol.DecodeCols(b, page) })
 		}
 		return decodeLenient(r, out)
 	})
@@ -66,30 +66,24 @@ func mediaType(ctype string) string {
 	return strings.ToLower(strings.TrimSpace(t))
 }
 
-// decodeCols decodes one bounded packed answer.
-func decodeCols(r io.Reader, out *protocol.SyncResponse) error {
+// decodeAnswer reads one bounded answer and decodes it with decode: JSON
+// (lenient: unlike the hall, the station tolerates unknown fields, since a
+// newer hall may add some within the same wire version and an old station
+// must keep syncing) or the packed encoding.
+func decodeAnswer(r io.Reader, decode func([]byte) error) error {
 	data, err := readAnswer(r)
 	if err != nil {
 		return err
 	}
-	if err := protocol.DecodeCols(data, out); err != nil {
+	if err := decode(data); err != nil {
 		return &Error{Code: CodeRefused, Message: "malformed answer from hall", Zh: "大厅返回的数据无法识别，请升级驿站软件或联系大厅。", Err: err}
 	}
 	return nil
 }
 
-// decodeLenient decodes one bounded JSON answer. Unlike the hall, the
-// station tolerates unknown fields: a newer hall may add some within the
-// same wire version, and an old station must keep syncing.
+// decodeLenient decodes one bounded JSON answer.
 func decodeLenient(r io.Reader, out any) error {
-	data, err := readAnswer(r)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return &Error{Code: CodeRefused, Message: "malformed answer from hall", Zh: "大厅返回的数据无法识别，请升级驿站软件或联系大厅。", Err: err}
-	}
-	return nil
+	return decodeAnswer(r, func(b []byte) error { return json.Unmarshal(b, out) })
 }
 
 // do runs one HTTP exchange bounded by RequestTimeout. Bodies of GzipAbove

@@ -149,11 +149,17 @@ func accepts(header, name string) bool {
 func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		s.log.Error("encode response", "path", r.URL.Path, "err", err)
-		http.Error(w, `{"code":"internal","message":"internal error"}`, http.StatusInternalServerError)
+		s.encodeFailed(w, r, err)
 		return
 	}
 	s.writeBody(w, r, status, "application/json; charset=utf-8", data, gzip.DefaultCompression, gzipMinBytes)
+}
+
+// encodeFailed answers 500 for an answer that could not be encoded; the
+// detail goes to the log only.
+func (s *server) encodeFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("encode response", "path", r.URL.Path, "err", err)
+	http.Error(w, `{"code":"internal","message":"internal error"}`, http.StatusInternalServerError)
 }
 
 // writeSync writes a sync answer: packed (protocol.MediaCols) for a station
@@ -167,8 +173,7 @@ func (s *server) writeSync(w http.ResponseWriter, r *http.Request, resp *protoco
 	}
 	data, err := protocol.EncodeCols(resp)
 	if err != nil {
-		s.log.Error("encode response", "path", r.URL.Path, "err", err)
-		http.Error(w, `{"code":"internal","message":"internal error"}`, http.StatusInternalServerError)
+		s.encodeFailed(w, r, err)
 		return
 	}
 	// The packed page is a third of the JSON's size before compression,
