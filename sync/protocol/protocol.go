@@ -6,6 +6,7 @@ package protocol
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -64,6 +65,28 @@ type EnrollRequest struct {
 	SignKey    string `json:"sign_key"`    // station's Ed25519 public key, base64
 	AgeKey     string `json:"age_key"`     // station's age X25519 recipient ("age1...")
 	AppVersion string `json:"app_version"` // for the hall's station registry
+	// Station is the code this station is already initialised as, if any:
+	// the hall refuses a code issued for another station before it records
+	// anything. Empty for a fresh station (and from stations before it).
+	Station string `json:"station,omitempty"`
+	// Sig is the station's Ed25519 signature (base64) of
+	// EnrollSigMessage: it proves the sender holds the private halves of
+	// the keys it names, so that the hall may answer a repeated request
+	// (a lost answer, a duplicate) with the same token. Stations before it
+	// send none; the hall then answers a code only once.
+	Sig string `json:"sig,omitempty"`
+}
+
+// EnrollSigMessage is what a station signs in EnrollRequest.Sig: every
+// field the hall acts on, each length-prefixed so that no two requests
+// sign the same bytes.
+func EnrollSigMessage(r *EnrollRequest) []byte {
+	m := []byte("yizhan-enroll-v1\x00")
+	for _, f := range []string{r.Code, r.SignKey, r.AgeKey, r.Station} {
+		m = binary.BigEndian.AppendUint32(m, uint32(len(f)))
+		m = append(m, f...)
+	}
+	return m
 }
 
 // EnrollResponse gives the station its identity and the hall's keys.
