@@ -79,9 +79,10 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	}
 	defer f.Close()
 	var rcpText string
+	var signer ed25519.PublicKey
 	b, err := Open(f, Opener{Me: HallName, Identity: h.Identity, Kind: KindExport, Signer: func(from string) (ed25519.PublicKey, error) {
 		pub, rcp, err := h.Station(ctx, from)
-		rcpText = rcp
+		rcpText, signer = rcp, pub
 		return pub, err
 	}})
 	if err != nil {
@@ -96,6 +97,13 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	replies, err := h.process(ctx, code, b.Payload.Requests, rep)
 	if err != nil {
 		return rep, err
+	}
+	// The station may have been reenrolled (a stolen PC) while its
+	// requests ran: the reply is sealed only to the keys that are still
+	// the station's.
+	pub, now, err := h.Station(ctx, code)
+	if err != nil || now != rcpText || !pub.Equal(signer) {
+		return rep, foreign(fmt.Sprintf("station %s's keys changed during the import (reenrolled?); no reply written", code), err)
 	}
 	out := &Payload{V: 1, ID: h.NewID(), Kind: KindReply, Station: code, Created: h.Now().UTC(), InReplyTo: b.Header.ID, Replies: replies}
 	var buf bytes.Buffer
