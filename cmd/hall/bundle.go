@@ -36,6 +36,9 @@ func bundleCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "bundle from %s imported; reply written to %s\n%+v\n", rep.Station, *reply, *rep)
+	fmt.Fprintf(stdout, "bundle from %s imported; reply written to %s\n", rep.Station, *reply)
+	fmt.Fprintf(stdout, "events %d (accepted %d, duplicates %d, conflicts %d, rejected %d); attachments stored %d, already held %d, refused %d, still at the station %d\n",
+		rep.Events, rep.Acks.Accepted, rep.Acks.Duplicates, rep.Acks.Conflicts, rep.Acks.Rejected,
+		rep.Attachments.Stored, rep.Attachments.Present, rep.Attachments.Refused, rep.Attachments.Left)
 	return nil
 }

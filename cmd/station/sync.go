@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,7 +28,7 @@ func init() {
 		command{"sync", "push pending work and pull news from the hall once", cmdSync},
 		command{"sync status", "[--json]: online or not, pending work, last success and error, conflicts, clock skew", cmdSyncStatus},
 		command{"sync run", "sync in the foreground until Ctrl-C: retries with backoff while the hall is away", cmdSyncRun},
-		command{"bundle export", "FILE: write everything the hall has not acknowledged to a sealed USB bundle", cmdBundleExport},
+		command{"bundle export", "FILE [--attach-budget 64MB]: write everything the hall has not acknowledged, scans within the budget, to a sealed USB bundle", cmdBundleExport},
 		command{"bundle import", "FILE: apply a sealed reply bundle from the hall", cmdBundleImport},
 		command{"bundle relay", "SRC DST: carry another station's sealed bundle on, unread and unchanged", cmdBundleRelay},
 		command{"attach", "CASE FILE --material CODE [--mime TYPE]: store a scan and record it on the case's material", cmdAttach},
@@ -173,24 +175,83 @@ func cmdSyncRun(e *env, args []string) error {
 }
 
 func cmdBundleExport(e *env, args []string) error {
-	pos, err := parse(flag.NewFlagSet("bundle export", flag.ContinueOnError), args, 1, "FILE")
+	fs := flag.NewFlagSet("bundle export", flag.ContinueOnError)
+	budget := fs.String("attach-budget", "64MB", "attachments carried at most, e.g. 20MB (0: none)")
+	pos, err := parse(fs, args, 1, "FILE")
 	if err != nil {
 		return err
+	}
+	n, err := parseSize(*budget)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		n = -1 // none
 	}
 	st, err := e.station()
 	if err != nil {
 		return err
 	}
-	res, err := bundle.ExportBundle(e.ctx, st, pos[0])
+	res, err := bundle.Export(e.ctx, st, pos[0], bundle.ExportOptions{AttachBytes: n})
 	if err != nil {
 		return syncErr(err)
 	}
 	return e.out(res, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %s: %d events, %d bytes, bundle %s\n已导出 %d 条待同步记录到 %s，请带到大厅导入。\n", res.File, res.Events, res.Bytes, res.ID, res.Events, res.File)
+		fmt.Fprintf(w, "wrote %s: %d events, %d attachments (%s of %s allowed), %d bytes, bundle %s\n",
+			res.File, res.Events, res.Attachments, sizeText(res.AttachmentBytes), sizeText(res.AttachBudget), res.Bytes, res.ID)
+		fmt.Fprintf(w, "已导出 %d 条待同步记录、%d 个附件到 %s，请带到大厅导入。\n", res.Events, res.Attachments, res.File)
 		if res.Left > 0 {
 			fmt.Fprintf(w, "%d events did not fit; export again after the reply is imported / 还有 %d 条未能放入，导入回执后请再次导出。\n", res.Left, res.Left)
 		}
+		if len(res.AttachmentsLeft) > 0 {
+			fmt.Fprintf(w, "%d attachments wait for the next bundle / 还有 %d 个附件留待下一个数据包：\n", len(res.AttachmentsLeft), len(res.AttachmentsLeft))
+			for _, l := range res.AttachmentsLeft {
+				fmt.Fprintf(w, "  %s  %8s  %s\n", l.SHA256[:16], sizeText(l.Size), leftText(l.Reason))
+			}
+		}
 	})
+}
+
+// leftText says why an attachment stayed behind, and what to do.
+func leftText(reason string) string {
+	switch reason {
+	case bundle.LeftTooLarge:
+		return "larger than the budget: raise --attach-budget / 超过附件上限，请调大 --attach-budget"
+	case bundle.LeftDamaged:
+		return "file damaged on this PC: scan the material again / 本机文件已损坏，请重新扫描该材料"
+	}
+	return "did not fit: goes in the next bundle / 本次放不下，下次导出时携带"
+}
+
+// parseSize reads a byte count such as 64MB, 512KB, 1GB or 1048576.
+func parseSize(v string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(v))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSuffix(t, u.suffix), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
+	if err != nil || n < 0 || n > (1<<40)/mult {
+		return 0, domain.Errorf(domain.EInvalid, "大小格式不正确："+v+"（例如 64MB、512KB）。", "size %q: want a number with KB, MB or GB", v)
+	}
+	return n * mult, nil
+}
+
+// sizeText renders a byte count for people.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 func cmdBundleImport(e *env, args []string) error {
@@ -211,9 +272,12 @@ func cmdBundleImport(e *env, args []string) error {
 			fmt.Fprintf(w, "reply %s was imported before; nothing changed / 该回执已导入过，未作任何更改。\n", res.ID)
 			return
 		}
-		fmt.Fprintf(w, "imported reply %s: %d accepted, %d conflicts, %d rejected, %d pulled, cursor %d\n",
-			res.ID, res.Acks.Accepted, res.Acks.Conflicts, res.Acks.Rejected, res.Pulled, res.Cursor)
-		fmt.Fprintf(w, "已导入大厅回执：确认 %d 条，冲突 %d 条，被拒 %d 条，收到 %d 条。\n", res.Acks.Accepted, res.Acks.Conflicts, res.Acks.Rejected, res.Pulled)
+		fmt.Fprintf(w, "imported reply %s: %d accepted, %d conflicts, %d rejected, %d pulled, %d attachments confirmed, cursor %d\n",
+			res.ID, res.Acks.Accepted, res.Acks.Conflicts, res.Acks.Rejected, res.Pulled, res.Attachments, res.Cursor)
+		fmt.Fprintf(w, "已导入大厅回执：确认 %d 条，冲突 %d 条，被拒 %d 条，收到 %d 条，大厅已收到附件 %d 个。\n", res.Acks.Accepted, res.Acks.Conflicts, res.Acks.Rejected, res.Pulled, res.Attachments)
+		for _, r := range res.AttachmentsRefused {
+			fmt.Fprintf(w, "attachment %s refused by the hall: %s / 附件未被大厅接收：%s\n", r.SHA256[:16], r.Reason, r.Zh)
+		}
 	})
 }
 
