@@ -21,23 +21,30 @@ import (
 
 func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("station add|list|revoke|reenrol")
+		return usageErr("station add|list|revoke|reenrol|move")
 	}
 	fs := flag.NewFlagSet("station "+args[0], flag.ContinueOnError)
 	var c common
 	c.register(fs)
 	region := fs.String("region", "", "administrative region of the station")
 	asJSON := fs.Bool("json", false, "print JSON")
+	newURL := fs.String("url", "", "the hall's new address (move)")
+	all := fs.Bool("all", false, "every station (move)")
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"add": 2, "list": 0, "revoke": 1, "reenrol": 1}
+	want := map[string]int{"add": 2, "list": 0, "revoke": 1, "reenrol": 1, "move": 1}
 	n, ok := want[args[0]]
 	if !ok {
 		return usageErr("unknown station command %q", args[0])
 	}
-	if len(pos) != n {
+	if args[0] == "move" && *all {
+		n, pos = 0, append(pos, hall.AllStations)
+		if len(pos) != 1 {
+			return usageErr("station move takes a station code or --all, not both")
+		}
+	} else if len(pos) != n {
 		return usageErr("station %s takes %d argument(s)", args[0], n)
 	}
 	svc, closeFn, err := c.open(ctx, hall.Config{})
@@ -64,6 +71,21 @@ func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "站点 %s 的旧凭证已作废。新电脑的一次性注册码（仅显示这一次，%s 前有效）：\n%s\n", pos[0],
 			time.Now().Add(svc.EnrolTTL).Format("2006-01-02 15:04"), code)
+		return nil
+	case "move":
+		// The hall moves (or one station must use another address): the
+		// station's staff confirm the new address with this code, and the
+		// station checks the hall's signature there.
+		code, expires, err := svc.MoveCode(ctx, pos[0], *newURL)
+		if err != nil {
+			return err
+		}
+		who := "站点 " + pos[0]
+		if pos[0] == hall.AllStations {
+			who = "所有站点"
+		}
+		fmt.Fprintf(stdout, "%s 改用大厅新地址 %s 的迁移码（%s 前有效）：\n%s\n在站点上执行：station hall set-url %s --code %s\n",
+			who, *newURL, expires.Local().Format("2006-01-02 15:04"), code, *newURL, code)
 		return nil
 	case "revoke":
 		if err := svc.Revoke(ctx, pos[0]); err != nil {

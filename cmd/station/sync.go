@@ -26,6 +26,7 @@ func init() {
 	register(
 		command{"enroll", "--hall URL --code CODE: register this station with the hall (one-time code from `hall station add`)", cmdEnroll},
 		command{"sync", "push pending work and pull news from the hall once", cmdSync},
+		command{"hall set-url", "URL --code CODE: use the hall's new address, once the hall proves it is there (code from `hall station move`)", cmdHallSetURL},
 		command{"sync status", "[--json]: online or not, pending work, last success and error, conflicts, clock skew", cmdSyncStatus},
 		command{"sync run", "sync in the foreground until Ctrl-C: retries with backoff while the hall is away", cmdSyncRun},
 		command{"bundle export", "FILE [--attach-budget 64MB]: write everything the hall has not acknowledged, scans within the budget, to a sealed USB bundle", cmdBundleExport},
@@ -67,6 +68,29 @@ func cmdEnroll(e *env, args []string) error {
 	out := map[string]string{"station": k.Station, "name": st.Name(), "hall": k.HallURL}
 	return e.out(out, func(w io.Writer) {
 		fmt.Fprintf(w, "enrolled as %s (%s) with %s\n已在大厅登记为 %s（%s）。\n", k.Station, st.Name(), k.HallURL, k.Station, st.Name())
+	})
+}
+
+func cmdHallSetURL(e *env, args []string) error {
+	fs := flag.NewFlagSet("hall set-url", flag.ContinueOnError)
+	code := fs.String("code", "", "move code from the hall")
+	pos, err := parse(fs, args, 1, "URL")
+	if err != nil {
+		return err
+	}
+	if *code == "" {
+		return domain.Errorf(domain.EInvalid, "请用 --code 填写大厅出具的迁移码。", "hall set-url: --code required")
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	u, err := client.MoveHall(e.ctx, st, pos[0], *code)
+	if err != nil {
+		return syncErr(err)
+	}
+	return e.out(map[string]string{"hall": u}, func(w io.Writer) {
+		fmt.Fprintf(w, "the hall proved it is at %s; this station syncs there from now on\n大厅已在新地址 %s 验证身份，本站此后与该地址同步。\n", u, u)
 	})
 }
 

@@ -156,38 +156,13 @@ func enrolKeys(dataDir string) (k *Keys, rotate bool, err error) {
 // send posts the request, again while the hall cannot be reached, and
 // turns a refusal into a message that says what to do.
 func (e *Enroller) send(ctx context.Context, st *app.Station, hallURL string, req *protocol.EnrollRequest) (protocol.EnrollResponse, error) {
-	hc := e.HTTP
-	if hc == nil {
-		hc = &http.Client{Timeout: 60 * time.Second}
-	}
-	attempts, wait, after := e.Attempts, e.Backoff, e.After
-	if attempts <= 0 {
-		attempts = 5
-	}
-	if wait <= 0 {
-		wait = 2 * time.Second
-	}
-	if after == nil {
-		after = time.After
-	}
-	c := &Client{Station: st, Keys: &Keys{}, HallURL: hallURL, HTTP: hc, AppVersion: e.AppVersion}
-	c.init()
+	p := patience{attempts: e.Attempts, wait: e.Backoff, after: e.After}
+	c := p.client(st, hallURL, e.HTTP, e.AppVersion)
 	var resp protocol.EnrollResponse
-	var err error
-	for i := 0; i < attempts; i++ {
-		if i > 0 {
-			select {
-			case <-ctx.Done():
-				return resp, ctx.Err()
-			case <-after(wait):
-			}
-			wait *= 2
-		}
+	attempts, err := p.run(ctx, func() error {
 		resp = protocol.EnrollResponse{}
-		if err = c.call(ctx, http.MethodPost, protocol.PathEnroll, req, &resp); err == nil || CodeOf(err) != CodeOffline {
-			break
-		}
-	}
+		return c.call(ctx, http.MethodPost, protocol.PathEnroll, req, &resp)
+	})
 	switch {
 	case err == nil:
 		return resp, nil
@@ -240,4 +215,53 @@ func acceptEnrolment(k *Keys, resp *protocol.EnrollResponse) error {
 	}
 	k.Station, k.Token, k.HallSignKey, k.HallAgeKey = resp.Station, resp.Token, pub, rcp
 	return nil
+}
+
+// patience repeats a one-off request (enrolment, a move) while the hall
+// cannot be reached, with doubling pauses. The zero value takes 5 attempts,
+// 2 s first pause, time.After.
+type patience struct {
+	attempts int
+	wait     time.Duration
+	after    func(time.Duration) <-chan time.Time
+}
+
+// client is a Client without credentials for a one-off request.
+func (p patience) client(st *app.Station, hallURL string, hc *http.Client, appVersion string) *Client {
+	if hc == nil {
+		hc = &http.Client{Timeout: 60 * time.Second}
+	}
+	c := &Client{Station: st, Keys: &Keys{}, HallURL: hallURL, HTTP: hc, AppVersion: appVersion}
+	c.init()
+	return c
+}
+
+// run calls fn until it succeeds or fails with anything but CodeOffline, at
+// most attempts times, and returns how many times it called it.
+func (p patience) run(ctx context.Context, fn func() error) (int, error) {
+	attempts, wait, after := p.attempts, p.wait, p.after
+	if attempts <= 0 {
+		attempts = 5
+	}
+	if wait <= 0 {
+		wait = 2 * time.Second
+	}
+	if after == nil {
+		after = time.After
+	}
+	var err error
+	for i := 0; i < attempts; i++ {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return i, ctx.Err()
+			case <-after(wait):
+			}
+			wait *= 2
+		}
+		if err = fn(); err == nil || CodeOf(err) != CodeOffline {
+			return i + 1, err
+		}
+	}
+	return attempts, err
 }

@@ -121,7 +121,9 @@ func (c *Client) do(ctx context.Context, method, path, ctype string, body []byte
 	// Asking for gzip ourselves turns off the transport's transparent
 	// decompression, so the answer is decoded below with a size bound.
 	req.Header.Set("Accept-Encoding", "gzip")
-	req.Header.Set(protocol.HeaderAuthorization, "Bearer "+c.Keys.Token)
+	if c.Keys.Token != "" {
+		req.Header.Set(protocol.HeaderAuthorization, "Bearer "+c.Keys.Token)
+	}
 	if c.AppVersion != "" {
 		req.Header.Set("User-Agent", "yizhan-station/"+c.AppVersion)
 	}
