@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -26,6 +27,9 @@ type HallMover struct {
 	Attempts int
 	Backoff  time.Duration
 	After    func(d time.Duration) <-chan time.Time
+	// Rand makes the request's nonce. Default crypto/rand; a simulation
+	// injects a seeded source.
+	Rand io.Reader
 }
 
 // MoveHall is HallMover.Move with the defaults.
@@ -52,8 +56,12 @@ func (m *HallMover) Move(ctx context.Context, st *app.Station, newURL, code stri
 	if err != nil {
 		return "", err
 	}
+	rnd := m.Rand
+	if rnd == nil {
+		rnd = rand.Reader
+	}
 	nonce := make([]byte, 16)
-	if _, err := rand.Read(nonce); err != nil {
+	if _, err := io.ReadFull(rnd, nonce); err != nil {
 		return "", fmt.Errorf("move hall: %w", err)
 	}
 	req := protocol.MoveRequest{V: protocol.Version, Station: k.Station, URL: u, Code: code,
