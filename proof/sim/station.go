@@ -33,11 +33,11 @@ type stationNode struct {
 	usbOnly bool
 	// addr is the hall address the station uses (its stored hall_url);
 	// move is a move it was told to make and has not completed.
-	addr string
-	move *pendingMove
-	inOp bool
-	dead        bool // died during the current operation
-	crashAt     int  // clock readings until it dies during an operation; 0: none
+	addr    string
+	move    *pendingMove
+	inOp    bool
+	dead    bool // died during the current operation
+	crashAt int  // clock readings until it dies during an operation; 0: none
 
 	acked   []string // events a clerk saw recorded
 	checked int64    // deliveries verified present up to this cursor
