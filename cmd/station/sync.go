@@ -25,9 +25,9 @@ import (
 func init() {
 	register(
 		command{"enroll", "--hall URL --code CODE: register this station with the hall (one-time code from `hall station add`)", cmdEnroll},
-		command{"sync", "push pending work and pull news from the hall once", cmdSync},
+		command{"sync", "push pending work (attachments included) and pull news from the hall once; exit 1 unless all of it went through", cmdSync},
 		command{"hall set-url", "URL --code CODE: use the hall's new address, once the hall proves it is there (code from `hall station move`)", cmdHallSetURL},
-		command{"sync status", "[--json]: online or not, pending work, last success and error, conflicts, clock skew", cmdSyncStatus},
+		command{"sync status", "online or not, pending work, last success and error, conflicts, clock skew", cmdSyncStatus},
 		command{"sync run", "sync in the foreground until Ctrl-C: retries with backoff while the hall is away", cmdSyncRun},
 		command{"bundle export", "FILE [--attach-budget 64MB]: write everything the hall has not acknowledged, scans within the budget, to a sealed USB bundle", cmdBundleExport},
 		command{"bundle import", "FILE: apply a sealed reply bundle from the hall", cmdBundleImport},
@@ -85,7 +85,9 @@ func cmdHallSetURL(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	u, err := client.MoveHall(e.ctx, st, pos[0], *code)
+	// Three tries (pauses of 2 and 4 s): a wrong address should not keep
+	// the clerk waiting long.
+	u, err := (&client.HallMover{Attempts: 3}).Move(e.ctx, st, pos[0], *code)
 	if err != nil {
 		return syncErr(err)
 	}
@@ -115,28 +117,52 @@ func cmdSync(e *env, args []string) error {
 		return err
 	}
 	res, err := c.SyncOnce(e.ctx)
+	if oerr := e.out(res, func(w io.Writer) { printSync(w, res) }); oerr != nil {
+		return oerr
+	}
 	if err != nil {
 		return syncErr(err)
 	}
-	return e.out(res, func(w io.Writer) {
-		fmt.Fprintf(w, "pushed %d (accepted %d, conflicts %d, rejected %d), pulled %d, published %d, cursor %d, %d round trips\n",
-			res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled, res.Published, res.Cursor, res.Rounds)
-		fmt.Fprintf(w, "上传 %d 条（已接收 %d，冲突 %d，被拒 %d），下载 %d 条。\n", res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled)
-		if res.Blobs.Uploaded+res.Blobs.Pending > 0 {
-			fmt.Fprintf(w, "attachments: %d uploaded, %d waiting / 附件：已上传 %d，待上传 %d\n", res.Blobs.Uploaded, res.Blobs.Pending, res.Blobs.Uploaded, res.Blobs.Pending)
-		}
-		if res.Conflicts+res.Rejected > 0 {
-			fmt.Fprintln(w, "see `station conflict list` / 有冲突待处理，请查看冲突列表。")
-		}
-		if res.Upgrade {
-			fmt.Fprintln(w, "a newer version is available; please upgrade / 有新版本，请尽快升级。")
-		}
-	})
+	return unfinished(res)
+}
+
+// printSync says in plain words what one sync did.
+func printSync(w io.Writer, res client.Result) {
+	fmt.Fprintf(w, "sent %d (accepted %d, conflicts %d, refused by the hall %d); received %d, catalog and calendar %d; %d round trips\n",
+		res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled, res.Published, res.Rounds)
+	fmt.Fprintf(w, "上传 %d 条（已接收 %d，冲突 %d，被拒 %d），下载 %d 条。\n", res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled)
+	if b := res.Blobs; b.Uploaded+b.Present+b.Pending > 0 || b.Err != "" {
+		fmt.Fprintf(w, "attachments: %d uploaded, %d already at the hall, %d waiting / 附件：已上传 %d，大厅已有 %d，待上传 %d\n",
+			b.Uploaded, b.Present, b.Pending, b.Uploaded, b.Present, b.Pending)
+	}
+	if res.Conflicts+res.Rejected > 0 {
+		fmt.Fprintln(w, "see `station conflict list` / 有冲突待处理，请查看冲突列表。")
+	}
+	if res.Upgrade {
+		fmt.Fprintln(w, "a newer version is available; please upgrade / 有新版本，请尽快升级。")
+	}
+}
+
+// unfinished is the error for a sync that ran but did not finish: the
+// attachment upload failed or ran out of time, or the round-trip bound
+// stopped it. Scripts see exit status 1 and the reason.
+func unfinished(res client.Result) error {
+	switch b := res.Blobs; {
+	case b.Err != "":
+		return &domain.Error{Code: client.CodeOffline, Message: fmt.Sprintf("events synced, but the attachment upload failed (%d waiting): %s", b.Pending, b.Err),
+			Zh: fmt.Sprintf("记录已同步，但附件上传失败（%d 个待上传）：%s", b.Pending, b.ErrZh)}
+	case b.Pending > 0:
+		return &domain.Error{Code: client.CodeOffline, Message: fmt.Sprintf("events synced, but %d attachments still wait: the time for attachments ran out; sync again", b.Pending),
+			Zh: fmt.Sprintf("记录已同步，但还有 %d 个附件未上传完（本次上传时间已用完），请再次同步。", b.Pending)}
+	case res.Partial:
+		return &domain.Error{Code: client.CodeOffline, Message: "more is waiting than one sync carries; sync again",
+			Zh: "待同步的内容较多，本次未能全部完成，请再次同步。"}
+	}
+	return nil
 }
 
 func cmdSyncStatus(e *env, args []string) error {
 	fs := flag.NewFlagSet("sync status", flag.ContinueOnError)
-	fs.BoolVar(&e.json, "json", e.json, "machine-readable output")
 	if _, err := parse(fs, args, 0, ""); err != nil {
 		return err
 	}
@@ -294,6 +320,11 @@ func cmdBundleImport(e *env, args []string) error {
 	return e.out(res, func(w io.Writer) {
 		if res.Already {
 			fmt.Fprintf(w, "reply %s was imported before; nothing changed / 该回执已导入过，未作任何更改。\n", res.ID)
+			return
+		}
+		if res.NothingNew {
+			fmt.Fprintf(w, "reply %s holds nothing this station does not have already (a later reply or sync brought it): nothing new was applied\n", res.ID)
+			fmt.Fprintln(w, "该回执中的内容本站都已有（之后的回执或同步已带来），没有新的内容。")
 			return
 		}
 		fmt.Fprintf(w, "imported reply %s: %d accepted, %d conflicts, %d rejected, %d pulled, %d attachments confirmed, cursor %d\n",

@@ -275,6 +275,12 @@ type ImportResult struct {
 	// which stay waiting.
 	Attachments        int       `json:"attachments"`
 	AttachmentsRefused []BlobAck `json:"attachments_refused,omitempty"`
+	// Stale counts events in pages the station had already applied (an
+	// older reply, or one whose news came by an online sync since).
+	Stale int `json:"stale"`
+	// NothingNew says the reply changed nothing at the station: no
+	// acknowledgement, no page, no attachment it did not have already.
+	NothingNew bool `json:"nothing_new"`
 }
 
 // ImportReply applies a reply bundle from the hall: acknowledgements, then
@@ -314,15 +320,21 @@ func ImportReply(ctx context.Context, st *app.Station, file string) (ImportResul
 		res.Cursor, err = st.Cursor(ctx)
 		return res, err
 	}
+	before, err := progress(ctx, st)
+	if err != nil {
+		return res, err
+	}
 	if err := applyReplies(ctx, st, b.Payload.Replies, &res); err != nil {
 		return res, err
 	}
 	if err := applyBlobAcks(ctx, st, b.Payload.BlobAcks, &res); err != nil {
 		return res, err
 	}
-	if res.Cursor, err = st.Cursor(ctx); err != nil {
-		return res, fmt.Errorf("import reply: %w", err)
+	after, err := progress(ctx, st)
+	if err != nil {
+		return res, err
 	}
+	res.Cursor, res.NothingNew = after[0], after == before && res.Pulled+res.Published == 0 && !res.Resync
 	return res, st.SetMetas(ctx, map[string]string{seenKey: st.Now().UTC().Format(time.RFC3339)})
 }
 
@@ -361,14 +373,42 @@ func applyReplies(ctx context.Context, st *app.Station, replies []Reply, res *Im
 			}
 			continue
 		}
+		cur, err := st.Cursor(ctx)
+		if err != nil {
+			return fmt.Errorf("import reply: %w", err)
+		}
 		pulled, published, err := client.ApplyPage(ctx, st, r.Base, resp)
 		if err != nil {
 			return err
+		}
+		if resp.Cursor <= cur {
+			// A page the station applied before: its events are already
+			// here, applying them again changed nothing.
+			res.Stale += pulled + published
+			continue
 		}
 		res.Pulled += pulled
 		res.Published += published
 	}
 	return nil
+}
+
+// progress is what a reply can move at a station: the cursor, the events
+// and the attachments waiting for the hall.
+func progress(ctx context.Context, st *app.Station) ([3]int64, error) {
+	cur, err := st.Cursor(ctx)
+	if err != nil {
+		return [3]int64{}, fmt.Errorf("import reply: %w", err)
+	}
+	ev, err := st.PendingCount(ctx)
+	if err != nil {
+		return [3]int64{}, fmt.Errorf("import reply: %w", err)
+	}
+	bl, err := st.PendingBlobCount(ctx)
+	if err != nil {
+		return [3]int64{}, fmt.Errorf("import reply: %w", err)
+	}
+	return [3]int64{cur, int64(ev), int64(bl)}, nil
 }
 
 // applyBlobAcks marks the attachments the hall confirmed as delivered.

@@ -219,7 +219,7 @@ func (c *Client) SyncOnce(ctx context.Context) (Result, error) {
 		if err != nil && CodeOf(err) == CodeOffline {
 			// Events are in; an attachment cut short resumes next time
 			// and must not make the station look offline.
-			res.Blobs.Err = err.Error()
+			res.Blobs.Err, res.Blobs.ErrZh = err.Error(), zhOf(err)
 			err = nil
 		}
 	}
