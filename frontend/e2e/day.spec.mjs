@@ -228,7 +228,7 @@ step('forward to the hall', async (page) => {
 
 step('sync: the hall receives the case', async (page, s) => {
   await syncNow(page)
-  const list = JSON.parse(hall('case', 'list', '--json'))
+  const list = JSON.parse(hall('case', 'list', '--limit', '1000', '--json')).items
   const c = list.find((x) => x.number === s.number)
   assert.ok(c, `the hall lists ${s.number}`)
   assert.equal(c.state, 'forwarded')
@@ -287,7 +287,7 @@ step('finish the ticket', async (page, s) => {
 
 step('sync: the hall has the delivery and the rating', async (page, s) => {
   await syncNow(page)
-  const c = JSON.parse(hall('case', 'list', '--json')).find((x) => x.number === s.number)
+  const c = JSON.parse(hall('case', 'list', '--limit', '1000', '--json')).items.find((x) => x.number === s.number)
   assert.equal(c?.state, 'evaluated', 'the case at the hall')
   assert.equal(c?.result, 'approved')
 })
