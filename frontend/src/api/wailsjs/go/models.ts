@@ -777,6 +777,40 @@ export namespace app {
 
 export namespace bundle {
 	
+	export class BlobAck {
+	    sha256: string;
+	    status: string;
+	    reason?: string;
+	    zh?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BlobAck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sha256 = source["sha256"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.zh = source["zh"];
+	    }
+	}
+	export class BlobLeft {
+	    sha256: string;
+	    size: number;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BlobLeft(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sha256 = source["sha256"];
+	        this.size = source["size"];
+	        this.reason = source["reason"];
+	    }
+	}
 	export class ExportResult {
 	    id: string;
 	    file: string;
@@ -785,6 +819,10 @@ export namespace bundle {
 	    cursor: number;
 	    left: number;
 	    bytes: number;
+	    attachments: number;
+	    attachment_bytes: number;
+	    attach_budget: number;
+	    attachments_left: BlobLeft[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ExportResult(source);
@@ -799,7 +837,29 @@ export namespace bundle {
 	        this.cursor = source["cursor"];
 	        this.left = source["left"];
 	        this.bytes = source["bytes"];
+	        this.attachments = source["attachments"];
+	        this.attachment_bytes = source["attachment_bytes"];
+	        this.attach_budget = source["attach_budget"];
+	        this.attachments_left = this.convertValues(source["attachments_left"], BlobLeft);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ImportResult {
 	    id: string;
@@ -809,6 +869,10 @@ export namespace bundle {
 	    published: number;
 	    cursor: number;
 	    resync?: boolean;
+	    attachments: number;
+	    attachments_refused?: BlobAck[];
+	    stale: number;
+	    nothing_new: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportResult(source);
@@ -823,6 +887,10 @@ export namespace bundle {
 	        this.published = source["published"];
 	        this.cursor = source["cursor"];
 	        this.resync = source["resync"];
+	        this.attachments = source["attachments"];
+	        this.attachments_refused = this.convertValues(source["attachments_refused"], BlobAck);
+	        this.stale = source["stale"];
+	        this.nothing_new = source["nothing_new"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -854,6 +922,7 @@ export namespace client {
 	    bytes: number;
 	    pending: number;
 	    error?: string;
+	    error_zh?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new BlobResult(source);
@@ -866,6 +935,7 @@ export namespace client {
 	        this.bytes = source["bytes"];
 	        this.pending = source["pending"];
 	        this.error = source["error"];
+	        this.error_zh = source["error_zh"];
 	    }
 	}
 	export class ErrorInfo {
