@@ -103,6 +103,7 @@ func (w *world) carryToHall() {
 	default:
 		w.logf("hall import %s: %d events, acks %+v, %d pages, cursor %d, attachments %+v", filepath.Base(f.path), rep.Events, rep.Acks,
 			rep.Pages, rep.Cursor, rep.Attachments)
+		w.rep.Faults["usb-attachments-stored"] += rep.Attachments.Stored
 		if rep.Attachments.Refused > 0 {
 			w.violation("hall refused %d attachments of %s", rep.Attachments.Refused, filepath.Base(f.path))
 		}

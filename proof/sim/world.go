@@ -214,6 +214,7 @@ func (w *world) setup() error {
 		last.usbOnly = true
 		w.attachBudget = []int64{96 << 10, 512 << 10, 0}[w.rng.IntN(3)]
 		w.logf("%s is USB-only (attachment budget %d)", last.code, w.attachBudget)
+		w.fault("usb-only-station")
 	}
 	db, err := sql.Open("sqlite3", "file:"+w.hall.dbPath+"?_query_only=true&_busy_timeout=10000")
 	if err != nil {
