@@ -46,7 +46,9 @@ func cmdStaffAdd(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.Out(st, func(w io.Writer) { fmt.Fprintf(w, "账号 %s（%s，%s）已创建。\n", st.Login, st.Name, st.RoleZh) })
+	return e.Out(st, func(w io.Writer) {
+		fmt.Fprintf(w, "账号 %s（%s，%s）已创建。\n", st.Login, st.Name, st.RoleZh)
+	})
 }
 
 func cmdStaffSet(e *env, args []string) error {

@@ -146,4 +146,3 @@ func openStore(ctx context.Context, dir, db string) (hall.Store, error) {
 	}
 	return hallsqlite.Open(ctx, db)
 }
-
