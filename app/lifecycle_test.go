@@ -191,18 +191,17 @@ func TestLifecycleStationItem(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.State != domain.StateEvaluated || got.Evaluation == nil || got.Evaluation.Level != 5 {
-			t.Fatalf("got state %q evaluation %+v", got.State, got.Evaluation)
+		if got.State != domain.StateDelivered || got.Evaluation == nil || got.Evaluation.Level != 5 || got.Evaluation.CaseState != domain.StateDelivered {
+			t.Fatalf("got state %q evaluation %+v, want delivered and rated", got.State, got.Evaluation)
 		}
+		// One rating per visit: the same case again the same day.
 		_, err = s.Evaluate(ctx, s.Clerk, app.EvaluationInput{CaseID: c.ID, Evaluation: domain.Evaluation{Level: 4}})
 		wantCode(t, err, domain.EConflict)
 	})
 
-	t.Run("ErrTerminal", func(t *testing.T) {
-		_, err := s.RecordMaterial(ctx, s.Clerk, c.ID, app.MaterialInput{Code: "M1", Collected: domain.CollectPaper})
-		wantCode(t, err, domain.EConflict)
+	t.Run("NoteAfterRating", func(t *testing.T) {
 		if _, err := s.AddNote(ctx, s.Clerk, c.ID, "回访：群众满意"); err != nil {
-			t.Fatalf("a note on an evaluated case: got %v, want nil", err)
+			t.Fatalf("a note on a rated case: got %v, want nil", err)
 		}
 	})
 

@@ -11,7 +11,7 @@ import (
 type EventKind string
 
 // Event kinds. Transitions appear in the Transitions table; the rest change
-// fields but never the state.
+// fields or add records but never the state.
 const (
 	EvOpen              EventKind = "open"
 	EvRequestCorrection EventKind = "request_correction"
@@ -26,7 +26,13 @@ const (
 	EvConclude          EventKind = "conclude"
 	EvStartDelivery     EventKind = "start_delivery"
 	EvDeliver           EventKind = "deliver"
-	EvEvaluate          EventKind = "evaluate"
+
+	// EvEvaluate records a 好差评 rating (payload Evaluation). It is a record
+	// of its own, not a step: it never moves the case, in whatever state the
+	// case is, so a rating given before delivery cannot end the case's
+	// lawful steps. Old stations send it with a From (concluded or
+	// delivered), which is ignored like any non-transition's.
+	EvEvaluate EventKind = "evaluate"
 
 	EvMaterial        EventKind = "material"         // a material collected, waived or changed
 	EvUpdateApplicant EventKind = "update_applicant" // free-form fields, merged field by field
@@ -371,6 +377,12 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 		d.SignedBy, d.SignedAt = p.SignedBy, at.Format(time.RFC3339)
 		c.Delivery = &d
 		c.DeliveredAt = &at
+	}
+	return nil
+}
+
+func (c *Case) applyChange(e *Event) error {
+	switch e.Kind {
 	case EvEvaluate:
 		p, err := decode[Evaluation](e)
 		if err != nil {
@@ -379,13 +391,9 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 		if err := p.Validate(); err != nil {
 			return err
 		}
+		// The case shows its latest rating; every rating stays a record of
+		// its own in the history (and the station's ratings table).
 		c.Evaluation = &p
-	}
-	return nil
-}
-
-func (c *Case) applyChange(e *Event) error {
-	switch e.Kind {
 	case EvMaterial:
 		p, err := decode[MaterialPayload](e)
 		if err != nil {
