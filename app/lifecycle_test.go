@@ -59,18 +59,18 @@ func TestLifecycleHallItem(t *testing.T) {
 		}
 	})
 
-	t.Run("RecordMaterialThenSupplement", func(t *testing.T) {
-		for _, code := range []string{"M3", "M4"} {
-			if _, err := s.RecordMaterial(ctx, s.Clerk, c.ID, app.MaterialInput{Code: code, Collected: domain.CollectPaper, Count: 1}); err != nil {
-				t.Fatalf("record %s: %v", code, err)
-			}
-		}
-		got, err := s.Supplement(ctx, s.Clerk, c.ID)
+	t.Run("SupplementRecordsWhatWasBrought", func(t *testing.T) {
+		got, err := s.Supplement(ctx, s.Clerk, c.ID, []app.MaterialInput{
+			{Code: "M3", Collected: domain.CollectPaper, Count: 1}, {Code: "M4", Collected: domain.CollectPaper, Count: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.State != domain.StateReceived || got.CorrectionList != nil || !got.Complete() {
 			t.Fatalf("got state %q list %v complete %v, want received, no list, complete", got.State, got.CorrectionList, got.Complete())
+		}
+		// The correction's reason belonged to the correction.
+		if got.Reason != "" {
+			t.Fatalf("got reason %q after the supplement, want none", got.Reason)
 		}
 	})
 
@@ -79,8 +79,8 @@ func TestLifecycleHallItem(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.AcceptedAt == nil || got.State != domain.StateAccepted {
-			t.Fatalf("got state %q accepted %v", got.State, got.AcceptedAt)
+		if got.AcceptedAt == nil || got.State != domain.StateAccepted || got.Reason != "" || got.ReasonApplies() {
+			t.Fatalf("got state %q accepted %v reason %q", got.State, got.AcceptedAt, got.Reason)
 		}
 		got, err = s.Forward(ctx, s.Clerk, c.ID)
 		if err != nil {

@@ -158,7 +158,7 @@ func (p *propStation) step(t *rapid.T) (op string, err error, want int) {
 	case "correction":
 		_, err = s.RequestCorrection(ctx, a, id, arg(t, "reason", valid, "材料不齐", ""), arg(t, "extra", valid, []string{"村委会证明"}, nil))
 	case "supplement":
-		_, err = s.Supplement(ctx, a, id)
+		_, err = s.Supplement(ctx, a, id, nil)
 	case "timeout":
 		_, err = s.CorrectionTimeout(ctx, a, id)
 	case "accept":

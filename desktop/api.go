@@ -219,6 +219,8 @@ type StepInput struct {
 	Addressee string   `json:"addressee,omitempty"`
 	SignedBy  string   `json:"signed_by,omitempty"`
 	Text      string   `json:"text,omitempty"`
+	// Materials are what the applicant brought, for 补齐材料 (supplement).
+	Materials []app.MaterialInput `json:"materials,omitempty"`
 }
 
 // Step performs one lifecycle step named by kind, as the case detail's
@@ -233,7 +235,7 @@ func (s *Station) Step(caseID string, in StepInput) (*domain.Case, error) {
 	case domain.EvRequestCorrection:
 		return s.changed(st.RequestCorrection(ctx, a, caseID, in.Reason, in.Extra))
 	case domain.EvSupplement:
-		return s.changed(st.Supplement(ctx, a, caseID))
+		return s.changed(st.Supplement(ctx, a, caseID, in.Materials))
 	case domain.EvCorrectionTimeout:
 		return s.changed(st.CorrectionTimeout(ctx, a, caseID))
 	case domain.EvAccept:

@@ -185,6 +185,24 @@ type Case struct {
 	Notes          []string       `json:"notes,omitempty"`
 }
 
+// ReasonApplies reports whether the case's Reason still speaks for its
+// current state: the correction asked for, the refusal to accept, the
+// special procedure under way, or a conclusion other than approval. Cases
+// folded before issue 18 kept a correction's reason after acceptance;
+// displays and documents show Reason only when this is true.
+func (c *Case) ReasonApplies() bool {
+	if c.Reason == "" {
+		return false
+	}
+	switch c.State {
+	case StateCorrection, StateNotAccepted, StateSuspended:
+		return true
+	case StateConcluded, StateDelivering, StateDelivered, StateEvaluated:
+		return c.Result != "" && c.Result != ResultApproved
+	}
+	return false
+}
+
 // Missing returns the materials not yet in hand, blocking ones first.
 func (c *Case) Missing() []CaseMaterial {
 	var block, rest []CaseMaterial

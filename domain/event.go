@@ -293,7 +293,9 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 			c.Pauses = append(append([]Pause(nil), c.Pauses...), Pause{From: dateOf(at), Unit: "G", Reason: "correction"})
 		}
 	case EvSupplement:
-		c.CorrectionList, c.CorrectionDue = nil, ""
+		// The correction's reason ("申请材料不齐全") belonged to the
+		// correction: it must not stay on the case once answered.
+		c.CorrectionList, c.CorrectionDue, c.Reason = nil, "", ""
 		c.closePause(at)
 	case EvCorrectionTimeout:
 		c.Result = ResultCorrectionTimeout
@@ -301,6 +303,7 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 		c.closePause(at)
 	case EvAccept:
 		c.AcceptedAt = &at
+		c.Reason = "" // nothing stands against an accepted case
 	case EvNotAccept:
 		p, err := decode[ReasonPayload](e)
 		if err != nil {
@@ -330,6 +333,7 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 		c.Reason = p.Reason
 		c.Pauses = append(append([]Pause(nil), c.Pauses...), Pause{From: dateOf(at), Unit: unitOf(unit), Reason: p.Reason})
 	case EvResume:
+		c.Reason = "" // the special procedure's reason ends with it
 		c.closePause(at)
 	case EvConclude:
 		p, err := decode[ConcludePayload](e)

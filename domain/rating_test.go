@@ -94,3 +94,43 @@ func TestRatingBeforeDelivery(t *testing.T) {
 		}
 	})
 }
+
+// TestReasonScope: the stale "理由：申请材料不齐全" stayed on accepted cases. A
+// reason belongs to the step that gave it; it is cleared when that is over
+// and shown only where it applies.
+func TestReasonScope(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		steps   []domain.EventKind
+		reason  bool // Reason kept
+		applies bool
+	}{
+		{"Correction", []domain.EventKind{domain.EvRequestCorrection}, true, true},
+		{"SupplementClears", []domain.EventKind{domain.EvRequestCorrection, domain.EvSupplement}, false, false},
+		{"AcceptAfterCorrection", []domain.EventKind{domain.EvRequestCorrection, domain.EvSupplement, domain.EvAccept}, false, false},
+		{"NotAccepted", []domain.EventKind{domain.EvNotAccept}, true, true},
+		{"Suspended", []domain.EventKind{domain.EvAccept, domain.EvStartProcess, domain.EvSuspend}, true, true},
+		{"ResumeClears", []domain.EventKind{domain.EvAccept, domain.EvStartProcess, domain.EvSuspend, domain.EvResume}, false, false},
+		{"CorrectionInProcessThenConclude", []domain.EventKind{domain.EvAccept, domain.EvStartProcess, domain.EvRequestCorrection, domain.EvSupplement, domain.EvConclude}, false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := caseVia(t, "station", tt.steps...)
+			if (c.Reason != "") != tt.reason || c.ReasonApplies() != tt.applies {
+				t.Fatalf("state %q reason %q applies %v; want reason kept %v, applies %v", c.State, c.Reason, c.ReasonApplies(), tt.reason, tt.applies)
+			}
+		})
+	}
+
+	t.Run("StaleReasonFoldedBefore", func(t *testing.T) {
+		// A body stored by an older version: accepted with the correction's
+		// reason still on it.
+		c := &domain.Case{State: domain.StateAccepted, Reason: "申请材料不齐全"}
+		if c.ReasonApplies() {
+			t.Fatal("a stale correction reason applies to an accepted case")
+		}
+		refused := &domain.Case{State: domain.StateDelivered, Result: domain.ResultRefused, Reason: "不符合条件"}
+		if !refused.ReasonApplies() {
+			t.Fatal("a refusal's reason no longer applies once delivered")
+		}
+	})
+}

@@ -208,6 +208,7 @@ export namespace app {
 	    zh: string;
 	    needs_reason: boolean;
 	    allowed: boolean;
+	    blocked?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Step(source);
@@ -219,6 +220,7 @@ export namespace app {
 	        this.zh = source["zh"];
 	        this.needs_reason = source["needs_reason"];
 	        this.allowed = source["allowed"];
+	        this.blocked = source["blocked"];
 	    }
 	}
 	export class DeadlineView {
@@ -402,6 +404,10 @@ export namespace app {
 	    comment?: string;
 	    source?: string;
 	    real_name?: boolean;
+	    rating_id?: string;
+	    ticket?: string;
+	    staff?: string;
+	    case_state?: string;
 	    contact?: string;
 	
 	    static createFrom(source: any = {}) {
@@ -419,6 +425,10 @@ export namespace app {
 	        this.comment = source["comment"];
 	        this.source = source["source"];
 	        this.real_name = source["real_name"];
+	        this.rating_id = source["rating_id"];
+	        this.ticket = source["ticket"];
+	        this.staff = source["staff"];
+	        this.case_state = source["case_state"];
 	        this.contact = source["contact"];
 	    }
 	}
@@ -1254,6 +1264,7 @@ export namespace desktop {
 	    addressee?: string;
 	    signed_by?: string;
 	    text?: string;
+	    materials?: app.MaterialInput[];
 	
 	    static createFrom(source: any = {}) {
 	        return new StepInput(source);
@@ -1274,7 +1285,26 @@ export namespace desktop {
 	        this.addressee = source["addressee"];
 	        this.signed_by = source["signed_by"];
 	        this.text = source["text"];
+	        this.materials = this.convertValues(source["materials"], app.MaterialInput);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
@@ -1375,6 +1405,10 @@ export namespace domain {
 	    comment?: string;
 	    source?: string;
 	    real_name?: boolean;
+	    rating_id?: string;
+	    ticket?: string;
+	    staff?: string;
+	    case_state?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Evaluation(source);
@@ -1389,6 +1423,10 @@ export namespace domain {
 	        this.comment = source["comment"];
 	        this.source = source["source"];
 	        this.real_name = source["real_name"];
+	        this.rating_id = source["rating_id"];
+	        this.ticket = source["ticket"];
+	        this.staff = source["staff"];
+	        this.case_state = source["case_state"];
 	    }
 	}
 	export class Delivery {
