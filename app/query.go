@@ -32,6 +32,10 @@ type Step struct {
 	Zh          string           `json:"zh"`
 	NeedsReason bool             `json:"needs_reason"`
 	Allowed     bool             `json:"allowed"` // false when this station has no authority for it
+	// Blocked, when set, says in Chinese why the step cannot be taken yet
+	// (受理 while a required material is missing): the UI shows it instead
+	// of offering the step.
+	Blocked string `json:"blocked,omitempty"`
 }
 
 // EventView is one line of a case's timeline.
@@ -95,6 +99,17 @@ func (s *Station) deadlineView(c *domain.Case) DeadlineView {
 	return dv
 }
 
+// blockedZh names the required materials still missing, which stop 受理.
+func blockedZh(c *domain.Case) string {
+	var names []string
+	for _, m := range c.Missing() {
+		if m.Blocking() {
+			names = append(names, m.Name)
+		}
+	}
+	return fmt.Sprintf("%d 项必要材料未收（%s），暂不能受理。", len(names), strings.Join(names, "、"))
+}
+
 // ShowCase returns a case with its timeline, deadline and allowed next steps.
 // Personal data is masked unless reveal is set, which needs a purpose and is
 // written to the access log with the fields shown. Every view is logged.
@@ -113,7 +128,11 @@ func (s *Station) ShowCase(ctx context.Context, a Actor, id string, reveal bool,
 	for _, k := range domain.NextSteps(c.State) {
 		t, _ := domain.FindTransition(k, c.State)
 		probe := &domain.Event{ID: "probe", CaseID: c.ID, Kind: k, From: c.State, Office: s.code}
-		v.Steps = append(v.Steps, Step{Kind: k, Zh: k.Zh(), NeedsReason: t.NeedsReason, Allowed: domain.Authorize(c, probe, s.code) == nil})
+		st := Step{Kind: k, Zh: k.Zh(), NeedsReason: t.NeedsReason, Allowed: domain.Authorize(c, probe, s.code) == nil}
+		if k == domain.EvAccept && !c.Complete() {
+			st.Blocked = blockedZh(c)
+		}
+		v.Steps = append(v.Steps, st)
 	}
 	if v.Events, err = s.history(ctx, c.ID); err != nil {
 		return nil, err

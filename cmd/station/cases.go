@@ -21,8 +21,12 @@ func init() {
 		command{"case correct", "ID [--reason R] [--extra ITEM ...]: one-time correction notice", stepCmd(func(e *env, st *app.Station, a app.Actor, id string, f *stepFlags) (*domain.Case, error) {
 			return st.RequestCorrection(e.ctx, a, id, f.reason, f.extra)
 		})},
-		command{"case supplement", "ID: corrections received", stepCmd(func(e *env, st *app.Station, a app.Actor, id string, f *stepFlags) (*domain.Case, error) {
-			return st.Supplement(e.ctx, a, id)
+		command{"case supplement", "ID [--material CODE=HOW ...]: corrections received, with the materials brought", stepCmd(func(e *env, st *app.Station, a app.Actor, id string, f *stepFlags) (*domain.Case, error) {
+			brought, err := materialInputs(f.material)
+			if err != nil {
+				return nil, err
+			}
+			return st.Supplement(e.ctx, a, id, brought)
 		})},
 		command{"case timeout", "ID: corrections never came", stepCmd(func(e *env, st *app.Station, a app.Actor, id string, f *stepFlags) (*domain.Case, error) {
 			return st.CorrectionTimeout(e.ctx, a, id)
@@ -66,7 +70,7 @@ func init() {
 
 type stepFlags struct {
 	reason, procedure, unit, result, cert, method, waybill, address, by, text string
-	extra                                                                     multi
+	extra, material                                                           multi
 }
 
 // stepCmd builds a lifecycle command: sign in, run the step, print the case.
@@ -85,6 +89,7 @@ func stepCmd(do func(e *env, st *app.Station, a app.Actor, id string, f *stepFla
 		fs.StringVar(&f.by, "by", "", "signed by")
 		fs.StringVar(&f.text, "text", "", "note text")
 		fs.Var(&f.extra, "extra", "extra correction item (repeatable)")
+		fs.Var(&f.material, "material", "CODE=HOW brought with a supplement (repeatable)")
 		pos, err := parse(fs, args, 1, "ID")
 		if err != nil {
 			return err

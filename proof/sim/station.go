@@ -262,7 +262,7 @@ func (s *stationNode) do(ctx context.Context, what string, c localCase) (*domain
 		if err := s.completeMaterials(ctx, c); err != nil {
 			return nil, err
 		}
-		return st.Supplement(ctx, a, c.id)
+		return st.Supplement(ctx, a, c.id, nil)
 	case "timeout":
 		return st.CorrectionTimeout(ctx, a, c.id)
 	case "forward":
