@@ -56,7 +56,7 @@ var methodAccess = map[string]Access{
 	"KioskEvaluate":    Public,
 
 	// A browser session, nobody signed in.
-	"Info":      Anyone, // version and station name for the sign-in screen; the data folder only when signed in
+	"Info":      Anyone, // version, station name and who is signed in here, for the sign-in screen
 	"Setup":     Anyone, // the first-run form; refused once the station is initialised
 	"SignIn":    Anyone,
 	"SignOut":   Anyone,

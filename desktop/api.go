@@ -34,11 +34,7 @@ func (s *Station) Info() (*AppInfo, error) {
 		return nil, err
 	}
 	user, locked := s.sess.get()
-	info := &AppInfo{Version: Version, Initialised: id.Code != "", Identity: id, Catalog: cat, Items: len(items), User: user, Locked: locked}
-	if user != nil && !locked {
-		info.DataDir = s.cfg.Dir // where the data lives is for staff only
-	}
-	return info, nil
+	return &AppInfo{Version: Version, Initialised: id.Code != "", Identity: id, Catalog: cat, Items: len(items), DataDir: s.cfg.Dir, User: user, Locked: locked}, nil
 }
 
 // SetupInput is the first-run form.
