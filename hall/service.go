@@ -52,12 +52,9 @@ type Config struct {
 	// logged. Default: discard.
 	Logger *slog.Logger
 
-	// MaxFailedLogins is how many wrong console passwords in a row lock an
-	// account. Default 5.
-	MaxFailedLogins int
-	// LockoutDuration is how long a locked console account stays locked.
-	// Default 15 minutes.
-	LockoutDuration time.Duration
+	// SignInLimits tunes how console sign-ins slow password guessing and how
+	// many password hashes run at once (signin.go).
+	SignInLimits SignInLimits
 	// SessionTTL is the longest a console session lasts, however active.
 	// Default 12 hours: one working day, then sign in again.
 	SessionTTL time.Duration
@@ -79,6 +76,9 @@ type Service struct {
 
 	blobMu    sync.Mutex
 	blobLocks map[string]*blobLock
+
+	guard   guard         // console sign-in failures
+	hashSem chan struct{} // password-hashing slots
 
 	calMu sync.Mutex
 	cal   *workday.Calendar // built-in plus published years; nil: reload
@@ -113,12 +113,7 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.MaxFailedLogins <= 0 {
-		cfg.MaxFailedLogins = 5
-	}
-	if cfg.LockoutDuration <= 0 {
-		cfg.LockoutDuration = 15 * time.Minute
-	}
+	cfg.SignInLimits.fill()
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
@@ -136,7 +131,7 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{Config: cfg, store: store, keys: keys, hlc: domain.NewHLC(domain.HallOffice, cfg.Now),
-		blobLocks: map[string]*blobLock{}}
+		blobLocks: map[string]*blobLock{}, guard: guard{recs: map[string]*strikes{}}, hashSem: make(chan struct{}, cfg.SignInLimits.Hashes)}
 	var last string
 	if err := store.View(ctx, func(tx Tx) error {
 		var err error

@@ -42,6 +42,7 @@ func serve(e *env, args []string) error {
 	logDir := fs.String("log-dir", os.Getenv("YIZHAN_HALL_LOG_DIR"), "rotating log directory ($YIZHAN_HALL_LOG_DIR; default DIR/logs; - for stderr only)")
 	consoleAssets := fs.String("console-assets", "", "serve the hall console from this directory instead of the built-in copy (development)")
 	consoleSecure := fs.Bool("console-secure-cookie", false, "mark the console's session cookie Secure behind a TLS-terminating proxy")
+	trustProxy := fs.Bool("console-trust-proxy", false, "take console clients' addresses from X-Forwarded-For (only behind the county's reverse proxy)")
 	if _, err := parse(fs, args, 0, 0, ""); err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func serve(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	con, err := console.New(svc, console.Config{Assets: *consoleAssets, Secure: *consoleSecure, Logger: logger})
+	con, err := console.New(svc, console.Config{Assets: *consoleAssets, Secure: *consoleSecure, Logger: logger, TrustProxy: *trustProxy})
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,6 +37,11 @@ const CookieName = "yizhan_console"
 // it without a CORS preflight, which the hall never answers.
 const CSRFHeader = "X-Yizhan-Console"
 
+// DeviceCookie holds the device token of a browser where a member signed
+// in: wrong passwords others send for that login do not slow her down
+// there (hall/signin.go).
+const DeviceCookie = "yizhan_console_device"
+
 // maxBody bounds a JSON request; a whole catalog file may be larger.
 const (
 	maxBody        = 1 << 20
@@ -54,6 +60,12 @@ type Config struct {
 	// Logger receives one line per API request and internal errors; no
 	// bodies, no personal data. Default: discard.
 	Logger *slog.Logger
+	// TrustProxy takes the client's address from the last entry of
+	// X-Forwarded-For, which the county's reverse proxy appends. Set it
+	// only when the console is reachable through that proxy alone:
+	// otherwise a client names its own address, and sign-in delays per
+	// address (hall/signin.go) would not hold.
+	TrustProxy bool
 }
 
 // Server is the console's HTTP handler.
@@ -261,10 +273,21 @@ type apiError struct {
 }
 
 // writeError answers with the error's code and messages; internal errors
-// say only "internal error" and go to the log in full.
+// say only "internal error" and go to the log in full. A refusal that
+// passes with time says when to come back (Retry-After).
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := domain.ErrorCode(err)
 	status := httpstatus.Of(code)
+	switch code {
+	case hall.CodeSlowDown:
+		status = http.StatusTooManyRequests
+	case hall.CodeBusy:
+		status = http.StatusServiceUnavailable
+	}
+	var re *hall.RetryError
+	if errors.As(err, &re) {
+		w.Header().Set("Retry-After", strconv.Itoa(int((re.After+time.Second-1)/time.Second)))
+	}
 	body := apiError{Code: code, Message: domain.ErrorMessage(err), Zh: domain.ZhMessage(err)}
 	if status == http.StatusInternalServerError {
 		s.log.Error("console internal error", "method", r.Method, "path", r.URL.Path, "staff", infoOf(r).login, "err", err)
@@ -325,13 +348,37 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, 16<<10, &req); err != nil {
 		return err
 	}
-	token, me, err := s.svc.SignIn(r.Context(), req.Login, req.Password)
+	from := hall.Client{IP: s.clientIP(r)}
+	if c, err := r.Cookie(DeviceCookie); err == nil {
+		from.Device = c.Value
+	}
+	res, err := s.svc.SignInFrom(r.Context(), req.Login, req.Password, from)
 	if err != nil {
 		return err
 	}
-	infoOf(r).login = me.Login
-	s.setCookie(w, r, token)
-	return s.ok(w, r, me)
+	infoOf(r).login = res.Staff.Login
+	s.setCookie(w, r, res.Token)
+	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: res.Device, Path: Prefix, HttpOnly: true, Secure: s.secure(r),
+		SameSite: http.SameSiteStrictMode, MaxAge: int(s.svc.SignInLimits.DeviceTTL / time.Second)})
+	return s.ok(w, r, res.Staff)
+}
+
+// clientIP is the address sign-in delays are kept by: the connection's
+// peer, or behind a trusted proxy the address it appended.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(xff[len(xff)-1], ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); ip != "" {
+				return ip
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, me hall.Staff) error {
