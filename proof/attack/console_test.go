@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/hall/console"
 )
@@ -221,4 +222,95 @@ func TestAttackConsoleSignInGrowsDatabase(t *testing.T) {
 	if n < 1 || n > 5 {
 		t.Errorf("li's 100 wrong passwords left %d access rows, want 1 to 5", n)
 	}
+}
+
+// consoleMember signs a console account in and returns its browser.
+func (c *consoleEnv) member(login string) *http.Client {
+	c.h.t.Helper()
+	b := browserJar()
+	if status, _ := c.signIn(b, "10.0.0.7", login, consolePassword); status != http.StatusOK {
+		c.h.t.Fatalf("%s signs in: %d", login, status)
+	}
+	return b
+}
+
+// get fetches a console API path as the browser b.
+func (c *consoleEnv) do(b *http.Client, method, path string, body any) (int, string) {
+	c.h.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		rd = bytes.NewReader(data)
+	}
+	req, _ := http.NewRequest(method, c.srv.URL+path, rd)
+	req.Header.Set(console.CSRFHeader, "1")
+	resp, err := b.Do(req)
+	if err != nil {
+		c.h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out)
+}
+
+// The masked console case view of a case sent by EMS: a clerk at the hall
+// (or anyone looking over her shoulder) reads the applicant's delivery
+// address, the addressee and who signed for it. The masked view masks them
+// as the station does, in the case and in its history; the full record
+// needs a purpose and is in the access log.
+func TestAttackConsoleMaskedCaseViewLeaksDelivery(t *testing.T) {
+	h := newHall(t)
+	s := h.station("A01")
+	ctx := context.Background()
+	c := s.open(stationItem)
+	const (
+		address   = "山东省济南市历城区港沟街道神武村幸福路88号3单元502室"
+		addressee = "欧阳娜娜"
+		signer    = "慕容复"
+	)
+	var err error
+	if _, err = s.st.Accept(ctx, s.actor, c.ID); err == nil {
+		_, err = s.st.Conclude(ctx, s.actor, c.ID, "approved", "", "CERT-1")
+	}
+	if err == nil {
+		_, err = s.st.StartDelivery(ctx, s.actor, c.ID, domainDelivery("ems", "EMS1234567890", address, addressee))
+	}
+	if err == nil {
+		_, err = s.st.Deliver(ctx, s.actor, c.ID, signer)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.sync()
+	con := h.console()
+	con.staff("li")
+	li := con.member("li")
+	status, body := con.do(li, http.MethodGet, "/console/api/cases/"+c.ID, nil)
+	if status != http.StatusOK {
+		t.Fatalf("case view: %d %s", status, body)
+	}
+	for _, secret := range []string{address, "幸福路88号", addressee, signer, "11010519491231002X", "13800138000"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("the masked case view shows %q", secret)
+		}
+	}
+	if !strings.Contains(body, "EMS1234567890") {
+		t.Error("the masked view should keep the waybill: staff track the letter by it")
+	}
+	if status, _ := con.do(li, http.MethodPost, "/console/api/cases/"+c.ID+"/unmask", map[string]string{"purpose": ""}); status != http.StatusBadRequest {
+		t.Errorf("unmask without a purpose: %d", status)
+	}
+	status, body = con.do(li, http.MethodPost, "/console/api/cases/"+c.ID+"/unmask", map[string]string{"purpose": "核对邮寄地址"})
+	if status != http.StatusOK || !strings.Contains(body, address) || !strings.Contains(body, signer) {
+		t.Fatalf("unmask with a purpose: %d", status)
+	}
+	var n int
+	h.view.QueryRow(`SELECT count(*) FROM access_log WHERE action='case.unmask' AND case_id=? AND actor='li' AND detail LIKE '%核对邮寄地址%'`, c.ID).Scan(&n)
+	if n != 1 {
+		t.Errorf("the unmasking is in the access log %d times, want once", n)
+	}
+}
+
+func domainDelivery(method, waybill, address, addressee string) domain.Delivery {
+	return domain.Delivery{Method: method, Waybill: waybill, Address: address, Addressee: addressee}
 }
