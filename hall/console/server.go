@@ -66,6 +66,13 @@ type Config struct {
 	// otherwise a client names its own address, and sign-in delays per
 	// address (hall/signin.go) would not hold.
 	TrustProxy bool
+	// BodyTimeout is how long a request may take to send its body before
+	// its session is known (signing in): seconds, so that bodies sent a
+	// byte at a time cannot hold the hall's connections. Default 10 s.
+	BodyTimeout time.Duration
+	// MemberBodyTimeout is the same for a signed-in member (a catalog
+	// file of several MiB). Default 2 minutes.
+	MemberBodyTimeout time.Duration
 }
 
 // Server is the console's HTTP handler.
@@ -81,6 +88,12 @@ type Server struct {
 func New(svc *hall.Service, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = 10 * time.Second
+	}
+	if cfg.MemberBodyTimeout <= 0 {
+		cfg.MemberBodyTimeout = 2 * time.Minute
 	}
 	assets, err := newAssets(cfg.Assets)
 	if err != nil {
@@ -147,6 +160,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
+	setReadDeadline(w, start.Add(s.cfg.BodyTimeout)) // with() extends it for members
 	sw := &statusWriter{ResponseWriter: w}
 	info := &reqInfo{}
 	defer func() {
@@ -192,6 +206,18 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the connection (deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// setReadDeadline sets the connection's read deadline for the rest of the
+// request; the zero time removes it.
+func setReadDeadline(w http.ResponseWriter, t time.Time) {
+	http.NewResponseController(w).SetReadDeadline(t)
+}
+
+// codeTimeout is a body that did not arrive before the read deadline (408).
+const codeTimeout = "timeout"
+
 var errCSRF = domain.Errorf(domain.EForbidden, "请求被拒绝：缺少控制台请求头。请从控制台页面操作。",
 	"missing "+CSRFHeader+" header on a state-changing request")
 
@@ -233,6 +259,7 @@ func (s *Server) with(perm hall.Permission, h handler) http.HandlerFunc {
 			return
 		}
 		infoOf(r).login = me.Login
+		setReadDeadline(w, time.Now().Add(s.cfg.MemberBodyTimeout))
 		if perm != "" && !me.Role.Can(perm) {
 			s.writeError(w, r, domain.Errorf(domain.EForbidden, "您的角色（"+me.Role.Zh()+"）无权进行此操作。",
 				"role %s lacks %s", me.Role, perm))
@@ -283,6 +310,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusTooManyRequests
 	case hall.CodeBusy:
 		status = http.StatusServiceUnavailable
+	case codeTimeout:
+		status = http.StatusRequestTimeout
+		s.log.Warn("request body not received in time", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
+		w.Header().Set("Connection", "close")
 	}
 	var re *hall.RetryError
 	if errors.As(err, &re) {
@@ -315,10 +346,18 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
+	// The body is in once decoded: the deadline has done its work. Left
+	// set, it would end the connection's background read and with it the
+	// request's context while a sign-in waits for its password check.
+	defer setReadDeadline(w, time.Time{})
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return domain.Errorf(domain.EInvalid, "提交的数据过大。", "body larger than %d bytes", limit)
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return domain.Errorf(codeTimeout, "请求数据接收超时，请重试。", "request body not received in time")
 		}
 		return domain.Errorf(domain.EInvalid, "提交的数据格式不正确。", "decode body: %v", err)
 	}
