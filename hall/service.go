@@ -52,6 +52,20 @@ type Config struct {
 	// logged. Default: discard.
 	Logger *slog.Logger
 
+	// BlobQuota is how many bytes of attachments one station may keep at
+	// the hall, unfinished uploads included; an upload past it is refused
+	// (413 quota) with a message naming the quota. Default 20 GiB: years
+	// of a busy township's scans.
+	BlobQuota int64
+	// PartialTTL is how long an unfinished upload may stay untouched
+	// before CollectBlobs deletes it. Default 7 days.
+	PartialTTL time.Duration
+	// BlobGrace is how long after its last upload an attachment that no
+	// case references is kept before CollectBlobs deletes it. Default 30
+	// days: a station uploads a scan and the event naming it in the same
+	// sync, so only junk waits that long.
+	BlobGrace time.Duration
+
 	// SignInLimits tunes how console sign-ins slow password guessing and how
 	// many password hashes run at once (signin.go).
 	SignInLimits SignInLimits
@@ -76,6 +90,7 @@ type Service struct {
 
 	blobMu    sync.Mutex
 	blobLocks map[string]*blobLock
+	gcMu      sync.RWMutex // CollectBlobs deletes while no upload is being finished
 
 	guard   guard         // console sign-in failures
 	hashSem chan struct{} // password-hashing slots
@@ -114,6 +129,15 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	cfg.SignInLimits.fill()
+	if cfg.BlobQuota <= 0 {
+		cfg.BlobQuota = 20 << 30
+	}
+	if cfg.PartialTTL <= 0 {
+		cfg.PartialTTL = 7 * 24 * time.Hour
+	}
+	if cfg.BlobGrace <= 0 {
+		cfg.BlobGrace = 30 * 24 * time.Hour
+	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}

@@ -346,10 +346,6 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
-	// The body is in once decoded: the deadline has done its work. Left
-	// set, it would end the connection's background read and with it the
-	// request's context while a sign-in waits for its password check.
-	defer setReadDeadline(w, time.Time{})
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -364,6 +360,11 @@ func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return domain.Errorf(domain.EInvalid, "提交的数据格式不正确。", "trailing data after the JSON body")
 	}
+	// The body is in: the deadline has done its work. Left set, it would
+	// end the connection's background read and with it the request's
+	// context while a sign-in waits for its password check. (A body not
+	// read to its end keeps it, so the server gives up draining it.)
+	setReadDeadline(w, time.Time{})
 	return nil
 }
 
