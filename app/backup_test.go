@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"filippo.io/age"
 
 	"yizhan/app"
 	"yizhan/domain"
@@ -62,6 +65,50 @@ func TestBackup(t *testing.T) {
 
 	t.Run("ErrSignInRequired", func(t *testing.T) {
 		wantCode(t, s.Backup(ctx, app.Actor{}, filepath.Join(t.TempDir(), "b.db")), domain.EUnauthorized)
+	})
+	t.Run("ErrHeadOnly", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "b.db")
+		wantCode(t, s.Backup(ctx, s.Clerk, path), domain.EForbidden)
+		if _, err := os.Stat(path); err == nil {
+			t.Fatal("a clerk's backup was written")
+		}
+	})
+	t.Run("OK/OwnerOnly", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "b.db")
+		if err := s.Backup(ctx, s.Head, path); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("got mode %v (%v), want 0600", fi.Mode().Perm(), err)
+		}
+	})
+	t.Run("OK/EncryptedRoundTrip", func(t *testing.T) {
+		dir := t.TempDir()
+		id, _ := age.GenerateX25519Identity()
+		sealed, key := filepath.Join(dir, "b.db.age"), filepath.Join(dir, "key.txt")
+		os.WriteFile(key, []byte("# the county's backup key\n"+id.String()+"\n"), 0o600)
+		recips := filepath.Join(dir, "recipients.txt")
+		os.WriteFile(recips, []byte("# county\n"+id.Recipient().String()+"\n\n"), 0o644)
+		rs, err := app.ReadRecipients(recips)
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("recipients file: %v %v", rs, err)
+		}
+		if err := s.Backup(ctx, s.Head, sealed, rs...); err != nil {
+			t.Fatal(err)
+		}
+		restored := t.TempDir()
+		if err := app.Restore(ctx, restored, sealed, key); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sqlite.CheckBackup(ctx, filepath.Join(restored, app.DBFile)); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, app.Restore(ctx, t.TempDir(), sealed, ""), domain.EInvalid)
+	})
+	t.Run("ErrBadRecipient", func(t *testing.T) {
+		wantCode(t, s.Backup(ctx, s.Head, filepath.Join(t.TempDir(), "b.age"), "ssh-ed25519 AAAA"), domain.EInvalid)
+		_, err := app.ReadRecipients(filepath.Join(t.TempDir(), "none"))
+		wantCode(t, err, domain.EInvalid)
 	})
 }
 

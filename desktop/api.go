@@ -33,9 +33,8 @@ func (s *Station) Info() (*AppInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return &AppInfo{Version: Version, Initialised: id.Code != "", Identity: id, Catalog: cat, Items: len(items), DataDir: s.cfg.Dir, User: s.user, Locked: s.locked}, nil
+	user, locked := s.sess.get()
+	return &AppInfo{Version: Version, Initialised: id.Code != "", Identity: id, Catalog: cat, Items: len(items), DataDir: s.cfg.Dir, User: user, Locked: locked}, nil
 }
 
 // SetupInput is the first-run form.
@@ -75,36 +74,26 @@ func (s *Station) SignIn(login, password string) (*app.Staff, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	s.user, s.locked = &staff, false
-	s.mu.Unlock()
+	s.sess.set(&staff)
 	return &staff, nil
 }
 
 // SignOut ends the session.
 func (s *Station) SignOut() error {
-	s.mu.Lock()
-	s.user, s.locked = nil, false
-	s.mu.Unlock()
+	s.sess.set(nil)
 	return nil
 }
 
 // Lock locks the screen (idle timeout or the clerk leaving the counter); the
 // same user unlocks with their password, or another signs in.
 func (s *Station) Lock() error {
-	s.mu.Lock()
-	if s.user != nil {
-		s.locked = true
-	}
-	s.mu.Unlock()
+	s.sess.lock()
 	return nil
 }
 
 // Unlock unlocks the screen for the signed-in user.
 func (s *Station) Unlock(password string) (*app.Staff, error) {
-	s.mu.Lock()
-	u := s.user
-	s.mu.Unlock()
+	u, _ := s.sess.get()
 	if u == nil {
 		return nil, domain.Errorf(domain.EUnauthorized, "请先登录。", "not signed in")
 	}
@@ -131,7 +120,7 @@ func (s *Station) Item(code string) (*domain.Item, error) {
 
 // ImportCatalog imports a catalog JSON text (the file's content).
 func (s *Station) ImportCatalog(jsonText string) (*app.ImportResult, error) {
-	st, a, err := s.session()
+	st, a, err := s.session(app.RoleHead)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +130,9 @@ func (s *Station) ImportCatalog(jsonText string) (*app.ImportResult, error) {
 
 // ImportCatalogFile imports a catalog from a file path.
 func (s *Station) ImportCatalogFile(path string) (*app.ImportResult, error) {
+	if _, _, err := s.session(app.RoleHead); err != nil {
+		return nil, err // before the file is even opened
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, domain.Errorf(domain.EInvalid, "无法读取文件："+path, "read %s: %v", path, err)
@@ -340,7 +332,7 @@ func (s *Station) TransferTicket(id, toItem, reason string) (*app.Ticket, error)
 
 // Queue lists today's tickets.
 func (s *Station) Queue() ([]app.Ticket, error) {
-	st, err := s.station()
+	st, _, err := s.session()
 	if err != nil {
 		return nil, err
 	}
@@ -416,7 +408,7 @@ func (s *Station) ListStaff() ([]app.Staff, error) {
 
 // AddStaff adds an account (station head only).
 func (s *Station) AddStaff(login, name, role, password string) (*app.Staff, error) {
-	st, a, err := s.session()
+	st, a, err := s.session(app.RoleHead)
 	if err != nil {
 		return nil, err
 	}
@@ -434,16 +426,17 @@ type StaffUpdate struct {
 
 // UpdateStaff changes an account.
 func (s *Station) UpdateStaff(id string, u StaffUpdate) error {
-	st, a, err := s.session()
+	st, a, err := s.session(app.RoleHead)
 	if err != nil {
 		return err
 	}
 	return st.UpdateStaff(s.context(), a, id, u.Role, u.Password, u.Disabled, u.Unlock)
 }
 
-// Backup writes a backup of the database to path.
+// Backup writes a backup of the database to path (station head only: it
+// holds every applicant's data).
 func (s *Station) Backup(path string) error {
-	st, a, err := s.session()
+	st, a, err := s.session(app.RoleHead)
 	if err != nil {
 		return err
 	}

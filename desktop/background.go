@@ -8,7 +8,7 @@ import (
 // startBackground runs the station's housekeeping while the app is open:
 // marking yesterday's unserved appointments as no-shows. Sync joins it once
 // the station is enrolled (sync.go).
-func (s *Station) startBackground() {
+func (s *core) startBackground() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.mu.Lock()
 	s.bg = cancel

@@ -3,7 +3,6 @@ package desktop
 import (
 	"encoding/base64"
 	"strings"
-	"time"
 
 	"yizhan/domain"
 	"yizhan/ident"
@@ -39,6 +38,10 @@ type FieldCheck struct {
 // CheckField validates one field as the clerk types it — kind is id, uscc,
 // phone or name — so the form can answer before the rest is filled in.
 func (s *Station) CheckField(kind, value string) (*FieldCheck, error) {
+	st, _, err := s.session()
+	if err != nil {
+		return nil, err
+	}
 	fail := func(err error) (*FieldCheck, error) {
 		fc := &FieldCheck{Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err), Zh: domain.ZhMessage(err)}
 		if ie, ok := err.(*ident.Error); ok {
@@ -48,10 +51,7 @@ func (s *Station) CheckField(kind, value string) (*FieldCheck, error) {
 	}
 	switch kind {
 	case "id":
-		now := time.Now()
-		if st, err := s.station(); err == nil {
-			now = st.Now()
-		}
+		now := st.Now()
 		id, err := ident.ParseResidentID(value, now)
 		if err != nil {
 			return fail(err)

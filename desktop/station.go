@@ -45,7 +45,7 @@ func New(cfg Config) *App {
 	if cfg.Dir == "" {
 		cfg.Dir = DefaultDir()
 	}
-	return &App{API: &Station{cfg: cfg}}
+	return &App{API: &Station{core: &core{cfg: cfg}, sess: &signin{}}}
 }
 
 // DefaultDir is YIZHAN_STATION_DIR or the OS per-user application-data directory.
@@ -80,21 +80,68 @@ func (a *App) Shutdown(ctx context.Context) {
 // Station is the object bound to the frontend. Each exported method becomes a
 // JavaScript function returning a Promise; an error rejects it with the
 // object FormatError builds.
+//
+// A Station is one caller's view of the station: the shared core (the open
+// database, sync, background work) and this caller's own sign-in. The
+// desktop window is one caller; the HTTP adapter gives every browser
+// session a Station of its own over the same core (see http.go), so one
+// browser's sign-in never serves another client.
 type Station struct {
+	*core
+	sess *signin
+}
+
+// core is what every caller of one station shares. Its methods stay
+// unexported: Wails binds the exported methods of Station, promoted ones
+// included.
+type core struct {
 	ctx      context.Context
 	cfg      Config
 	mu       sync.Mutex
 	st       *app.Station
 	openErr  error
-	user     *app.Staff
-	locked   bool
 	bg       func() // stops background work
 	syncer   *client.Client
 	inWails  bool // running in the Wails window (runtime calls allowed)
 	syncStop func()
 }
 
-func (s *Station) open() error {
+// signin is one caller's session: who signed in, and whether the screen
+// is locked.
+type signin struct {
+	mu     sync.Mutex
+	user   *app.Staff
+	locked bool
+}
+
+// get returns the signed-in staff member (nil when nobody) and the lock.
+func (g *signin) get() (*app.Staff, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.user, g.locked
+}
+
+// set records a sign-in (user != nil) or a sign-out (nil), unlocked.
+func (g *signin) set(user *app.Staff) {
+	g.mu.Lock()
+	g.user, g.locked = user, false
+	g.mu.Unlock()
+}
+
+// lock locks the screen of a signed-in session.
+func (g *signin) lock() {
+	g.mu.Lock()
+	if g.user != nil {
+		g.locked = true
+	}
+	g.mu.Unlock()
+}
+
+// forCaller returns a Station over the same core with a sign-in of its own,
+// for one browser session of the HTTP adapter.
+func (s *Station) forCaller() *Station { return &Station{core: s.core, sess: &signin{}} }
+
+func (s *core) open() error {
 	st, err := app.Open(app.Config{Dir: s.cfg.Dir, Now: s.cfg.Now, ReceiptKey: receiptKey(s.cfg.Dir)})
 	if err != nil {
 		return err
@@ -114,7 +161,7 @@ func (a *App) Open(ctx context.Context) error {
 	return a.API.openErr
 }
 
-func (s *Station) close() {
+func (s *core) close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.bg != nil {
@@ -131,7 +178,7 @@ func (s *Station) close() {
 	}
 }
 
-func (s *Station) station() (*app.Station, error) {
+func (s *core) station() (*app.Station, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.st == nil {
@@ -143,24 +190,23 @@ func (s *Station) station() (*app.Station, error) {
 	return s.st, nil
 }
 
-// session returns the station and the signed-in staff member.
-func (s *Station) session() (*app.Station, app.Actor, error) {
+// session returns the station and the signed-in, unlocked staff member.
+// With roles, the member must hold one of them: every method that changes
+// something or shows personal data goes through here (access.go lists who
+// may call what).
+func (s *Station) session(roles ...string) (*app.Station, app.Actor, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, app.Actor{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.user == nil {
-		return nil, app.Actor{}, domain.Errorf(domain.EUnauthorized, "请先登录。", "not signed in")
+	user, locked := s.sess.get()
+	if err := allowed(user, locked, roles); err != nil {
+		return nil, app.Actor{}, err
 	}
-	if s.locked {
-		return nil, app.Actor{}, domain.Errorf(domain.EUnauthorized, "屏幕已锁定，请输入密码解锁。", "session locked")
-	}
-	return st, s.user.Actor(), nil
+	return st, user.Actor(), nil
 }
 
-func (s *Station) context() context.Context {
+func (s *core) context() context.Context {
 	if s.ctx == nil {
 		return context.Background()
 	}

@@ -4,13 +4,14 @@ import (
 	"context"
 	"time"
 
+	"yizhan/app"
 	"yizhan/sync/bundle"
 	"yizhan/sync/client"
 )
 
 // SyncStatus returns the sync panel's figures; it never contacts the hall.
 func (s *Station) SyncStatus() (*client.Status, error) {
-	st, err := s.station()
+	st, _, err := s.session()
 	if err != nil {
 		return nil, err
 	}
@@ -42,9 +43,10 @@ func (s *Station) SyncNow() (*client.Result, error) {
 }
 
 // Enroll exchanges the hall's one-time code for this station's credentials
-// and starts background sync.
+// and starts background sync. Only the head of station may: it decides
+// which hall receives every case from now on.
 func (s *Station) Enroll(hallURL, code string) (*AppInfo, error) {
-	st, err := s.station()
+	st, _, err := s.session(app.RoleHead)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +79,7 @@ func (s *Station) ImportBundle(path string) (*bundle.ImportResult, error) {
 }
 
 // client returns the sync client, creating it once the station is enrolled.
-func (s *Station) client() (*client.Client, error) {
+func (s *core) client() (*client.Client, error) {
 	s.mu.Lock()
 	c := s.syncer
 	s.mu.Unlock()
@@ -104,7 +106,7 @@ func (s *Station) client() (*client.Client, error) {
 
 // startSync starts the background sync loop when the station is enrolled; a
 // station that is not stays fully usable offline.
-func (s *Station) startSync() {
+func (s *core) startSync() {
 	st, err := s.station()
 	if err != nil {
 		return

@@ -57,6 +57,9 @@ type FileFilter struct {
 // ChooseOpenFile shows the system's open-file dialog and returns the path
 // ("" when cancelled). Without a window (browser mode) it is not available.
 func (s *Station) ChooseOpenFile(title string, filters []FileFilter) (string, error) {
+	if _, _, err := s.session(); err != nil {
+		return "", err
+	}
 	if !s.inWails {
 		return "", errNoWindow
 	}
@@ -69,6 +72,9 @@ func (s *Station) ChooseOpenFile(title string, filters []FileFilter) (string, er
 
 // ChooseSaveFile shows the system's save-file dialog.
 func (s *Station) ChooseSaveFile(title, defaultName string, filters []FileFilter) (string, error) {
+	if _, _, err := s.session(); err != nil {
+		return "", err
+	}
 	if !s.inWails {
 		return "", errNoWindow
 	}

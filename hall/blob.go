@@ -25,6 +25,15 @@ import (
 // sending all of it, and cannot learn whether another station has (Sync
 // Gateway's proveAttachment lesson). Nothing here reads a blob back to a
 // station.
+//
+// A station cannot fill the hall's disk: what it keeps here, finished or
+// not, is held to BlobQuota, with at most MaxPartialUploads unfinished at
+// once; CollectBlobs deletes unfinished uploads left for PartialTTL and
+// blobs no case references BlobGrace after their last upload.
+
+// MaxPartialUploads bounds the unfinished uploads one station may have at
+// once (the station's client uploads one at a time).
+const MaxPartialUploads = 32
 
 // ValidHash reports whether h is a SHA-256 in lower-case hex, the only form
 // that ever becomes a file name: no dots, no slashes, no traversal.
@@ -39,6 +48,24 @@ func ValidHash(h string) bool {
 		}
 	}
 	return true
+}
+
+// CaseBlobs returns the blobs a case references: its materials' scans and
+// the agent's power of attorney. The store records them on PutCase, so
+// that a blob no case references can be collected (CollectBlobs).
+func CaseBlobs(c *domain.Case) []string {
+	var out []string
+	for _, m := range c.Materials {
+		for _, h := range m.Blobs {
+			if ValidHash(h) {
+				out = append(out, h)
+			}
+		}
+	}
+	if c.Agent != nil && ValidHash(c.Agent.AttorneyBlob) {
+		out = append(out, c.Agent.AttorneyBlob)
+	}
+	return out
 }
 
 func errBadHash() error {
@@ -164,7 +191,9 @@ func (s *Service) AppendBlob(ctx context.Context, station, hash string, offset, 
 		return 0, false, domain.Errorf(protocol.CodeTooLarge, "附件过大或长度不正确。",
 			"blob length %d out of range 1..%d", total, protocol.MaxBlobBytes)
 	}
-	unlock, err := s.lockBlob(ctx, station+"/"+hash)
+	// One upload of a station at a time: the quota check and the bytes it
+	// allows stay together.
+	unlock, err := s.lockBlob(ctx, "station/"+station)
 	if err != nil {
 		return 0, false, err
 	}
@@ -184,6 +213,9 @@ func (s *Service) AppendBlob(ctx context.Context, station, hash string, offset, 
 		return have, false, domain.Errorf(domain.EConflict, "附件续传位置不一致，请从大厅告知的位置继续。",
 			"upload offset %d, but the hall holds %d bytes", offset, have)
 	}
+	if err := s.checkQuota(ctx, station, hash, have, total); err != nil {
+		return have, false, err
+	}
 	path := s.partialPath(station, hash)
 	have, err = appendFile(path, have, total, r)
 	if err != nil || have < total {
@@ -193,6 +225,45 @@ func (s *Service) AppendBlob(ctx context.Context, station, hash string, offset, 
 		return 0, false, err
 	}
 	return total, true, nil
+}
+
+// checkQuota refuses an upload of total bytes that would take station past
+// BlobQuota (its finished blobs and every other unfinished upload
+// counted), or a new upload beyond MaxPartialUploads.
+func (s *Service) checkQuota(ctx context.Context, station, hash string, have, total int64) error {
+	var used int64
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		used, err = tx.BlobUsage(station)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	ents, err := os.ReadDir(filepath.Join(s.Dir, "blobs", "partial", station))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blob quota: %w", err)
+	}
+	partials := 0
+	for _, e := range ents {
+		if e.Name() == hash {
+			continue
+		}
+		partials++
+		if fi, err := e.Info(); err == nil {
+			used += fi.Size()
+		}
+	}
+	gib := float64(s.BlobQuota) / (1 << 30)
+	if used+total > s.BlobQuota {
+		return domain.Errorf(protocol.CodeQuota, fmt.Sprintf("本站在大厅的附件已达额度（%.1f GiB），无法再上传，请联系大厅。", gib),
+			"station %s: %d bytes held, %d more would pass the quota of %d", station, used, total, s.BlobQuota)
+	}
+	if have == 0 && partials >= MaxPartialUploads {
+		return domain.Errorf(protocol.CodeQuota, "本站未完成的附件上传过多，请稍后再试或联系大厅。",
+			"station %s: %d unfinished uploads, at most %d", station, partials, MaxPartialUploads)
+	}
+	return nil
 }
 
 // appendFile appends at most total-have bytes of r to path and fsyncs, so
@@ -238,6 +309,8 @@ func (s *Service) finishBlob(ctx context.Context, station, hash, path string, to
 		return domain.Errorf(domain.EInvalid, "附件内容与编号（SHA-256）不符，已丢弃，请重新上传。",
 			"blob %s: content hashes to %s; upload discarded", hash, sum)
 	}
+	s.gcMu.RLock() // CollectBlobs must not delete final between here and AddBlobOwner
+	defer s.gcMu.RUnlock()
 	final := s.blobPath(hash)
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		return fmt.Errorf("blob: %w", err)
@@ -264,4 +337,99 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("blob: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// BlobGC says what CollectBlobs deleted.
+type BlobGC struct {
+	Partials int   `json:"partials"` // unfinished uploads left for PartialTTL
+	Blobs    int   `json:"blobs"`    // blobs no case references, BlobGrace after their last upload
+	Bytes    int64 `json:"bytes"`    // disk space freed
+}
+
+// CollectBlobs deletes unfinished uploads untouched for PartialTTL (by
+// their files' modification time) and blobs that no case references,
+// BlobGrace after their last upload. `hall serve` runs it every few hours.
+func (s *Service) CollectBlobs(ctx context.Context) (BlobGC, error) {
+	var res BlobGC
+	now := s.Now()
+	root := filepath.Join(s.Dir, "blobs", "partial")
+	stations, err := os.ReadDir(root)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return res, fmt.Errorf("collect blobs: %w", err)
+	}
+	for _, st := range stations {
+		ents, _ := os.ReadDir(filepath.Join(root, st.Name()))
+		for _, e := range ents {
+			fi, err := e.Info()
+			if err != nil || now.Sub(fi.ModTime()) < s.PartialTTL {
+				continue
+			}
+			unlock, err := s.lockBlob(ctx, "station/"+st.Name())
+			if err != nil {
+				return res, err
+			}
+			if os.Remove(filepath.Join(root, st.Name(), e.Name())) == nil {
+				res.Partials++
+				res.Bytes += fi.Size()
+			}
+			unlock()
+		}
+	}
+	for {
+		var hashes []string
+		err := s.store.View(ctx, func(tx Tx) error {
+			var err error
+			hashes, err = tx.UnreferencedBlobs(now.Add(-s.BlobGrace), 500)
+			return err
+		})
+		if err != nil {
+			return res, fmt.Errorf("collect blobs: %w", err)
+		}
+		done := 0
+		for _, h := range hashes {
+			n, err := s.collectBlob(ctx, h)
+			if err != nil {
+				return res, err
+			}
+			if n >= 0 {
+				done++
+				res.Blobs++
+				res.Bytes += n
+			}
+		}
+		if len(hashes) < 500 || done == 0 {
+			break
+		}
+	}
+	s.Logger.Info("blobs collected", "partials", res.Partials, "blobs", res.Blobs, "bytes", res.Bytes)
+	return res, nil
+}
+
+// collectBlob forgets every upload of an unreferenced blob and deletes its
+// file; it returns the bytes freed, or -1 when a case references it by now.
+func (s *Service) collectBlob(ctx context.Context, hash string) (int64, error) {
+	if !ValidHash(hash) {
+		return -1, nil
+	}
+	s.gcMu.Lock()
+	defer s.gcMu.Unlock()
+	var gone bool
+	if err := s.store.Update(ctx, func(tx Tx) error {
+		var err error
+		gone, err = tx.DeleteBlobOwners(hash)
+		return err
+	}); err != nil {
+		return -1, fmt.Errorf("collect blob %s: %w", hash, err)
+	}
+	if !gone {
+		return -1, nil
+	}
+	var size int64
+	if fi, err := os.Stat(s.blobPath(hash)); err == nil {
+		size = fi.Size()
+	}
+	if err := os.Remove(s.blobPath(hash)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return -1, fmt.Errorf("collect blob %s: %w", hash, err)
+	}
+	return size, nil
 }

@@ -2,6 +2,7 @@ package hall
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -113,6 +114,9 @@ func (s *Service) ShowCase(ctx context.Context, a Actor, id string, unmask bool,
 		}
 		if !unmask {
 			c.Applicant = MaskApplicant(c.Applicant)
+			if c.Delivery != nil {
+				c.Delivery = maskDelivery(*c.Delivery)
+			}
 			if c.Agent != nil {
 				ag := *c.Agent
 				ag.Name, ag.IDNumber, ag.Phone = ident.MaskName(ag.Name), ident.MaskID(ag.IDNumber), ident.MaskPhone(ag.Phone)
@@ -142,15 +146,36 @@ func (s *Service) ShowCase(ctx context.Context, a Actor, id string, unmask bool,
 
 // maskedEvent hides the payloads that carry personal data in clear (the
 // applicant on open, changed contact details, the signer on delivery); the
-// masked case above shows what a list may show.
+// masked case above shows what a list may show. A delivery keeps its
+// method and waybill, what staff track a letter by, with the address and
+// addressee masked as in the case.
 func maskedEvent(e *domain.Event) *domain.Event {
 	switch e.Kind {
 	case domain.EvOpen, domain.EvUpdateApplicant, domain.EvDeliver:
 		cp := *e
 		cp.Payload = nil
 		return &cp
+	case domain.EvStartDelivery:
+		cp := *e
+		cp.Payload = nil
+		var d domain.Delivery
+		if json.Unmarshal(e.Payload, &d) == nil {
+			cp.Payload, _ = json.Marshal(maskDelivery(d))
+		}
+		return &cp
 	}
 	return e
+}
+
+// maskDelivery masks a delivery as the station does: the address keeps
+// its first six characters (province, city: where the letter went, not
+// to whom), names keep their first and last.
+func maskDelivery(d domain.Delivery) *domain.Delivery {
+	if rs := []rune(d.Address); len(rs) > 6 {
+		d.Address = string(rs[:6]) + "****"
+	}
+	d.Addressee, d.SignedBy = ident.MaskName(d.Addressee), ident.MaskName(d.SignedBy)
+	return &d
 }
 
 func errNoCase(id string) error {

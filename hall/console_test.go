@@ -3,6 +3,7 @@ package hall_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ import (
 // and sessions, the inbox with deadlines, statistics, bad reviews and
 // catalog versions.
 
-func TestSignInLockoutAndSessions(t *testing.T) {
+func TestSignInDelaysAndSessions(t *testing.T) {
 	f := newHall(t)
 	if _, err := f.svc.AddStaff(f.ctx, "Li", "李审批", hall.RoleApprover, "short"); domain.ErrorCode(err) != domain.EInvalid {
 		t.Errorf("short password: got %v, want invalid", err)
@@ -66,19 +67,37 @@ func TestSignInLockoutAndSessions(t *testing.T) {
 	if _, err := f.svc.SessionStaff(f.ctx, token); domain.ErrorCode(err) != domain.EUnauthorized {
 		t.Errorf("signed out: got %v, want unauthorized", err)
 	}
-	// Five wrong passwords lock the account, even against the right one.
+	// Wrong passwords never lock the account: after five the next try
+	// waits (slow_down, with the time to wait), and the right password
+	// works once the wait is over; the member's own browser (its device
+	// token) is not kept waiting by strangers.
+	own, err := f.svc.SignInFrom(f.ctx, "li", "correct horse", hall.Client{IP: "10.0.0.5"})
+	if err != nil || own.Device == "" {
+		t.Fatalf("sign-in with a device token: %v %q", err, own.Device)
+	}
 	for i := 0; i < 5; i++ {
 		if _, _, err := f.svc.SignIn(f.ctx, "li", "wrong password"); domain.ErrorCode(err) != domain.EUnauthorized {
 			t.Fatalf("wrong password %d: %v", i, err)
 		}
 	}
-	if _, _, err := f.svc.SignIn(f.ctx, "li", "correct horse"); domain.ErrorCode(err) != domain.EUnauthorized {
-		t.Errorf("locked account signed in: %v", err)
+	_, _, err = f.svc.SignIn(f.ctx, "li", "correct horse")
+	var re *hall.RetryError
+	if !errors.As(err, &re) || domain.ErrorCode(err) != hall.CodeSlowDown || re.After != time.Second || domain.ZhMessage(err) == "" {
+		t.Errorf("after five wrong passwords: got %v, want slow_down for 1s", err)
 	}
-	f.clock.Add(f.svc.LockoutDuration + time.Second)
+	if _, err := f.svc.SignInFrom(f.ctx, "li", "correct horse", hall.Client{IP: "10.0.0.5", Device: own.Device}); err != nil {
+		t.Errorf("the member's own browser: %v", err)
+	}
+	if _, err := f.svc.SignInFrom(f.ctx, "wang", "correct horse", hall.Client{IP: "10.0.0.5", Device: own.Device}); domain.ErrorCode(err) != domain.EUnauthorized {
+		t.Errorf("li's device token for another login: %v", err) // no such account: bad credentials
+	}
+	f.clock.Add(time.Second)
 	token, _, err = f.svc.SignIn(f.ctx, "li", "correct horse")
 	if err != nil {
-		t.Fatalf("after the lockout: %v", err)
+		t.Fatalf("after the wait: %v", err)
+	}
+	if list, _ := f.svc.ListStaff(f.ctx); len(list) == 0 || list[0].LockedUntil != nil {
+		t.Errorf("the account shows a lock: %+v", list)
 	}
 	// Disabling ends the sessions at once.
 	yes := true

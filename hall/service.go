@@ -52,12 +52,23 @@ type Config struct {
 	// logged. Default: discard.
 	Logger *slog.Logger
 
-	// MaxFailedLogins is how many wrong console passwords in a row lock an
-	// account. Default 5.
-	MaxFailedLogins int
-	// LockoutDuration is how long a locked console account stays locked.
-	// Default 15 minutes.
-	LockoutDuration time.Duration
+	// BlobQuota is how many bytes of attachments one station may keep at
+	// the hall, unfinished uploads included; an upload past it is refused
+	// (413 quota) with a message naming the quota. Default 20 GiB: years
+	// of a busy township's scans.
+	BlobQuota int64
+	// PartialTTL is how long an unfinished upload may stay untouched
+	// before CollectBlobs deletes it. Default 7 days.
+	PartialTTL time.Duration
+	// BlobGrace is how long after its last upload an attachment that no
+	// case references is kept before CollectBlobs deletes it. Default 30
+	// days: a station uploads a scan and the event naming it in the same
+	// sync, so only junk waits that long.
+	BlobGrace time.Duration
+
+	// SignInLimits tunes how console sign-ins slow password guessing and how
+	// many password hashes run at once (signin.go).
+	SignInLimits SignInLimits
 	// SessionTTL is the longest a console session lasts, however active.
 	// Default 12 hours: one working day, then sign in again.
 	SessionTTL time.Duration
@@ -79,6 +90,10 @@ type Service struct {
 
 	blobMu    sync.Mutex
 	blobLocks map[string]*blobLock
+	gcMu      sync.RWMutex // CollectBlobs deletes while no upload is being finished
+
+	guard   guard         // console sign-in failures
+	hashSem chan struct{} // password-hashing slots
 
 	calMu sync.Mutex
 	cal   *workday.Calendar // built-in plus published years; nil: reload
@@ -113,11 +128,15 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.MaxFailedLogins <= 0 {
-		cfg.MaxFailedLogins = 5
+	cfg.SignInLimits.fill()
+	if cfg.BlobQuota <= 0 {
+		cfg.BlobQuota = 20 << 30
 	}
-	if cfg.LockoutDuration <= 0 {
-		cfg.LockoutDuration = 15 * time.Minute
+	if cfg.PartialTTL <= 0 {
+		cfg.PartialTTL = 7 * 24 * time.Hour
+	}
+	if cfg.BlobGrace <= 0 {
+		cfg.BlobGrace = 30 * 24 * time.Hour
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
@@ -136,7 +155,7 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{Config: cfg, store: store, keys: keys, hlc: domain.NewHLC(domain.HallOffice, cfg.Now),
-		blobLocks: map[string]*blobLock{}}
+		blobLocks: map[string]*blobLock{}, guard: guard{recs: map[string]*strikes{}}, hashSem: make(chan struct{}, cfg.SignInLimits.Hashes)}
 	var last string
 	if err := store.View(ctx, func(tx Tx) error {
 		var err error

@@ -100,9 +100,9 @@ type StaffAccount struct {
 	Login        string
 	Name         string
 	Role         Role
-	PasswordHash string // argon2id, PHC string format
-	Failed       int    // wrong passwords in a row
-	LockedUntil  time.Time
+	PasswordHash string    // argon2id, PHC string format
+	Failed       int       // wrong passwords in a row (shown; never locks)
+	LockedUntil  time.Time // set by versions before 0.2 only; an admin's unlock clears it
 	Disabled     bool
 	CreatedAt    time.Time
 	LastLogin    time.Time
@@ -193,10 +193,11 @@ func checkNewPassword(pw string) error {
 	if utf8.RuneCountInString(pw) < 10 {
 		return domain.Errorf(domain.EInvalid, "密码至少 10 位。", "password must be at least 10 characters")
 	}
+	if len(pw) > MaxPasswordBytes {
+		return domain.Errorf(domain.EInvalid, "密码过长。", "password longer than %d bytes", MaxPasswordBytes)
+	}
 	return nil
 }
-
-func normLogin(login string) string { return strings.ToLower(strings.TrimSpace(login)) }
 
 // AddStaff creates a console account.
 func (s *Service) AddStaff(ctx context.Context, login, name string, role Role, password string) (Staff, error) {
@@ -213,7 +214,7 @@ func (s *Service) AddStaff(ctx context.Context, login, name string, role Role, p
 	if err := checkNewPassword(password); err != nil {
 		return Staff{}, err
 	}
-	hash, err := hashPassword(s.Rand, password)
+	hash, err := s.hashNew(ctx, password)
 	if err != nil {
 		return Staff{}, err
 	}
@@ -267,7 +268,7 @@ func (s *Service) UpdateStaff(ctx context.Context, login string, upd StaffUpdate
 			return Staff{}, err
 		}
 		var err error
-		if hash, err = hashPassword(s.Rand, *upd.Password); err != nil {
+		if hash, err = s.hashNew(ctx, *upd.Password); err != nil {
 			return Staff{}, err
 		}
 	}
@@ -317,42 +318,20 @@ func (s *Service) UpdateStaff(ctx context.Context, login string, upd StaffUpdate
 	return out, err
 }
 
-// SignIn checks a console password and opens a session. It returns the
-// session token (for the cookie; the hall keeps only its hash) and the
-// account. After MaxFailedLogins wrong passwords in a row the account is
-// locked for LockoutDuration whatever comes next.
-func (s *Service) SignIn(ctx context.Context, login, password string) (string, Staff, error) {
-	login = normLogin(login)
+// openSession finishes a sign-in whose password was checked (ok) against
+// hash: in one transaction it refuses a disabled account (or one an older
+// version locked), records a wrong password on the account, or opens the
+// session. A wrong password never locks the account (see signin.go).
+func (s *Service) openSession(ctx context.Context, login, hash string, ok bool, now time.Time) (SignInResult, error) {
 	bad := domain.Errorf(domain.EUnauthorized, "登录名或密码不正确。", "sign in %q: bad credentials", login)
-	var acct *StaffAccount
-	err := s.store.View(ctx, func(tx Tx) error {
-		var err error
-		acct, err = tx.Staff(login)
-		return err
-	})
-	if domain.ErrorCode(err) == domain.ENotFound {
-		checkPassword(dummyPasswordHash, password)
-		now := s.Now()
-		_ = s.store.Update(ctx, func(tx Tx) error {
-			return tx.RecordAccess(&Access{At: now, Actor: login, Action: "console.signin_failed", Detail: "unknown login"})
-		})
-		return "", Staff{}, bad
-	}
-	if err != nil {
-		return "", Staff{}, err
-	}
-	// Check the password outside the write transaction: argon2id takes tens
-	// of milliseconds, and SQLite has one writer.
-	ok := checkPassword(acct.PasswordHash, password)
 	raw := make([]byte, 32)
 	if _, err := io.ReadFull(s.Rand, raw); err != nil {
-		return "", Staff{}, fmt.Errorf("sign in: random: %w", err)
+		return SignInResult{}, fmt.Errorf("sign in: random: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
-	now := s.Now()
 	var result error
 	var st Staff
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		result = nil
 		a, err := tx.Staff(login)
 		if err != nil {
@@ -368,20 +347,15 @@ func (s *Service) SignIn(ctx context.Context, login, password string) (string, S
 		case a.LockedUntil.After(now):
 			mins := int(a.LockedUntil.Sub(now).Minutes()) + 1
 			return fail("locked", domain.Errorf(domain.EUnauthorized,
-				fmt.Sprintf("密码错误次数过多，账号已锁定，请 %d 分钟后再试或联系管理员解锁。", mins), "sign in %q: locked", login))
-		case !ok || a.PasswordHash != acct.PasswordHash:
+				fmt.Sprintf("账号已被锁定，请 %d 分钟后再试或联系管理员解锁。", mins), "sign in %q: locked", login))
+		case !ok || a.PasswordHash != hash:
 			a.Failed++
-			e := error(bad)
-			if a.Failed >= s.MaxFailedLogins {
-				a.Failed, a.LockedUntil = 0, now.Add(s.LockoutDuration)
-				e = domain.Errorf(domain.EUnauthorized, "密码连续错误次数过多，账号已锁定。", "sign in %q: locked", login)
-			}
 			if err := tx.UpdateStaff(a); err != nil {
 				return err
 			}
-			return fail(fmt.Sprintf("wrong password, locked=%v", !a.LockedUntil.IsZero()), e)
+			return fail("wrong password", bad)
 		}
-		a.Failed, a.LockedUntil, a.LastLogin = 0, time.Time{}, now
+		a.Failed, a.LastLogin = 0, now
 		if err := tx.UpdateStaff(a); err != nil {
 			return err
 		}
@@ -396,12 +370,12 @@ func (s *Service) SignIn(ctx context.Context, login, password string) (string, S
 		return tx.RecordAccess(&Access{At: now, Actor: login, Action: "console.signin"})
 	})
 	if err != nil {
-		return "", Staff{}, err
+		return SignInResult{}, err
 	}
 	if result != nil {
-		return "", Staff{}, result
+		return SignInResult{}, result
 	}
-	return token, st, nil
+	return SignInResult{Token: token, Staff: st}, nil
 }
 
 // sessionTouchEvery is how stale a session's last-seen time may get before

@@ -88,6 +88,9 @@ func (s *Service) Enroll(ctx context.Context, req protocol.EnrollRequest) (proto
 	if err := protocol.CheckVersion(req.V); err != nil {
 		return protocol.EnrollResponse{}, err
 	}
+	if err := req.CheckLimits(); err != nil {
+		return protocol.EnrollResponse{}, err
+	}
 	if err := checkStationKeys(req.SignKey, req.AgeKey); err != nil {
 		return protocol.EnrollResponse{}, err
 	}

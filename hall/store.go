@@ -76,7 +76,8 @@ type Tx interface {
 	// until it ends: the service reads a case before it appends to it, so
 	// appends to one case are serial and take increasing log seqs.
 	Case(id string) (*domain.Case, error)
-	// PutCase stores the folded state of a case after log entry seq.
+	// PutCase stores the folded state of a case after log entry seq, and
+	// records the blobs it references (CaseBlobs) for blob collection.
 	PutCase(c *domain.Case, seq int64) error
 	// FindCases lists cases matching f, most recently updated first.
 	FindCases(f CaseFilter) ([]*domain.Case, error)
@@ -121,6 +122,15 @@ type Tx interface {
 	BlobOwned(hash, station string) (bool, error)
 	// AddBlobOwner records that station uploaded and the hall verified a blob.
 	AddBlobOwner(hash, station string, size int64, at time.Time) error
+	// BlobUsage returns the bytes of the blobs station uploaded completely.
+	BlobUsage(station string) (int64, error)
+	// UnreferencedBlobs returns up to limit blobs that no stored case
+	// references (PutCase keeps the references) and that every station
+	// uploaded before before.
+	UnreferencedBlobs(before time.Time, limit int) ([]string, error)
+	// DeleteBlobOwners forgets every upload of hash unless a case
+	// references it by now, and reports whether it did.
+	DeleteBlobOwners(hash string) (bool, error)
 
 	// RecordAccess appends to the hall's access and command log.
 	RecordAccess(a *Access) error

@@ -22,6 +22,9 @@ func (s *Service) Sync(ctx context.Context, st *Station, req protocol.SyncReques
 	if err := protocol.CheckVersion(req.V); err != nil {
 		return protocol.SyncResponse{}, err
 	}
+	if err := req.CheckLimits(); err != nil {
+		return protocol.SyncResponse{}, err
+	}
 	if req.Station != st.Code {
 		return protocol.SyncResponse{}, domain.Errorf(domain.EForbidden, "同步请求中的站点与登录站点不一致。",
 			"request names station %q but the token is %q's", req.Station, st.Code)

@@ -112,8 +112,8 @@ item=370112-RS-002-01-S
 step "console: the supervisor publishes a new version of $item"
 (cd frontend && node e2e/console.spec.mjs --phase catalog --url "$url" --password "$pw" --item "$item" --promised 7) || fail "catalog phase"
 st E2E02 sync >/dev/null
-version=$(st E2E02 --json catalog find "$item" | field 0.version)
-promised=$(st E2E02 --json catalog find "$item" | field 0.promised)
+version=$(st E2E02 --json catalog find "$item" | field items.0.version)
+promised=$(st E2E02 --json catalog find "$item" | field items.0.promised)
 [[ "$version" == 2 && "$promised" == 7G ]] || fail "station catalog has $item v$version ($promised), want v2 (7G)"
 echo "ok: the station received $item version $version (promised $promised)"
 

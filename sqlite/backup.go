@@ -11,11 +11,24 @@ import (
 // Backup writes a consistent copy of the open database to dst while the
 // station keeps working (VACUUM INTO reads one snapshot). The copy is written
 // beside dst and renamed into place, so a crash never leaves half a backup
-// under the real name.
+// under the real name. It is readable by its owner only (mode 0600): it
+// holds every applicant's data.
 func (db *DB) Backup(ctx context.Context, dst string) error {
 	tmp := dst + ".tmp"
 	os.Remove(tmp)
+	// VACUUM INTO takes an empty file as it is, so creating it first
+	// decides its mode whatever the umask.
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", dst, err)
+	}
+	f.Close()
 	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("backup to %s: %w", dst, err)
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("backup to %s: %w", dst, err)
 	}
 	if err := syncFile(tmp); err != nil {

@@ -58,7 +58,7 @@ func cmdStaffSet(e *env, args []string) error {
 	role := fs.String("role", "", "new role")
 	disable := fs.Bool("disable", false, "disable the account and end its sessions")
 	enable := fs.Bool("enable", false, "enable a disabled account")
-	unlock := fs.Bool("unlock", false, "end a lockout after wrong passwords")
+	unlock := fs.Bool("unlock", false, "clear a lock an older version set after wrong passwords; wrong passwords now only slow the next try")
 	pos, err := parse(fs, args, 1, 1, "LOGIN")
 	if err != nil {
 		return err

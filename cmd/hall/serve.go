@@ -42,6 +42,8 @@ func serve(e *env, args []string) error {
 	logDir := fs.String("log-dir", os.Getenv("YIZHAN_HALL_LOG_DIR"), "rotating log directory ($YIZHAN_HALL_LOG_DIR; default DIR/logs; - for stderr only)")
 	consoleAssets := fs.String("console-assets", "", "serve the hall console from this directory instead of the built-in copy (development)")
 	consoleSecure := fs.Bool("console-secure-cookie", false, "mark the console's session cookie Secure behind a TLS-terminating proxy")
+	trustProxy := fs.Bool("console-trust-proxy", false, "take console clients' addresses from X-Forwarded-For (only behind the county's reverse proxy)")
+	quotaGiB := fs.Float64("station-quota-gib", 20, "attachment quota per station, in GiB (unfinished uploads included)")
 	if _, err := parse(fs, args, 0, 0, ""); err != nil {
 		return err
 	}
@@ -67,16 +69,26 @@ func serve(e *env, args []string) error {
 		logger = lf.Logger
 	}
 	logger.Info("hall starting", "version", Version, "store", storeKind(c.db))
-	svc, closeFn, err := c.open(ctx, hall.Config{Logger: logger})
+	if *quotaGiB <= 0 {
+		return usageErr("--station-quota-gib must be positive")
+	}
+	svc, closeFn, err := c.open(ctx, hall.Config{Logger: logger, BlobQuota: int64(*quotaGiB * (1 << 30))})
 	if err != nil {
 		return err
 	}
 	defer closeFn()
+	gcCtx, stopGC := context.WithCancel(ctx)
+	gcDone := make(chan struct{})
+	go func() {
+		defer close(gcDone)
+		collectBlobs(gcCtx, svc, logger)
+	}()
+	defer func() { stopGC(); <-gcDone }() // before the store closes
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	con, err := console.New(svc, console.Config{Assets: *consoleAssets, Secure: *consoleSecure, Logger: logger})
+	con, err := console.New(svc, console.Config{Assets: *consoleAssets, Secure: *consoleSecure, Logger: logger, TrustProxy: *trustProxy})
 	if err != nil {
 		return err
 	}
@@ -132,4 +144,26 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// blobCollectEvery is how often `serve` collects abandoned uploads and
+// attachments no case references (hall.Service.CollectBlobs).
+const blobCollectEvery = 6 * time.Hour
+
+// collectBlobs runs CollectBlobs a minute after start, then every
+// blobCollectEvery, until ctx ends.
+func collectBlobs(ctx context.Context, svc *hall.Service, logger *slog.Logger) {
+	t := time.NewTimer(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := svc.CollectBlobs(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("collect blobs", "err", err)
+		}
+		t.Reset(blobCollectEvery)
+	}
 }

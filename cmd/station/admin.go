@@ -10,11 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
+
 	"yizhan/app"
 	"yizhan/domain"
 	"yizhan/ident"
 	"yizhan/internal/cli"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -30,8 +31,9 @@ func init() {
 		command{"validate", "id|uscc|phone|name VALUE", cmdValidate},
 		command{"calendar due", "--from DATE --limit N --unit G|Z", cmdCalendarDue},
 		command{"calendar publish", "FILE  (a year spec JSON)", cmdCalendarPublish},
-		command{"backup", "FILE", cmdBackup},
-		command{"restore", "FILE", cmdRestore},
+		command{"backup", "[--recipient age1… | --recipients-file FILE] FILE  (station head; encrypted for copies that leave the PC)", cmdBackup},
+		command{"backup-keygen", "IDENTITY-FILE  a key pair for encrypted backups: keep the file away from the PC", cmdBackupKeygen},
+		command{"restore", "[--identity FILE] FILE", cmdRestore},
 		command{"audit verify", "check the hash chain", cmdAuditVerify},
 		command{"audit log", "[--target ID] [--limit N] [--offset N]: the audit trail, newest first (station head)", cmdAuditLog},
 		command{"rebuild", "refold every case from its events", cmdRebuild},
@@ -339,26 +341,75 @@ func cmdCalendarPublish(e *env, args []string) error {
 }
 
 func cmdBackup(e *env, args []string) error {
-	pos, err := parse(flag.NewFlagSet("backup", flag.ContinueOnError), args, 1, "FILE")
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	var recipients multi
+	fs.Var(&recipients, "recipient", "encrypt to this age recipient (age1…); repeatable")
+	recipientsFile := fs.String("recipients-file", "", "encrypt to the age recipients in this file, one a line")
+	pos, err := parse(fs, args, 1, "FILE")
 	if err != nil {
 		return err
+	}
+	if *recipientsFile != "" {
+		rs, err := app.ReadRecipients(*recipientsFile)
+		if err != nil {
+			return err
+		}
+		recipients = append(recipients, rs...)
 	}
 	st, a, err := e.actor()
 	if err != nil {
 		return err
 	}
-	if err := st.Backup(e.ctx, a, pos[0]); err != nil {
+	if err := st.Backup(e.ctx, a, pos[0], recipients...); err != nil {
 		return err
 	}
 	fi, err := os.Stat(pos[0])
 	if err != nil {
 		return err
 	}
-	return e.out(map[string]any{"file": pos[0], "bytes": fi.Size()}, func(w io.Writer) { fmt.Fprintf(w, "backup written to %s (%d bytes)\n", pos[0], fi.Size()) })
+	enc := len(recipients) > 0
+	return e.out(map[string]any{"file": pos[0], "bytes": fi.Size(), "encrypted": enc}, func(w io.Writer) {
+		what := "backup"
+		if enc {
+			what = "encrypted backup"
+		}
+		fmt.Fprintf(w, "%s written to %s (%d bytes)\n", what, pos[0], fi.Size())
+	})
+}
+
+// cmdBackupKeygen writes a new age identity for encrypted backups (mode
+// 0600, never overwriting a file) and prints its recipient, which goes to
+// `backup --recipient` on the stations.
+func cmdBackupKeygen(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("backup-keygen", flag.ContinueOnError), args, 1, "IDENTITY-FILE")
+	if err != nil {
+		return err
+	}
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		return fmt.Errorf("backup-keygen: %w", err)
+	}
+	f, err := os.OpenFile(pos[0], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return domain.Errorf(domain.EInvalid, "无法创建密钥文件（已存在的文件不会被覆盖）："+pos[0], "backup-keygen: %v", err)
+	}
+	_, err = fmt.Fprintf(f, "# Yizhan backup key. Restores encrypted station backups: keep it off the station PCs.\n# recipient: %s\n%s\n",
+		id.Recipient(), id)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("backup-keygen: %w", err)
+	}
+	return e.out(map[string]any{"identity_file": pos[0], "recipient": id.Recipient().String()}, func(w io.Writer) {
+		fmt.Fprintf(w, "identity written to %s\nrecipient (for station backup --recipient): %s\n", pos[0], id.Recipient())
+	})
 }
 
 func cmdRestore(e *env, args []string) error {
-	pos, err := parse(flag.NewFlagSet("restore", flag.ContinueOnError), args, 1, "FILE")
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	identity := fs.String("identity", "", "age identity file for an encrypted backup")
+	pos, err := parse(fs, args, 1, "FILE")
 	if err != nil {
 		return err
 	}
@@ -368,7 +419,10 @@ func cmdRestore(e *env, args []string) error {
 		e.st = nil
 	}
 	dbPath := filepath.Join(e.dir, app.DBFile)
-	if err := sqlite.Restore(context.Background(), pos[0], dbPath); err != nil {
+	if err := app.Restore(context.Background(), e.dir, pos[0], *identity); err != nil {
+		if domain.ErrorCode(err) == domain.EInvalid {
+			return err
+		}
 		return domain.Errorf(domain.EInvalid, "恢复失败，原数据未改动："+err.Error(), "restore: %v", err)
 	}
 	st, err := e.station()

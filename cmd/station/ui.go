@@ -18,21 +18,24 @@ import (
 )
 
 func init() {
-	register(command{"serve-ui", "[--listen 127.0.0.1:34115] [--assets frontend/dist]: the desktop UI in a browser, for tests and support", cmdServeUI})
+	register(command{"serve-ui", "[--listen 127.0.0.1:34115] [--assets frontend/dist] [--unsafe-listen]: the desktop UI in a browser, for tests and support", cmdServeUI})
 }
 
 // cmdServeUI serves the built frontend and the desktop API over HTTP on
-// loopback, so the UI can be driven by a browser without a display.
+// loopback, so the UI can be driven by a browser without a display. Each
+// browser signs in for itself (desktop.Handler); --unsafe-listen allows a
+// non-loopback address, for a support session on a trusted network only.
 func cmdServeUI(e *env, args []string) error {
 	fs := flag.NewFlagSet("serve-ui", flag.ContinueOnError)
-	listen := fs.String("listen", "127.0.0.1:34115", "address (loopback only)")
+	listen := fs.String("listen", "127.0.0.1:34115", "address (loopback only unless --unsafe-listen)")
 	assets := fs.String("assets", "frontend/dist", "built frontend directory")
+	unsafe := fs.Bool("unsafe-listen", false, "allow a non-loopback --listen address (plain HTTP: trusted networks only)")
 	if _, err := parse(fs, args, 0, ""); err != nil {
 		return err
 	}
-	host, _, err := net.SplitHostPort(*listen)
-	if err != nil || !(host == "127.0.0.1" || host == "localhost" || host == "::1") {
-		return domain.Errorf(domain.EInvalid, "界面服务只能监听本机地址（127.0.0.1）。", "serve-ui: listen address must be loopback, got %q", *listen)
+	hosts, err := desktop.CheckListen(*listen, *unsafe)
+	if err != nil {
+		return err
 	}
 	a := desktop.New(desktop.Config{Dir: e.dir})
 	logger, closeLog := a.StartLogging() // <dir>/logs/yizhan.log, as the desktop app
@@ -43,13 +46,16 @@ func cmdServeUI(e *env, args []string) error {
 		logger.Error("open station", "code", domain.ErrorCode(err), "err", domain.ErrorMessage(err))
 		return err
 	}
-	logger.Info("serve-ui", "listen", *listen)
+	logger.Info("serve-ui", "listen", *listen, "unsafe_listen", *unsafe)
+	if *unsafe {
+		fmt.Fprintf(e.stderr, "warning: --unsafe-listen: the station UI is reachable from the network over plain HTTP at %s\n", *listen)
+	}
 	defer a.Shutdown(ctx)
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("serve-ui: %w", err)
 	}
-	srv := &http.Server{Handler: desktop.Handler(a.API, os.DirFS(*assets)), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: desktop.Handler(a.API, os.DirFS(*assets), desktop.HTTPConfig{Hosts: hosts}), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(e.stdout, "serving %s on http://%s/\n", strings.TrimSuffix(*assets, "/"), ln.Addr())
 	go func() {
 		<-ctx.Done()

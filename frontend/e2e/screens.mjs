@@ -47,11 +47,19 @@ const { values: opt } = parseArgs({
 const BASE = opt.url.replace(/\/$/, '')
 mkdirSync(opt.out, { recursive: true })
 
-/** api calls a desktop.Station method over the HTTP adapter. */
+/** uiSession is this script's own browser session of the adapter: cookie and CSRF token (docs/security.md). */
+let uiSession = null
+
+/** api calls a desktop.Station method over the HTTP adapter, in this script's own session. */
 async function api(method, ...args) {
+  if (!uiSession) {
+    const s = await fetch(`${BASE}/api/session`, { method: 'POST', headers: { 'X-Yizhan-CSRF': 'new' } })
+    if (!s.ok) throw new Error(`session: ${s.status}`)
+    uiSession = { cookie: s.headers.get('set-cookie').split(';')[0], csrf: (await s.json()).csrf }
+  }
   const res = await fetch(`${BASE}/api/${method}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Cookie: uiSession.cookie, 'X-Yizhan-CSRF': uiSession.csrf },
     body: JSON.stringify({ args }),
   })
   const text = await res.text()
@@ -219,7 +227,7 @@ async function docs() {
       page.setDefaultTimeout(15000)
       watch(page)
 
-      await api('SignOut')
+      // A new browser context has its own serve-ui session: it starts signed out.
       await page.goto(`${BASE}/#/sign-in`)
       const form = page.locator('.sign-in form')
       await form.locator('button[type=submit]').waitFor()
@@ -302,7 +310,7 @@ async function run() {
     await page.addInitScript(() => localStorage.setItem('yizhan.window', '3'))
 
     // Sign in.
-    await api('SignOut')
+    // A new browser context has its own serve-ui session: it starts signed out.
     await page.goto(`${BASE}/#/sign-in`)
     await page.getByRole('button', { name: '登录' }).waitFor()
     await shot(page, 'sign-in')

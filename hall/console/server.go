@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,6 +37,11 @@ const CookieName = "yizhan_console"
 // it without a CORS preflight, which the hall never answers.
 const CSRFHeader = "X-Yizhan-Console"
 
+// DeviceCookie holds the device token of a browser where a member signed
+// in: wrong passwords others send for that login do not slow her down
+// there (hall/signin.go).
+const DeviceCookie = "yizhan_console_device"
+
 // maxBody bounds a JSON request; a whole catalog file may be larger.
 const (
 	maxBody        = 1 << 20
@@ -54,6 +60,19 @@ type Config struct {
 	// Logger receives one line per API request and internal errors; no
 	// bodies, no personal data. Default: discard.
 	Logger *slog.Logger
+	// TrustProxy takes the client's address from the last entry of
+	// X-Forwarded-For, which the county's reverse proxy appends. Set it
+	// only when the console is reachable through that proxy alone:
+	// otherwise a client names its own address, and sign-in delays per
+	// address (hall/signin.go) would not hold.
+	TrustProxy bool
+	// BodyTimeout is how long a request may take to send its body before
+	// its session is known (signing in): seconds, so that bodies sent a
+	// byte at a time cannot hold the hall's connections. Default 10 s.
+	BodyTimeout time.Duration
+	// MemberBodyTimeout is the same for a signed-in member (a catalog
+	// file of several MiB). Default 2 minutes.
+	MemberBodyTimeout time.Duration
 }
 
 // Server is the console's HTTP handler.
@@ -69,6 +88,12 @@ type Server struct {
 func New(svc *hall.Service, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = 10 * time.Second
+	}
+	if cfg.MemberBodyTimeout <= 0 {
+		cfg.MemberBodyTimeout = 2 * time.Minute
 	}
 	assets, err := newAssets(cfg.Assets)
 	if err != nil {
@@ -135,6 +160,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
+	setReadDeadline(w, start.Add(s.cfg.BodyTimeout)) // with() extends it for members
 	sw := &statusWriter{ResponseWriter: w}
 	info := &reqInfo{}
 	defer func() {
@@ -180,6 +206,18 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the connection (deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// setReadDeadline sets the connection's read deadline for the rest of the
+// request; the zero time removes it.
+func setReadDeadline(w http.ResponseWriter, t time.Time) {
+	http.NewResponseController(w).SetReadDeadline(t)
+}
+
+// codeTimeout is a body that did not arrive before the read deadline (408).
+const codeTimeout = "timeout"
+
 var errCSRF = domain.Errorf(domain.EForbidden, "请求被拒绝：缺少控制台请求头。请从控制台页面操作。",
 	"missing "+CSRFHeader+" header on a state-changing request")
 
@@ -221,6 +259,7 @@ func (s *Server) with(perm hall.Permission, h handler) http.HandlerFunc {
 			return
 		}
 		infoOf(r).login = me.Login
+		setReadDeadline(w, time.Now().Add(s.cfg.MemberBodyTimeout))
 		if perm != "" && !me.Role.Can(perm) {
 			s.writeError(w, r, domain.Errorf(domain.EForbidden, "您的角色（"+me.Role.Zh()+"）无权进行此操作。",
 				"role %s lacks %s", me.Role, perm))
@@ -261,10 +300,25 @@ type apiError struct {
 }
 
 // writeError answers with the error's code and messages; internal errors
-// say only "internal error" and go to the log in full.
+// say only "internal error" and go to the log in full. A refusal that
+// passes with time says when to come back (Retry-After).
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := domain.ErrorCode(err)
 	status := httpstatus.Of(code)
+	switch code {
+	case hall.CodeSlowDown:
+		status = http.StatusTooManyRequests
+	case hall.CodeBusy:
+		status = http.StatusServiceUnavailable
+	case codeTimeout:
+		status = http.StatusRequestTimeout
+		s.log.Warn("request body not received in time", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
+		w.Header().Set("Connection", "close")
+	}
+	var re *hall.RetryError
+	if errors.As(err, &re) {
+		w.Header().Set("Retry-After", strconv.Itoa(int((re.After+time.Second-1)/time.Second)))
+	}
 	body := apiError{Code: code, Message: domain.ErrorMessage(err), Zh: domain.ZhMessage(err)}
 	if status == http.StatusInternalServerError {
 		s.log.Error("console internal error", "method", r.Method, "path", r.URL.Path, "staff", infoOf(r).login, "err", err)
@@ -297,11 +351,20 @@ func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 		if errors.As(err, &mbe) {
 			return domain.Errorf(domain.EInvalid, "提交的数据过大。", "body larger than %d bytes", limit)
 		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return domain.Errorf(codeTimeout, "请求数据接收超时，请重试。", "request body not received in time")
+		}
 		return domain.Errorf(domain.EInvalid, "提交的数据格式不正确。", "decode body: %v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return domain.Errorf(domain.EInvalid, "提交的数据格式不正确。", "trailing data after the JSON body")
 	}
+	// The body is in: the deadline has done its work. Left set, it would
+	// end the connection's background read and with it the request's
+	// context while a sign-in waits for its password check. (A body not
+	// read to its end keeps it, so the server gives up draining it.)
+	setReadDeadline(w, time.Time{})
 	return nil
 }
 
@@ -325,13 +388,37 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, 16<<10, &req); err != nil {
 		return err
 	}
-	token, me, err := s.svc.SignIn(r.Context(), req.Login, req.Password)
+	from := hall.Client{IP: s.clientIP(r)}
+	if c, err := r.Cookie(DeviceCookie); err == nil {
+		from.Device = c.Value
+	}
+	res, err := s.svc.SignInFrom(r.Context(), req.Login, req.Password, from)
 	if err != nil {
 		return err
 	}
-	infoOf(r).login = me.Login
-	s.setCookie(w, r, token)
-	return s.ok(w, r, me)
+	infoOf(r).login = res.Staff.Login
+	s.setCookie(w, r, res.Token)
+	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: res.Device, Path: Prefix, HttpOnly: true, Secure: s.secure(r),
+		SameSite: http.SameSiteStrictMode, MaxAge: int(s.svc.SignInLimits.DeviceTTL / time.Second)})
+	return s.ok(w, r, res.Staff)
+}
+
+// clientIP is the address sign-in delays are kept by: the connection's
+// peer, or behind a trusted proxy the address it appended.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(xff[len(xff)-1], ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); ip != "" {
+				return ip
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, me hall.Staff) error {

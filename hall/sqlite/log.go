@@ -186,6 +186,11 @@ func (t *txn) PutCase(c *domain.Case, seq int64) error {
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
+	for _, h := range hall.CaseBlobs(c) {
+		if _, err := t.exec(`INSERT OR IGNORE INTO blob_refs(hash,case_id) VALUES(?,?)`, h, c.ID); err != nil {
+			return fmt.Errorf("put case %s: blob ref: %w", c.ID, err)
+		}
+	}
 	return nil
 }
 

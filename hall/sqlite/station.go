@@ -199,3 +199,41 @@ func (t *txn) AddBlobOwner(hash, station string, size int64, at time.Time) error
 	}
 	return nil
 }
+
+// BlobUsage sums the bytes of station's verified uploads.
+func (t *txn) BlobUsage(station string) (int64, error) {
+	var n int64
+	if err := t.row(`SELECT coalesce(sum(size),0) FROM blob_owners WHERE station=?`, station).Scan(&n); err != nil {
+		return 0, fmt.Errorf("blob usage: %w", err)
+	}
+	return n, nil
+}
+
+// UnreferencedBlobs lists blobs no case references, uploaded before before.
+func (t *txn) UnreferencedBlobs(before time.Time, limit int) ([]string, error) {
+	rows, err := t.query(`SELECT hash FROM blob_owners o WHERE NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.hash=o.hash)
+		GROUP BY hash HAVING max(uploaded_at) < ? ORDER BY hash LIMIT ?`, fmtTime(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("unreferenced blobs: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, fmt.Errorf("unreferenced blobs: %w", err)
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// DeleteBlobOwners forgets the uploads of hash unless a case references it.
+func (t *txn) DeleteBlobOwners(hash string) (bool, error) {
+	res, err := t.exec(`DELETE FROM blob_owners WHERE hash=? AND NOT EXISTS (SELECT 1 FROM blob_refs WHERE hash=?)`, hash, hash)
+	if err != nil {
+		return false, fmt.Errorf("delete blob owners: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}

@@ -41,9 +41,10 @@ func TestOpenTwiceAndPermissions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
+	files, _ := filepath.Glob("migrations/*.sql")
 	v, err := s2.SchemaVersion(ctx)
-	if ms, _ := filepath.Glob(filepath.Join("migrations", "*.sql")); err != nil || v != len(ms) {
-		t.Errorf("schema version %d, %v; want %d, the newest migration", v, err, len(ms))
+	if err != nil || v != len(files) || v < 3 {
+		t.Errorf("schema version %d, %v; want %d, one a migration file", v, err, len(files))
 	}
 	fi, err := os.Stat(path)
 	if err != nil {

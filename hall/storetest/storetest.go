@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(tb testing.TB) hall.Store) {
 		{"AccessLog", testAccessLog},
 		{"FindCasesFilters", testFindCasesFilters},
 		{"Prefetch", testPrefetch},
+		{"Blobs", testBlobs},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

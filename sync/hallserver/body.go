@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"yizhan/domain"
 	"yizhan/sync/protocol"
@@ -75,6 +77,9 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 
 func (b *limitedBody) Close() error { return b.c.Close() }
 
+// errSlowBody is a body that did not arrive before the read deadline.
+var errSlowBody = &protocol.Error{Code: protocol.CodeTimeout, Message: "request body not received in time", Zh: "请求数据接收超时，请重试。"}
+
 // bodyErr turns transport-level read errors into protocol errors.
 func bodyErr(err error, limit int64) error {
 	if err == nil || errors.Is(err, io.EOF) {
@@ -83,6 +88,10 @@ func bodyErr(err error, limit int64) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return tooLarge(limit)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return errSlowBody
 	}
 	var pe *protocol.Error
 	if errors.As(err, &pe) {
@@ -107,6 +116,10 @@ func decodeVersioned(w http.ResponseWriter, r *http.Request, limit int64, v any)
 	if err != nil {
 		return bodyErr(err, limit)
 	}
+	// The body is in: the deadline has done its work. Left set, it would
+	// end the connection's background read and with it the request's
+	// context while the hall is still working on the answer.
+	setReadDeadline(w, time.Time{})
 	var probe struct {
 		V *int `json:"v"`
 	}

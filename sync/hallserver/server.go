@@ -28,15 +28,45 @@ const MaxMissingHashes = 10000
 type server struct {
 	svc *hall.Service
 	log *slog.Logger
+	cfg Config
 }
 
-// New returns the hall's HTTP handler. Every path but enrolment, the move
-// confirmation (move.go) and the health check needs "Authorization: Bearer <station>.<secret>".
+// Config tunes the handler. Zero fields take the defaults.
+type Config struct {
+	// Logger receives one line per request; no bodies. Default: discard.
+	Logger *slog.Logger
+	// BodyTimeout is how long a request without a station's token
+	// (enrolment) may take to send its body: seconds, so that bodies sent
+	// a byte at a time cannot hold the hall's connections. Default 10 s.
+	BodyTimeout time.Duration
+	// StationBodyTimeout is the same once the station's token checked
+	// out: a 256 KiB attachment chunk on a 2G link takes ~15 s. Default
+	// 2 minutes.
+	StationBodyTimeout time.Duration
+}
+
+// DefaultBodyTimeout is Config.BodyTimeout's default.
+const DefaultBodyTimeout = 10 * time.Second
+
+// New returns the hall's HTTP handler with the default Config and logger.
+// Every path but enrolment, the move confirmation (move.go) and the health
+// check needs "Authorization: Bearer <station>.<secret>".
 func New(svc *hall.Service, logger *slog.Logger) http.Handler {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	return NewWithConfig(svc, Config{Logger: logger})
+}
+
+// NewWithConfig returns the hall's HTTP handler tuned by cfg.
+func NewWithConfig(svc *hall.Service, cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &server{svc: svc, log: logger}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = DefaultBodyTimeout
+	}
+	if cfg.StationBodyTimeout <= 0 {
+		cfg.StationBodyTimeout = 2 * time.Minute
+	}
+	s := &server{svc: svc, log: cfg.Logger, cfg: cfg}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+protocol.PathEnroll, s.enroll)
 	mux.HandleFunc("POST "+protocol.PathMove, s.move)
@@ -78,12 +108,24 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// Unwrap lets http.ResponseController reach the connection (deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// setReadDeadline sets the connection's read deadline for the rest of the
+// request; the zero time removes it. A writer that cannot (HTTP/2 before
+// Go supported it) keeps the server's own read timeout.
+func setReadDeadline(w http.ResponseWriter, t time.Time) {
+	http.NewResponseController(w).SetReadDeadline(t)
+}
+
 // logged writes one structured line per request: method, path, status,
 // sizes, duration and the station code. Bodies are never logged: they hold
-// applicants' personal data.
+// applicants' personal data. It also gives every request the short body
+// deadline of a client nobody knows yet; auth extends it for stations.
 func (s *server) logged(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		setReadDeadline(w, start.Add(s.cfg.BodyTimeout))
 		info := &reqInfo{}
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
@@ -124,6 +166,7 @@ func (s *server) auth(h stationHandler) http.HandlerFunc {
 			return
 		}
 		infoOf(r).station = st.Code
+		setReadDeadline(w, time.Now().Add(s.cfg.StationBodyTimeout))
 		h(w, r, st)
 	}
 }
@@ -138,6 +181,10 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case protocol.CodeUpgrade:
 		return http.StatusUpgradeRequired
+	case protocol.CodeQuota:
+		return http.StatusRequestEntityTooLarge
+	case protocol.CodeTimeout:
+		return http.StatusRequestTimeout
 	}
 	return httpstatus.Of(code)
 }
@@ -154,6 +201,11 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="yizhan-hall"`)
+	}
+	if code == protocol.CodeTimeout {
+		s.log.Warn("request body not received in time", "method", r.Method, "path", r.URL.Path,
+			"station", infoOf(r).station, "remote", r.RemoteAddr)
+		w.Header().Set("Connection", "close")
 	}
 	s.writeJSON(w, r, status, &body)
 }

@@ -335,6 +335,8 @@ const (
 	CodeUpgrade  = "upgrade"   // wire version too old or too new
 	CodeTooLarge = "too_large" // body over a limit
 	CodeRevoked  = "revoked"   // station credential revoked
+	CodeQuota    = "quota"     // the station's attachments reached the hall's quota (413)
+	CodeTimeout  = "timeout"   // the request body did not arrive in time (408)
 )
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, toApiError } from './errors'
-import { call } from './transport'
+import { call, CSRF_HEADER, forgetSession } from './transport'
 
 /** rejection runs p and returns what it rejected with. */
 async function rejection(p: Promise<unknown>): Promise<unknown> {
@@ -77,8 +77,12 @@ describe('call in Wails', () => {
 
 describe('call in a browser', () => {
   const fetchMock = vi.fn()
+  const session = (csrf: string) => new Response(JSON.stringify({ csrf }), { status: 200 })
+  /** calls returns the [url, init] of every fetch but the session's. */
+  const calls = () => fetchMock.mock.calls.filter(([url]) => url !== '/api/session')
 
   beforeEach(() => {
+    forgetSession()
     fetchMock.mockReset()
     vi.stubGlobal('fetch', fetchMock)
   })
@@ -86,31 +90,75 @@ describe('call in a browser', () => {
     vi.unstubAllGlobals()
   })
 
-  it('POSTs {"args": [...]} to /api/<Method>', async () => {
-    fetchMock.mockResolvedValue(new Response(JSON.stringify('0.1.0'), { status: 200 }))
+  it('POSTs {"args": [...]} to /api/<Method> with the session token', async () => {
+    fetchMock.mockResolvedValueOnce(session('tok-1'))
+    fetchMock.mockResolvedValueOnce(new Response(JSON.stringify('0.1.0'), { status: 200 }))
     await expect(call('Version')).resolves.toBe('0.1.0')
     fetchMock.mockResolvedValue(new Response(JSON.stringify({ id: 's1' }), { status: 200 }))
     await call('SignIn', 'zhang', 'secret')
-    const [url, init] = fetchMock.mock.calls[1]
+    const [surl, sinit] = fetchMock.mock.calls[0]
+    expect(surl).toBe('/api/session')
+    expect(sinit.method).toBe('POST')
+    expect(sinit.headers[CSRF_HEADER]).toBeTruthy()
+    expect(fetchMock.mock.calls.filter(([url]) => url === '/api/session')).toHaveLength(1)
+    const [url, init] = calls()[1]
     expect(url).toBe('/api/SignIn')
     expect(init.method).toBe('POST')
+    expect(init.headers[CSRF_HEADER]).toBe('tok-1')
     expect(JSON.parse(init.body)).toEqual({ args: ['zhang', 'secret'] })
   })
 
+  it('takes one session for calls made at once', async () => {
+    fetchMock.mockImplementation(async (url: string) =>
+      url === '/api/session' ? session('tok-1') : new Response('1', { status: 200 }),
+    )
+    await Promise.all([call('Info'), call('FindItems', ''), call('Slots')])
+    expect(fetchMock.mock.calls.filter(([url]) => url === '/api/session')).toHaveLength(1)
+  })
+
+  it('takes a new session once when the adapter asks for one', async () => {
+    const required = () =>
+      new Response(JSON.stringify({ code: 'unauthorized', message: 'browser session required', zh: '会话已失效' }), {
+        status: 401,
+        headers: { 'X-Yizhan-Session': 'required' },
+      })
+    fetchMock
+      .mockResolvedValueOnce(session('old'))
+      .mockResolvedValueOnce(required())
+      .mockResolvedValueOnce(session('new'))
+      .mockResolvedValueOnce(new Response(JSON.stringify({ user: null }), { status: 200 }))
+    await expect(call('Info')).resolves.toEqual({ user: null })
+    expect(calls().map(([, init]) => init.headers[CSRF_HEADER])).toEqual(['old', 'new'])
+    // A second refusal is the caller's to see, not a loop.
+    fetchMock.mockReset()
+    fetchMock.mockResolvedValueOnce(required()).mockResolvedValueOnce(session('newer')).mockResolvedValueOnce(required())
+    expect(await rejection(call('Info'))).toMatchObject({ code: 'unauthorized' })
+    expect(fetchMock).toHaveBeenCalledTimes(3)
+  })
+
   it('resolves with undefined for an empty body', async () => {
+    fetchMock.mockResolvedValueOnce(session('t'))
     fetchMock.mockResolvedValue(new Response(null, { status: 204 }))
     await expect(call('SignOut')).resolves.toBeUndefined()
   })
 
   it('maps an error body to ApiError', async () => {
     const body = { code: 'conflict', message: 'case changed', zh: '办件已被修改' }
+    fetchMock.mockResolvedValueOnce(session('t'))
     fetchMock.mockResolvedValue(new Response(JSON.stringify(body), { status: 409 }))
     const e = await rejection(call('UpdateCase', 'c1'))
     expect(e).toBeInstanceOf(ApiError)
     expect(e).toMatchObject(body)
   })
 
+  it('maps a refused session to its error', async () => {
+    const body = { code: 'forbidden', message: 'host not allowed', zh: '请通过本机地址访问' }
+    fetchMock.mockResolvedValue(new Response(JSON.stringify(body), { status: 403 }))
+    expect(await rejection(call('Info'))).toMatchObject(body)
+  })
+
   it('maps a 404 without an error body to not_implemented', async () => {
+    fetchMock.mockResolvedValueOnce(session('t'))
     fetchMock.mockResolvedValue(new Response('404 page not found', { status: 404 }))
     expect(await rejection(call('Nope'))).toMatchObject({ code: 'not_implemented' })
   })

@@ -192,6 +192,25 @@ func (s *Server) Stop() {
 	}
 }
 
+// PeakRSS returns the process's peak resident memory so far (VmHWM in
+// /proc/PID/status, Linux only), in bytes.
+func (s *Server) PeakRSS() (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("peak RSS: %w", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d kB", &kb); err != nil {
+				return 0, fmt.Errorf("peak RSS: %q: %w", line, err)
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, errors.New("peak RSS: no VmHWM in /proc status")
+}
+
 // Log returns what the process has written so far.
 func (s *Server) Log() string {
 	s.mu.Lock()

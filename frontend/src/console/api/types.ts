@@ -124,6 +124,8 @@ export interface Case {
   concluded_at?: string
   updated_at: string
   notes?: string[]
+  /** How the result goes back; address and names masked unless unmasked. */
+  delivery?: { method: string; waybill?: string; address?: string; addressee?: string; signed_by?: string; signed_at?: string }
 }
 
 export interface CaseEvent {
