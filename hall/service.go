@@ -83,6 +83,9 @@ type Service struct {
 	calMu sync.Mutex
 	cal   *workday.Calendar // built-in plus published years; nil: reload
 	calAt time.Time
+
+	itemMu sync.Mutex
+	items  map[string]*domain.Item // published item versions, by "item:CODE@VERSION"
 }
 
 // New opens the hall's service over store: it fills defaults, loads or
@@ -136,7 +139,7 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{Config: cfg, store: store, keys: keys, hlc: domain.NewHLC(domain.HallOffice, cfg.Now),
-		blobLocks: map[string]*blobLock{}}
+		blobLocks: map[string]*blobLock{}, items: map[string]*domain.Item{}}
 	var last string
 	if err := store.View(ctx, func(tx Tx) error {
 		var err error

@@ -57,8 +57,8 @@ func TestMigrateConcurrently(t *testing.T) {
 		defer stores[i].Close()
 	}
 	v, err := stores[0].SchemaVersion(ctx)
-	if err != nil || v != 2 {
-		t.Errorf("schema version %d, %v; want 2", v, err)
+	if err != nil || v != 3 {
+		t.Errorf("schema version %d, %v; want 3", v, err)
 	}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
@@ -66,8 +66,8 @@ func TestMigrateConcurrently(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	var rows int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows); err != nil || rows != 2 {
-		t.Errorf("schema_migrations has %d rows (%v), want 2", rows, err)
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows); err != nil || rows != 3 {
+		t.Errorf("schema_migrations has %d rows (%v), want 3", rows, err)
 	}
 }
 

@@ -41,7 +41,7 @@ func TestOpenTwiceAndPermissions(t *testing.T) {
 	}
 	defer s2.Close()
 	v, err := s2.SchemaVersion(ctx)
-	if err != nil || v != 2 {
+	if err != nil || v != 3 {
 		t.Errorf("schema version %d, %v", v, err)
 	}
 	fi, err := os.Stat(path)

@@ -43,6 +43,9 @@ func Run(t *testing.T, open func(tb testing.TB) hall.Store) {
 		{"AccessLog", testAccessLog},
 		{"FindCasesFilters", testFindCasesFilters},
 		{"Prefetch", testPrefetch},
+		{"StationAuthority", testStationAuthority},
+		{"CaseByNumber", testCaseByNumber},
+		{"NumberRace", testNumberRace},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
