@@ -21,24 +21,26 @@ import (
 
 func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("station add|list|revoke|reenrol")
+		return usageErr("station add|edit|list|quarantine|revoke|reenrol")
 	}
 	fs := flag.NewFlagSet("station "+args[0], flag.ContinueOnError)
 	var c common
 	c.register(fs)
-	region := fs.String("region", "", "administrative region of the station")
+	region := fs.String("region", "", "administrative region of the station (division code, e.g. 370112001)")
+	kind := fs.String("kind", "", "village, township (default), postal or helper: with the catalog, what the station may do")
+	name := fs.String("name", "", "new name, for edit")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"add": 2, "list": 0, "revoke": 1, "reenrol": 1}
+	want := map[string]int{"add": 2, "edit": 1, "list": 0, "quarantine": -1, "revoke": 1, "reenrol": 1}
 	n, ok := want[args[0]]
 	if !ok {
 		return usageErr("unknown station command %q", args[0])
 	}
-	if len(pos) != n {
-		return usageErr("station %s takes %d argument(s)", args[0], n)
+	if n >= 0 && len(pos) != n || n < 0 && len(pos) > 1 {
+		return usageErr("station %s takes %d argument(s)", args[0], max(n, 0))
 	}
 	svc, closeFn, err := c.open(ctx, hall.Config{})
 	if err != nil {
@@ -47,7 +49,7 @@ func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	defer closeFn()
 	switch args[0] {
 	case "add":
-		code, err := svc.AddStation(ctx, pos[0], pos[1], *region)
+		code, err := svc.RegisterStation(ctx, hall.StationSpec{Code: pos[0], Name: pos[1], Region: *region, Kind: *kind})
 		if err != nil {
 			return err
 		}
@@ -71,6 +73,10 @@ func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "站点 %s 已停用。\n", pos[0])
 		return nil
+	case "edit":
+		return editStation(ctx, svc, fs, pos[0], *name, *region, *kind, stdout)
+	case "quarantine":
+		return listQuarantine(ctx, svc, pos, *asJSON, stdout)
 	}
 	list, err := svc.Stations(ctx)
 	if err != nil {
@@ -80,7 +86,7 @@ func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return printJSON(stdout, list)
 	}
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CODE\tNAME\tSTATUS\tLAST SEEN\tLAG\tCONFLICTS\tAPP\tAUDIT\tTAMPERED")
+	fmt.Fprintln(tw, "CODE\tNAME\tKIND\tREGION\tSTATUS\tLAST SEEN\tLAG\tCONFLICTS\tQUARANTINED\tAPP\tAUDIT\tTAMPERED")
 	for _, st := range list {
 		seen := "-"
 		if st.LastSeen != nil {
@@ -90,8 +96,56 @@ func stationCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		if st.Tampered {
 			tamper = "YES"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\n", st.Code, st.Name, st.Status, seen, st.Lag, st.Conflicts,
-			st.AppVersion, st.AuditSeq, tamper)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%d\t%s\n", st.Code, st.Name, st.Kind, st.Region, st.Status, seen,
+			st.Lag, st.Conflicts, st.Quarantined, st.AppVersion, st.AuditSeq, tamper)
+	}
+	return tw.Flush()
+}
+
+// editStation changes the flags given of a station's registry row.
+func editStation(ctx context.Context, svc *hall.Service, fs *flag.FlagSet, code, name, region, kind string, stdout io.Writer) error {
+	var e hall.StationEdit
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "name":
+			e.Name = &name
+		case "region":
+			e.Region = &region
+		case "kind":
+			e.Kind = &kind
+		}
+	})
+	if e.Name == nil && e.Region == nil && e.Kind == nil {
+		return usageErr("station edit CODE needs --name, --region or --kind")
+	}
+	if err := svc.EditStation(ctx, code, e); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "站点 %s 已修改；大厅即按新的登记信息审核其操作，站点在下次同步时获知。\n", code)
+	return nil
+}
+
+// listQuarantine prints what stations set aside from their pull pages.
+func listQuarantine(ctx context.Context, svc *hall.Service, pos []string, asJSON bool, stdout io.Writer) error {
+	station := ""
+	if len(pos) == 1 {
+		station = pos[0]
+	}
+	list, err := svc.Quarantined(ctx, station)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if list == nil {
+			list = []*hall.Quarantine{}
+		}
+		return printJSON(stdout, list)
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATION\tREPORTED\tEVENT\tCASE\tSEQ\tCODE\tREASON")
+	for _, q := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", q.Station, q.Reported.Local().Format("2006-01-02 15:04"), q.EventID,
+			q.CaseID, q.LogSeq, q.Code, q.Reason)
 	}
 	return tw.Flush()
 }
@@ -166,7 +220,7 @@ func parseYears(data []byte) ([]workday.YearSpec, error) {
 
 func caseCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("case list|show|accept|approve|refuse|request-correction|return|suspend|resume|serial|route")
+		return usageErr("case list|show|accept|not-accept|review|approve|refuse|request-correction|return|suspend|resume|serial|route")
 	}
 	sub := args[0]
 	fs := flag.NewFlagSet("case "+sub, flag.ContinueOnError)
@@ -175,7 +229,7 @@ func caseCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	state := fs.String("state", "", "list only cases in this state")
 	station := fs.String("station", "", "list only cases opened by this station")
-	reason := fs.String("reason", "", "reason (required to refuse, return, suspend, request correction)")
+	reason := fs.String("reason", "", "reason (required to refuse, not accept, return, suspend, request correction)")
 	cert := fs.String("cert", "", "certificate number, when approving")
 	items := fs.String("items", "", "missing items, comma-separated, for request-correction")
 	full := fs.Bool("full", false, "show personal data unmasked (needs --purpose; logged)")
@@ -185,7 +239,7 @@ func caseCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"list": 0, "show": 1, "accept": 1, "approve": 1, "refuse": 1, "request-correction": 1, "return": 1,
+	want := map[string]int{"list": 0, "show": 1, "accept": 1, "not-accept": 1, "review": 1, "approve": 1, "refuse": 1, "request-correction": 1, "return": 1,
 		"suspend": 1, "resume": 1, "serial": 2, "route": 2}
 	n, ok := want[sub]
 	if !ok {
@@ -219,6 +273,12 @@ func caseCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	switch sub {
 	case "accept":
+		// 受理 a case a station took in and forwarded unaccepted; one a
+		// station accepted is reviewed instead (review), never accepted twice.
+		err = svc.Accept(ctx, a, id)
+	case "not-accept":
+		err = svc.NotAccept(ctx, a, id, *reason)
+	case "review":
 		err = svc.StartProcess(ctx, a, id)
 	case "approve":
 		err = svc.Approve(ctx, a, id, *cert)

@@ -25,6 +25,7 @@ func init() {
 		command{"enroll", "--hall URL --code CODE: register this station with the hall (one-time code from `hall station add`)", cmdEnroll},
 		command{"sync", "push pending work and pull news from the hall once", cmdSync},
 		command{"sync status", "[--json]: online or not, pending work, last success and error, conflicts, clock skew", cmdSyncStatus},
+		command{"sync quarantine", "[--json]: events from the hall this station set aside instead of applying (reported to the hall)", cmdSyncQuarantine},
 		command{"sync run", "sync in the foreground until Ctrl-C: retries with backoff while the hall is away", cmdSyncRun},
 		command{"bundle export", "FILE: write everything the hall has not acknowledged to a sealed USB bundle", cmdBundleExport},
 		command{"bundle import", "FILE: apply a sealed reply bundle from the hall", cmdBundleImport},
@@ -105,6 +106,34 @@ func cmdSync(e *env, args []string) error {
 		if res.Upgrade {
 			fmt.Fprintln(w, "a newer version is available; please upgrade / 有新版本，请尽快升级。")
 		}
+	})
+}
+
+// cmdSyncQuarantine lists the events of pull pages this station could not
+// apply and set aside, so the rest of its sync went on.
+func cmdSyncQuarantine(e *env, args []string) error {
+	fs := flag.NewFlagSet("sync quarantine", flag.ContinueOnError)
+	fs.BoolVar(&e.json, "json", e.json, "machine-readable output")
+	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	list, err := st.QuarantineList(e.ctx, false, 1000)
+	if err != nil {
+		return err
+	}
+	return e.out(list, func(w io.Writer) {
+		for _, q := range list {
+			reported := "not yet reported / 未报告"
+			if q.Reported {
+				reported = "reported / 已报告大厅"
+			}
+			fmt.Fprintf(w, "%s  %s  case %s  from %s  seq %d  %s\n  %s\n  %s\n", q.At, q.Kind, q.CaseID, q.Office, q.HallSeq, reported, q.Reason, q.Zh)
+		}
+		fmt.Fprintf(w, "%d events set aside / 已隔离 %d 条\n", len(list), len(list))
 	})
 }
 
