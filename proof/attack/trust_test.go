@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/sync/client"
 	"yizhan/sync/protocol"
 	"yizhan/workday"
 )
@@ -366,3 +368,189 @@ func TestAttackAuditRewriteWithoutMarker(t *testing.T) {
 		t.Fatalf("hall did not flag the rewritten chain: %+v", list)
 	}
 }
+
+// stationAs creates, enrols and signs in a station of kind in region.
+func (h *hallEnv) stationAs(code, kind, region string) *stationEnv {
+	h.t.Helper()
+	s := h.station(code)
+	if err := h.svc.EditStation(context.Background(), code, hall.StationEdit{Kind: &kind, Region: &region}); err != nil {
+		h.t.Fatal(err)
+	}
+	s.sync() // the station learns its kind from the hall's answer
+	return s
+}
+
+// Who may do what (issue 13): a postal counter takes in a 林木采伐许可证
+// (an item the township centre decides) and approves it itself — at its own
+// screen and CLI, and by forging the events. The station refuses it with
+// the reason, the hall refuses the forged events, and the lawful path —
+// forward, the township decides — is what the station offers instead.
+func TestAttackStationOfAKindDecidesWhatItMayNot(t *testing.T) {
+	h := newHall(t)
+	ctx := context.Background()
+	sample, err := os.ReadFile("../../app/testdata/township-sample.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.PublishCatalog(ctx, sample); err != nil {
+		t.Fatal(err)
+	}
+	const forestry = "370112-ZR-002-01-S" // handled at the township
+	p := h.stationAs("P01", "postal", "370112001")
+	if got := p.st.Kind(ctx); got != domain.OfficePostal {
+		t.Fatalf("the station thinks it is a %s", got)
+	}
+	c := p.open(forestry)
+	// At the station: accepting is not a postal counter's step; the
+	// screen offers forwarding, and says why not the rest.
+	if _, err := p.st.Accept(ctx, p.actor, c.ID); domain.ErrorCode(err) != domain.EForbidden || !strings.Contains(domain.ZhMessage(err), "政邮合作网点") {
+		t.Fatalf("postal accept: %v (%s)", err, domain.ZhMessage(err))
+	}
+	steps, err := p.st.Steps(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offered := map[domain.EventKind]bool{}
+	for _, s := range steps {
+		offered[s.Kind] = s.Allowed
+		if !s.Allowed && s.Refusal == "" {
+			t.Errorf("step %s refused without a reason", s.Kind)
+		}
+	}
+	if offered[domain.EvAccept] || offered[domain.EvNotAccept] || !offered[domain.EvForward] {
+		t.Fatalf("postal counter offered %v", offered)
+	}
+	p.sync()
+	before := h.snapshot()
+	id := c.ID
+	h.refused("postal decides a township item", p.push(
+		step("P01", id, domain.EvAccept, domain.StateReceived, nil),
+		step("P01", id, domain.EvStartProcess, domain.StateAccepted, nil),
+		step("P01", id, domain.EvConclude, domain.StateInProcess, domain.ConcludePayload{Result: domain.ResultApproved})))
+	if h.snapshot() != before {
+		t.Fatal("the forged decision changed the hall's data")
+	}
+	// The lawful path: forward unaccepted; the hall accepts (once) and
+	// reviews; a second acceptance is refused.
+	if _, err := p.st.Forward(ctx, p.actor, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	p.sync()
+	clerk := hall.Actor{ID: "clerk"}
+	if err := h.svc.StartProcess(ctx, clerk, id); domain.ErrorCode(err) != domain.EConflict {
+		t.Fatalf("review before acceptance: %v", err)
+	}
+	if err := h.svc.Accept(ctx, clerk, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.svc.Accept(ctx, clerk, id); domain.ErrorCode(err) != domain.EConflict {
+		t.Fatalf("a second acceptance: %v", err)
+	}
+	if err := h.svc.Approve(ctx, clerk, id, "林采-1"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := h.svc.ShowCase(ctx, clerk, id, false, "")
+	if err != nil || d.Case.Result != domain.ResultApproved || d.Case.AcceptedAt == nil {
+		t.Fatalf("the hall's decision: %+v %v", d, err)
+	}
+	accepts := 0
+	for _, le := range d.History {
+		if le.Event.Kind == domain.EvAccept {
+			accepts++
+		}
+	}
+	if accepts != 1 {
+		t.Fatalf("%d acceptances in the case's history, want one", accepts)
+	}
+}
+
+// One acceptance: a township accepts and forwards a hall item; the hall's
+// step is review, and `hall case accept` refuses to accept it again.
+func TestAttackHallAcceptsACaseTwice(t *testing.T) {
+	h := newHall(t)
+	a := h.station("A01")
+	ctx := context.Background()
+	c := a.open(hallItem)
+	acc, err := a.st.Accept(ctx, a.actor, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Forward(ctx, a.actor, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	clerk := hall.Actor{ID: "clerk"}
+	before := h.snapshot()
+	if err := h.svc.Accept(ctx, clerk, c.ID); domain.ErrorCode(err) != domain.EConflict || !strings.Contains(domain.ZhMessage(err), "审查") {
+		t.Fatalf("second acceptance at the hall: %v", err)
+	}
+	if h.snapshot() != before {
+		t.Fatal("the refused acceptance changed the hall's data")
+	}
+	h.refused("a station accepts a forwarded case", a.push(step("A01", c.ID, domain.EvAccept, domain.StateForwarded, nil)))
+	if err := h.svc.StartProcess(ctx, clerk, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	d, err := h.svc.ShowCase(ctx, clerk, c.ID, false, "")
+	if err != nil || d.Case.State != domain.StateInProcess || !d.Case.AcceptedAt.Equal(*acc.AcceptedAt) {
+		t.Fatalf("after review: %+v %v (accepted %v at the station)", d.Case, err, acc.AcceptedAt)
+	}
+}
+
+// One station cannot stop another, at the receiving end: whatever a hall
+// delivers — two cases under one number (as an old hall log may hold), a
+// note far out of bounds — the station applies what it can, sets the rest
+// aside, lists it as a conflict, reports it to the hall, and goes on
+// receiving what the hall publishes.
+func TestAttackPulledEventsCannotStopAStation(t *testing.T) {
+	h := newHall(t)
+	a, b := h.station("A01"), h.station("B02")
+	ctx := context.Background()
+	first := a.forgedOpen(stationItem, 1, nil)
+	second := a.forgedOpen(stationItem, 1, nil) // the same number, another case
+	huge := event("A01", first.CaseID, domain.EvNote, "", domain.NotePayload{Text: strings.Repeat("长", domain.MaxTextLen*2)})
+	cur, err := b.st.Cursor(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := &protocol.SyncResponse{V: protocol.Version, Cursor: cur + 4, Events: []protocol.LogEvent{
+		{Seq: 9001, Status: protocol.AckAccepted, Event: first},
+		{Seq: 9002, Status: protocol.AckAccepted, Event: second},
+		{Seq: 9003, Status: protocol.AckAccepted, Event: huge},
+	}, Published: []protocol.Published{{Calendar: ptr(calendarYear(2032))}}}
+	if _, _, err := client.ApplyPage(ctx, b.st, cur, page); err != nil {
+		t.Fatalf("a page with events B cannot apply failed B's pull: %v", err)
+	}
+	if !b.st.Calendar().Known(2032) {
+		t.Fatal("the rest of the page was not applied")
+	}
+	var n int
+	b.view.QueryRow(`SELECT count(*) FROM cases WHERE id=?`, first.CaseID).Scan(&n)
+	if n != 1 {
+		t.Fatal("the first case was not applied")
+	}
+	q, err := b.st.QuarantineList(ctx, false, 10)
+	if err != nil || len(q) != 2 {
+		t.Fatalf("quarantined at B: %+v %v", q, err)
+	}
+	cs, err := b.st.Conflicts(ctx, b.actor, false)
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("B's conflict list: %+v %v", cs, err)
+	}
+	b.sync()
+	reported, err := h.svc.Quarantined(ctx, "B02")
+	if err != nil || len(reported) != 2 {
+		t.Fatalf("the hall's list of what B set aside: %+v %v", reported, err)
+	}
+	list, _ := h.svc.Stations(ctx)
+	for _, st := range list {
+		if st.Code == "B02" && st.Quarantined != 2 {
+			t.Errorf("the hall's station list shows %d quarantined for B02", st.Quarantined)
+		}
+	}
+	if left, _ := b.st.QuarantineList(ctx, true, 10); len(left) != 0 {
+		t.Errorf("%d reports still unsent after a sync", len(left))
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
