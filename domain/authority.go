@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -158,8 +157,8 @@ func authorizeRoute(c *Case, e *Event, f Facts, rights Rights) error {
 	forbid := func(zh, en string) error {
 		return Errorf(EForbidden, "本站不能移交该办件："+zh, "office %s may not route case %s: %s", f.Office, c.ID, en)
 	}
-	var p RoutePayload
-	if err := json.Unmarshal(e.Payload, &p); err != nil || p.To == "" {
+	p, err := decode[RoutePayload](e)
+	if err != nil || p.To == "" {
 		return Errorf(EInvalid, "移交必须指定接收单位。", "route: destination required")
 	}
 	switch {

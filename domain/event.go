@@ -78,6 +78,12 @@ type Event struct {
 	Office    string          `json:"office"` // station code, or "hall"
 	HLC       string          `json:"hlc"`
 	At        time.Time       `json:"at"` // the origin's wall clock: for display only, never for order
+
+	// decoded caches the payload decoded as its kind's type, and from
+	// which bytes: bounds, authority and Apply each read the payload, and
+	// one decode serves them all.
+	decoded     any
+	decodedFrom *byte
 }
 
 // Payloads of the event kinds.
@@ -177,14 +183,26 @@ func NewEvent(id, caseID string, kind EventKind, from State, payload any) (*Even
 	return e, nil
 }
 
+// DecodePayload decodes e's payload as T. The result is cached on the
+// event for as long as its payload bytes are the same, so the checks of a
+// push and Apply decode an event once: callers must not change what it
+// returns (its slices are shared).
+func DecodePayload[T any](e *Event) (T, error) { return decode[T](e) }
+
 func decode[T any](e *Event) (T, error) {
 	var v T
 	if len(e.Payload) == 0 {
 		return v, nil
 	}
+	if e.decodedFrom == &e.Payload[0] {
+		if c, ok := e.decoded.(T); ok {
+			return c, nil
+		}
+	}
 	if err := json.Unmarshal(e.Payload, &v); err != nil {
 		return v, Errorf(EInvalid, "事件内容格式不正确。", "event %s (%s): payload: %v", e.ID, e.Kind, err)
 	}
+	e.decoded, e.decodedFrom = v, &e.Payload[0]
 	return v, nil
 }
 

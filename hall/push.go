@@ -286,12 +286,8 @@ func (s *Service) facts(b *batch, office string, c *domain.Case, e *domain.Event
 	code, version := "", 0
 	switch {
 	case e.Kind == domain.EvOpen:
-		var p struct {
-			Code    string `json:"item_code"`
-			Version int    `json:"item_version"`
-		}
-		if json.Unmarshal(e.Payload, &p) == nil {
-			code, version = p.Code, p.Version
+		if p, err := domain.DecodePayload[domain.OpenPayload](e); err == nil {
+			code, version = p.ItemCode, p.ItemVersion
 		}
 	case c != nil:
 		code, version = c.ItemCode, c.ItemVersion
@@ -304,8 +300,7 @@ func (s *Service) facts(b *batch, office string, c *domain.Case, e *domain.Event
 		f.Item = it
 	}
 	if e.Kind == domain.EvRoute {
-		var p domain.RoutePayload
-		if json.Unmarshal(e.Payload, &p) == nil && p.To != "" && p.To != domain.HallOffice {
+		if p, err := domain.DecodePayload[domain.RoutePayload](e); err == nil && p.To != "" && p.To != domain.HallOffice {
 			st, err := b.station(p.To)
 			if err != nil {
 				return f, nil, err
@@ -360,11 +355,9 @@ func (s *Service) checkNumber(b *batch, c *domain.Case, e *domain.Event) (string
 	if e.Kind != domain.EvOpen || c != nil {
 		return "", nil
 	}
-	var p struct {
-		Number string `json:"number"`
-	}
-	if err := json.Unmarshal(e.Payload, &p); err != nil {
-		return "", domain.Errorf(domain.EInvalid, "事件内容格式不正确。", "open %s: payload: %v", e.CaseID, err)
+	p, err := domain.DecodePayload[domain.OpenPayload](e)
+	if err != nil {
+		return "", err
 	}
 	id, ok := b.numbers[p.Number]
 	if !ok {

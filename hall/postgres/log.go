@@ -266,7 +266,7 @@ func (t *txn) CaseScope(caseID string) ([]string, error) {
 func (t *txn) CaseByNumber(number string) (string, error) {
 	var id string
 	err := t.lockedRow(lockNumber, number, func(r pgx.Row) error { return r.Scan(&id) },
-		`SELECT id FROM cases WHERE number=$1 ORDER BY id LIMIT 1`, number)
+		`SELECT id FROM cases WHERE number=$1 LIMIT 1`, number)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}

@@ -253,7 +253,7 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // single writer serialises it against every other Update.
 func (t *txn) CaseByNumber(number string) (string, error) {
 	var id string
-	err := t.row(`SELECT id FROM cases WHERE number=? ORDER BY id LIMIT 1`, number).Scan(&id)
+	err := t.row(`SELECT id FROM cases WHERE number=? LIMIT 1`, number).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
