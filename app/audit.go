@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"yizhan/domain"
 	"yizhan/sqlite"
 )
 
@@ -134,20 +135,43 @@ func (s *Station) AuditHead(ctx context.Context) (int64, string, error) {
 
 // AuditLog lists audit rows, newest first. Reading the log is itself audited.
 func (s *Station) AuditLog(ctx context.Context, a Actor, target string, limit int) ([]AuditEntry, error) {
-	if err := requireRole(a, RoleHead); err != nil {
-		return nil, err
-	}
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	q := `SELECT seq,at,actor,office,action,target,fields,purpose,detail,hash FROM audit`
-	args := []any{}
-	if target != "" {
-		q += ` WHERE target=?`
-		args = append(args, target)
+	out, _, err := s.AuditPage(ctx, a, target, limit, 0)
+	return out, err
+}
+
+// AuditPage lists up to limit audit rows (at most 1000), newest first, after
+// skipping offset, with the number of rows there are. Reading the log is
+// itself audited.
+func (s *Station) AuditPage(ctx context.Context, a Actor, target string, limit, offset int) ([]AuditEntry, int, error) {
+	if err := requireRole(a, RoleHead); err != nil {
+		return nil, 0, err
 	}
-	q += ` ORDER BY seq DESC LIMIT ?`
-	args = append(args, limit)
+	if limit < 1 || limit > 1000 || offset < 0 {
+		return nil, 0, domain.Errorf(domain.EInvalid, "每页条数应为 1 到 1000，起始位置不能为负。", "audit page: limit %d, offset %d out of range", limit, offset)
+	}
+	where, args := "", []any{}
+	if target != "" {
+		where, args = ` WHERE target=?`, append(args, target)
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("audit log: count: %w", err)
+	}
+	out, err := s.auditRows(ctx, `SELECT seq,at,actor,office,action,target,fields,purpose,detail,hash FROM audit`+where+
+		` ORDER BY seq DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		return s.audit(ctx, tx, a, "audit.view", target, "", "", strings.TrimSpace(fmt.Sprintf("%d rows", len(out))))
+	})
+	return out, total, err
+}
+
+func (s *Station) auditRows(ctx context.Context, q string, args ...any) ([]AuditEntry, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
@@ -161,11 +185,5 @@ func (s *Station) AuditLog(ctx context.Context, a Actor, target string, limit in
 		}
 		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, a, "audit.view", target, "", "", strings.TrimSpace(fmt.Sprintf("%d rows", len(out))))
-	})
-	return out, err
+	return out, rows.Err()
 }

@@ -324,21 +324,27 @@ func (s *Station) RecordMaterial(ctx context.Context, a Actor, caseID string, m 
 		if err != nil {
 			return nil, err
 		}
-		var cm *domain.CaseMaterial
-		for i := range c.Materials {
-			if c.Materials[i].Code == m.Code {
-				cm = &c.Materials[i]
-			}
-		}
-		if cm == nil {
-			return nil, domain.Errorf(domain.EInvalid, "该办件没有这项材料："+m.Code, "case %s has no material %q", c.Number, m.Code)
-		}
-		if err := checkCollect(it, *cm, m.Collected); err != nil {
-			return nil, err
-		}
-		return domain.NewEvent(s.NewID(), c.ID, domain.EvMaterial, "", domain.MaterialPayload{
-			Code: m.Code, Collected: m.Collected, Count: m.Count, CertNo: m.CertNo, Blobs: m.Blobs, RongqueDue: m.RongqueDue})
+		return s.materialEvent(it, c, m)
 	})
+}
+
+// materialEvent checks one material input against the case and its item and
+// makes its event.
+func (s *Station) materialEvent(it *domain.Item, c *domain.Case, m MaterialInput) (*domain.Event, error) {
+	var cm *domain.CaseMaterial
+	for i := range c.Materials {
+		if c.Materials[i].Code == m.Code {
+			cm = &c.Materials[i]
+		}
+	}
+	if cm == nil {
+		return nil, domain.Errorf(domain.EInvalid, "该办件没有这项材料："+m.Code, "case %s has no material %q", c.Number, m.Code)
+	}
+	if err := checkCollect(it, *cm, m.Collected); err != nil {
+		return nil, err
+	}
+	return domain.NewEvent(s.NewID(), c.ID, domain.EvMaterial, "", domain.MaterialPayload{
+		Code: m.Code, Collected: m.Collected, Count: m.Count, CertNo: m.CertNo, Blobs: m.Blobs, RongqueDue: m.RongqueDue})
 }
 
 // RequestCorrection records the one-time notice (一次性告知) listing every
@@ -361,9 +367,51 @@ func (s *Station) RequestCorrection(ctx context.Context, a Actor, caseID, reason
 	})
 }
 
-// Supplement records that the applicant brought what the correction notice asked for.
-func (s *Station) Supplement(ctx context.Context, a Actor, caseID string) (*domain.Case, error) {
-	return s.step(ctx, a, caseID, domain.EvSupplement, nil)
+// Supplement records what the applicant brought in answer to the correction
+// notice (补齐材料): each material in brought, then the supplement step, in
+// one transaction, so the checklist shows what came and acceptance is offered
+// only when nothing required is missing. brought may be empty when the
+// notice asked only for something outside the checklist.
+func (s *Station) Supplement(ctx context.Context, a Actor, caseID string, brought []MaterialInput) (*domain.Case, error) {
+	if err := requireStaff(a); err != nil {
+		return nil, err
+	}
+	var out *domain.Case
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := loadCase(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		if c.State != domain.StateCorrection {
+			return domain.Errorf(domain.EConflict, fmt.Sprintf("当前状态“%s”下不能补齐材料。请刷新办件。", c.State.Zh()),
+				"supplement: case %s is %s", c.Number, c.State)
+		}
+		it, err := s.item(ctx, tx, c.ItemCode, c.ItemVersion)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, m := range brought {
+			if seen[m.Code] {
+				return domain.Errorf(domain.EInvalid, "同一材料只能登记一次："+m.Code, "supplement: material %s twice", m.Code)
+			}
+			seen[m.Code] = true
+			e, err := s.materialEvent(it, c, m)
+			if err != nil {
+				return err
+			}
+			if c, err = s.appendEvent(ctx, tx, a, c, e); err != nil {
+				return err
+			}
+		}
+		e, err := domain.NewEvent(s.NewID(), c.ID, domain.EvSupplement, c.State, nil)
+		if err != nil {
+			return err
+		}
+		out, err = s.appendEvent(ctx, tx, a, c, e)
+		return err
+	})
+	return out, err
 }
 
 // CorrectionTimeout concludes a case whose corrections never came.

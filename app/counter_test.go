@@ -285,8 +285,8 @@ func TestEvaluations(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := s.LoadCase(ctx, c.ID)
-		if err != nil || got.State != domain.StateEvaluated {
-			t.Fatalf("got state %q (%v), want evaluated", got.State, err)
+		if err != nil || got.State != domain.StateConcluded || got.Evaluation == nil || got.Evaluation.Staff != "li" {
+			t.Fatalf("got state %q rating %+v (%v), want still concluded, rated, about li", got.State, got.Evaluation, err)
 		}
 		list, err := s.Rectifications(ctx, false)
 		if err != nil {

@@ -2,14 +2,21 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/subtle"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"yizhan/domain"
 	"yizhan/ident"
+	"yizhan/receipt"
 	"yizhan/sqlite"
+	"yizhan/workday"
 )
 
 // Progress is what a citizen sees at the self-service kiosk: no personal data
@@ -46,31 +53,48 @@ const (
 	kioskLockout     = 15 * time.Minute
 )
 
-// KioskProgress answers "where is my case?" for a case number and its query
-// password. A wrong password gives the same answer as an unknown number, so
-// the kiosk cannot be used to find out which numbers exist; repeated wrong
-// tries lock the number for a while (counted for unknown numbers too, so
-// the lock reveals nothing either).
+// KioskQuery names a case at the kiosk, in one of two ways that both prove
+// the citizen holds its papers: the signed QR code of any notice the
+// station printed for it (scanned: a scanner types it and Enter), or its
+// number with the query password printed on the receipt. The number may be
+// given in full (370112001-20261127-0042) or short: the date and sequence
+// the receipt prints large (1127-0042, typed 11270042 on the keypad).
+type KioskQuery struct {
+	Receipt  string `json:"receipt,omitempty"`
+	Number   string `json:"number,omitempty"`
+	Password string `json:"password,omitempty"`
+}
+
+var (
+	shortNumberRe = regexp.MustCompile(`^(\d{4})-?(\d{4,})$`)
+	fullNumberRe  = regexp.MustCompile(`^[A-Za-z0-9]{2,20}-\d{8}-\d{4,}$`)
+)
+
+// ShortNumber returns the short form of a case number printed on the
+// receipt for the kiosk: the month, day and sequence (1127-0042).
+func ShortNumber(number string) string {
+	parts := strings.Split(number, "-")
+	if len(parts) != 3 || len(parts[1]) != 8 {
+		return number
+	}
+	return parts[1][4:] + "-" + parts[2]
+}
+
+// KioskProgress answers "where is my case?" for a case number (full or
+// short) and its query password. See KioskLookup.
 func (s *Station) KioskProgress(ctx context.Context, number, password string) (*Progress, error) {
-	notFound := domain.Errorf(domain.ENotFound, "办件编号或查询密码不正确，请核对回执上的信息。", "kiosk: no case for number and password")
-	var failures int
-	since := sqlite.FormatTime(s.now().Add(-kioskLockout))
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE action='kiosk.query_failed' AND detail=? AND at>=?`,
-		maskQuery(number), since).Scan(&failures); err != nil {
-		return nil, fmt.Errorf("kiosk: %w", err)
-	}
-	if failures >= kioskMaxFailures {
-		s.db.Tx(ctx, func(tx *sql.Tx) error {
-			return s.audit(ctx, tx, kioskActor, "kiosk.query_locked", "", "", "", maskQuery(number))
-		})
-		return nil, domain.Errorf(domain.EUnauthorized, "查询错误次数过多，请 15 分钟后再试，或持回执到窗口查询。", "kiosk: too many wrong tries for this number")
-	}
-	c, err := loadCase(ctx, s.db.DB, number)
-	if err != nil || c.Number != number || subtle.ConstantTimeCompare([]byte(c.QueryPassword), []byte(password)) != 1 {
-		s.db.Tx(ctx, func(tx *sql.Tx) error {
-			return s.audit(ctx, tx, kioskActor, "kiosk.query_failed", "", "", "", maskQuery(number))
-		})
-		return nil, notFound
+	return s.KioskLookup(ctx, KioskQuery{Number: number, Password: password})
+}
+
+// KioskLookup answers "where is my case?" at the kiosk. A wrong password
+// gives the same answer as an unknown number, so the kiosk cannot be used to
+// find out which numbers exist; repeated wrong tries lock the number for a
+// while (counted for unknown numbers too, so the lock reveals nothing
+// either). Every answer is audited.
+func (s *Station) KioskLookup(ctx context.Context, q KioskQuery) (*Progress, error) {
+	c, err := s.kioskCase(ctx, q)
+	if err != nil {
+		return nil, err
 	}
 	p := &Progress{Number: c.Number, ItemName: c.ItemName, Applicant: ident.MaskName(c.Applicant.Name), State: string(c.State), StateZh: c.State.Zh(),
 		Result: c.Result, ResultZh: domain.ResultZh(c.Result), Due: s.deadlineView(c).Due, Steps: []ProgressAt{}}
@@ -93,15 +117,187 @@ func (s *Station) KioskProgress(ctx context.Context, number, password string) (*
 	return p, err
 }
 
+// kioskCase finds the case a kiosk query names, or refuses with one answer
+// for every way of being wrong.
+func (s *Station) kioskCase(ctx context.Context, q KioskQuery) (*domain.Case, error) {
+	notFound := domain.Errorf(domain.ENotFound, "办件编号或查询密码不正确，请核对回执上的信息。", "kiosk: no case for number and password")
+	if strings.TrimSpace(q.Receipt) != "" {
+		claim, _, err := receipt.Parse(q.Receipt)
+		if err != nil {
+			return nil, domain.Errorf(domain.ENotFound, "无法识别该二维码，请扫描本站打印的收件凭证或通知书上的二维码。", "kiosk: not a receipt code: %v", err)
+		}
+		if c, ok := s.verifiedReceipt(ctx, q.Receipt, claim); ok {
+			return c, nil
+		}
+		// An unsigned (before enrolment) or unverifiable code still names
+		// the case: it then needs the password like a typed number.
+		q.Number = claim.Number
+		if q.Password == "" {
+			return nil, domain.Errorf(domain.ENotFound, "该二维码无法核验，请输入查询密码。", "kiosk: receipt code not verified")
+		}
+	}
+	// One lock per case, however its number is typed: full and short forms
+	// count against the same key (so the short form is no way around the
+	// lock of the full one).
+	key := maskQuery(lockKey(q.Number))
+	var failures int
+	since := sqlite.FormatTime(s.now().Add(-kioskLockout))
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE action='kiosk.query_failed' AND detail=? AND at>=?`,
+		key, since).Scan(&failures); err != nil {
+		return nil, fmt.Errorf("kiosk: %w", err)
+	}
+	if failures >= kioskMaxFailures {
+		s.db.Tx(ctx, func(tx *sql.Tx) error {
+			return s.audit(ctx, tx, kioskActor, "kiosk.query_locked", "", "", "", key)
+		})
+		return nil, domain.Errorf(domain.EUnauthorized, "查询错误次数过多，请 15 分钟后再试，或持回执到窗口查询。", "kiosk: too many wrong tries for this number")
+	}
+	for _, c := range s.kioskCandidates(ctx, q.Number) {
+		if subtle.ConstantTimeCompare([]byte(c.QueryPassword), []byte(strings.TrimSpace(q.Password))) == 1 {
+			return c, nil
+		}
+	}
+	s.db.Tx(ctx, func(tx *sql.Tx) error {
+		return s.audit(ctx, tx, kioskActor, "kiosk.query_failed", "", "", "", key)
+	})
+	return nil, notFound
+}
+
+// lockKey is the form of a typed number that wrong tries are counted under:
+// the short number (MMDD-NNNN) for a full or short one.
+func lockKey(number string) string {
+	number = strings.TrimSpace(number)
+	if fullNumberRe.MatchString(number) {
+		return ShortNumber(number)
+	}
+	if m := shortNumberRe.FindStringSubmatch(number); m != nil {
+		return m[1] + "-" + m[2]
+	}
+	return number
+}
+
+// verifiedReceipt returns the case a signed QR code of this station names,
+// when its signature verifies with this station's key.
+func (s *Station) verifiedReceipt(ctx context.Context, code string, claim receipt.Claim) (*domain.Case, bool) {
+	if s.cfg.ReceiptKey == nil || claim.Station != s.code {
+		return nil, false
+	}
+	pub, err := s.cfg.ReceiptKey()
+	if err != nil || pub == nil {
+		return nil, false
+	}
+	if _, err := receipt.Verify(code, func(string) (ed25519.PublicKey, error) { return pub, nil }); err != nil {
+		s.db.Tx(ctx, func(tx *sql.Tx) error {
+			return s.audit(ctx, tx, kioskActor, "kiosk.receipt_forged", "", "", "", maskQuery(claim.Number))
+		})
+		return nil, false
+	}
+	c, err := loadCase(ctx, s.db.DB, claim.Number)
+	if err != nil || c.Number != claim.Number {
+		return nil, false
+	}
+	return c, true
+}
+
+// kioskCandidates returns the cases a typed number may mean: the one with
+// that full number, or for a short number (MMDD-NNNN) this station's cases
+// of that day and sequence in any year, newest first.
+func (s *Station) kioskCandidates(ctx context.Context, number string) []*domain.Case {
+	number = strings.TrimSpace(number)
+	if fullNumberRe.MatchString(number) {
+		c, err := loadCase(ctx, s.db.DB, number)
+		if err != nil || c.Number != number {
+			return nil
+		}
+		return []*domain.Case{c}
+	}
+	m := shortNumberRe.FindStringSubmatch(number)
+	if m == nil || s.code == "" {
+		return nil
+	}
+	// The full numbers it may stand for, this year and the fifteen before:
+	// looked up by the unique index on number, not by scanning the cases.
+	var nums []any
+	for y := s.today().Year(); y >= s.today().Year()-15; y-- {
+		nums = append(nums, fmt.Sprintf("%s-%04d%s-%s", s.code, y, m[1], m[2]))
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT body FROM cases WHERE number IN (?`+strings.Repeat(",?", len(nums)-1)+`) ORDER BY received_at DESC`, nums...)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	var out []*domain.Case
+	for rows.Next() {
+		var body string
+		var c domain.Case
+		if rows.Scan(&body) != nil || json.Unmarshal([]byte(body), &c) != nil {
+			continue
+		}
+		out = append(out, &c)
+	}
+	return out
+}
+
 // KioskIssueTicket takes a queue number at the kiosk.
 func (s *Station) KioskIssueTicket(ctx context.Context, itemCode string) (Ticket, error) {
 	return s.IssueTicket(ctx, kioskActor, itemCode, "")
 }
 
-// KioskEvaluate records a visit rating from the kiosk or rating pad.
-func (s *Station) KioskEvaluate(ctx context.Context, in EvaluationInput) (string, error) {
-	in.Source = "kiosk"
-	// A rating of a concluded case moves it to evaluated, as at the counter;
-	// the evaluation rows never hold an ID number.
-	return s.Evaluate(ctx, kioskActor, in)
+// KioskItems lists every item the station takes in, for the kiosk's ticket
+// screen: those it handles itself and those decided at the hall, which it
+// receives and forwards.
+func (s *Station) KioskItems(ctx context.Context) ([]ItemSummary, error) {
+	return s.FindItems(ctx, "")
+}
+
+// KioskRatingInput is a rating given at the kiosk or on the rating pad. It
+// must be tied to a case (the same proof as a progress query: a signed QR
+// code, or the number and query password) or to today's ticket of a visit
+// that was served; a rating tied to nothing could be anyone's.
+type KioskRatingInput struct {
+	Case         *KioskQuery `json:"case,omitempty"`
+	TicketNumber string      `json:"ticket_number,omitempty"` // today's ticket number, e.g. A003
+	domain.Evaluation
+	Contact string `json:"contact,omitempty"`
+}
+
+// KioskEvaluate records a rating from the kiosk or the rating pad.
+func (s *Station) KioskEvaluate(ctx context.Context, in KioskRatingInput) (string, error) {
+	ev := EvaluationInput{Evaluation: in.Evaluation, Contact: in.Contact}
+	ev.Source = "kiosk"
+	if err := s.checkRating(&ev); err != nil {
+		return "", err
+	}
+	if in.Case == nil && strings.TrimSpace(in.TicketNumber) == "" {
+		return "", domain.Errorf(domain.EInvalid, "请先扫描收件凭证上的二维码、输入办件编号和查询密码，或输入取号单上的号码，再评价。",
+			"kiosk rating: tied to neither a case nor a ticket")
+	}
+	if in.Case != nil {
+		c, err := s.kioskCase(ctx, *in.Case)
+		if err != nil {
+			return "", err
+		}
+		ev.CaseID = c.ID
+	}
+	var id string
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if t := strings.ToUpper(strings.TrimSpace(in.TicketNumber)); t != "" {
+			tk, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE number=? AND day=?`,
+				t, workday.DateOf(s.now(), workday.China).String()))
+			if errors.Is(err, sql.ErrNoRows) || (err == nil && tk.Status != "serving" && tk.Status != "done") {
+				return domain.Errorf(domain.ENotFound, "找不到今天已办理的这个号码，请核对取号单。", "kiosk rating: no served ticket %q today", t)
+			}
+			if err != nil {
+				return fmt.Errorf("kiosk rating: %w", err)
+			}
+			if ev.CaseID != "" && tk.CaseID != "" && tk.CaseID != ev.CaseID {
+				return domain.Errorf(domain.EInvalid, "取号单与办件不符，请核对。", "kiosk rating: ticket %s is for another case", t)
+			}
+			ev.TicketID = tk.ID
+		}
+		var err error
+		id, err = s.rate(ctx, tx, kioskActor, ev)
+		return err
+	})
+	return id, err
 }

@@ -59,18 +59,18 @@ func TestLifecycleHallItem(t *testing.T) {
 		}
 	})
 
-	t.Run("RecordMaterialThenSupplement", func(t *testing.T) {
-		for _, code := range []string{"M3", "M4"} {
-			if _, err := s.RecordMaterial(ctx, s.Clerk, c.ID, app.MaterialInput{Code: code, Collected: domain.CollectPaper, Count: 1}); err != nil {
-				t.Fatalf("record %s: %v", code, err)
-			}
-		}
-		got, err := s.Supplement(ctx, s.Clerk, c.ID)
+	t.Run("SupplementRecordsWhatWasBrought", func(t *testing.T) {
+		got, err := s.Supplement(ctx, s.Clerk, c.ID, []app.MaterialInput{
+			{Code: "M3", Collected: domain.CollectPaper, Count: 1}, {Code: "M4", Collected: domain.CollectPaper, Count: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.State != domain.StateReceived || got.CorrectionList != nil || !got.Complete() {
 			t.Fatalf("got state %q list %v complete %v, want received, no list, complete", got.State, got.CorrectionList, got.Complete())
+		}
+		// The correction's reason belonged to the correction.
+		if got.Reason != "" {
+			t.Fatalf("got reason %q after the supplement, want none", got.Reason)
 		}
 	})
 
@@ -79,8 +79,8 @@ func TestLifecycleHallItem(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.AcceptedAt == nil || got.State != domain.StateAccepted {
-			t.Fatalf("got state %q accepted %v", got.State, got.AcceptedAt)
+		if got.AcceptedAt == nil || got.State != domain.StateAccepted || got.Reason != "" || got.ReasonApplies() {
+			t.Fatalf("got state %q accepted %v reason %q", got.State, got.AcceptedAt, got.Reason)
 		}
 		got, err = s.Forward(ctx, s.Clerk, c.ID)
 		if err != nil {
@@ -191,18 +191,17 @@ func TestLifecycleStationItem(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.State != domain.StateEvaluated || got.Evaluation == nil || got.Evaluation.Level != 5 {
-			t.Fatalf("got state %q evaluation %+v", got.State, got.Evaluation)
+		if got.State != domain.StateDelivered || got.Evaluation == nil || got.Evaluation.Level != 5 || got.Evaluation.CaseState != domain.StateDelivered {
+			t.Fatalf("got state %q evaluation %+v, want delivered and rated", got.State, got.Evaluation)
 		}
+		// One rating per visit: the same case again the same day.
 		_, err = s.Evaluate(ctx, s.Clerk, app.EvaluationInput{CaseID: c.ID, Evaluation: domain.Evaluation{Level: 4}})
 		wantCode(t, err, domain.EConflict)
 	})
 
-	t.Run("ErrTerminal", func(t *testing.T) {
-		_, err := s.RecordMaterial(ctx, s.Clerk, c.ID, app.MaterialInput{Code: "M1", Collected: domain.CollectPaper})
-		wantCode(t, err, domain.EConflict)
+	t.Run("NoteAfterRating", func(t *testing.T) {
 		if _, err := s.AddNote(ctx, s.Clerk, c.ID, "回访：群众满意"); err != nil {
-			t.Fatalf("a note on an evaluated case: got %v, want nil", err)
+			t.Fatalf("a note on a rated case: got %v, want nil", err)
 		}
 	})
 

@@ -158,7 +158,7 @@ func (p *propStation) step(t *rapid.T) (op string, err error, want int) {
 	case "correction":
 		_, err = s.RequestCorrection(ctx, a, id, arg(t, "reason", valid, "材料不齐", ""), arg(t, "extra", valid, []string{"村委会证明"}, nil))
 	case "supplement":
-		_, err = s.Supplement(ctx, a, id)
+		_, err = s.Supplement(ctx, a, id, nil)
 	case "timeout":
 		_, err = s.CorrectionTimeout(ctx, a, id)
 	case "accept":
@@ -182,8 +182,10 @@ func (p *propStation) step(t *rapid.T) (op string, err error, want int) {
 	case "deliver":
 		_, err = s.Deliver(ctx, a, id, arg(t, "signer", valid, "张三", ""))
 	case "evaluate":
-		if st := p.state(t, id); st != domain.StateConcluded && st != domain.StateDelivered {
-			want = 0 // a counter rating without a case event
+		switch p.state(t, id) {
+		case domain.StateConcluded, domain.StateDelivering, domain.StateDelivered:
+		default:
+			want = 0 // a counter rating that stays at the station
 		}
 		level := rapid.IntRange(1, 5).Draw(t, "level")
 		if !valid {

@@ -33,6 +33,10 @@ type Step struct {
 	NeedsReason bool             `json:"needs_reason"`
 	Allowed     bool             `json:"allowed"`           // false when this station has no authority for it
 	Refusal     string           `json:"refusal,omitempty"` // why not, in Chinese, when not allowed
+	// Blocked, when set, says in Chinese why the step cannot be taken yet
+	// (受理 while a required material is missing): the UI shows it instead
+	// of offering the step.
+	Blocked string `json:"blocked,omitempty"`
 }
 
 // EventView is one line of a case's timeline.
@@ -86,6 +90,9 @@ func (s *Station) Steps(ctx context.Context, c *domain.Case) ([]Step, error) {
 		if err := domain.Authorize(c, probe, f); err != nil {
 			st.Allowed, st.Refusal = false, domain.ZhMessage(err)
 		}
+		if k == domain.EvAccept && !c.Complete() {
+			st.Blocked = blockedZh(c)
+		}
 		out = append(out, st)
 	}
 	return out, nil
@@ -120,6 +127,17 @@ func (s *Station) deadlineView(c *domain.Case) DeadlineView {
 		dv.LegalDue = ld.Due.String()
 	}
 	return dv
+}
+
+// blockedZh names the required materials still missing, which stop 受理.
+func blockedZh(c *domain.Case) string {
+	var names []string
+	for _, m := range c.Missing() {
+		if m.Blocking() {
+			names = append(names, m.Name)
+		}
+	}
+	return fmt.Sprintf("%d 项必要材料未收（%s），暂不能受理。", len(names), strings.Join(names, "、"))
 }
 
 // ShowCase returns a case with its timeline, deadline and allowed next steps.

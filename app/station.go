@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -37,6 +38,11 @@ type Config struct {
 	// RectificationDays is the working days a bad review has to be put right
 	// (a district setting; 5 by default).
 	RectificationDays int
+	// ReceiptKey returns the public key that signs this station's printed
+	// QR codes (nil before enrolment), so the kiosk can take a scanned
+	// receipt as proof instead of the query password. The keys live with
+	// the sync client, which this package does not import.
+	ReceiptKey func() (ed25519.PublicKey, error)
 }
 
 // Station is an open station: its database and the services over it.

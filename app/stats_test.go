@@ -195,7 +195,7 @@ func (w *dashWorld) lifecycle(t *testing.T, id string) (string, error) {
 	case "correction":
 		_, err = s.RequestCorrection(ctx, a, id, "材料不齐", []string{"村委会证明"})
 	case "supplement":
-		_, err = s.Supplement(ctx, a, id)
+		_, err = s.Supplement(ctx, a, id, nil)
 	case "timeout":
 		_, err = s.CorrectionTimeout(ctx, a, id)
 	case "accept":

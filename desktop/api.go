@@ -219,6 +219,8 @@ type StepInput struct {
 	Addressee string   `json:"addressee,omitempty"`
 	SignedBy  string   `json:"signed_by,omitempty"`
 	Text      string   `json:"text,omitempty"`
+	// Materials are what the applicant brought, for 补齐材料 (supplement).
+	Materials []app.MaterialInput `json:"materials,omitempty"`
 }
 
 // Step performs one lifecycle step named by kind, as the case detail's
@@ -233,7 +235,7 @@ func (s *Station) Step(caseID string, in StepInput) (*domain.Case, error) {
 	case domain.EvRequestCorrection:
 		return s.changed(st.RequestCorrection(ctx, a, caseID, in.Reason, in.Extra))
 	case domain.EvSupplement:
-		return s.changed(st.Supplement(ctx, a, caseID))
+		return s.changed(st.Supplement(ctx, a, caseID, in.Materials))
 	case domain.EvCorrectionTimeout:
 		return s.changed(st.CorrectionTimeout(ctx, a, caseID))
 	case domain.EvAccept:
@@ -458,22 +460,35 @@ func (s *Station) KioskIssueTicket(itemCode string) (*app.Ticket, error) {
 	return &t, err
 }
 
-// KioskProgress answers "where is my case" for a number and query password.
-func (s *Station) KioskProgress(number, password string) (*app.Progress, error) {
+// KioskProgress answers "where is my case" at the kiosk (no sign-in): for a
+// scanned signed receipt QR code, or a case number (full or short) with its
+// query password.
+func (s *Station) KioskProgress(q app.KioskQuery) (*app.Progress, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
 	}
-	return st.KioskProgress(s.context(), number, password)
+	return st.KioskLookup(s.context(), q)
 }
 
-// KioskEvaluate records a rating from the kiosk.
-func (s *Station) KioskEvaluate(in app.EvaluationInput) (string, error) {
+// KioskEvaluate records a rating from the kiosk or rating pad (no sign-in),
+// tied to a case (receipt QR, or number and password) or today's ticket.
+func (s *Station) KioskEvaluate(in app.KioskRatingInput) (string, error) {
 	st, err := s.station()
 	if err != nil {
 		return "", err
 	}
 	return st.KioskEvaluate(s.context(), in)
+}
+
+// KioskItems lists every item the station takes in, for the kiosk's ticket
+// screen (no sign-in): those handled here and those decided at the hall.
+func (s *Station) KioskItems() ([]app.ItemSummary, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	return st.KioskItems(s.context())
 }
 
 // changed passes a service call's result through and, when it recorded a

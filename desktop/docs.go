@@ -1,6 +1,7 @@
 package desktop
 
 import (
+	"crypto/ed25519"
 	"encoding/base64"
 	"io"
 	"strings"
@@ -28,9 +29,27 @@ type Document struct {
 	Missing     []string     `json:"missing,omitempty"`
 	Waived      int          `json:"waived"`
 	QueryPasswd string       `json:"query_password,omitempty"`
+	// ShortNumber is what the citizen types at the kiosk with the query
+	// password (MMDD-NNNN), printed large on the receipt.
+	ShortNumber string `json:"short_number,omitempty"`
 }
 
 var docKinds = map[string]bool{"receipt": true, "accept": true, "not_accept": true, "correction": true, "conclusion": true, "delivery": true}
+
+// receiptKey gives the kiosk the public half of the key that signs this
+// station's QR codes, read when a code is scanned (enrolment makes it).
+func receiptKey(dir string) func() (ed25519.PublicKey, error) {
+	return func() (ed25519.PublicKey, error) {
+		k, err := client.LoadKeys(dir)
+		if err != nil {
+			return nil, err
+		}
+		if k.SignKey == nil {
+			return nil, nil
+		}
+		return k.SignKey.Public().(ed25519.PublicKey), nil
+	}
+}
 
 // PrintDocument prepares a notice for printing. Printing shows personal data
 // in full, so it is logged as an access with the purpose "print".
@@ -51,7 +70,7 @@ func (s *Station) PrintDocument(caseID, kind string) (*Document, error) {
 	d := &Document{Kind: kind, Case: c, Station: id, Date: workday.DateOf(st.Now(), workday.China).String(), Due: v.Deadline.Due,
 		LegalDue: v.Deadline.LegalDue, ClerkName: a.Name, ResultZh: domain.ResultZh(c.Result), Waived: v.Waived}
 	if kind == "receipt" {
-		d.QueryPasswd = c.QueryPassword
+		d.QueryPasswd, d.ShortNumber = c.QueryPassword, app.ShortNumber(c.Number)
 	}
 	for _, m := range c.Owed() {
 		d.Missing = append(d.Missing, m.Name)

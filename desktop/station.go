@@ -95,7 +95,7 @@ type Station struct {
 }
 
 func (s *Station) open() error {
-	st, err := app.Open(app.Config{Dir: s.cfg.Dir, Now: s.cfg.Now})
+	st, err := app.Open(app.Config{Dir: s.cfg.Dir, Now: s.cfg.Now, ReceiptKey: receiptKey(s.cfg.Dir)})
 	if err != nil {
 		return err
 	}

@@ -298,6 +298,12 @@ func (b *bounds) payload(e *Event) error {
 		}
 		b.text("comment", p.Comment, MaxLineLen)
 		b.code("source", p.Source)
+		b.code("rating_id", p.RatingID)
+		b.code("ticket", p.Ticket)
+		b.code("staff", p.Staff)
+		if p.CaseState != "" && !p.CaseState.Valid() {
+			b.fail("case_state", "is not a state", "评价时的办件状态不正确")
+		}
 	case EvUpdateApplicant:
 		p, err := decode[ApplicantUpdate](e)
 		if err != nil {

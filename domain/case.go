@@ -112,15 +112,30 @@ type Delivery struct {
 	SignedAt  string `json:"signed_at,omitempty"`
 }
 
-// Evaluation is a 好差评 rating: five levels, 1–2 are bad reviews.
+// Evaluation is a 好差评 rating: five levels, 1–2 are bad reviews. It is the
+// payload of an EvEvaluate event and a record of its own: it ties the rating
+// to the visit (the queue ticket) and the clerk who served, never moves the
+// case, and carries no ID number.
 type Evaluation struct {
 	Level      int    `json:"level"`
 	Efficiency int    `json:"efficiency,omitempty"`
 	Service    int    `json:"service,omitempty"`
 	Attitude   int    `json:"attitude,omitempty"`
 	Comment    string `json:"comment,omitempty"`
-	Source     string `json:"source,omitempty"` // pad, qr, paper, online
+	Source     string `json:"source,omitempty"` // pad, kiosk, qr, paper, online
 	RealName   bool   `json:"real_name,omitempty"`
+	// RatingID is the rating's own UUIDv7, made where it was given: the key
+	// that keeps one rating one record wherever it travels.
+	RatingID string `json:"rating_id,omitempty"`
+	// Ticket is the ID of the queue ticket of the visit rated, when there
+	// was one.
+	Ticket string `json:"ticket,omitempty"`
+	// Staff is the login of the clerk who served the visit rated (the one
+	// answerable for a bad review).
+	Staff string `json:"staff,omitempty"`
+	// CaseState is the state the case was in when it was rated: a rating
+	// before delivery stays visible as one.
+	CaseState State `json:"case_state,omitempty"`
 }
 
 // Bad reports whether the rating is a bad review that needs a call-back.
@@ -212,6 +227,24 @@ func (c *Case) StatTimes() *Case {
 	set(&cp.ConcludedAt, f.ConcludedAt)
 	set(&cp.DeliveredAt, f.DeliveredAt)
 	return &cp
+}
+
+// ReasonApplies reports whether the case's Reason still speaks for its
+// current state: the correction asked for, the refusal to accept, the
+// special procedure under way, or a conclusion other than approval. Cases
+// folded before issue 18 kept a correction's reason after acceptance;
+// displays and documents show Reason only when this is true.
+func (c *Case) ReasonApplies() bool {
+	if c.Reason == "" {
+		return false
+	}
+	switch c.State {
+	case StateCorrection, StateNotAccepted, StateSuspended:
+		return true
+	case StateConcluded, StateDelivering, StateDelivered, StateEvaluated:
+		return c.Result != "" && c.Result != ResultApproved
+	}
+	return false
 }
 
 // Missing returns the materials not yet in hand, blocking ones first.

@@ -11,7 +11,7 @@ import (
 type EventKind string
 
 // Event kinds. Transitions appear in the Transitions table; the rest change
-// fields but never the state.
+// fields or add records but never the state.
 const (
 	EvOpen              EventKind = "open"
 	EvRequestCorrection EventKind = "request_correction"
@@ -26,7 +26,13 @@ const (
 	EvConclude          EventKind = "conclude"
 	EvStartDelivery     EventKind = "start_delivery"
 	EvDeliver           EventKind = "deliver"
-	EvEvaluate          EventKind = "evaluate"
+
+	// EvEvaluate records a 好差评 rating (payload Evaluation). It is a record
+	// of its own, not a step: it never moves the case, in whatever state the
+	// case is, so a rating given before delivery cannot end the case's
+	// lawful steps. Old stations send it with a From (concluded or
+	// delivered), which is ignored like any non-transition's.
+	EvEvaluate EventKind = "evaluate"
 
 	EvMaterial        EventKind = "material"         // a material collected, waived or changed
 	EvUpdateApplicant EventKind = "update_applicant" // free-form fields, merged field by field
@@ -317,7 +323,9 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 			c.Pauses = append(append([]Pause(nil), c.Pauses...), Pause{From: dateOf(at), Unit: "G", Reason: "correction"})
 		}
 	case EvSupplement:
-		c.CorrectionList, c.CorrectionDue = nil, ""
+		// The correction's reason ("申请材料不齐全") belonged to the
+		// correction: it must not stay on the case once answered.
+		c.CorrectionList, c.CorrectionDue, c.Reason = nil, "", ""
 		c.closePause(at)
 	case EvCorrectionTimeout:
 		c.Result = ResultCorrectionTimeout
@@ -325,6 +333,7 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 		c.closePause(at)
 	case EvAccept:
 		c.AcceptedAt = &at
+		c.Reason = "" // nothing stands against an accepted case
 	case EvNotAccept:
 		p, err := decode[ReasonPayload](e)
 		if err != nil {
@@ -354,6 +363,7 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 		c.Reason = p.Reason
 		c.Pauses = append(append([]Pause(nil), c.Pauses...), Pause{From: dateOf(at), Unit: unitOf(unit), Reason: p.Reason})
 	case EvResume:
+		c.Reason = "" // the special procedure's reason ends with it
 		c.closePause(at)
 	case EvConclude:
 		p, err := decode[ConcludePayload](e)
@@ -401,6 +411,12 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 		d.SignedBy, d.SignedAt = p.SignedBy, at.Format(time.RFC3339)
 		c.Delivery = &d
 		c.DeliveredAt = &at
+	}
+	return nil
+}
+
+func (c *Case) applyChange(e *Event) error {
+	switch e.Kind {
 	case EvEvaluate:
 		p, err := decode[Evaluation](e)
 		if err != nil {
@@ -409,28 +425,9 @@ func (c *Case) applyTransition(t Transition, e *Event) error {
 		if err := p.Validate(); err != nil {
 			return err
 		}
+		// The case shows its latest rating; every rating stays a record of
+		// its own in the history (and the station's ratings table).
 		c.Evaluation = &p
-	}
-	return nil
-}
-
-// oneAcceptance keeps a case to one acceptance with one legal date: a case
-// is accepted (or refused acceptance) once, and taken up for review only
-// once accepted.
-func (c *Case) oneAcceptance(t Transition, e *Event) error {
-	switch {
-	case (e.Kind == EvAccept || e.Kind == EvNotAccept) && c.AcceptedAt != nil:
-		return Errorf(EConflict, "该办件已于"+dateOf(*c.AcceptedAt)+"受理，不能重复受理；大厅的下一步是审查。",
-			"case %s: already accepted on %s", c.ID, dateOf(*c.AcceptedAt))
-	case e.Kind == EvStartProcess && t.From == StateForwarded && c.AcceptedAt == nil:
-		return Errorf(EConflict, "该办件由站点代收转报，尚未受理：请先受理，再开始审查。",
-			"case %s: start_process before acceptance", c.ID)
-	}
-	return nil
-}
-
-func (c *Case) applyChange(e *Event) error {
-	switch e.Kind {
 	case EvMaterial:
 		p, err := decode[MaterialPayload](e)
 		if err != nil {
@@ -560,3 +557,18 @@ type Conflict struct {
 func dateOf(t time.Time) string { return t.In(chinaZone).Format("2006-01-02") }
 
 var chinaZone = time.FixedZone("CST", 8*3600)
+
+// oneAcceptance keeps a case to one acceptance with one legal date: a case
+// is accepted (or refused acceptance) once, and taken up for review only
+// once accepted.
+func (c *Case) oneAcceptance(t Transition, e *Event) error {
+	switch {
+	case (e.Kind == EvAccept || e.Kind == EvNotAccept) && c.AcceptedAt != nil:
+		return Errorf(EConflict, "该办件已于"+dateOf(*c.AcceptedAt)+"受理，不能重复受理；大厅的下一步是审查。",
+			"case %s: already accepted on %s", c.ID, dateOf(*c.AcceptedAt))
+	case e.Kind == EvStartProcess && t.From == StateForwarded && c.AcceptedAt == nil:
+		return Errorf(EConflict, "该办件由站点代收转报，尚未受理：请先受理，再开始审查。",
+			"case %s: start_process before acceptance", c.ID)
+	}
+	return nil
+}

@@ -28,7 +28,7 @@ func applyAll(evs []*domain.Event) (*domain.Case, int) {
 
 func TestFold(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		_, evs := caseIn(t, domain.StateEvaluated)
+		_, evs := caseVia(t, "station", domain.EvAccept, domain.EvConclude, domain.EvEvaluate, domain.EvStartDelivery)
 		got, conflicts := domain.Fold(evs)
 		if len(conflicts) != 0 {
 			t.Fatalf("got conflicts %v, want none", conflicts)
@@ -37,8 +37,8 @@ func TestFold(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("Fold differs from step-by-step Apply:\ngot  %+v\nwant %+v", got, want)
 		}
-		if got.State != domain.StateEvaluated || got.Events != len(evs) {
-			t.Fatalf("got state %q with %d events, want evaluated with %d", got.State, got.Events, len(evs))
+		if got.State != domain.StateDelivering || got.Evaluation == nil || got.Events != len(evs) {
+			t.Fatalf("got state %q, rating %+v, with %d events; want delivering, rated, with %d", got.State, got.Evaluation, got.Events, len(evs))
 		}
 	})
 
@@ -76,7 +76,7 @@ func TestFold(t *testing.T) {
 // TestFoldProperty checks that Fold equals applying events one by one for
 // random event lists, legal or not.
 func TestFoldProperty(t *testing.T) {
-	kinds := append(transitionKinds(), domain.EvNote, domain.EvMaterial, domain.EvUpdateApplicant, domain.EvAssignSerial, domain.EvRoute, domain.EvOpen)
+	kinds := append(transitionKinds(), domain.EvEvaluate, domain.EvNote, domain.EvMaterial, domain.EvUpdateApplicant, domain.EvAssignSerial, domain.EvRoute, domain.EvOpen)
 	states := append([]domain.State{domain.StateNone}, domain.States...)
 	rapid.Check(t, func(rt *rapid.T) {
 		c, evs := caseIn(t, domain.StateReceived)

@@ -95,7 +95,6 @@ var pathTo = map[domain.State][]domain.EventKind{
 	domain.StateConcluded:   {domain.EvAccept, domain.EvConclude},
 	domain.StateDelivering:  {domain.EvAccept, domain.EvConclude, domain.EvStartDelivery},
 	domain.StateDelivered:   {domain.EvAccept, domain.EvConclude, domain.EvStartDelivery, domain.EvDeliver},
-	domain.StateEvaluated:   {domain.EvAccept, domain.EvConclude, domain.EvEvaluate},
 }
 
 // caseIn returns a case of a station-handled item driven to state by valid

@@ -18,12 +18,20 @@ const (
 	StateConcluded   State = "concluded"    // 办结, with a Result
 	StateDelivering  State = "delivering"   // 送达中: pickup or EMS
 	StateDelivered   State = "delivered"    // 已送达: signed for
-	StateEvaluated   State = "evaluated"    // 已评价
+
+	// StateEvaluated is no longer a state a case reaches. Versions before
+	// schema 4 (station) and hall schema 3 moved a rated case there, which
+	// ended its lawful steps (a rating before delivery left the delivery
+	// unrecordable); their migrations move such cases back to the state
+	// they were rated in. The name stays so that old filters, stored
+	// bodies and old stations' events still parse.
+	StateEvaluated State = "evaluated"
 )
 
-// States lists every state in lifecycle order.
+// States lists every state a case can be in, in lifecycle order. A rating
+// is not among them: it is a record of its own (EvEvaluate).
 var States = []State{StateReceived, StateCorrection, StateAccepted, StateNotAccepted, StateForwarded,
-	StateInProcess, StateSuspended, StateConcluded, StateDelivering, StateDelivered, StateEvaluated}
+	StateInProcess, StateSuspended, StateConcluded, StateDelivering, StateDelivered}
 
 var stateZh = map[State]string{
 	StateReceived: "已收件", StateCorrection: "待补正", StateAccepted: "已受理", StateNotAccepted: "不予受理",
@@ -42,8 +50,9 @@ func (s State) Zh() string {
 // Valid reports whether s is a known state.
 func (s State) Valid() bool { _, ok := stateZh[s]; return ok }
 
-// Terminal reports whether no further workflow step can follow. Evaluated and
-// not-accepted cases can still receive notes, but never change state again.
+// Terminal reports whether no further workflow step can follow. Not-accepted
+// cases can still receive notes and ratings, but never change state again.
+// (The legacy evaluated state counts too: nothing leads out of it.)
 func (s State) Terminal() bool { return s == StateEvaluated || s == StateNotAccepted }
 
 // Open reports whether the case still counts against a deadline.
@@ -130,8 +139,7 @@ var Transitions = []Transition{
 	{EvConclude, StateInProcess, StateConcluded, StepDecide, false},
 	{EvStartDelivery, StateConcluded, StateDelivering, StepDeliver, false},
 	{EvDeliver, StateDelivering, StateDelivered, StepDeliver, false},
-	{EvEvaluate, StateConcluded, StateEvaluated, "", false},
-	{EvEvaluate, StateDelivered, StateEvaluated, "", false},
+	// EvEvaluate is not here: a rating never moves a case (event.go).
 }
 
 // StepOf returns the step the catalog must grant for t on case c: a

@@ -127,8 +127,15 @@ func TestTransitions(t *testing.T) {
 				}
 			}
 		}
+		for _, s := range append([]domain.State{domain.StateEvaluated}, domain.States...) {
+			for _, k := range domain.NextSteps(s) {
+				if k == domain.EvEvaluate {
+					t.Errorf("NextSteps(%s) offers a rating as a step of the case", s)
+				}
+			}
+		}
 		if got := domain.NextSteps(domain.StateEvaluated); len(got) != 0 {
-			t.Errorf("got next steps %v from evaluated, want none", got)
+			t.Errorf("got next steps %v from the legacy evaluated state, want none", got)
 		}
 	})
 }

@@ -201,3 +201,36 @@ func TestOpenTakenCaseIDRejected(t *testing.T) {
 		t.Errorf("A received %d events; B's open must not reach A's case", len(evs))
 	}
 }
+
+// TestRatingIsNotAStep: at the hall too, a rating never ends a case's steps.
+// A new station's rating (no From) and an old station's (From concluded or
+// delivered, docs/upgrades.md) are both accepted, and the delivery after
+// them is recorded.
+func TestRatingIsNotAStep(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		from domain.State
+	}{{"NewStation", domain.StateNone}, {"OldStation", domain.StateConcluded}} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newHall(t)
+			a := f.enroll("A01")
+			open := a.open("station")
+			id := open.CaseID
+			rate := domain.Evaluation{Level: 2, Source: "pad", Staff: "li", CaseState: domain.StateConcluded}
+			a.mustAck(protocol.AckAccepted, open,
+				a.event(id, domain.EvAccept, domain.StateReceived, nil),
+				a.event(id, domain.EvConclude, domain.StateAccepted, domain.ConcludePayload{Result: domain.ResultApproved}),
+				a.event(id, domain.EvEvaluate, tt.from, rate),
+				a.event(id, domain.EvStartDelivery, domain.StateConcluded, domain.Delivery{Method: "pickup"}),
+				a.event(id, domain.EvDeliver, domain.StateDelivering, domain.DeliverPayload{SignedBy: "张三"}),
+			)
+			if got := f.findCase(id); got.State != domain.StateDelivered {
+				t.Fatalf("hall state %q, want delivered", got.State)
+			}
+			reviews, err := f.svc.BadReviews(f.ctx, hall.ReviewFilter{})
+			if err != nil || len(reviews) != 1 || reviews[0].CaseID != id {
+				t.Fatalf("bad reviews %+v (%v), want the rating's", reviews, err)
+			}
+		})
+	}
+}

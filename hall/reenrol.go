@@ -13,8 +13,11 @@ import (
 // how a station whose PC died, was stolen or was replaced is rebuilt on a
 // new PC under the same code (docs/reliability.md, "When a PC dies").
 //
-// The station's current token stops working at once, so a stolen PC can
-// no longer sync; a revocation is lifted, because issuing the code is the
+// Everything the old PC holds dies at once: its token (no more online
+// sync), and the public keys the hall knew it by, so a bundle it signed is
+// refused unread and no reply is ever again sealed to its age key — until
+// the new PC enrols with the new code and its own keys. A revocation is
+// lifted, because issuing the code is the
 // hall's decision to put the station back in service. The recorded audit
 // head is cleared: the new PC starts a new audit chain, which must not be
 // mistaken for a rewritten one. The station's delivery queue is kept, so
@@ -38,7 +41,7 @@ func (s *Service) Reenrol(ctx context.Context, code string) (string, error) {
 			return domain.Errorf(domain.EConflict, "站点 "+code+" 尚未注册，请使用登记时的注册码。", "station %s never enrolled", code)
 		}
 		st.EnrolHash, st.EnrolExpires = hashText(normEnrolCode(shown)), now.Add(s.EnrolTTL)
-		st.TokenHash, st.RevokedAt = "", time.Time{}
+		st.TokenHash, st.SignKey, st.AgeKey, st.RevokedAt = "", "", "", time.Time{}
 		st.AuditSeq, st.AuditHash = 0, ""
 		if err := tx.UpdateStation(st); err != nil {
 			return err

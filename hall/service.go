@@ -226,7 +226,9 @@ func infoOf(st *Station) StationInfo {
 	switch {
 	case st.Revoked():
 		in.Status = "revoked"
-	case st.Enrolled():
+	case st.Enrolled() && st.TokenHash != "":
+		// A reenrolled station has no credentials until its new PC
+		// enrols: it shows as announced again.
 		in.Status = "enrolled"
 	}
 	if !st.LastSeen.IsZero() {

@@ -3,10 +3,12 @@ package hall
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -161,9 +163,17 @@ func hashText(v string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Enroll exchanges a one-time enrolment code for the station's bearer token
-// and records the station's public keys. A station enrolling for the first
+// Enroll exchanges an enrolment code for the station's bearer token and
+// records the station's public keys. A station enrolling for the first
 // time gets the current catalog and calendars queued for its first pull.
+//
+// Enrolment is idempotent within the code's validity: the station that
+// used a code (the same public keys, proven by a signature over the
+// request) gets the same token again when it asks again, because its
+// answer was lost or its request arrived twice. The code is bound to the
+// keys that first used it: any other PC presenting it is refused. A
+// request from a station initialised under another code is refused before
+// anything is recorded.
 func (s *Service) Enroll(ctx context.Context, req protocol.EnrollRequest) (protocol.EnrollResponse, error) {
 	if err := protocol.CheckVersion(req.V); err != nil {
 		return protocol.EnrollResponse{}, err
@@ -171,17 +181,16 @@ func (s *Service) Enroll(ctx context.Context, req protocol.EnrollRequest) (proto
 	if err := checkStationKeys(req.SignKey, req.AgeKey); err != nil {
 		return protocol.EnrollResponse{}, err
 	}
-	secret := make([]byte, 32)
-	if _, err := io.ReadFull(s.Rand, secret); err != nil {
-		return protocol.EnrollResponse{}, fmt.Errorf("enroll: random: %w", err)
+	proven, err := enrolProof(&req)
+	if err != nil {
+		return protocol.EnrollResponse{}, err
 	}
-	secretText := base64.RawURLEncoding.EncodeToString(secret)
 	now := s.Now()
 	var resp protocol.EnrollResponse
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		st, err := tx.StationByEnrolHash(hashText(normEnrolCode(req.Code)))
 		if domain.ErrorCode(err) == domain.ENotFound {
-			return domain.Errorf(domain.EUnauthorized, "注册码无效或已使用，请向大厅重新申请。", "enrolment code unknown or used")
+			return domain.Errorf(domain.EUnauthorized, "注册码无效或已作废，请向大厅重新申请。", "enrolment code unknown or withdrawn")
 		}
 		if err != nil {
 			return err
@@ -192,8 +201,27 @@ func (s *Service) Enroll(ctx context.Context, req protocol.EnrollRequest) (proto
 		if now.After(st.EnrolExpires) {
 			return domain.Errorf(domain.EUnauthorized, "注册码已过期，请向大厅重新申请。", "enrolment code of %s expired", st.Code)
 		}
+		if req.Station != "" && req.Station != st.Code {
+			return domain.Errorf(domain.EConflict,
+				fmt.Sprintf("本站已初始化为 %s，但该登记码属于站点 %s，未作任何登记。请核对登记码，或请大厅为 %s 出具登记码。", req.Station, st.Code, req.Station),
+				"station is initialised as %s but the code belongs to %s; nothing recorded", req.Station, st.Code)
+		}
+		secret := s.enrolSecret(st.Code, st.EnrolHash, req.SignKey, req.AgeKey)
+		resp = protocol.EnrollResponse{V: protocol.Version, Station: st.Code, Name: st.Name, Region: st.Region,
+			Kind: string(stationKind(st)), Token: st.Code + "." + secret, HallSignKey: s.keys.SignPublic(), HallAgeKey: s.keys.AgeRecipient()}
+		if st.TokenHash != "" {
+			// The code was used. Only by the same keys, proven, is this
+			// a retry; anyone else is refused.
+			if st.SignKey != req.SignKey || st.AgeKey != req.AgeKey || !proven ||
+				subtle.ConstantTimeCompare([]byte(hashText(secret)), []byte(st.TokenHash)) != 1 {
+				return domain.Errorf(domain.EUnauthorized,
+					"该注册码已被另一台电脑使用。如需在本机登记，请大厅执行 hall station reenrol "+st.Code+" 重新出具注册码。",
+					"enrolment code of %s was already used by other keys", st.Code)
+			}
+			return nil
+		}
 		first := !st.Enrolled()
-		st.EnrolHash, st.TokenHash = "", hashText(secretText)
+		st.TokenHash = hashText(secret)
 		st.SignKey, st.AgeKey, st.AppVersion = req.SignKey, req.AgeKey, req.AppVersion
 		st.EnrolledAt, st.LastSeen = now, now
 		if err := tx.UpdateStation(st); err != nil {
@@ -204,11 +232,42 @@ func (s *Service) Enroll(ctx context.Context, req protocol.EnrollRequest) (proto
 				return err
 			}
 		}
-		resp = protocol.EnrollResponse{V: protocol.Version, Station: st.Code, Name: st.Name, Region: st.Region,
-			Kind: string(stationKind(st)), Token: st.Code + "." + secretText, HallSignKey: s.keys.SignPublic(), HallAgeKey: s.keys.AgeRecipient()}
 		return tx.RecordAccess(&Access{At: now, Actor: st.Code, Action: "station.enroll", Detail: req.AppVersion})
 	})
-	return resp, err
+	if err != nil {
+		return protocol.EnrollResponse{}, err
+	}
+	return resp, nil
+}
+
+// enrolProof checks the request's signature, if any: a present but wrong
+// one is refused; none at all (a station before signatures) proves nothing.
+func enrolProof(req *protocol.EnrollRequest) (bool, error) {
+	if req.Sig == "" {
+		return false, nil
+	}
+	pub, _ := base64.StdEncoding.DecodeString(req.SignKey) // checked by checkStationKeys
+	sig, err := base64.StdEncoding.DecodeString(req.Sig)
+	if err != nil || len(sig) != ed25519.SignatureSize || !ed25519.Verify(pub, protocol.EnrollSigMessage(req), sig) {
+		return false, domain.Errorf(domain.EInvalid, "登记请求的签名不正确。", "enroll: signature does not match the request's sign_key")
+	}
+	return true, nil
+}
+
+// enrolSecret derives the bearer secret a code gives to one pair of
+// station keys: an HMAC, under a key derived from the hall's signing key,
+// of the station, the code's hash and the keys. The same request gets the
+// same secret, so a retry returns the token the first answer carried
+// (which may have reached the station after all); the hall still stores
+// only the secret's hash. A new code (reenrol) gives a new secret.
+func (s *Service) enrolSecret(station, enrolHash, signKey, ageKey string) string {
+	k := sha256.Sum256(append([]byte("yizhan-token-key-v1\x00"), s.keys.Sign.Seed()...))
+	m := hmac.New(sha256.New, k[:])
+	for _, f := range []string{station, enrolHash, signKey, ageKey} {
+		m.Write(binary.BigEndian.AppendUint32(nil, uint32(len(f))))
+		m.Write([]byte(f))
+	}
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 func checkStationKeys(signKey, ageKey string) error {

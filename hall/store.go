@@ -34,8 +34,9 @@ type Tx interface {
 	CreateStation(st *Station) error
 	// Station returns one station with its computed fields filled.
 	Station(code string) (*Station, error)
-	// StationByEnrolHash finds the station whose pending enrolment code
-	// hashes to hash.
+	// StationByEnrolHash finds the station whose enrolment code hashes to
+	// hash: a pending code, or a used one kept until it expires so that
+	// the station that used it may ask again.
 	StationByEnrolHash(hash string) (*Station, error)
 	// UpdateStation writes every stored field of st except LastDSeq, which
 	// only Enqueue moves. A store with concurrent writers must not let it
@@ -183,7 +184,7 @@ type Station struct {
 	Name         string
 	Region       string
 	Kind         domain.OfficeKind // village, township, postal or helper
-	EnrolHash    string            // SHA-256 hex of the one-time enrolment code; "" once used
+	EnrolHash    string            // SHA-256 hex of the enrolment code; kept after use (retries), "" once withdrawn
 	EnrolExpires time.Time         // the enrolment code is refused after this
 	TokenHash    string            // SHA-256 hex of the bearer secret; "" before enrolment
 	SignKey      string            // Ed25519 public key, base64

@@ -261,14 +261,16 @@ func checkAudit(st *Station, a *protocol.AuditHead, now time.Time) []string {
 			miss() // the chain grew past a head it has not proved
 		}
 		record()
-	case a.CheckSeq == 0:
-		if st.AuditProven {
-			flag("no proof that the audit chain extends row %d, which the station proved before (its marker is gone)", st.AuditVerifiedSeq)
-		}
-		if a.Seq < st.AuditSeq {
-			flag("audit head went back from seq %d to %d", st.AuditSeq, a.Seq)
-		}
+	case a.CheckSeq == 0 && st.AuditProven:
+		flag("no proof that the audit chain extends row %d, which the station proved before (its marker is gone)", st.AuditVerifiedSeq)
 		record()
+	case a.CheckSeq == 0 && a.Seq < st.AuditSeq:
+		// Never proven, and older than what the hall recorded: a request
+		// made before the one the hall recorded (a bundle exported earlier
+		// and imported later).
+		miss()
+	case a.CheckSeq == 0:
+		record() // never proven yet: the answers naming the head were lost
 	case a.CheckSeq < st.AuditVerifiedSeq:
 		miss()
 	default:

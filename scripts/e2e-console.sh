@@ -97,7 +97,7 @@ done
 st E2E01 sync >/dev/null
 st E2E02 sync >/dev/null
 number=$(st E2E01 --json case show "$c1" | field case.number)
-[[ $("$hall" case list --json --state forwarded | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') == 3 ]] \
+[[ $("$hall" case list --json --state forwarded | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])') == 3 ]] \
 	|| fail "the hall should hold 3 forwarded cases"
 
 step "console: the approver approves $number from the inbox"

@@ -103,7 +103,7 @@ fwd+=("$(open WJ-003-01-S 程立新 19600601 13605310032 $(paper M1 M2 M3 M6) M5
 for c in "${fwd[@]}"; do st case accept "$c"; st case forward "$c"; done
 echo "seed-station: sync; the hall approves, refuses and takes up forwarded cases"
 st sync
-hall_id() { "$HALL" case list --json | python3 -c 'import json,sys; m={c["number"]:c["id"] for c in json.load(sys.stdin)}; print(m[sys.argv[1]])' "$1"; }
+hall_id() { "$HALL" case list --limit 1000 --json | python3 -c 'import json,sys; m={c["number"]:c["id"] for c in json.load(sys.stdin)["items"]}; print(m[sys.argv[1]])' "$1"; }
 number() { "$STATION" --json case show "$1" | field case.number; }
 # The newest first, so the top of the case list shows every outcome.
 for i in 11 10 8 6; do "$HALL" case approve "$(hall_id "$(number "${fwd[$i]}")")" --cert "HZ2026-00$((30 + i))" >/dev/null; done

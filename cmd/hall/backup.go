@@ -24,16 +24,16 @@ import (
 // restore procedure.
 //
 //	hall backup DEST [--dir DATA] [--db PATH|postgres://...]
-func backupCmd(ctx context.Context, args []string, stdout io.Writer) error {
+func init() {
+	register(command{"backup", "DEST_DIR: an online backup: database snapshot, keys, attachments (restore: docs/hall-operations.md)", backupCmd})
+}
+
+func backupCmd(e *env, args []string) error {
+	ctx, stdout, c := e.Ctx, e.Stdout, &e.common
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	pos, err := parse(fs, args)
+	pos, err := parse(fs, args, 1, 1, "DEST_DIR")
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usageErr("backup takes one DEST directory")
 	}
 	if c.dir == "" {
 		return usageErr("--dir (or $YIZHAN_HALL_DIR) is required")

@@ -41,9 +41,9 @@ func TestBackupAndDiagnostics(t *testing.T) {
 	t.Setenv("YIZHAN_HALL_DIR", dir)
 	t.Setenv("YIZHAN_HALL_DB", "")
 	t.Setenv("YIZHAN_HALL_LOG_DIR", "")
-	_, out, _ := cli(t, "station", "add", "370112001", "示例镇便民服务中心")
+	_, out, _ := hallCLI(t, "station", "add", "370112001", "示例镇便民服务中心")
 	enrol := enrolCode.FindString(out)
-	if code, _, errs := cli(t, "catalog", "publish", filepath.Join("..", "..", "hall", "testdata", "township-sample.json")); code != 0 {
+	if code, _, errs := hallCLI(t, "catalog", "publish", filepath.Join("..", "..", "hall", "testdata", "township-sample.json")); code != 0 {
 		t.Fatalf("catalog publish: %s", errs)
 	}
 	sctx, cancel := context.WithCancel(ctx)
@@ -84,19 +84,23 @@ func TestBackupAndDiagnostics(t *testing.T) {
 	if res, err := c.SyncOnce(ctx); err != nil || res.Accepted == 0 {
 		t.Fatalf("sync: %+v %v", res, err)
 	}
-	code, out, _ := cli(t, "case", "list", "--json")
+	code, out, _ := hallCLI(t, "case", "list", "--json")
 	if code != 0 || strings.Count(out, `"number"`) != 1 {
 		t.Fatalf("hall case list: %d %s", code, out)
 	}
 	t.Run("ByNumber", func(t *testing.T) {
-		var list []struct{ ID, Number string }
-		if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 1 {
+		var page struct {
+			Items []struct{ ID, Number string } `json:"items"`
+		}
+		err := json.Unmarshal([]byte(out), &page)
+		list := page.Items
+		if err != nil || len(list) != 1 {
 			t.Fatalf("case list: %v %s", err, out)
 		}
 		// Staff know a case by its number: every case command takes it
 		// where it takes the id.
-		code1, byID, _ := cli(t, "case", "show", list[0].ID)
-		code2, byNumber, errs := cli(t, "case", "show", list[0].Number)
+		code1, byID, _ := hallCLI(t, "case", "show", list[0].ID)
+		code2, byNumber, errs := hallCLI(t, "case", "show", list[0].Number)
 		if code1 != 0 || code2 != 0 || byID != byNumber || !strings.Contains(byNumber, list[0].Number) {
 			t.Fatalf("show by id (%d) and by number (%d %s) differ:\n%s\n%s", code1, code2, errs, byID, byNumber)
 		}
@@ -104,7 +108,7 @@ func TestBackupAndDiagnostics(t *testing.T) {
 
 	t.Run("BackupWhileServing", func(t *testing.T) {
 		dest := filepath.Join(t.TempDir(), "backup")
-		code, out, errs := cli(t, "backup", dest)
+		code, out, errs := hallCLI(t, "backup", dest)
 		if code != 0 {
 			t.Fatalf("backup: %d %s %s", code, out, errs)
 		}
@@ -115,10 +119,10 @@ func TestBackupAndDiagnostics(t *testing.T) {
 		}
 		// The backup is a hall data directory of its own: same keys, same
 		// stations, same cases.
-		if code, out, errs := cli(t, "station", "list", "--json", "--dir", dest); code != 0 || !strings.Contains(out, `"status": "enrolled"`) {
+		if code, out, errs := hallCLI(t, "station", "list", "--json", "--dir", dest); code != 0 || !strings.Contains(out, `"status": "enrolled"`) {
 			t.Fatalf("station list on the backup: %d %s %s", code, out, errs)
 		}
-		if code, out, _ := cli(t, "case", "list", "--json", "--dir", dest); code != 0 || strings.Count(out, `"number"`) != 1 {
+		if code, out, _ := hallCLI(t, "case", "list", "--json", "--dir", dest); code != 0 || strings.Count(out, `"number"`) != 1 {
 			t.Fatalf("case list on the backup: %d %s", code, out)
 		}
 		orig, _ := os.ReadFile(filepath.Join(dir, "keys", "hall_age.key"))
@@ -126,11 +130,11 @@ func TestBackupAndDiagnostics(t *testing.T) {
 		if !bytes.Equal(orig, copied) {
 			t.Fatal("backup keys differ")
 		}
-		if code, _, errs := cli(t, "backup", filepath.Join(dir, "inside")); code != 1 || !strings.Contains(errs, "inside the data directory") {
+		if code, _, errs := hallCLI(t, "backup", filepath.Join(dir, "inside")); code != 1 || !strings.Contains(errs, "inside the data directory") {
 			t.Fatalf("backup into the data dir: %d %s", code, errs)
 		}
 		// A second run into the same directory refreshes it.
-		if code, _, errs := cli(t, "backup", dest); code != 0 {
+		if code, _, errs := hallCLI(t, "backup", dest); code != 0 {
 			t.Fatalf("second backup: %s", errs)
 		}
 	})
@@ -152,7 +156,7 @@ func TestBackupAndDiagnostics(t *testing.T) {
 		}
 		noPersonal(t, "hall.log", logData)
 		zpath := filepath.Join(t.TempDir(), "hall-diag.zip")
-		if code, out, errs := cli(t, "diagnostics", zpath); code != 0 {
+		if code, out, errs := hallCLI(t, "diagnostics", zpath); code != 0 {
 			t.Fatalf("diagnostics: %d %s %s", code, out, errs)
 		}
 		zr, err := zip.OpenReader(zpath)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 
 	"yizhan/hall"
 	"yizhan/hall/console"
+	"yizhan/internal/cli"
 	"yizhan/workday"
 )
 
@@ -19,190 +19,199 @@ import (
 // call-backs and statistics. Case handling, stations and publishing have
 // their own commands.
 
-func staffCmd(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 {
-		return usageErr("staff add|list|set")
-	}
-	sub := args[0]
-	fs := flag.NewFlagSet("staff "+sub, flag.ContinueOnError)
-	var c common
-	c.register(fs)
+func init() {
+	register(
+		command{"staff add", "LOGIN NAME clerk|approver|supervisor|admin --password P: a console account", cmdStaffAdd},
+		command{"staff list", "[--limit N] [--offset N]: console accounts", cmdStaffList},
+		command{"staff set", "LOGIN [--name N] [--role R] [--password P] [--disable|--enable] [--unlock]: change an account", cmdStaffSet},
+		command{"review list", "[--open] [--station S] [--limit N] [--offset N]: bad reviews and their call-backs", cmdReviewList},
+		command{"review callback", "CASE --status fixed|fixed_by_deadline|explained|appealed --callback T --result R [--fix-by DATE]: record a call-back", cmdReviewCallback},
+		command{"stats", "[--from DATE] [--to DATE] [--station S] [--item CODE] [--xlsx FILE [--lang en-US]]: statistics by station and month", cmdStats},
+	)
+}
+
+func cmdStaffAdd(e *env, args []string) error {
+	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
 	password := fs.String("password", os.Getenv("YIZHAN_HALL_STAFF_PASSWORD"), "password ($YIZHAN_HALL_STAFF_PASSWORD; at least 10 characters)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	name := fs.String("name", "", "new display name (set)")
-	role := fs.String("role", "", "new role (set)")
-	disable := fs.Bool("disable", false, "disable the account and end its sessions (set)")
-	enable := fs.Bool("enable", false, "enable a disabled account (set)")
-	unlock := fs.Bool("unlock", false, "end a lockout after wrong passwords (set)")
-	pos, err := parse(fs, args[1:])
+	pos, err := parse(fs, args, 3, 3, "LOGIN NAME ROLE")
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"add": 3, "list": 0, "set": 1}
-	n, ok := want[sub]
-	if !ok {
-		return usageErr("unknown staff command %q", sub)
-	}
-	if len(pos) != n {
-		return usageErr("staff %s takes %d argument(s)", sub, n)
-	}
-	if *disable && *enable {
-		return usageErr("--disable and --enable exclude each other")
-	}
-	svc, closeFn, err := c.open(ctx, hall.Config{})
+	svc, closeFn, err := e.open(hall.Config{})
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	switch sub {
-	case "add":
-		st, err := svc.AddStaff(ctx, pos[0], pos[1], hall.Role(pos[2]), *password)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "账号 %s（%s，%s）已创建。\n", st.Login, st.Name, st.RoleZh)
-		return nil
-	case "set":
-		upd := hall.StaffUpdate{Unlock: *unlock}
-		if *name != "" {
-			upd.Name = name
-		}
-		if *role != "" {
-			r := hall.Role(*role)
-			upd.Role = &r
-		}
-		// Only a password given on this command line changes it, never one
-		// left in the environment for `staff add`.
-		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "password" {
-				upd.Password = password
-			}
-		})
-		if *disable || *enable {
-			d := *disable
-			upd.Disabled = &d
-		}
-		st, err := svc.UpdateStaff(ctx, pos[0], upd)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "账号 %s 已更新。\n", st.Login)
-		return nil
-	}
-	list, err := svc.ListStaff(ctx)
+	st, err := svc.AddStaff(e.Ctx, pos[0], pos[1], hall.Role(pos[2]), *password)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		if list == nil {
-			list = []hall.Staff{}
-		}
-		return printJSON(stdout, list)
-	}
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOGIN\tNAME\tROLE\tSTATUS\tLAST LOGIN")
-	for _, st := range list {
-		status := "active"
-		switch {
-		case st.Disabled:
-			status = "disabled"
-		case st.LockedUntil != nil:
-			status = "locked until " + st.LockedUntil.Local().Format("15:04")
-		}
-		last := "-"
-		if st.LastLogin != nil {
-			last = st.LastLogin.Local().Format("2006-01-02 15:04")
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", st.Login, st.Name, st.Role, status, last)
-	}
-	return tw.Flush()
+	return e.Out(st, func(w io.Writer) {
+		fmt.Fprintf(w, "账号 %s（%s，%s）已创建。\n", st.Login, st.Name, st.RoleZh)
+	})
 }
 
-func reviewCmd(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 {
-		return usageErr("review list|callback")
+func cmdStaffSet(e *env, args []string) error {
+	fs := flag.NewFlagSet("staff set", flag.ContinueOnError)
+	password := fs.String("password", "", "new password (at least 10 characters)")
+	name := fs.String("name", "", "new display name")
+	role := fs.String("role", "", "new role")
+	disable := fs.Bool("disable", false, "disable the account and end its sessions")
+	enable := fs.Bool("enable", false, "enable a disabled account")
+	unlock := fs.Bool("unlock", false, "end a lockout after wrong passwords")
+	pos, err := parse(fs, args, 1, 1, "LOGIN")
+	if err != nil {
+		return err
 	}
-	sub := args[0]
-	fs := flag.NewFlagSet("review "+sub, flag.ContinueOnError)
-	var c common
-	c.register(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
-	open := fs.Bool("open", false, "only bad reviews without a call-back")
-	station := fs.String("station", "", "only this station's")
+	if *disable && *enable {
+		return usageErr("--disable and --enable exclude each other")
+	}
+	upd := hall.StaffUpdate{Unlock: *unlock}
+	if *name != "" {
+		upd.Name = name
+	}
+	if *role != "" {
+		r := hall.Role(*role)
+		upd.Role = &r
+	}
+	// Only a password given on this command line changes it, never one
+	// left in the environment for `staff add`.
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "password" {
+			upd.Password = password
+		}
+	})
+	if *disable || *enable {
+		d := *disable
+		upd.Disabled = &d
+	}
+	svc, closeFn, err := e.open(hall.Config{})
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	st, err := svc.UpdateStaff(e.Ctx, pos[0], upd)
+	if err != nil {
+		return err
+	}
+	return e.Out(st, func(w io.Writer) { fmt.Fprintf(w, "账号 %s 已更新。\n", st.Login) })
+}
+
+func cmdStaffList(e *env, args []string) error {
+	fs := flag.NewFlagSet("staff list", flag.ContinueOnError)
+	p := cli.PageFlags(fs, 100, 1000)
+	if _, err := parse(fs, args, 0, 0, ""); err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
+		return err
+	}
+	svc, closeFn, err := e.open(hall.Config{})
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	all, err := svc.ListStaff(e.Ctx)
+	if err != nil {
+		return err
+	}
+	list := cli.Of(all, p)
+	return e.List(list, len(list), len(all), p, func(w io.Writer) {
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "LOGIN\tNAME\tROLE\tSTATUS\tLAST LOGIN")
+		for _, st := range list {
+			status := "active"
+			switch {
+			case st.Disabled:
+				status = "disabled"
+			case st.LockedUntil != nil:
+				status = "locked until " + st.LockedUntil.Local().Format("15:04")
+			}
+			last := "-"
+			if st.LastLogin != nil {
+				last = st.LastLogin.Local().Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", st.Login, st.Name, st.Role, status, last)
+		}
+		tw.Flush()
+	})
+}
+
+func cmdReviewCallback(e *env, args []string) error {
+	fs := flag.NewFlagSet("review callback", flag.ContinueOnError)
 	var in hall.CallbackInput
 	fs.StringVar(&in.Status, "status", "", "fixed, fixed_by_deadline, explained or appealed")
 	fs.StringVar(&in.Callback, "callback", "", "what was said on the call-back")
 	fs.StringVar(&in.Result, "result", "", "the rectification, as told to the applicant")
 	fs.StringVar(&in.FixBy, "fix-by", "", "rectification deadline YYYY-MM-DD (fixed_by_deadline)")
 	actorID := fs.String("actor", envOr("USER", "hall-cli"), "who is acting (for the record)")
-	pos, err := parse(fs, args[1:])
+	pos, err := parse(fs, args, 1, 1, "CASE")
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"list": 0, "callback": 1}
-	n, ok := want[sub]
-	if !ok {
-		return usageErr("unknown review command %q", sub)
-	}
-	if len(pos) != n {
-		return usageErr("review %s takes %d argument(s)", sub, n)
-	}
-	svc, closeFn, err := c.open(ctx, hall.Config{})
+	svc, closeFn, err := e.open(hall.Config{})
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	if sub == "callback" {
-		if _, err := svc.RecordCallback(ctx, hall.Actor{ID: *actorID, Name: *actorID}, pos[0], in); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "办件 %s 的差评回访已记录。\n", pos[0])
-		return nil
-	}
-	list, err := svc.BadReviews(ctx, hall.ReviewFilter{Station: *station, Open: *open})
+	cb, err := svc.RecordCallback(e.Ctx, hall.Actor{ID: *actorID, Name: *actorID}, pos[0], in)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		if list == nil {
-			list = []hall.BadReview{}
-		}
-		return printJSON(stdout, list)
-	}
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CASE\tNUMBER\tSTATION\tLEVEL\tRATED\tDUE\tCALL-BACK")
-	for _, b := range list {
-		cb := "-"
-		switch {
-		case b.Callback != nil:
-			cb = b.Callback.Status
-		case b.Overdue:
-			cb = "OVERDUE"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", b.CaseID, b.Number, b.Station, b.Level,
-			b.RatedAt.In(workday.China).Format("2006-01-02"), b.Due, cb)
-	}
-	return tw.Flush()
+	return e.Out(cb, func(w io.Writer) { fmt.Fprintf(w, "办件 %s 的差评回访已记录。\n", pos[0]) })
 }
 
-func statsCmd(ctx context.Context, args []string, stdout io.Writer) error {
+func cmdReviewList(e *env, args []string) error {
+	fs := flag.NewFlagSet("review list", flag.ContinueOnError)
+	open := fs.Bool("open", false, "only bad reviews without a call-back")
+	station := fs.String("station", "", "only this station's")
+	p := cli.PageFlags(fs, 100, 1000)
+	if _, err := parse(fs, args, 0, 0, ""); err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
+		return err
+	}
+	svc, closeFn, err := e.open(hall.Config{})
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	all, err := svc.BadReviews(e.Ctx, hall.ReviewFilter{Station: *station, Open: *open})
+	if err != nil {
+		return err
+	}
+	list := cli.Of(all, p)
+	return e.List(list, len(list), len(all), p, func(w io.Writer) {
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "CASE\tNUMBER\tSTATION\tLEVEL\tRATED\tDUE\tCALL-BACK")
+		for _, b := range list {
+			cb := "-"
+			switch {
+			case b.Callback != nil:
+				cb = b.Callback.Status
+			case b.Overdue:
+				cb = "OVERDUE"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", b.CaseID, b.Number, b.Station, b.Level,
+				b.RatedAt.In(workday.China).Format("2006-01-02"), b.Due, cb)
+		}
+		tw.Flush()
+	})
+}
+
+func cmdStats(e *env, args []string) error {
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
-	var c common
-	c.register(fs)
 	from := fs.String("from", "", "first day received, YYYY-MM-DD (default: twelve months back)")
 	to := fs.String("to", "", "last day received, YYYY-MM-DD (default: today)")
 	station := fs.String("station", "", "only this station's cases")
 	item := fs.String("item", "", "only this item's cases")
-	asJSON := fs.Bool("json", false, "print JSON")
 	xlsx := fs.String("xlsx", "", "write an Excel workbook to this file")
 	lang := fs.String("lang", "zh-CN", "workbook language: zh-CN or en-US")
-	pos, err := parse(fs, args[1:])
-	if err != nil {
+	if _, err := parse(fs, args, 0, 0, ""); err != nil {
 		return err
 	}
-	if len(pos) != 0 {
-		return usageErr("stats takes no arguments")
-	}
+	var err error
 	f := hall.StatsFilter{Station: *station, Item: *item}
 	end := workday.DateOf(time.Now(), workday.China)
 	if *to != "" {
@@ -220,12 +229,12 @@ func statsCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		f.From = d.Time(workday.China)
 	}
-	svc, closeFn, err := c.open(ctx, hall.Config{})
+	svc, closeFn, err := e.open(hall.Config{})
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	st, err := svc.Stats(ctx, f)
+	st, err := svc.Stats(e.Ctx, f)
 	if err != nil {
 		return err
 	}
@@ -237,17 +246,16 @@ func statsCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		if err := os.WriteFile(*xlsx, buf.Bytes(), 0o600); err != nil {
 			return fmt.Errorf("stats: %w", err)
 		}
-		if err := svc.RecordAccess(ctx, hall.Access{Actor: envOr("USER", "hall-cli"), Action: "stats.export",
+		if err := svc.RecordAccess(e.Ctx, hall.Access{Actor: envOr("USER", "hall-cli"), Action: "stats.export",
 			Detail: st.From + ".." + st.To + " cli"}); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "统计表已写入 %s。\n", *xlsx)
-		return nil
+		return e.Out(map[string]string{"xlsx": *xlsx}, func(w io.Writer) { fmt.Fprintf(w, "统计表已写入 %s。\n", *xlsx) })
 	}
-	if *asJSON {
-		return printJSON(stdout, st)
+	if e.JSON {
+		return cli.PrintJSON(e.Stdout, st)
 	}
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s – %s\n", st.From, st.To)
 	fmt.Fprintln(tw, "STATION\tNAME\tINTAKE\tCONCLUDED\tON TIME\tAVG DAYS\tSATISFACTION\tBAD\tOVERDUE")
 	for _, r := range append(st.ByStation, st.Total) {

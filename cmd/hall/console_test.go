@@ -23,35 +23,39 @@ func TestConsoleCommands(t *testing.T) {
 	t.Setenv("YIZHAN_HALL_DIR", dir)
 	t.Setenv("YIZHAN_HALL_DB", "")
 	t.Setenv("YIZHAN_HALL_STAFF_PASSWORD", "")
-	if code, out, errs := cli(t, "staff", "add", "li", "李审批", "approver", "--password", "console-secret"); code != 0 || !strings.Contains(out, "审批员") {
+	if code, out, errs := hallCLI(t, "staff", "add", "li", "李审批", "approver", "--password", "console-secret"); code != 0 || !strings.Contains(out, "审批员") {
 		t.Fatalf("staff add: %d %q %q", code, out, errs)
 	}
-	if code, _, errs := cli(t, "staff", "add", "wang", "王", "boss", "--password", "console-secret"); code != 1 || !strings.Contains(errs, "角色") {
+	if code, _, errs := hallCLI(t, "staff", "add", "wang", "王", "boss", "--password", "console-secret"); code != 1 || !strings.Contains(errs, "角色") {
 		t.Errorf("unknown role: %d %q", code, errs)
 	}
-	if code, _, errs := cli(t, "staff", "set", "li", "--role", "supervisor", "--disable"); code != 0 {
+	if code, _, errs := hallCLI(t, "staff", "set", "li", "--role", "supervisor", "--disable"); code != 0 {
 		t.Errorf("staff set: %d %q", code, errs)
 	}
-	code, out, _ := cli(t, "staff", "list", "--json")
-	var list []hall.Staff
-	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list) != 1 || list[0].Role != hall.RoleSupervisor || !list[0].Disabled {
+	code, out, _ := hallCLI(t, "staff", "list", "--json")
+	var page struct {
+		Items []hall.Staff `json:"items"`
+		Total int          `json:"total"`
+	}
+	list := &page.Items
+	if code != 0 || json.Unmarshal([]byte(out), &page) != nil || len(*list) != 1 || page.Total != 1 || (*list)[0].Role != hall.RoleSupervisor || !(*list)[0].Disabled {
 		t.Errorf("staff list: %d %s", code, out)
 	}
-	if code, out, _ := cli(t, "staff", "list"); code != 0 || !strings.Contains(out, "disabled") {
+	if code, out, _ := hallCLI(t, "staff", "list"); code != 0 || !strings.Contains(out, "disabled") {
 		t.Errorf("staff list table: %d %s", code, out)
 	}
-	if code, out, _ := cli(t, "review", "list", "--json"); code != 0 || strings.TrimSpace(out) != "[]" {
+	if code, out, _ := hallCLI(t, "review", "list", "--json"); code != 0 || !strings.Contains(out, `"items": []`) || !strings.Contains(out, `"total": 0`) {
 		t.Errorf("review list: %d %q", code, out)
 	}
-	if code, _, errs := cli(t, "review", "callback", "01900000-0000-7000-8000-000000000001", "--status", "fixed",
+	if code, _, errs := hallCLI(t, "review", "callback", "01900000-0000-7000-8000-000000000001", "--status", "fixed",
 		"--callback", "c", "--result", "r"); code != 1 || !strings.Contains(errs, "找不到办件") {
 		t.Errorf("call-back of an unknown case: %d %q", code, errs)
 	}
-	if code, _, errs := cli(t, "case", "accept", "01900000-0000-7000-8000-000000000001"); code != 1 || !strings.Contains(errs, "找不到办件") {
+	if code, _, errs := hallCLI(t, "case", "accept", "01900000-0000-7000-8000-000000000001"); code != 1 || !strings.Contains(errs, "找不到办件") {
 		t.Errorf("case accept: %d %q", code, errs)
 	}
 	xlsx := filepath.Join(dir, "stats.xlsx")
-	if code, out, errs := cli(t, "stats", "--from", "2026-01-01", "--to", "2026-03-31", "--xlsx", xlsx, "--lang", "en-US"); code != 0 {
+	if code, out, errs := hallCLI(t, "stats", "--from", "2026-01-01", "--to", "2026-03-31", "--xlsx", xlsx, "--lang", "en-US"); code != 0 {
 		t.Fatalf("stats --xlsx: %d %q %q", code, out, errs)
 	}
 	f, err := excelize.OpenFile(xlsx)
@@ -63,10 +67,10 @@ func TestConsoleCommands(t *testing.T) {
 	if len(rows) != 5 || rows[1][0] != "2026-01" || rows[4][0] != "Total" {
 		t.Errorf("workbook months: %q", rows)
 	}
-	if code, out, _ := cli(t, "stats", "--json", "--from", "2026-01-01", "--to", "2026-01-31"); code != 0 || !strings.Contains(out, `"intake": 0`) {
+	if code, out, _ := hallCLI(t, "stats", "--json", "--from", "2026-01-01", "--to", "2026-01-31"); code != 0 || !strings.Contains(out, `"intake": 0`) {
 		t.Errorf("stats --json: %d %s", code, out)
 	}
-	if code, _, errs := cli(t, "stats", "--from", "2020-01-01"); code != 1 || !strings.Contains(errs, "400") {
+	if code, _, errs := hallCLI(t, "stats", "--from", "2020-01-01"); code != 1 || !strings.Contains(errs, "400") {
 		t.Errorf("too long a period: %d %q", code, errs)
 	}
 }

@@ -46,17 +46,22 @@ type hallChecks struct {
 // registry as counts, the database check and disk space.
 //
 //	hall diagnostics FILE.zip [--dir DATA] [--db ...] [--log-dir DIR]
-func diagnosticsCmd(ctx context.Context, args []string, stdout io.Writer) error {
+func init() {
+	register(
+		command{"diagnostics", "FILE.zip [--log-dir DIR]: for support: logs, versions, checks; no personal data", diagnosticsCmd},
+		command{"version", "the hall's version", func(e *env, args []string) error {
+			return e.Out(map[string]string{"version": Version}, func(w io.Writer) { fmt.Fprintln(w, "yizhan hall "+Version) })
+		}},
+	)
+}
+
+func diagnosticsCmd(e *env, args []string) error {
+	ctx, stdout, c := e.Ctx, e.Stdout, &e.common
 	fs := flag.NewFlagSet("diagnostics", flag.ContinueOnError)
-	var c common
-	c.register(fs)
 	logDir := fs.String("log-dir", os.Getenv("YIZHAN_HALL_LOG_DIR"), "log directory (default DIR/logs)")
-	pos, err := parse(fs, args)
+	pos, err := parse(fs, args, 1, 1, "FILE.zip")
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return usageErr("diagnostics takes one FILE.zip")
 	}
 	if c.dir == "" {
 		return usageErr("--dir (or $YIZHAN_HALL_DIR) is required")
@@ -78,7 +83,7 @@ func diagnosticsCmd(ctx context.Context, args []string, stdout io.Writer) error 
 		ck.Integrity = sqliteIntegrity(ctx, db)
 	}
 	if ck.KeysPresent {
-		diagService(ctx, &c, &ck)
+		diagService(ctx, c, &ck)
 	} else {
 		ck.Errors = append(ck.Errors, "no keys directory: not a hall data directory, or not started yet")
 	}
@@ -170,7 +175,7 @@ func diagService(ctx context.Context, c *common, ck *hallChecks) {
 		ck.TotalLag += st.Lag
 		ck.Conflicts += st.Conflicts
 	}
-	cases, err := svc.Cases(ctx, hall.CaseFilter{})
+	cases, err := svc.Cases(ctx, hall.CaseFilter{Limit: -1}) // every case: these are counts
 	if err != nil {
 		ck.Errors = append(ck.Errors, "cases: "+err.Error())
 		return

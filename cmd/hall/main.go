@@ -1,37 +1,20 @@
 // Command hall runs the central hall's sync server and its administration
-// commands: stations, catalog and calendar publication, and hall-side case
-// handling. The commands open the same database as a running server: a
-// SQLite file (WAL and a busy timeout let them share it) or, with
-// --db postgres://..., a PostgreSQL database that several hall servers may
-// share (docs/hall-scale.md).
+// commands: stations, catalog and calendar publication, hall-side case
+// handling, console accounts, statistics, USB bundles, backups. The
+// commands open the same database as a running server: a SQLite file (WAL
+// and a busy timeout let them share it) or, with --db postgres://..., a
+// PostgreSQL database that several hall servers may share
+// (docs/hall-scale.md).
 //
-//	hall serve --listen 127.0.0.1:8440 --dir DATA [--db PATH|postgres://...] [--tls-cert F --tls-key F] [--console-assets DIR]
-//	hall staff add LOGIN NAME clerk|approver|supervisor|admin --password P
-//	hall staff list [--json] | staff set LOGIN [--role R] [--password P] [--disable|--enable] [--unlock]
-//	hall review list [--json] [--open] [--station S] | review callback CASE --status S --callback T --result R [--fix-by DATE]
-//	hall stats [--from DATE] [--to DATE] [--station S] [--item CODE] [--json] [--xlsx FILE]
-//	hall station add CODE NAME [--region R]
-//	hall station list [--json]
-//	hall station revoke CODE
-//	hall catalog publish FILE
-//	hall calendar publish FILE
-//	hall case list [--json] [--state S] [--station S]
-//	hall case show ID [--full --purpose P]
-//	hall case accept|approve|refuse|request-correction|return|suspend|resume ID [--reason R]
-//	hall case serial ID SERIAL
-//	hall case route ID OFFICE
-//	hall bundle import FILE --reply OUT
-//	hall backup DEST_DIR
-//	hall diagnostics FILE.zip [--log-dir DIR]
-//	hall version
+//	hall [--dir DATA] [--db PATH|postgres://...] [--json] COMMAND [ARGS]
 //
-// --dir, --listen and --db default to $YIZHAN_HALL_DIR, $YIZHAN_HALL_LISTEN
-// and $YIZHAN_HALL_DB.
+// `hall help` lists every command. --dir and --db default to
+// $YIZHAN_HALL_DIR and $YIZHAN_HALL_DB; they and --json go anywhere on the
+// line.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -41,10 +24,10 @@ import (
 	"strings"
 	"syscall"
 
-	"yizhan/domain"
 	"yizhan/hall"
 	hallpg "yizhan/hall/postgres"
 	hallsqlite "yizhan/hall/sqlite"
+	"yizhan/internal/cli"
 )
 
 func main() {
@@ -54,106 +37,70 @@ func main() {
 	os.Exit(code)
 }
 
-// usageError is a command line that could not be understood (exit 2).
-type usageError string
+// command is one subcommand: name ("case list"), usage (arguments and
+// flags, then ": " and what it does) and the function, which gets the
+// command's own arguments.
+type command struct {
+	name  string
+	usage string
+	run   func(e *env, args []string) error
+}
 
-func (e usageError) Error() string { return string(e) }
+var commands = map[string]command{}
 
-const usage = `usage:
-  hall serve --listen ADDR --dir DATA [--db PATH|postgres://...] [--tls-cert FILE --tls-key FILE] [--console-assets DIR]
-  hall staff add LOGIN NAME clerk|approver|supervisor|admin --password P | staff list [--json]
-  hall staff set LOGIN [--name N] [--role R] [--password P] [--disable|--enable] [--unlock]
-  hall review list [--json] [--open] [--station S]
-  hall review callback CASE --status fixed|fixed_by_deadline|explained|appealed --callback T --result R [--fix-by DATE]
-  hall stats [--from DATE] [--to DATE] [--station S] [--item CODE] [--json] [--xlsx FILE [--lang en-US]]
-  hall station add CODE NAME [--region R] | station list [--json] | station revoke CODE
-  hall catalog publish FILE
-  hall calendar publish FILE
-  hall case list [--json] [--state S] [--station S]
-  hall case show ID [--full --purpose P]
-  hall case accept|approve|refuse|request-correction|return|suspend|resume ID [--reason R] [--cert N] [--items A,B]
-  hall case serial ID SERIAL | case route ID OFFICE
-                                     (ID: the case id, its case number or its hall serial)
-  hall bundle import FILE --reply OUT
-  hall backup DEST_DIR               (online: database snapshot, keys, attachments)
-  hall diagnostics FILE.zip [--log-dir DIR]   (for support: no personal data)
-  hall version
-common flags: --dir DATA ($YIZHAN_HALL_DIR), --db PATH or postgres://... ($YIZHAN_HALL_DB, default DATA/hall.db)`
+// register adds commands; each file registers its area's commands from
+// init, beside their functions.
+func register(cs ...command) {
+	for _, c := range cs {
+		commands[c.name] = c
+	}
+}
 
-// run executes one command line and returns the exit status.
+// env is what every command gets: the shared CLI environment (context,
+// output, --json) and the data directory and database.
+type env struct {
+	*cli.Env
+	common
+}
+
+// open opens the store and the service (common.open).
+func (e *env) open(cfg hall.Config) (*hall.Service, func(), error) { return e.common.open(e.Ctx, cfg) }
+
+// run runs one command line through the CLI framework both binaries share
+// (internal/cli): --dir, --db and --json anywhere on the line, help for
+// every command, exit status 0, 1 (something failed) or 2 (the command
+// line).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := dispatch(ctx, args, stdout, stderr)
-	var ue usageError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &ue):
-		fmt.Fprintln(stderr, "hall: "+ue.Error())
-		fmt.Fprintln(stderr, usage)
-		return 2
-	default:
-		fmt.Fprintln(stderr, "hall: "+describe(err))
-		return 1
+	e := &env{}
+	fs := flag.NewFlagSet("hall", flag.ContinueOnError)
+	fs.StringVar(&e.dir, "dir", os.Getenv("YIZHAN_HALL_DIR"), "hall data directory")
+	fs.StringVar(&e.db, "db", os.Getenv("YIZHAN_HALL_DB"), "SQLite file or postgres:// URL")
+	app := &cli.App{Name: "hall", Globals: fs, Synopsis: "hall [--dir DATA] [--db PATH|postgres://...] [--json] COMMAND [ARGS]",
+		Footer: "--dir and --db default to $YIZHAN_HALL_DIR and $YIZHAN_HALL_DB (default DATA/hall.db); " +
+			"a case is named by its id, its case number or its hall serial."}
+	for _, c := range commands {
+		app.Add(cli.Command{Name: c.name, Usage: c.usage, Run: func(ce *cli.Env, args []string) error {
+			e.Env = ce
+			return c.run(e, args)
+		}})
 	}
+	return app.Run(ctx, args, stdout, stderr)
 }
 
-// describe renders an error for the operator: the Chinese sentence and the
-// English detail for coded errors, the full chain otherwise.
-func describe(err error) string {
-	var de *domain.Error
-	if errors.As(err, &de) {
-		return de.Zh + " (" + de.Code + ": " + de.Message + ")"
-	}
-	return err.Error()
+// usageErr is a command line that cannot be understood (exit status 2).
+func usageErr(format string, args ...any) error { return cli.Usagef(format, args...) }
+
+// parse parses flags that may come before, between or after positional
+// arguments ("station add A01 名称 --region R") and requires between want
+// and most of them (most -1: any).
+func parse(fs *flag.FlagSet, args []string, want, most int, names string) ([]string, error) {
+	return cli.ParseFlags(fs, args, want, most, names)
 }
 
-func usageErr(format string, args ...any) error {
-	return usageError(fmt.Sprintf(format, args...))
-}
-
-func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageErr("no command")
-	}
-	switch args[0] {
-	case "serve":
-		return serve(ctx, args[1:], stderr)
-	case "station":
-		return stationCmd(ctx, args[1:], stdout)
-	case "catalog", "calendar":
-		return publishCmd(ctx, args[0], args[1:], stdout)
-	case "case":
-		return caseCmd(ctx, args[1:], stdout)
-	case "staff":
-		return staffCmd(ctx, args[1:], stdout)
-	case "review":
-		return reviewCmd(ctx, args[1:], stdout)
-	case "stats":
-		return statsCmd(ctx, args, stdout)
-	case "bundle":
-		return bundleCmd(ctx, args[1:], stdout)
-	case "backup":
-		return backupCmd(ctx, args[1:], stdout)
-	case "diagnostics":
-		return diagnosticsCmd(ctx, args[1:], stdout)
-	case "version", "--version":
-		fmt.Fprintln(stdout, "yizhan hall "+Version)
-		return nil
-	case "help", "-h", "--help":
-		return usageErr("help")
-	}
-	return usageErr("unknown command %q", args[0])
-}
-
-// common holds the flags every command takes.
+// common is the data directory and database every command works on.
 type common struct {
 	dir string
 	db  string
-}
-
-func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.dir, "dir", os.Getenv("YIZHAN_HALL_DIR"), "hall data directory ($YIZHAN_HALL_DIR)")
-	fs.StringVar(&c.db, "db", os.Getenv("YIZHAN_HALL_DB"), "SQLite file or postgres:// URL ($YIZHAN_HALL_DB; default DIR/hall.db)")
 }
 
 // open opens the store and the service.
@@ -198,26 +145,4 @@ func openStore(ctx context.Context, dir, db string) (hall.Store, error) {
 		db = filepath.Join(dir, "hall.db")
 	}
 	return hallsqlite.Open(ctx, db)
-}
-
-// parse parses flags that may come before, between or after positional
-// arguments ("station add A01 名称 --region R"), which flag.Parse alone
-// does not, and returns the positional ones.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usageErr("%s: %v", fs.Name(), err)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }

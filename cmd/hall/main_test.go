@@ -40,7 +40,7 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-func cli(t *testing.T, args ...string) (int, string, string) {
+func hallCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, &out, &errb)
@@ -53,24 +53,27 @@ func TestCommands(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("YIZHAN_HALL_DIR", dir)
 	t.Setenv("YIZHAN_HALL_DB", "")
-	code, out, errs := cli(t, "station", "add", "A01", "示例村", "--region", "370112")
+	code, out, errs := hallCLI(t, "station", "add", "A01", "示例村", "--region", "370112")
 	if code != 0 || !enrolCode.MatchString(out) {
 		t.Fatalf("station add: %d %q %q", code, out, errs)
 	}
-	code, out, _ = cli(t, "station", "list", "--json")
-	var list []map[string]any
-	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list) != 1 || list[0]["status"] != "announced" {
+	code, out, _ = hallCLI(t, "station", "list", "--json")
+	var page struct {
+		Items []map[string]any `json:"items"`
+		Total int              `json:"total"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &page) != nil || len(page.Items) != 1 || page.Total != 1 || page.Items[0]["status"] != "announced" {
 		t.Errorf("station list: %d %s", code, out)
 	}
-	if code, _, errs := cli(t, "catalog", "publish", filepath.Join("..", "..", "hall", "testdata", "township-sample.json")); code != 0 {
+	if code, _, errs := hallCLI(t, "catalog", "publish", filepath.Join("..", "..", "hall", "testdata", "township-sample.json")); code != 0 {
 		t.Errorf("catalog publish: %d %s", code, errs)
 	}
 	cal := filepath.Join(dir, "2027.json")
 	os.WriteFile(cal, []byte(`{"year":2027,"holidays":["2027-01-01"],"workdays":[],"source":"test"}`), 0o600)
-	if code, out, errs := cli(t, "calendar", "publish", cal); code != 0 || !strings.Contains(out, "2027") {
+	if code, out, errs := hallCLI(t, "calendar", "publish", cal); code != 0 || !strings.Contains(out, "2027") {
 		t.Errorf("calendar publish: %d %s %s", code, out, errs)
 	}
-	if code, out, _ := cli(t, "case", "list", "--json"); code != 0 || strings.TrimSpace(out) != "[]" {
+	if code, out, _ := hallCLI(t, "case", "list", "--json"); code != 0 || !strings.Contains(out, `"items": []`) || !strings.Contains(out, `"total": 0`) {
 		t.Errorf("case list: %d %q", code, out)
 	}
 	tests := []struct {
@@ -84,7 +87,7 @@ func TestCommands(t *testing.T) {
 		{"UnknownNumber", []string{"case", "approve", "A01-20260101-0001-0"}, 1, "没有办件编号为 A01-20260101-0001-0"},
 		{"BadState", []string{"case", "list", "--state", "bogus"}, 1, "状态"},
 		{"UnknownCommand", []string{"frobnicate"}, 2, "unknown command"},
-		{"MissingArgs", []string{"station", "add", "A02"}, 2, "takes 2"},
+		{"MissingArgs", []string{"station", "add", "A02"}, 2, "missing CODE NAME"},
 		{"BadFlag", []string{"case", "list", "--nope"}, 2, "nope"},
 		{"Duplicate", []string{"station", "add", "A01", "again"}, 1, "已存在"},
 		{"MissingFile", []string{"catalog", "publish", filepath.Join(dir, "none.json")}, 1, "none.json"},
@@ -92,14 +95,14 @@ func TestCommands(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, errs := cli(t, tt.args...)
+			code, _, errs := hallCLI(t, tt.args...)
 			if code != tt.code || !strings.Contains(errs, tt.want) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, errs, tt.code, tt.want)
 			}
 		})
 	}
 	t.Setenv("YIZHAN_HALL_DIR", "")
-	if code, _, errs := cli(t, "station", "list"); code != 2 || !strings.Contains(errs, "--dir") {
+	if code, _, errs := hallCLI(t, "station", "list"); code != 2 || !strings.Contains(errs, "--dir") {
 		t.Errorf("no data dir: %d %q", code, errs)
 	}
 }
@@ -109,7 +112,7 @@ func TestCommands(t *testing.T) {
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("YIZHAN_HALL_DIR", dir)
-	_, out, _ := cli(t, "station", "add", "A01", "示例村")
+	_, out, _ := hallCLI(t, "station", "add", "A01", "示例村")
 	enrol := enrolCode.FindString(out)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -129,7 +132,7 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("enroll: %d", resp.StatusCode)
 	}
-	if code, out, errs := cli(t, "station", "list"); code != 0 || !strings.Contains(out, "enrolled") {
+	if code, out, errs := hallCLI(t, "station", "list"); code != 0 || !strings.Contains(out, "enrolled") {
 		t.Errorf("CLI while serving: %d %s %s", code, out, errs)
 	}
 	cancel()

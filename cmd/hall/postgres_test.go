@@ -24,7 +24,7 @@ func TestServePostgres(t *testing.T) {
 	dsn := pgtest.Schema(t)
 	t.Setenv("YIZHAN_HALL_DIR", t.TempDir())
 	t.Setenv("YIZHAN_HALL_DB", "")
-	code, out, errs := cli(t, "station", "add", "A01", "示例村", "--db", dsn)
+	code, out, errs := hallCLI(t, "station", "add", "A01", "示例村", "--db", dsn)
 	enrol := enrolCode.FindString(out)
 	if code != 0 || enrol == "" {
 		t.Fatalf("station add: %d %q %q", code, out, errs)
@@ -50,7 +50,7 @@ func TestServePostgres(t *testing.T) {
 		t.Fatalf("enroll: %d", resp.StatusCode)
 	}
 	t.Setenv("YIZHAN_HALL_DB", dsn) // the environment selects PostgreSQL too
-	if code, out, errs := cli(t, "station", "list"); code != 0 || !strings.Contains(out, "enrolled") {
+	if code, out, errs := hallCLI(t, "station", "list"); code != 0 || !strings.Contains(out, "enrolled") {
 		t.Errorf("CLI while serving: %d %s %s", code, out, errs)
 	}
 	cancel()

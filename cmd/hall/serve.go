@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -30,22 +29,21 @@ const (
 	maxHeaderBytes    = 64 << 10
 )
 
-func serve(ctx context.Context, args []string, stderr io.Writer) error {
+func init() {
+	register(command{"serve", "[--listen ADDR] [--tls-cert FILE --tls-key FILE] [--log-dir DIR] [--console-assets DIR]: the sync API and the console", serve})
+}
+
+func serve(e *env, args []string) error {
+	ctx, stderr, c := e.Ctx, e.Stderr, &e.common
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var c common
-	c.register(fs)
 	listen := fs.String("listen", envOr("YIZHAN_HALL_LISTEN", "127.0.0.1:8440"), "address to listen on ($YIZHAN_HALL_LISTEN)")
 	cert := fs.String("tls-cert", "", "TLS certificate file (PEM)")
 	key := fs.String("tls-key", "", "TLS private key file (PEM)")
 	logDir := fs.String("log-dir", os.Getenv("YIZHAN_HALL_LOG_DIR"), "rotating log directory ($YIZHAN_HALL_LOG_DIR; default DIR/logs; - for stderr only)")
 	consoleAssets := fs.String("console-assets", "", "serve the hall console from this directory instead of the built-in copy (development)")
 	consoleSecure := fs.Bool("console-secure-cookie", false, "mark the console's session cookie Secure behind a TLS-terminating proxy")
-	pos, err := parse(fs, args)
-	if err != nil {
+	if _, err := parse(fs, args, 0, 0, ""); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageErr("serve takes no arguments")
 	}
 	if (*cert == "") != (*key == "") {
 		return usageErr("--tls-cert and --tls-key go together")

@@ -13,26 +13,27 @@ import (
 	"yizhan/app"
 	"yizhan/domain"
 	"yizhan/ident"
+	"yizhan/internal/cli"
 	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
 func init() {
 	register(
-		command{"init", "--code C --name N [--region R] [--kind township|village|postal|helper] --admin LOGIN --admin-name NAME --admin-password PW", cmdInit},
+		command{"init", "--code C --name N [--region R] [--kind township|village|postal|helper] --admin LOGIN --admin-name NAME --admin-password PW: set up the station (after `enroll`, code, name and region are known already)", cmdInit},
 		command{"staff add", "LOGIN NAME clerk|head|helper --new-password PW", cmdStaffAdd},
-		command{"staff list", "list accounts", cmdStaffList},
+		command{"staff list", "[--limit N] [--offset N]: list accounts", cmdStaffList},
 		command{"staff unlock", "LOGIN  (station head)", cmdStaffUnlock},
 		command{"catalog import", "FILE", cmdCatalogImport},
 		command{"catalog export", "[FILE]", cmdCatalogExport},
-		command{"catalog find", "[QUERY]  name, code or pinyin initials", cmdCatalogFind},
+		command{"catalog find", "[QUERY] [--limit N] [--offset N]: items by name, code or pinyin initials", cmdCatalogFind},
 		command{"validate", "id|uscc|phone|name VALUE", cmdValidate},
 		command{"calendar due", "--from DATE --limit N --unit G|Z", cmdCalendarDue},
 		command{"calendar publish", "FILE  (a year spec JSON)", cmdCalendarPublish},
 		command{"backup", "FILE", cmdBackup},
 		command{"restore", "FILE", cmdRestore},
 		command{"audit verify", "check the hash chain", cmdAuditVerify},
-		command{"audit log", "[--target ID] [--limit N]  (station head)", cmdAuditLog},
+		command{"audit log", "[--target ID] [--limit N] [--offset N]: the audit trail, newest first (station head)", cmdAuditLog},
 		command{"rebuild", "refold every case from its events", cmdRebuild},
 	)
 }
@@ -54,6 +55,28 @@ func cmdInit(e *env, args []string) error {
 	st, err := e.station()
 	if err != nil {
 		return err
+	}
+	if st.Code() != "" {
+		// Enrolment (or an earlier init) set the identity: what is not
+		// given again stays as it is.
+		cur, err := st.Identity(e.ctx)
+		if err != nil {
+			return err
+		}
+		kindSet := false
+		fs.Visit(func(f *flag.Flag) { kindSet = kindSet || f.Name == "kind" })
+		if id.Code == "" {
+			id.Code = cur.Code
+		}
+		if id.Name == "" {
+			id.Name = cur.Name
+		}
+		if id.Region == "" {
+			id.Region = cur.Region
+		}
+		if !kindSet && cur.Kind != "" {
+			id.Kind = cur.Kind
+		}
 	}
 	if err := st.Init(e.ctx, id); err != nil {
 		return err
@@ -85,15 +108,24 @@ func cmdStaffAdd(e *env, args []string) error {
 }
 
 func cmdStaffList(e *env, args []string) error {
+	fs := flag.NewFlagSet("staff list", flag.ContinueOnError)
+	p := page(fs, 100, 1000)
+	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
+		return err
+	}
 	st, a, err := e.actor()
 	if err != nil {
 		return err
 	}
-	list, err := st.ListStaff(e.ctx, a)
+	all, err := st.ListStaff(e.ctx, a)
 	if err != nil {
 		return err
 	}
-	return e.out(list, func(w io.Writer) {
+	list := cli.Of(all, p)
+	return e.list(list, len(list), len(all), p, func(w io.Writer) {
 		for _, s := range list {
 			fmt.Fprintf(w, "%-16s %-10s %-7s disabled=%v locked=%s\n", s.Login, s.Name, s.Role, s.Disabled, s.LockedUntil)
 		}
@@ -164,19 +196,25 @@ func cmdCatalogExport(e *env, args []string) error {
 }
 
 func cmdCatalogFind(e *env, args []string) error {
-	pos, err := parse(flag.NewFlagSet("catalog find", flag.ContinueOnError), args, 0, "")
+	fs := flag.NewFlagSet("catalog find", flag.ContinueOnError)
+	p := page(fs, 50, 1000)
+	pos, err := parse(fs, args, 0, "")
 	if err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
 		return err
 	}
 	st, err := e.station()
 	if err != nil {
 		return err
 	}
-	items, err := st.FindItems(e.ctx, strings.Join(pos, " "))
+	all, err := st.FindItems(e.ctx, strings.Join(pos, " "))
 	if err != nil {
 		return err
 	}
-	return e.out(items, func(w io.Writer) {
+	items := cli.Of(all, p)
+	return e.list(items, len(items), len(all), p, func(w io.Writer) {
 		for _, it := range items {
 			fmt.Fprintf(w, "%-22s %s%s  %s %s  材料%d\n", it.Code, it.Name, paren(it.Handling), it.Kind, it.Promised, it.Materials)
 			for _, s := range it.Situations {
@@ -371,19 +409,22 @@ func cmdAuditVerify(e *env, args []string) error {
 func cmdAuditLog(e *env, args []string) error {
 	fs := flag.NewFlagSet("audit log", flag.ContinueOnError)
 	target := fs.String("target", "", "only rows about this record")
-	limit := fs.Int("limit", 50, "rows")
+	p := page(fs, 50, 1000)
 	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
 		return err
 	}
 	st, a, err := e.actor()
 	if err != nil {
 		return err
 	}
-	rows, err := st.AuditLog(e.ctx, a, *target, *limit)
+	rows, total, err := st.AuditPage(e.ctx, a, *target, p.Limit, p.Offset)
 	if err != nil {
 		return err
 	}
-	return e.out(rows, func(w io.Writer) {
+	return e.list(rows, len(rows), total, p, func(w io.Writer) {
 		for _, r := range rows {
 			fmt.Fprintf(w, "%6d %s %-10s %-20s %s %s\n", r.Seq, r.At[:19], r.Actor, r.Action, r.Target, r.Detail)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/internal/cli"
 )
 
 func init() {
@@ -20,8 +21,12 @@ func init() {
 		command{"case correct", "ID [--reason R] [--extra ITEM ...]: one-time correction notice", stepCmd(func(e *env, st *app.Station, a app.Actor, id string, f *stepFlags) (*domain.Case, error) {
 			return st.RequestCorrection(e.ctx, a, id, f.reason, f.extra)
 		})},
-		command{"case supplement", "ID: corrections received", stepCmd(func(e *env, st *app.Station, a app.Actor, id string, f *stepFlags) (*domain.Case, error) {
-			return st.Supplement(e.ctx, a, id)
+		command{"case supplement", "ID [--material CODE=HOW ...]: corrections received, with the materials brought", stepCmd(func(e *env, st *app.Station, a app.Actor, id string, f *stepFlags) (*domain.Case, error) {
+			brought, err := materialInputs(f.material)
+			if err != nil {
+				return nil, err
+			}
+			return st.Supplement(e.ctx, a, id, brought)
 		})},
 		command{"case timeout", "ID: corrections never came", stepCmd(func(e *env, st *app.Station, a app.Actor, id string, f *stepFlags) (*domain.Case, error) {
 			return st.CorrectionTimeout(e.ctx, a, id)
@@ -58,14 +63,14 @@ func init() {
 		})},
 		command{"case list", "[--q TEXT] [--state S] [--item CODE] [--channel C] [--from D] [--to D] [--overdue] [--due-soon] [--limit N] [--offset N]", cmdCaseList},
 		command{"case show", "ID [--reveal --purpose P]: detail with history", cmdCaseShow},
-		command{"conflict list", "[--all]", cmdConflictList},
+		command{"conflict list", "[--all] [--limit N] [--offset N]: conflicts and refusals to settle", cmdConflictList},
 		command{"conflict resolve", "EVENT_ID --resolution TEXT", cmdConflictResolve},
 	)
 }
 
 type stepFlags struct {
 	reason, procedure, unit, result, cert, method, waybill, address, by, text string
-	extra                                                                     multi
+	extra, material                                                           multi
 }
 
 // stepCmd builds a lifecycle command: sign in, run the step, print the case.
@@ -84,6 +89,7 @@ func stepCmd(do func(e *env, st *app.Station, a app.Actor, id string, f *stepFla
 		fs.StringVar(&f.by, "by", "", "signed by")
 		fs.StringVar(&f.text, "text", "", "note text")
 		fs.Var(&f.extra, "extra", "extra correction item (repeatable)")
+		fs.Var(&f.material, "material", "CODE=HOW brought with a supplement (repeatable)")
 		pos, err := parse(fs, args, 1, "ID")
 		if err != nil {
 			return err
@@ -294,21 +300,24 @@ func cmdCaseList(e *env, args []string) error {
 	fs.StringVar(&f.To, "to", "", "received to YYYY-MM-DD")
 	fs.BoolVar(&f.Overdue, "overdue", false, "only overdue")
 	fs.BoolVar(&f.DueSoon, "due-soon", false, "only due within 2 working days")
-	fs.IntVar(&f.Limit, "limit", 50, "page size")
-	fs.IntVar(&f.Offset, "offset", 0, "page offset")
+	p := page(fs, 50, 500) // 500: what FindCases serves at most
 	if _, err := parse(fs, args, 0, ""); err != nil {
 		return err
 	}
+	if err := p.Check(); err != nil {
+		return err
+	}
+	f.Limit, f.Offset = p.Limit, p.Offset
 	st, a, err := e.actor()
 	if err != nil {
 		return err
 	}
-	page, err := st.FindCases(e.ctx, a, f)
+	res, err := st.FindCases(e.ctx, a, f)
 	if err != nil {
 		return err
 	}
-	return e.out(page, func(w io.Writer) {
-		for _, c := range page.Cases {
+	return e.list(res.Cases, len(res.Cases), res.Total, p, func(w io.Writer) {
+		for _, c := range res.Cases {
 			flag := ""
 			if c.Overdue {
 				flag = " 逾期"
@@ -317,7 +326,6 @@ func cmdCaseList(e *env, args []string) error {
 			}
 			fmt.Fprintf(w, "%-26s %-8s %-8s %-20s %-12s %s %s%s\n", c.Number, c.StateZh, c.Applicant, c.IDNumber, c.Phone, c.ItemName, c.Due, flag)
 		}
-		fmt.Fprintf(w, "%d of %d\n", len(page.Cases), page.Total)
 	})
 }
 
@@ -376,22 +384,26 @@ func compact(b json.RawMessage) string {
 func cmdConflictList(e *env, args []string) error {
 	fs := flag.NewFlagSet("conflict list", flag.ContinueOnError)
 	all := fs.Bool("all", false, "include resolved")
+	p := page(fs, 100, 1000)
 	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
 		return err
 	}
 	st, a, err := e.actor()
 	if err != nil {
 		return err
 	}
-	cs, err := st.Conflicts(e.ctx, a, *all)
+	every, err := st.Conflicts(e.ctx, a, *all)
 	if err != nil {
 		return err
 	}
-	return e.out(cs, func(w io.Writer) {
+	cs := cli.Of(every, p)
+	return e.list(cs, len(cs), len(every), p, func(w io.Writer) {
 		for _, c := range cs {
 			fmt.Fprintf(w, "%s %s %s %s %s\n", c.EventID, c.CaseNumber, c.Kind, c.Zh, c.ResolvedAt)
 		}
-		fmt.Fprintf(w, "%d conflicts\n", len(cs))
 	})
 }
 

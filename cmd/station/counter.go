@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"yizhan/app"
+	"yizhan/internal/cli"
 )
 
 func init() {
@@ -13,9 +14,9 @@ func init() {
 		command{"queue issue", "[--item CODE] [--appointment ID]: take a number", cmdQueueIssue},
 		command{"queue call", "[--window W]: call the next number", cmdQueueCall},
 		command{"queue done", "TICKET [--absent]", cmdQueueDone},
-		command{"queue list", "today's queue", cmdQueueList},
+		command{"queue list", "[--limit N] [--offset N]: today's queue", cmdQueueList},
 		command{"evaluate", "[--case ID] [--ticket T] --level 1-5 [--comment C] [--source pad|qr|paper] [--real-name --contact PHONE]", cmdEvaluate},
-		command{"rectification list", "[--all]: bad-review follow-ups", cmdRectList},
+		command{"rectification list", "[--all] [--limit N] [--offset N]: bad-review follow-ups", cmdRectList},
 	)
 }
 
@@ -77,15 +78,24 @@ func cmdQueueDone(e *env, args []string) error {
 }
 
 func cmdQueueList(e *env, args []string) error {
+	fs := flag.NewFlagSet("queue list", flag.ContinueOnError)
+	p := page(fs, 100, 1000)
+	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
+		return err
+	}
 	st, err := e.station()
 	if err != nil {
 		return err
 	}
-	ts, err := st.Queue(e.ctx)
+	all, err := st.Queue(e.ctx)
 	if err != nil {
 		return err
 	}
-	return e.out(ts, func(w io.Writer) {
+	ts := cli.Of(all, p)
+	return e.list(ts, len(ts), len(all), p, func(w io.Writer) {
 		for _, t := range ts {
 			printTicket(w, t)
 		}
@@ -128,18 +138,23 @@ func cmdEvaluate(e *env, args []string) error {
 func cmdRectList(e *env, args []string) error {
 	fs := flag.NewFlagSet("rectification list", flag.ContinueOnError)
 	all := fs.Bool("all", false, "include closed")
+	p := page(fs, 100, 1000)
 	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
 		return err
 	}
 	st, err := e.station()
 	if err != nil {
 		return err
 	}
-	rs, err := st.Rectifications(e.ctx, *all)
+	every, err := st.Rectifications(e.ctx, *all)
 	if err != nil {
 		return err
 	}
-	return e.out(rs, func(w io.Writer) {
+	rs := cli.Of(every, p)
+	return e.list(rs, len(rs), len(every), p, func(w io.Writer) {
 		for _, r := range rs {
 			fmt.Fprintf(w, "%s level=%d due %s %s overdue=%v\n", r.ID, r.Level, r.Due, r.Status, r.Overdue)
 		}

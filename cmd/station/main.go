@@ -1,8 +1,11 @@
 // Command station is the headless station: every station service from the
-// command line, for operators, support and scripted tests. It works on the
-// same data directory as the desktop app.
+// command line, for operators, support and scripts. It works on the same
+// data directory as the desktop app.
 //
 //	station [--dir DIR] [--json] [--user LOGIN --password PW] COMMAND ...
+//
+// The global flags go anywhere on the line; `station help` lists every
+// command.
 //
 // The data directory comes from --dir, then YIZHAN_STATION_DIR, then the
 // operating system's per-user application-data directory. The signed-in user
@@ -11,19 +14,17 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/internal/cli"
 	"yizhan/support"
 )
 
@@ -41,7 +42,8 @@ type env struct {
 	log      *support.Log // <dir>/logs/station-cli.log, opened on first use (logging.go)
 }
 
-// command is one subcommand; name may contain a space ("case open").
+// command is one subcommand; name may contain a space ("case open"). usage
+// is its arguments and flags, then ": " and what it does.
 type command struct {
 	name  string
 	usage string
@@ -62,41 +64,34 @@ func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// run runs one command line through the CLI framework both binaries share
+// (internal/cli): --dir, --user, --password and --json anywhere on the
+// line, help for every command, exit status 0, 1 (something failed) or 2
+// (the command line).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("station", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&e.dir, "dir", os.Getenv("YIZHAN_STATION_DIR"), "data directory")
-	fs.BoolVar(&e.json, "json", false, "machine-readable output")
 	fs.StringVar(&e.user, "user", os.Getenv("YIZHAN_STATION_USER"), "staff login")
 	fs.StringVar(&e.password, "password", os.Getenv("YIZHAN_STATION_PASSWORD"), "staff password")
-	fs.Usage = func() { usage(stderr) }
-	// --json is accepted anywhere on the line: scripts put it last.
-	var rest0 []string
-	for _, a := range args {
-		if a == "--json" || a == "-json" {
-			e.json = true
-			continue
-		}
-		rest0 = append(rest0, a)
-	}
-	args = rest0
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	rest := fs.Args()
-	if len(rest) == 0 {
-		usage(stderr)
-		return 2
-	}
-	cmd, cargs, ok := lookup(rest)
-	if !ok {
-		fmt.Fprintf(stderr, "station: unknown command %q\n\n", strings.Join(rest, " "))
-		usage(stderr)
-		return 2
-	}
-	if e.dir == "" {
-		e.dir = defaultDir()
+	app := &cli.App{Name: "station", Globals: fs,
+		Synopsis: "station [--dir DIR] [--user LOGIN --password PW] [--json] COMMAND [ARGS]",
+		Footer: "--dir defaults to $YIZHAN_STATION_DIR, then the per-user application-data folder; " +
+			"--user and --password to $YIZHAN_STATION_USER and $YIZHAN_STATION_PASSWORD."}
+	for _, c := range commands {
+		app.Add(cli.Command{Name: c.name, Usage: c.usage, Run: func(ce *cli.Env, args []string) error {
+			e.json = ce.JSON
+			if e.dir == "" {
+				e.dir = defaultDir()
+			}
+			started := time.Now()
+			err := c.run(e, args)
+			e.logCommand(c.name, started, err)
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			return err
+		}})
 	}
 	defer func() {
 		if e.st != nil {
@@ -104,50 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		e.log.Close()
 	}()
-	started := time.Now()
-	err := cmd.run(e, cargs)
-	e.logCommand(cmd.name, started, err)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		report(stderr, err)
-		return 1
-	}
-	return 0
-}
-
-// lookup finds the longest registered command name that prefixes args.
-func lookup(args []string) (command, []string, bool) {
-	for n := min(3, len(args)); n >= 1; n-- {
-		if c, ok := commands[strings.Join(args[:n], " ")]; ok {
-			return c, args[n:], true
-		}
-	}
-	return command{}, nil, false
-}
-
-// report prints an error in both languages: the English for logs and
-// scripts, the Chinese for the clerk at the terminal.
-func report(w io.Writer, err error) {
-	fmt.Fprintf(w, "error: %s\n", domain.ErrorMessage(err))
-	if domain.ErrorCode(err) == domain.EInternal {
-		fmt.Fprintf(w, "detail: %v\n", err)
-	}
-	fmt.Fprintf(w, "错误：%s\n", domain.ZhMessage(err))
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: station [--dir DIR] [--json] [--user LOGIN --password PW] COMMAND [ARGS]")
-	fmt.Fprintln(w, "\ncommands:")
-	var names []string
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-22s %s\n", n, commands[n].usage)
-	}
+	return app.Run(ctx, args, stdout, stderr)
 }
 
 // defaultDir is the per-user application-data directory.
@@ -189,37 +141,26 @@ func (e *env) actor() (*app.Station, app.Actor, error) {
 
 // out prints v as JSON with --json, else calls human.
 func (e *env) out(v any, human func(w io.Writer)) error {
-	if e.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(v)
-	}
-	human(e.stdout)
-	return nil
+	return e.cli().Out(v, human)
+}
+
+// list prints one page of a list and its total (cli.Env.List).
+func (e *env) list(items any, shown, total int, p *cli.Page, human func(w io.Writer)) error {
+	return e.cli().List(items, shown, total, p, human)
+}
+
+func (e *env) cli() *cli.Env {
+	return &cli.Env{Ctx: e.ctx, Stdout: e.stdout, Stderr: e.stderr, JSON: e.json}
 }
 
 // parse parses flags that may come before or after positional arguments and
 // returns the positionals; want is how many are required.
 func parse(fs *flag.FlagSet, args []string, want int, names string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, domain.Errorf(domain.EInvalid, "参数不正确："+err.Error(), "%s: %v", fs.Name(), err)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-	if len(pos) < want {
-		return nil, domain.Errorf(domain.EInvalid, "缺少参数："+names, "%s: missing %s", fs.Name(), names)
-	}
-	return pos, nil
+	return cli.ParseFlags(fs, args, want, -1, names)
 }
+
+// page registers --limit and --offset on fs (cli.PageFlags).
+func page(fs *flag.FlagSet, def, max int) *cli.Page { return cli.PageFlags(fs, def, max) }
 
 // multi is a repeatable string flag.
 type multi []string

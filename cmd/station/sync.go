@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,11 +25,12 @@ import (
 func init() {
 	register(
 		command{"enroll", "--hall URL --code CODE: register this station with the hall (one-time code from `hall station add`)", cmdEnroll},
-		command{"sync", "push pending work and pull news from the hall once", cmdSync},
-		command{"sync status", "[--json]: online or not, pending work, last success and error, conflicts, clock skew", cmdSyncStatus},
-		command{"sync quarantine", "[--json]: events from the hall this station set aside instead of applying (reported to the hall)", cmdSyncQuarantine},
+		command{"sync", "push pending work (attachments included) and pull news from the hall once; exit 1 unless all of it went through", cmdSync},
+		command{"hall set-url", "URL --code CODE: use the hall's new address, once the hall proves it is there (code from `hall station move`)", cmdHallSetURL},
+		command{"sync status", "online or not, pending work, last success and error, conflicts, clock skew", cmdSyncStatus},
+		command{"sync quarantine", "events from the hall this station set aside instead of applying (reported to the hall)", cmdSyncQuarantine},
 		command{"sync run", "sync in the foreground until Ctrl-C: retries with backoff while the hall is away", cmdSyncRun},
-		command{"bundle export", "FILE: write everything the hall has not acknowledged to a sealed USB bundle", cmdBundleExport},
+		command{"bundle export", "FILE [--attach-budget 64MB]: write everything the hall has not acknowledged, scans within the budget, to a sealed USB bundle", cmdBundleExport},
 		command{"bundle import", "FILE: apply a sealed reply bundle from the hall", cmdBundleImport},
 		command{"bundle relay", "SRC DST: carry another station's sealed bundle on, unread and unchanged", cmdBundleRelay},
 		command{"attach", "CASE FILE --material CODE [--mime TYPE]: store a scan and record it on the case's material", cmdAttach},
@@ -69,6 +72,31 @@ func cmdEnroll(e *env, args []string) error {
 	})
 }
 
+func cmdHallSetURL(e *env, args []string) error {
+	fs := flag.NewFlagSet("hall set-url", flag.ContinueOnError)
+	code := fs.String("code", "", "move code from the hall")
+	pos, err := parse(fs, args, 1, "URL")
+	if err != nil {
+		return err
+	}
+	if *code == "" {
+		return domain.Errorf(domain.EInvalid, "请用 --code 填写大厅出具的迁移码。", "hall set-url: --code required")
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	// Three tries (pauses of 2 and 4 s): a wrong address should not keep
+	// the clerk waiting long.
+	u, err := (&client.HallMover{Attempts: 3}).Move(e.ctx, st, pos[0], *code)
+	if err != nil {
+		return syncErr(err)
+	}
+	return e.out(map[string]string{"hall": u}, func(w io.Writer) {
+		fmt.Fprintf(w, "the hall proved it is at %s; this station syncs there from now on\n大厅已在新地址 %s 验证身份，本站此后与该地址同步。\n", u, u)
+	})
+}
+
 func newClient(e *env) (*client.Client, error) {
 	st, err := e.station()
 	if err != nil {
@@ -90,30 +118,54 @@ func cmdSync(e *env, args []string) error {
 		return err
 	}
 	res, err := c.SyncOnce(e.ctx)
+	if oerr := e.out(res, func(w io.Writer) { printSync(w, res) }); oerr != nil {
+		return oerr
+	}
 	if err != nil {
 		return syncErr(err)
 	}
-	return e.out(res, func(w io.Writer) {
-		fmt.Fprintf(w, "pushed %d (accepted %d, conflicts %d, rejected %d), pulled %d, published %d, cursor %d, %d round trips\n",
-			res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled, res.Published, res.Cursor, res.Rounds)
-		fmt.Fprintf(w, "上传 %d 条（已接收 %d，冲突 %d，被拒 %d），下载 %d 条。\n", res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled)
-		if res.Blobs.Uploaded+res.Blobs.Pending > 0 {
-			fmt.Fprintf(w, "attachments: %d uploaded, %d waiting / 附件：已上传 %d，待上传 %d\n", res.Blobs.Uploaded, res.Blobs.Pending, res.Blobs.Uploaded, res.Blobs.Pending)
-		}
-		if res.Conflicts+res.Rejected > 0 {
-			fmt.Fprintln(w, "see `station conflict list` / 有冲突待处理，请查看冲突列表。")
-		}
-		if res.Upgrade {
-			fmt.Fprintln(w, "a newer version is available; please upgrade / 有新版本，请尽快升级。")
-		}
-	})
+	return unfinished(res)
+}
+
+// printSync says in plain words what one sync did.
+func printSync(w io.Writer, res client.Result) {
+	fmt.Fprintf(w, "sent %d (accepted %d, conflicts %d, refused by the hall %d); received %d, catalog and calendar %d; %d round trips\n",
+		res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled, res.Published, res.Rounds)
+	fmt.Fprintf(w, "上传 %d 条（已接收 %d，冲突 %d，被拒 %d），下载 %d 条。\n", res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled)
+	if b := res.Blobs; b.Uploaded+b.Present+b.Pending > 0 || b.Err != "" {
+		fmt.Fprintf(w, "attachments: %d uploaded, %d already at the hall, %d waiting / 附件：已上传 %d，大厅已有 %d，待上传 %d\n",
+			b.Uploaded, b.Present, b.Pending, b.Uploaded, b.Present, b.Pending)
+	}
+	if res.Conflicts+res.Rejected > 0 {
+		fmt.Fprintln(w, "see `station conflict list` / 有冲突待处理，请查看冲突列表。")
+	}
+	if res.Upgrade {
+		fmt.Fprintln(w, "a newer version is available; please upgrade / 有新版本，请尽快升级。")
+	}
+}
+
+// unfinished is the error for a sync that ran but did not finish: the
+// attachment upload failed or ran out of time, or the round-trip bound
+// stopped it. Scripts see exit status 1 and the reason.
+func unfinished(res client.Result) error {
+	switch b := res.Blobs; {
+	case b.Err != "":
+		return &domain.Error{Code: client.CodeOffline, Message: fmt.Sprintf("events synced, but the attachment upload failed (%d waiting): %s", b.Pending, b.Err),
+			Zh: fmt.Sprintf("记录已同步，但附件上传失败（%d 个待上传）：%s", b.Pending, b.ErrZh)}
+	case b.Pending > 0:
+		return &domain.Error{Code: client.CodeOffline, Message: fmt.Sprintf("events synced, but %d attachments still wait: the time for attachments ran out; sync again", b.Pending),
+			Zh: fmt.Sprintf("记录已同步，但还有 %d 个附件未上传完（本次上传时间已用完），请再次同步。", b.Pending)}
+	case res.Partial:
+		return &domain.Error{Code: client.CodeOffline, Message: "more is waiting than one sync carries; sync again",
+			Zh: "待同步的内容较多，本次未能全部完成，请再次同步。"}
+	}
+	return nil
 }
 
 // cmdSyncQuarantine lists the events of pull pages this station could not
 // apply and set aside, so the rest of its sync went on.
 func cmdSyncQuarantine(e *env, args []string) error {
 	fs := flag.NewFlagSet("sync quarantine", flag.ContinueOnError)
-	fs.BoolVar(&e.json, "json", e.json, "machine-readable output")
 	if _, err := parse(fs, args, 0, ""); err != nil {
 		return err
 	}
@@ -139,7 +191,6 @@ func cmdSyncQuarantine(e *env, args []string) error {
 
 func cmdSyncStatus(e *env, args []string) error {
 	fs := flag.NewFlagSet("sync status", flag.ContinueOnError)
-	fs.BoolVar(&e.json, "json", e.json, "machine-readable output")
 	if _, err := parse(fs, args, 0, ""); err != nil {
 		return err
 	}
@@ -202,24 +253,83 @@ func cmdSyncRun(e *env, args []string) error {
 }
 
 func cmdBundleExport(e *env, args []string) error {
-	pos, err := parse(flag.NewFlagSet("bundle export", flag.ContinueOnError), args, 1, "FILE")
+	fs := flag.NewFlagSet("bundle export", flag.ContinueOnError)
+	budget := fs.String("attach-budget", "64MB", "attachments carried at most, e.g. 20MB (0: none)")
+	pos, err := parse(fs, args, 1, "FILE")
 	if err != nil {
 		return err
+	}
+	n, err := parseSize(*budget)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		n = -1 // none
 	}
 	st, err := e.station()
 	if err != nil {
 		return err
 	}
-	res, err := bundle.ExportBundle(e.ctx, st, pos[0])
+	res, err := bundle.Export(e.ctx, st, pos[0], bundle.ExportOptions{AttachBytes: n})
 	if err != nil {
 		return syncErr(err)
 	}
 	return e.out(res, func(w io.Writer) {
-		fmt.Fprintf(w, "wrote %s: %d events, %d bytes, bundle %s\n已导出 %d 条待同步记录到 %s，请带到大厅导入。\n", res.File, res.Events, res.Bytes, res.ID, res.Events, res.File)
+		fmt.Fprintf(w, "wrote %s: %d events, %d attachments (%s of %s allowed), %d bytes, bundle %s\n",
+			res.File, res.Events, res.Attachments, sizeText(res.AttachmentBytes), sizeText(res.AttachBudget), res.Bytes, res.ID)
+		fmt.Fprintf(w, "已导出 %d 条待同步记录、%d 个附件到 %s，请带到大厅导入。\n", res.Events, res.Attachments, res.File)
 		if res.Left > 0 {
 			fmt.Fprintf(w, "%d events did not fit; export again after the reply is imported / 还有 %d 条未能放入，导入回执后请再次导出。\n", res.Left, res.Left)
 		}
+		if len(res.AttachmentsLeft) > 0 {
+			fmt.Fprintf(w, "%d attachments wait for the next bundle / 还有 %d 个附件留待下一个数据包：\n", len(res.AttachmentsLeft), len(res.AttachmentsLeft))
+			for _, l := range res.AttachmentsLeft {
+				fmt.Fprintf(w, "  %s  %8s  %s\n", l.SHA256[:16], sizeText(l.Size), leftText(l.Reason))
+			}
+		}
 	})
+}
+
+// leftText says why an attachment stayed behind, and what to do.
+func leftText(reason string) string {
+	switch reason {
+	case bundle.LeftTooLarge:
+		return "larger than the budget: raise --attach-budget / 超过附件上限，请调大 --attach-budget"
+	case bundle.LeftDamaged:
+		return "file damaged on this PC: scan the material again / 本机文件已损坏，请重新扫描该材料"
+	}
+	return "did not fit: goes in the next bundle / 本次放不下，下次导出时携带"
+}
+
+// parseSize reads a byte count such as 64MB, 512KB, 1GB or 1048576.
+func parseSize(v string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(v))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSuffix(t, u.suffix), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
+	if err != nil || n < 0 || n > (1<<40)/mult {
+		return 0, domain.Errorf(domain.EInvalid, "大小格式不正确："+v+"（例如 64MB、512KB）。", "size %q: want a number with KB, MB or GB", v)
+	}
+	return n * mult, nil
+}
+
+// sizeText renders a byte count for people.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 func cmdBundleImport(e *env, args []string) error {
@@ -240,9 +350,17 @@ func cmdBundleImport(e *env, args []string) error {
 			fmt.Fprintf(w, "reply %s was imported before; nothing changed / 该回执已导入过，未作任何更改。\n", res.ID)
 			return
 		}
-		fmt.Fprintf(w, "imported reply %s: %d accepted, %d conflicts, %d rejected, %d pulled, cursor %d\n",
-			res.ID, res.Acks.Accepted, res.Acks.Conflicts, res.Acks.Rejected, res.Pulled, res.Cursor)
-		fmt.Fprintf(w, "已导入大厅回执：确认 %d 条，冲突 %d 条，被拒 %d 条，收到 %d 条。\n", res.Acks.Accepted, res.Acks.Conflicts, res.Acks.Rejected, res.Pulled)
+		if res.NothingNew {
+			fmt.Fprintf(w, "reply %s holds nothing this station does not have already (a later reply or sync brought it): nothing new was applied\n", res.ID)
+			fmt.Fprintln(w, "该回执中的内容本站都已有（之后的回执或同步已带来），没有新的内容。")
+			return
+		}
+		fmt.Fprintf(w, "imported reply %s: %d accepted, %d conflicts, %d rejected, %d pulled, %d attachments confirmed, cursor %d\n",
+			res.ID, res.Acks.Accepted, res.Acks.Conflicts, res.Acks.Rejected, res.Pulled, res.Attachments, res.Cursor)
+		fmt.Fprintf(w, "已导入大厅回执：确认 %d 条，冲突 %d 条，被拒 %d 条，收到 %d 条，大厅已收到附件 %d 个。\n", res.Acks.Accepted, res.Acks.Conflicts, res.Acks.Rejected, res.Pulled, res.Attachments)
+		for _, r := range res.AttachmentsRefused {
+			fmt.Fprintf(w, "attachment %s refused by the hall: %s / 附件未被大厅接收：%s\n", r.SHA256[:16], r.Reason, r.Zh)
+		}
 	})
 }
 

@@ -5,12 +5,13 @@
 //   node e2e/day.spec.mjs --url http://127.0.0.1:PORT --user head --password PW --hall-bin /path/to/hall
 //
 // The day: sign in; issue a ticket and call it; open a case for it with a
-// required material missing; print the one-time correction notice; complete
-// the materials; accept; forward; sync with the hall (同步 → 立即同步); the
+// required material missing; print the one-time correction notice; 补齐材料
+// records the photo brought, then 受理; forward; sync with the hall (同步 → 立即同步); the
 // hall approves the case (`hall case approve`, run by this script on
 // --hall-dir, default $YIZHAN_HALL_DIR); sync again and see 已办结 / 准予;
-// deliver by EMS with a waybill; rate the visit on the rating pad; sync and
-// find the hall has it all; and see the dashboard's figures change.
+// the applicant rates before the delivery is recorded, and the delivery by
+// EMS is still recorded after it; sync and find the hall has it all; and see
+// the dashboard's figures change.
 //
 // Options: --artifacts DIR (a screenshot of the page when a step fails,
 // default the system temp directory). The steps depend on each other, so the
@@ -206,19 +207,24 @@ step('print the one-time correction notice', async (page, s) => {
   assert.ok(text.includes(s.number), 'the notice carries the case number')
 })
 
-step('complete the materials', async (page, s) => {
+step('补齐材料 records what was brought, then 受理', async (page, s) => {
   await openCase(page, s)
   await expectState(page, '待补正')
-  // The applicant brings the photo: M6 on paper.
-  await choose(page, page.getByTestId('case-material-M6').locator('.el-select'), '纸质')
-  await page.waitForFunction(() => !document.querySelector('[data-test=case-material-M6].blocking'))
-  await runStep(page, 'supplement')
+  // The applicant brings the photo: the supplement dialog records it (M6 on
+  // paper) and says nothing required is left.
+  await runStep(page, 'supplement', async (dialog) => {
+    const row = dialog.getByTestId('brought-M6')
+    await row.locator('.el-radio-button', { hasText: '纸质' }).click()
+    await dialog.getByTestId('supplement-ready').waitFor()
+  })
   await expectState(page, '已收件')
-})
-
-step('accept', async (page) => {
+  await page.waitForFunction(() => !document.querySelector('[data-test=case-material-M6].blocking'))
+  assert.equal(await page.getByTestId('blocked-accept').count(), 0, '受理 is not blocked')
+  // The correction's reason does not stay on the case.
+  assert.equal(await page.getByTestId('case-reason').count(), 0, 'no stale reason after the supplement')
   await runStep(page, 'accept')
   await expectState(page, '已受理')
+  assert.equal(await page.getByTestId('case-reason').count(), 0, 'no stale reason on the accepted case')
 })
 
 step('forward to the hall', async (page) => {
@@ -228,7 +234,7 @@ step('forward to the hall', async (page) => {
 
 step('sync: the hall receives the case', async (page, s) => {
   await syncNow(page)
-  const list = JSON.parse(hall('case', 'list', '--json'))
+  const list = JSON.parse(hall('case', 'list', '--limit', '1000', '--json')).items
   const c = list.find((x) => x.number === s.number)
   assert.ok(c, `the hall lists ${s.number}`)
   assert.equal(c.state, 'forwarded')
@@ -246,7 +252,17 @@ step('sync: the station sees it approved (已办结 / 准予)', async (page, s) 
   await expectState(page, '已办结', '准予')
 })
 
-step('deliver by EMS', async (page) => {
+step('the applicant rates before the delivery is recorded', async (page) => {
+  const pad = page.locator('.evaluation-pad')
+  await pad.locator('.face[data-level="5"]').click()
+  await pad.getByTestId('submit').click()
+  await page.getByTestId('rated').waitFor()
+  // A rating is not a step: the case is still concluded, the delivery next.
+  await expectState(page, '已办结', '准予')
+  await page.getByTestId('step-start_delivery').waitFor()
+})
+
+step('deliver by EMS after the rating', async (page) => {
   await runStep(page, 'start_delivery', async (dialog) => {
     await dialog.locator('.el-radio-button', { hasText: 'EMS' }).click()
     // The address stays empty: EMS posts to the applicant's address.
@@ -259,13 +275,6 @@ step('deliver by EMS', async (page) => {
     await dialog.locator('.el-form-item', { hasText: '签收人' }).locator('input').fill(APPLICANT.name)
   })
   await expectState(page, '已送达')
-})
-
-step('the applicant rates the visit on the rating pad', async (page) => {
-  const pad = page.locator('.evaluation-pad')
-  await pad.locator('.face[data-level="5"]').click()
-  await pad.getByTestId('submit').click()
-  await expectState(page, '已评价')
   await page.getByTestId('rated').waitFor()
 })
 
@@ -287,8 +296,8 @@ step('finish the ticket', async (page, s) => {
 
 step('sync: the hall has the delivery and the rating', async (page, s) => {
   await syncNow(page)
-  const c = JSON.parse(hall('case', 'list', '--json')).find((x) => x.number === s.number)
-  assert.equal(c?.state, 'evaluated', 'the case at the hall')
+  const c = JSON.parse(hall('case', 'list', '--limit', '1000', '--json')).items.find((x) => x.number === s.number)
+  assert.equal(c?.state, 'delivered', 'the case at the hall: delivered, the rating did not end it')
   assert.equal(c?.result, 'approved')
 })
 

@@ -205,7 +205,7 @@ async function pick(state, item) {
 /** docs saves the main screens in each language, for docs/screenshots. */
 async function docs() {
   await api('SignIn', opt.user, opt.password)
-  const detailID = await pick('evaluated', '最低生活保障')
+  const detailID = await pick('delivered', '最低生活保障')
   const receiptID = await pick('received', '就业创业证')
   const browser = await launch()
   try {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"yizhan/domain"
 	"yizhan/hall"
 	hallpg "yizhan/hall/postgres"
 	"yizhan/hall/postgres/pgtest"
@@ -56,9 +57,10 @@ func TestMigrateConcurrently(t *testing.T) {
 		}
 		defer stores[i].Close()
 	}
+	ms, _ := filepath.Glob(filepath.Join("migrations", "*.sql"))
 	v, err := stores[0].SchemaVersion(ctx)
-	if err != nil || v != 3 {
-		t.Errorf("schema version %d, %v; want 3", v, err)
+	if err != nil || v != len(ms) {
+		t.Errorf("schema version %d, %v; want %d, the newest migration", v, err, len(ms))
 	}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
@@ -66,8 +68,8 @@ func TestMigrateConcurrently(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	var rows int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows); err != nil || rows != 3 {
-		t.Errorf("schema_migrations has %d rows (%v), want 3", rows, err)
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows); err != nil || rows != len(ms) {
+		t.Errorf("schema_migrations has %d rows (%v), want %d", rows, err, len(ms))
 	}
 }
 
@@ -114,7 +116,8 @@ func TestUpgradeFromSchema1(t *testing.T) {
 		`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
 		`INSERT INTO schema_migrations(version, name) VALUES(1, '0001_init.sql')`,
 		`INSERT INTO log(event_id,case_id,station,office,kind,hlc,status,event,received_at) VALUES('e1','c1','A01','A01','open','h','accepted','{}',now())`,
-		`INSERT INTO cases(id,number,station,holder,state,last_seq,body) SELECT 'c1','A01-1','A01','A01','evaluated',seq,'` + body + `' FROM log`,
+		`INSERT INTO log(event_id,case_id,station,office,kind,hlc,status,event,received_at) VALUES('e2','c1','A01','A01','evaluate','h','accepted','{"kind":"evaluate","from":"delivered"}',now())`,
+		`INSERT INTO cases(id,number,station,holder,state,last_seq,body) SELECT 'c1','A01-1','A01','A01','evaluated',seq,'` + body + `' FROM log WHERE event_id='e1'`,
 	} {
 		if _, err := conn.Exec(ctx, q); err != nil {
 			t.Fatal(err)
@@ -135,6 +138,18 @@ func TestUpgradeFromSchema1(t *testing.T) {
 			if len(cs) != 1 {
 				t.Errorf("filter %+v found %d cases after the upgrade, want 1", f, len(cs))
 			}
+		}
+		// Migration 3: the case a rating had moved to evaluated is back in
+		// the state it was rated in (the from of its evaluate event).
+		c, err := tx.Case("c1")
+		if err != nil {
+			return err
+		}
+		if c == nil || c.State != domain.StateDelivered || c.Evaluation == nil || c.Evaluation.Level != 2 {
+			t.Errorf("after the upgrade: %+v, want delivered with its rating", c)
+		}
+		if cs, err := tx.FindCases(hall.CaseFilter{State: domain.StateDelivered}); err != nil || len(cs) != 1 {
+			t.Errorf("state filter after the upgrade: %d cases (%v), want 1", len(cs), err)
 		}
 		return nil
 	})

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/domain"
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/hall/storetest"
@@ -41,8 +42,8 @@ func TestOpenTwiceAndPermissions(t *testing.T) {
 	}
 	defer s2.Close()
 	v, err := s2.SchemaVersion(ctx)
-	if err != nil || v != 3 {
-		t.Errorf("schema version %d, %v", v, err)
+	if ms, _ := filepath.Glob(filepath.Join("migrations", "*.sql")); err != nil || v != len(ms) {
+		t.Errorf("schema version %d, %v; want %d, the newest migration", v, err, len(ms))
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -70,6 +71,7 @@ func TestUpgradeFromSchema1(t *testing.T) {
 		`"state":"evaluated","received_at":"2026-03-02T17:00:00.5+08:00","evaluation":{"level":2}}`
 	for _, q := range []string{string(init1),
 		`INSERT INTO log(event_id,case_id,station,office,kind,hlc,status,event,received_at) VALUES('e1','c1','A01','A01','open','h','accepted','{}','x')`,
+		`INSERT INTO log(event_id,case_id,station,office,kind,hlc,status,event,received_at) VALUES('e2','c1','A01','A01','evaluate','h','accepted','{"kind":"evaluate","from":"delivered"}','x')`,
 		`INSERT INTO cases(id,number,station,holder,state,updated_at,last_seq,body) VALUES('c1','A01-1','A01','A01','evaluated','',1,'` + body + `')`,
 		`PRAGMA user_version = 1`} {
 		if _, err := db.Exec(q); err != nil {
@@ -92,6 +94,18 @@ func TestUpgradeFromSchema1(t *testing.T) {
 			if len(cs) != 1 {
 				t.Errorf("filter %+v found %d cases after the upgrade, want 1", f, len(cs))
 			}
+		}
+		// Migration 3: the case a rating had moved to evaluated is back in
+		// the state it was rated in (the from of its evaluate event).
+		c, err := tx.Case("c1")
+		if err != nil {
+			return err
+		}
+		if c == nil || c.State != domain.StateDelivered || c.Evaluation == nil || c.Evaluation.Level != 2 {
+			t.Errorf("after the upgrade: %+v, want delivered with its rating", c)
+		}
+		if cs, err := tx.FindCases(hall.CaseFilter{State: domain.StateDelivered}); err != nil || len(cs) != 1 {
+			t.Errorf("state filter after the upgrade: %d cases (%v), want 1", len(cs), err)
 		}
 		return nil
 	})

@@ -202,7 +202,7 @@ func testFindCasesFilters(t *testing.T, s hall.Store) {
 			if err != nil {
 				return err
 			}
-			c.Holder, c.State, c.UpdatedAt = c.Station, domain.StateEvaluated, t0
+			c.Holder, c.State, c.UpdatedAt = c.Station, domain.StateDelivered, t0
 			if err := tx.PutCase(c, seq); err != nil {
 				return err
 			}

@@ -112,11 +112,22 @@ func (w *world) quiesce() {
 	}
 	w.rep.Faults["bundle-left-in-drawer"] += len(w.toHall) + len(w.toStation)
 	w.toHall, w.toStation = nil, nil
+	for _, s := range w.stations {
+		if s.move != nil {
+			s.tryMove()
+		}
+	}
+	// Online stations sync, USB-only ones make whole trips by stick, until
+	// a full pass of both moves nothing twice in a row.
 	quiet := 0
 	for pass := 0; pass < 60 && quiet < 2; pass++ {
 		moved := 0
 		for _, s := range w.stations {
-			moved += s.sync()
+			if s.usbOnly {
+				moved += w.usbRound(s)
+			} else {
+				moved += s.sync()
+			}
 		}
 		if moved == 0 && w.pendingWork() == 0 {
 			quiet++
@@ -133,12 +144,18 @@ func (w *world) quiesce() {
 func (w *world) pendingWork() int {
 	n := 0
 	for _, s := range w.stations {
-		var e, b int
-		s.st.DB().QueryRow(`SELECT count(*) FROM events WHERE status='pending'`).Scan(&e)
-		s.st.DB().QueryRow(`SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&b)
-		n += e + b
+		n += w.stationPending(s)
 	}
 	return n
+}
+
+// stationPending counts one station's events and attachments not yet at
+// the hall.
+func (w *world) stationPending(s *stationNode) int {
+	var e, b int
+	s.st.DB().QueryRow(`SELECT count(*) FROM events WHERE status='pending'`).Scan(&e)
+	s.st.DB().QueryRow(`SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&b)
+	return e + b
 }
 
 // canonical re-encodes a case body so that two stores' JSON of one case

@@ -21,7 +21,16 @@
 //     cancels the operation's context so nothing after that point commits,
 //     and is reopened on the same files;
 //   - USB bundles: exports and replies are files that get lost, copied and
-//     imported twice, and arrive out of order.
+//     imported twice, and arrive out of order; in two seeds of three one
+//     station is USB-only after enrolment, so its scans too travel only in
+//     bundles, within an attachment budget drawn from the seed;
+//   - enrolment: every station enrols over the seed's faulty network, its
+//     answers lost, cut or delivered twice, and runs the command again with
+//     the same code when the client gives up;
+//   - moving halls: the hall gets new addresses mid-run (for one station or
+//     all), the stations confirm them with the hall's move code under the
+//     same faults, and from then on the network carries a station's
+//     requests only to the address it should use.
 //
 // While requests are in flight the network lets other work happen (a clerk
 // records a case, the hall approves one, the hall restarts), so the

@@ -6,6 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+
+	"yizhan/sync/protocol"
 )
 
 // hallURL is the hall's address on the simulated network.
@@ -65,6 +68,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		w.fault("partitioned-request")
 		return nil, &netError{"network unreachable"}
 	}
+	if !t.st.reaches(req.URL.String()) {
+		// The hall no longer answers there for this station: a client
+		// that did not follow a move finds nobody.
+		w.violation("station %s sent %s %s to %s, not to its hall address %s", t.st.code, req.Method, req.URL.Path, req.URL.Host, t.st.addr)
+		return nil, &netError{"no such host"}
+	}
 	r := w.rates
 	x := w.rng.Float64()
 	pick := func(p float64) bool {
@@ -75,30 +84,35 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return false
 	}
 	held := heldRequest{from: t.st.code, method: req.Method, url: req.URL.String(), header: req.Header.Clone(), body: body}
+	fault := w.fault
+	if req.URL.Path == protocol.PathEnroll || req.URL.Path == protocol.PathMove {
+		// Counted apart too: enrolment and moves must survive them.
+		fault = func(kind string) { w.fault(kind); w.fault(strings.TrimPrefix(req.URL.Path, "/v1/") + "-" + kind) }
+	}
 	switch {
 	case pick(r.dropRequest):
-		w.fault("drop-request")
+		fault("drop-request")
 		w.interleave(t.st)
 		return nil, &netError{"connection reset"}
 	case pick(r.delay):
 		// The request sits in the network; the client times out. The
 		// scheduler delivers it later, after newer requests.
-		w.fault("delay")
+		fault("delay")
 		w.held = append(w.held, held)
 		w.interleave(t.st)
 		return nil, &netError{"timeout"}
 	case pick(r.dropResponse):
-		w.fault("drop-response")
+		fault("drop-response")
 		w.serve(held, req, true)
 		w.interleave(t.st)
 		return nil, &netError{"connection reset after the request was sent"}
 	case pick(r.duplicate):
-		w.fault("duplicate")
+		fault("duplicate")
 		w.serve(held, req, true)
 		w.interleave(t.st)
 		return w.serve(held, req, false)
 	case pick(r.cutBody):
-		w.fault("cut-body")
+		fault("cut-body")
 		resp, err := w.serve(held, req, false)
 		if err != nil || resp.Request.Method == http.MethodHead {
 			return resp, err

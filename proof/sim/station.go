@@ -28,9 +28,16 @@ type stationNode struct {
 	cancel context.CancelFunc
 
 	partitioned bool
-	inOp        bool
-	dead        bool // died during the current operation
-	crashAt     int  // clock readings until it dies during an operation; 0: none
+	// usbOnly stations never sync online after enrolment: everything,
+	// scans included, goes by bundle.
+	usbOnly bool
+	// addr is the hall address the station uses (its stored hall_url);
+	// move is a move it was told to make and has not completed.
+	addr    string
+	move    *pendingMove
+	inOp    bool
+	dead    bool // died during the current operation
+	crashAt int  // clock readings until it dies during an operation; 0: none
 
 	acked   []string // events a clerk saw recorded
 	checked int64    // deliveries verified present up to this cursor
@@ -76,8 +83,14 @@ func (s *stationNode) open() error {
 		return fmt.Errorf("open station %s: %w", s.code, err)
 	}
 	s.st, s.cl = st, nil
+	if s.addr == "" {
+		s.addr = hallURL
+	}
 	if st.Code() == "" {
 		return nil
+	}
+	if u, err := st.Meta(context.Background(), "hall_url"); err == nil && u != "" {
+		s.addr = u // a move completed just before a crash counts
 	}
 	cl, err := client.New(st)
 	if err != nil {
@@ -91,7 +104,6 @@ func (s *stationNode) open() error {
 // configure points a client at the simulated network with the run's tuning.
 func (s *stationNode) configure(cl *client.Client) *client.Client {
 	cl.HTTP = &http.Client{Transport: &transport{w: s.w, st: s}}
-	cl.HallURL = hallURL
 	cl.Now = s.now
 	cl.Jitter = func() float64 { return 0.5 }
 	cl.After = func(time.Duration) <-chan time.Time {
@@ -250,7 +262,7 @@ func (s *stationNode) do(ctx context.Context, what string, c localCase) (*domain
 		if err := s.completeMaterials(ctx, c); err != nil {
 			return nil, err
 		}
-		return st.Supplement(ctx, a, c.id)
+		return st.Supplement(ctx, a, c.id, nil)
 	case "timeout":
 		return st.CorrectionTimeout(ctx, a, c.id)
 	case "forward":
@@ -353,10 +365,13 @@ func (s *stationNode) scan(ctx context.Context, c localCase) (*domain.Case, erro
 // sync runs one SyncOnce and checks the cursor invariant after it. It
 // returns how much moved (0 when nothing did or the sync failed).
 func (s *stationNode) sync() (moved int) {
-	if s.cl == nil {
+	if s.cl == nil || s.usbOnly {
 		return 0
 	}
 	w := s.w
+	if s.move != nil {
+		s.tryMove()
+	}
 	var res client.Result
 	err, died := s.op(func(ctx context.Context) error {
 		var err error

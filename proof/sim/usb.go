@@ -31,9 +31,13 @@ func (s *stationNode) export() {
 	w := s.w
 	file := w.newUSBPath("export-" + s.code)
 	var res bundle.ExportResult
+	var o bundle.ExportOptions
+	if s.usbOnly {
+		o.AttachBytes = w.attachBudget
+	}
 	err, died := s.op(func(ctx context.Context) error {
 		var err error
-		res, err = bundle.ExportBundle(ctx, s.st, file)
+		res, err = bundle.Export(ctx, s.st, file, o)
 		return err
 	})
 	switch {
@@ -43,7 +47,19 @@ func (s *stationNode) export() {
 		w.logf("%s export: %v", s.code, err)
 		w.violation("station %s: bundle export failed: %v", s.code, err)
 	default:
-		w.logf("%s export: %d events in %d requests, cursor %d", s.code, res.Events, res.Requests, res.Cursor)
+		w.logf("%s export: %d events in %d requests, cursor %d, attachments %d (%d left)", s.code, res.Events, res.Requests, res.Cursor,
+			res.Attachments, len(res.AttachmentsLeft))
+		for _, l := range res.AttachmentsLeft {
+			switch l.Reason {
+			case bundle.LeftTooLarge:
+				// The export said a scan is larger than the budget and to
+				// raise it: the clerk does.
+				w.logf("%s: attachment %s larger than the budget; the clerk raises it", s.code, short(l.SHA256))
+				w.attachBudget = 0
+			case bundle.LeftDamaged:
+				w.violation("station %s: attachment %s damaged", s.code, l.SHA256)
+			}
+		}
 		w.toHall = append(w.toHall, usbFile{station: s.code, path: file})
 	}
 }
@@ -85,16 +101,21 @@ func (w *world) carryToHall() {
 		w.logf("hall import %s: %v", filepath.Base(f.path), err)
 		w.violation("hall: import of %s failed: %v", filepath.Base(f.path), err)
 	default:
-		w.logf("hall import %s: %d events, acks %+v, %d pages, cursor %d", filepath.Base(f.path), rep.Events, rep.Acks, rep.Pages, rep.Cursor)
+		w.logf("hall import %s: %d events, acks %+v, %d pages, cursor %d, attachments %+v", filepath.Base(f.path), rep.Events, rep.Acks,
+			rep.Pages, rep.Cursor, rep.Attachments)
+		w.rep.Faults["usb-attachments-stored"] += rep.Attachments.Stored
+		if rep.Attachments.Refused > 0 {
+			w.violation("hall refused %d attachments of %s", rep.Attachments.Refused, filepath.Base(f.path))
+		}
 		w.toStation = append(w.toStation, usbFile{station: f.station, path: reply})
 	}
 }
 
 // carryToStation takes one reply back to its station, in any order: lost,
-// copied, or imported twice.
-func (w *world) carryToStation() {
+// copied, or imported twice. It returns what the import did (nil: none).
+func (w *world) carryToStation() *bundle.ImportResult {
 	if len(w.toStation) == 0 {
-		return
+		return nil
 	}
 	i := w.rng.IntN(len(w.toStation))
 	f := w.toStation[i]
@@ -103,7 +124,7 @@ func (w *world) carryToStation() {
 		w.fault("reply-lost")
 		w.toStation = append(w.toStation[:i], w.toStation[i+1:]...)
 		w.logf("reply %s lost", filepath.Base(f.path))
-		return
+		return nil
 	}
 	if !w.calm && w.chance(0.2) {
 		w.fault("reply-duplicated")
@@ -126,9 +147,26 @@ func (w *world) carryToStation() {
 		if res.Already {
 			w.fault("reply-reimported")
 		}
-		w.logf("%s import %s: already %v, acks %+v, pulled %d, cursor %d", s.code, filepath.Base(f.path), res.Already, res.Acks, res.Pulled, res.Cursor)
+		w.logf("%s import %s: already %v, acks %+v, pulled %d, attachments %d, cursor %d", s.code, filepath.Base(f.path), res.Already,
+			res.Acks, res.Pulled, res.Attachments, res.Cursor)
 		w.checkCursor(s)
+		return &res
 	}
+	return nil
+}
+
+// usbRound is one whole trip by stick for a station, on a calm day: export,
+// import at the hall, reply imported. It returns how much moved.
+func (w *world) usbRound(s *stationNode) int {
+	before := w.stationPending(s)
+	w.toHall, w.toStation = nil, nil
+	s.export()
+	w.carryToHall()
+	res := w.carryToStation()
+	if res == nil {
+		return 0
+	}
+	return before - w.stationPending(s) + res.Pulled + res.Published
 }
 
 // removeUSB deletes the run's bundles (they hold personal data, even if

@@ -35,8 +35,10 @@ type world struct {
 	toHall    []usbFile
 	toStation []usbFile
 	usbSeq    int
+	moves     int // hall addresses issued so far
 
 	rates                                           rates
+	attachBudget                                    int64 // USB-only station's export budget; 0: default
 	pageEntries, pullBytes, batchEvents, batchBytes int
 	published                                       map[string]bool
 
@@ -191,6 +193,11 @@ func (w *world) setup() error {
 	if _, err := w.hall.svc.PublishCatalog(ctx, catalogJSON); err != nil {
 		return fmt.Errorf("publish catalog: %w", err)
 	}
+	// Stations enrol over the seed's faulty network (answers lost, cut or
+	// delivered twice, requests held and delivered late, the hall dying
+	// mid-request): the code must survive all of it.
+	w.rates = w.profile()
+	w.rates.interleave, w.rates.stationCrash = 0, 0
 	for i := 0; i < n; i++ {
 		s := newStation(w, i)
 		s.skew = w.skew(i)
@@ -198,6 +205,16 @@ func (w *world) setup() error {
 		if err := w.enrol(ctx, s); err != nil {
 			return err
 		}
+	}
+	w.rates = rates{}
+	if w.rng.IntN(3) > 0 {
+		// One station has no network after enrolment: scans included,
+		// everything goes on USB sticks.
+		last := w.stations[n-1]
+		last.usbOnly = true
+		w.attachBudget = []int64{96 << 10, 512 << 10, 0}[w.rng.IntN(3)]
+		w.logf("%s is USB-only (attachment budget %d)", last.code, w.attachBudget)
+		w.fault("usb-only-station")
 	}
 	db, err := sql.Open("sqlite3", "file:"+w.hall.dbPath+"?_query_only=true&_busy_timeout=10000")
 	if err != nil {
@@ -232,9 +249,27 @@ func (w *world) enrol(ctx context.Context, s *stationNode) error {
 	if err != nil {
 		return fmt.Errorf("add station %s: %w", s.code, err)
 	}
-	hc := &http.Client{Transport: &transport{w: w, st: s}}
-	if _, err := client.EnrollWith(ctx, hc, s.st, hallURL, code); err != nil {
-		return fmt.Errorf("enrol %s: %w", s.code, err)
+	en := &client.Enroller{HTTP: &http.Client{Transport: &transport{w: w, st: s}}, Attempts: 3, After: func(time.Duration) <-chan time.Time {
+		ch := make(chan time.Time, 1)
+		ch <- s.wall()
+		return ch
+	}}
+	for try := 1; ; try++ {
+		_, err := en.Enroll(ctx, s.st, hallURL, code)
+		if err == nil {
+			w.logf("%s enrolled (call %d)", s.code, try)
+			break
+		}
+		if client.CodeOf(err) != client.CodeOffline || try == 20 {
+			return fmt.Errorf("enrol %s (call %d): %w", s.code, try, err)
+		}
+		// The station gave up for now; the clerk runs it again, with the
+		// same code, once the hall answers.
+		w.fault("enrol-gave-up")
+		w.logf("%s enrol call %d: offline", s.code, try)
+		if w.hall.down {
+			w.restartHall()
+		}
 	}
 	cl, err := client.New(s.st)
 	if err != nil {
@@ -311,10 +346,12 @@ func (w *world) tick() {
 		w.restartHall()
 	case x < 90:
 		w.crashStation(s)
-	case x < 97:
+	case x < 96:
 		w.clockStep(s)
-	default:
+	case x < 98:
 		w.publish()
+	default:
+		w.moveHall(s)
 	}
 }
 

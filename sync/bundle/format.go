@@ -9,7 +9,7 @@
 // A bundle file is
 //
 //	"YIZHAN-BUNDLE/1\n"
-//	header JSON (one line: id, kind, from, to, created, size) "\n"
+//	header JSON (one line: v, id, kind, from, to, created, size) "\n"
 //	base64 Ed25519 signature "\n"
 //	age ciphertext of gzip(payload JSON)   (exactly header.size bytes)
 //
@@ -60,6 +60,15 @@ import (
 // Magic opens every bundle file.
 const Magic = "YIZHAN-BUNDLE/1\n"
 
+// Format versions: what Header.V and Payload.V say. Version 2 added
+// attachments (Payload.Blobs, BlobAcks, BlobsLeft). Seal writes Version;
+// Open reads every version from MinVersion on, so bundles already on
+// sticks when a station or the hall is upgraded still import.
+const (
+	Version    = 2
+	MinVersion = 1
+)
+
 // Limits, so that a hostile or damaged file cannot exhaust memory.
 const (
 	MaxBundleBytes  = 256 << 20 // the whole file
@@ -108,6 +117,37 @@ type Payload struct {
 	// Pending counts events left out of an export for size (export again
 	// once this one is answered).
 	Pending int `json:"pending,omitempty"`
+	// Blobs are the attachments an export carries (version 2), each file
+	// whole. The hall checks every one against its SHA-256 before keeping
+	// it, and answers each in the reply's BlobAcks.
+	Blobs []BlobFile `json:"blobs,omitempty"`
+	// BlobsLeft counts the attachments waiting at the station that did not
+	// fit this export's budget; a later bundle carries them.
+	BlobsLeft int `json:"blobs_left,omitempty"`
+	// BlobAcks answer the export's attachments, in a reply (version 2).
+	BlobAcks []BlobAck `json:"blob_acks,omitempty"`
+}
+
+// BlobFile is one attachment inside an export.
+type BlobFile struct {
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	Data   []byte `json:"data"` // base64 in the JSON; gzip takes most of that back
+}
+
+// Blob ack statuses.
+const (
+	BlobStored  = "stored"  // verified and kept by the hall
+	BlobPresent = "present" // the hall held it from this station already
+	BlobRefused = "refused" // not kept (Reason says why); the station keeps it pending
+)
+
+// BlobAck is the hall's answer to one attachment of an export.
+type BlobAck struct {
+	SHA256 string `json:"sha256"`
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+	Zh     string `json:"zh,omitempty"`
 }
 
 // Reply is one answer in a reply bundle. Base is the cursor the page
@@ -131,6 +171,9 @@ func Seal(w io.Writer, p *Payload, from, to string, recipient age.Recipient, key
 	if p.ID == "" || (p.Kind != KindExport && p.Kind != KindReply) || from == "" || to == "" {
 		return fmt.Errorf("seal bundle: id, kind, sender and recipient required")
 	}
+	if p.V < MinVersion || p.V > Version || p.V < 2 && (len(p.Blobs) > 0 || len(p.BlobAcks) > 0 || p.BlobsLeft > 0) {
+		return fmt.Errorf("seal bundle: version %d cannot hold this payload", p.V)
+	}
 	var ct bytes.Buffer
 	aw, err := age.Encrypt(&ct, recipient)
 	if err != nil {
@@ -151,7 +194,7 @@ func Seal(w io.Writer, p *Payload, from, to string, recipient age.Recipient, key
 	if ct.Len() > MaxBundleBytes-maxHeaderBytes {
 		return tooLarge(fmt.Sprintf("sealed payload is %d bytes; the limit is %d", ct.Len(), MaxBundleBytes))
 	}
-	h := Header{V: 1, ID: p.ID, Kind: p.Kind, From: from, To: to, Created: p.Created.UTC(), Size: int64(ct.Len())}
+	h := Header{V: p.V, ID: p.ID, Kind: p.Kind, From: from, To: to, Created: p.Created.UTC(), Size: int64(ct.Len())}
 	hb, err := json.Marshal(h)
 	if err != nil {
 		return fmt.Errorf("seal bundle: %w", err)
@@ -201,8 +244,11 @@ func Open(r io.Reader, o Opener) (*Bundle, error) {
 		return nil, err
 	}
 	var hdr Header
-	if err := decodeStrict(h, &hdr); err != nil || hdr.V != 1 || hdr.ID == "" {
+	if err := decodeStrict(h, &hdr); err != nil || hdr.ID == "" {
 		return nil, malformed("bad header", err)
+	}
+	if hdr.V < MinVersion || hdr.V > Version {
+		return nil, malformed(fmt.Sprintf("format version %d; this program reads %d to %d (upgrade it)", hdr.V, MinVersion, Version), nil)
 	}
 	switch {
 	case int64(len(ct)) < hdr.Size:
@@ -231,8 +277,11 @@ func Open(r io.Reader, o Opener) (*Bundle, error) {
 	if hdr.Kind == KindReply {
 		station = hdr.To
 	}
-	if p.ID != hdr.ID || p.Kind != hdr.Kind || p.Station != station {
+	if p.ID != hdr.ID || p.Kind != hdr.Kind || p.Station != station || p.V != hdr.V {
 		return nil, tampered("sealed payload does not match its header (re-signed by someone else?)", nil)
+	}
+	if p.V < 2 && (len(p.Blobs) > 0 || len(p.BlobAcks) > 0 || p.BlobsLeft > 0) {
+		return nil, malformed("attachments in a version 1 bundle", nil)
 	}
 	return &Bundle{Header: hdr, Payload: p}, nil
 }
@@ -329,7 +378,7 @@ func Inspect(r io.Reader) (Header, error) {
 		return Header{}, err
 	}
 	var hdr Header
-	if err := decodeStrict(h, &hdr); err != nil || hdr.V != 1 {
+	if err := decodeStrict(h, &hdr); err != nil || hdr.V < MinVersion || hdr.V > Version {
 		return Header{}, malformed("bad header", err)
 	}
 	switch {

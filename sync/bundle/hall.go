@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"filippo.io/age"
 	"github.com/google/uuid"
 
+	"yizhan/domain"
 	"yizhan/sync/client"
 	"yizhan/sync/protocol"
 )
@@ -40,6 +43,11 @@ type Hall struct {
 	// ReplyBytes bounds the pull pages put into one reply; what does not
 	// fit comes with the next reply. Default 64 MiB.
 	ReplyBytes int
+	// PutBlob keeps an attachment an export carried, already checked
+	// against its SHA-256 here, as the station's upload
+	// (hall.Service.PutBlob), and reports whether the hall held it from
+	// that station before. Nil: attachments are refused.
+	PutBlob func(ctx context.Context, station, hash string, data []byte) (present bool, err error)
 }
 
 // HallReport says what a hall import did.
@@ -54,6 +62,20 @@ type HallReport struct {
 	Cursor  int64        `json:"cursor"`
 	More    bool         `json:"more,omitempty"` // pages left for the next reply
 	Resync  bool         `json:"resync,omitempty"`
+	// Attachments the export carried: kept (verified), held already, and
+	// refused (each with its reason in the reply); the station said how
+	// many more wait for a later bundle.
+	Attachments AttachTally `json:"attachments"`
+	// Version is the export's format version; the reply has the same.
+	Version int `json:"version"`
+}
+
+// AttachTally counts the attachments of one export by outcome.
+type AttachTally struct {
+	Stored  int `json:"stored"`
+	Present int `json:"present"`
+	Refused int `json:"refused"`
+	Left    int `json:"left"` // still at the station, for a later bundle
 }
 
 // HallImport opens the station export bundle in, processes its requests
@@ -79,9 +101,10 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	}
 	defer f.Close()
 	var rcpText string
+	var signer ed25519.PublicKey
 	b, err := Open(f, Opener{Me: HallName, Identity: h.Identity, Kind: KindExport, Signer: func(from string) (ed25519.PublicKey, error) {
 		pub, rcp, err := h.Station(ctx, from)
-		rcpText = rcp
+		rcpText, signer = rcp, pub
 		return pub, err
 	}})
 	if err != nil {
@@ -92,12 +115,27 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 		return nil, fmt.Errorf("hall import: station %s age key: %w", b.Header.From, err)
 	}
 	code := b.Header.From
-	rep := &HallReport{Bundle: b.Header.ID, Station: code}
+	rep := &HallReport{Bundle: b.Header.ID, Station: code, Version: b.Header.V}
+	// Attachments first: an event naming a scan then finds it at the hall.
+	acks, err := h.putBlobs(ctx, code, b.Payload, rep)
+	if err != nil {
+		return rep, err
+	}
 	replies, err := h.process(ctx, code, b.Payload.Requests, rep)
 	if err != nil {
 		return rep, err
 	}
-	out := &Payload{V: 1, ID: h.NewID(), Kind: KindReply, Station: code, Created: h.Now().UTC(), InReplyTo: b.Header.ID, Replies: replies}
+	// The station may have been reenrolled (a stolen PC) while its
+	// requests ran: the reply is sealed only to the keys that are still
+	// the station's.
+	pub, now, err := h.Station(ctx, code)
+	if err != nil || now != rcpText || !pub.Equal(signer) {
+		return rep, foreign(fmt.Sprintf("station %s's keys changed during the import (reenrolled?); no reply written", code), err)
+	}
+	// The reply speaks the export's version: a station of format 1 reads
+	// nothing newer.
+	out := &Payload{V: b.Header.V, ID: h.NewID(), Kind: KindReply, Station: code, Created: h.Now().UTC(), InReplyTo: b.Header.ID,
+		Replies: replies, BlobAcks: acks}
 	var buf bytes.Buffer
 	if err := Seal(&buf, out, HallName, code, rcp, h.SignKey); err != nil {
 		return rep, err
@@ -107,6 +145,67 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	}
 	rep.Reply = out.ID
 	return rep, nil
+}
+
+// putBlobs checks each attachment of an export against its SHA-256 and
+// size and hands it to PutBlob; every one gets an answer for the reply. A
+// refused attachment does not stop the import: the events still go in,
+// and the station keeps the file waiting.
+func (h *Hall) putBlobs(ctx context.Context, code string, p *Payload, rep *HallReport) ([]BlobAck, error) {
+	rep.Attachments.Left = p.BlobsLeft
+	var acks []BlobAck
+	seen := map[string]bool{}
+	for _, b := range p.Blobs {
+		if !validHash(b.SHA256) || seen[b.SHA256] {
+			return nil, malformed("an attachment with a bad or repeated hash", nil)
+		}
+		seen[b.SHA256] = true
+		ack := BlobAck{SHA256: b.SHA256, Status: BlobStored}
+		sum := sha256.Sum256(b.Data)
+		switch {
+		case int64(len(b.Data)) != b.Size || hex.EncodeToString(sum[:]) != b.SHA256:
+			ack.Status, ack.Reason, ack.Zh = BlobRefused, "content does not match its SHA-256 or size", "附件内容与其编号（SHA-256）不符，大厅未接收，请重新扫描该材料。"
+		case h.PutBlob == nil:
+			ack.Status, ack.Reason, ack.Zh = BlobRefused, "this hall takes no attachments by bundle", "大厅暂不接收数据包中的附件，请联网同步。"
+		default:
+			present, err := h.PutBlob(ctx, code, b.SHA256, b.Data)
+			switch {
+			case err != nil && ctx.Err() != nil:
+				return nil, err
+			case err != nil && domain.ErrorCode(err) == domain.EInternal:
+				// The hall's disk or database failed: not the station's
+				// fault, and nothing is written; the import fails and may
+				// be repeated.
+				return nil, fmt.Errorf("hall import %s: attachment %s: %w", code, b.SHA256, err)
+			case err != nil:
+				ack.Status, ack.Reason, ack.Zh = BlobRefused, domain.ErrorMessage(err), domain.ZhMessage(err)
+			case present:
+				ack.Status = BlobPresent
+			}
+		}
+		switch ack.Status {
+		case BlobStored:
+			rep.Attachments.Stored++
+		case BlobPresent:
+			rep.Attachments.Present++
+		default:
+			rep.Attachments.Refused++
+		}
+		acks = append(acks, ack)
+	}
+	return acks, nil
+}
+
+func validHash(h string) bool {
+	if len(h) != 64 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // process runs the export's requests, then follow-up pulls within the

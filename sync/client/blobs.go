@@ -22,6 +22,7 @@ type BlobResult struct {
 	Bytes    int64  `json:"bytes"`    // bytes sent
 	Pending  int    `json:"pending"`  // still waiting after this sync
 	Err      string `json:"error,omitempty"`
+	ErrZh    string `json:"error_zh,omitempty"` // the same, for the clerk
 }
 
 // uploadBlobs sends pending attachments within BlobBudget: ask the hall

@@ -101,6 +101,7 @@ type Client struct {
 	Logger *slog.Logger
 
 	initOnce sync.Once
+	seenURL  string     // the stored hall address the client last followed
 	mu       sync.Mutex // one sync at a time
 	trigger  chan struct{}
 	smu      sync.Mutex // guards the fields below
@@ -126,7 +127,20 @@ func New(st *app.Station) (*Client, error) {
 	if url == "" {
 		url = k.HallURL
 	}
-	return &Client{Station: st, Keys: k, HallURL: url}, nil
+	return &Client{Station: st, Keys: k, HallURL: url, seenURL: url}, nil
+}
+
+// followMove switches to the hall address stored since the client was made
+// (`station hall set-url`, verified there), so a running app follows a
+// hall that moved without a restart. A client given its address by hand
+// (New not used) keeps it.
+func (c *Client) followMove(ctx context.Context) {
+	if c.seenURL == "" {
+		return
+	}
+	if u, err := c.Station.Meta(ctx, metaHallURL); err == nil && u != "" && u != c.seenURL {
+		c.HallURL, c.seenURL = u, u
+	}
 }
 
 func (c *Client) init() {
@@ -198,13 +212,14 @@ func (c *Client) SyncOnce(ctx context.Context) (Result, error) {
 	c.init()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.followMove(ctx)
 	res, err := c.syncEvents(ctx)
 	if err == nil {
 		res.Blobs, err = c.uploadBlobs(ctx)
 		if err != nil && CodeOf(err) == CodeOffline {
 			// Events are in; an attachment cut short resumes next time
 			// and must not make the station look offline.
-			res.Blobs.Err = err.Error()
+			res.Blobs.Err, res.Blobs.ErrZh = err.Error(), zhOf(err)
 			err = nil
 		}
 	}

@@ -121,7 +121,9 @@ func (c *Client) do(ctx context.Context, method, path, ctype string, body []byte
 	// Asking for gzip ourselves turns off the transport's transparent
 	// decompression, so the answer is decoded below with a size bound.
 	req.Header.Set("Accept-Encoding", "gzip")
-	req.Header.Set(protocol.HeaderAuthorization, "Bearer "+c.Keys.Token)
+	if c.Keys.Token != "" {
+		req.Header.Set(protocol.HeaderAuthorization, "Bearer "+c.Keys.Token)
+	}
 	if c.AppVersion != "" {
 		req.Header.Set("User-Agent", "yizhan-station/"+c.AppVersion)
 	}
@@ -165,7 +167,7 @@ func statusError(status int, r io.Reader) error {
 			pe.Message = pe.Message[:200]
 		}
 	}
-	cause := fmt.Errorf("hall answered %d: %s", status, pe.Message)
+	cause := &hallAnswer{status: status, pe: pe}
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden || pe.Code == protocol.CodeRevoked:
 		e := *errRevoked
@@ -186,3 +188,18 @@ func statusError(status int, r io.Reader) error {
 	}
 	return &Error{Code: CodeRefused, Status: status, Message: "hall refused the request: " + pe.Message, Zh: zh, Err: cause}
 }
+
+// hallAnswer is a hall's refusal as it came: the status and the error body,
+// whose own code and Chinese sentence callers may want (errors.As with
+// *protocol.Error).
+type hallAnswer struct {
+	status int
+	pe     protocol.Error
+}
+
+func (h *hallAnswer) Error() string {
+	return fmt.Sprintf("hall answered %d: %s", h.status, h.pe.Message)
+}
+
+// Unwrap gives the hall's error body.
+func (h *hallAnswer) Unwrap() error { return &h.pe }

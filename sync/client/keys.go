@@ -81,22 +81,13 @@ var ErrNotEnrolled = &Error{Code: CodeNotEnrolled, Message: "station not enrolle
 // ErrNotEnrolled when no keys exist at all.
 func LoadKeys(dataDir string) (*Keys, error) {
 	dir := filepath.Join(dataDir, KeyDir)
-	var sk stationKeyJSON
-	if err := readJSON(filepath.Join(dir, stationKeyFile), &sk); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, ErrNotEnrolled
-		}
+	k, err := loadStationKeys(filepath.Join(dir, stationKeyFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNotEnrolled
+	}
+	if err != nil {
 		return nil, err
 	}
-	seed, err := base64.StdEncoding.DecodeString(sk.SignSeed)
-	if err != nil || len(seed) != ed25519.SeedSize {
-		return nil, fmt.Errorf("keys: %s: bad signing key", stationKeyFile)
-	}
-	id, err := age.ParseX25519Identity(sk.AgeKey)
-	if err != nil {
-		return nil, fmt.Errorf("keys: %s: %w", stationKeyFile, err)
-	}
-	k := &Keys{SignKey: ed25519.NewKeyFromSeed(seed), AgeKey: id}
 	var h hallJSON
 	if err := readJSON(filepath.Join(dir, hallFile), &h); errors.Is(err, fs.ErrNotExist) {
 		return k, nil
@@ -137,10 +128,31 @@ func genKeys() (*Keys, error) {
 	return &Keys{SignKey: priv, AgeKey: id}, nil
 }
 
+// loadStationKeys reads a station key pair file (an fs.ErrNotExist error
+// when there is none).
+func loadStationKeys(path string) (*Keys, error) {
+	var sk stationKeyJSON
+	if err := readJSON(path, &sk); err != nil {
+		return nil, err
+	}
+	seed, err := base64.StdEncoding.DecodeString(sk.SignSeed)
+	if err != nil || len(seed) != ed25519.SeedSize {
+		return nil, fmt.Errorf("keys: %s: bad signing key", filepath.Base(path))
+	}
+	id, err := age.ParseX25519Identity(sk.AgeKey)
+	if err != nil {
+		return nil, fmt.Errorf("keys: %s: %w", filepath.Base(path), err)
+	}
+	return &Keys{SignKey: ed25519.NewKeyFromSeed(seed), AgeKey: id}, nil
+}
+
+func (k *Keys) stationJSON() stationKeyJSON {
+	return stationKeyJSON{V: 1, SignSeed: base64.StdEncoding.EncodeToString(k.SignKey.Seed()), AgeKey: k.AgeKey.String()}
+}
+
 // saveStation writes the station's own key pairs.
 func (k *Keys) saveStation(dataDir string) error {
-	sk := stationKeyJSON{V: 1, SignSeed: base64.StdEncoding.EncodeToString(k.SignKey.Seed()), AgeKey: k.AgeKey.String()}
-	return writeJSON(filepath.Join(dataDir, KeyDir, stationKeyFile), sk)
+	return writeJSON(filepath.Join(dataDir, KeyDir, stationKeyFile), k.stationJSON())
 }
 
 // saveHall stores what enrolment returned.

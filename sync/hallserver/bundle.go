@@ -50,5 +50,11 @@ func BundleSide(svc *hall.Service) *bundle.Hall {
 			resp, err := svc.Sync(ctx, st, *req)
 			return &resp, err
 		},
+		PutBlob: func(ctx context.Context, code, hash string, data []byte) (bool, error) {
+			if _, err := find(ctx, code); err != nil {
+				return false, err
+			}
+			return svc.PutBlob(ctx, code, hash, data)
+		},
 	}
 }

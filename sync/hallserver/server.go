@@ -30,8 +30,8 @@ type server struct {
 	log *slog.Logger
 }
 
-// New returns the hall's HTTP handler. Every path but enrolment and the
-// health check needs "Authorization: Bearer <station>.<secret>".
+// New returns the hall's HTTP handler. Every path but enrolment, the move
+// confirmation (move.go) and the health check needs "Authorization: Bearer <station>.<secret>".
 func New(svc *hall.Service, logger *slog.Logger) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -39,6 +39,7 @@ func New(svc *hall.Service, logger *slog.Logger) http.Handler {
 	s := &server{svc: svc, log: logger}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+protocol.PathEnroll, s.enroll)
+	mux.HandleFunc("POST "+protocol.PathMove, s.move)
 	mux.HandleFunc("POST "+protocol.PathSync, s.auth(s.sync))
 	mux.HandleFunc("POST "+protocol.PathBlobMissing, s.auth(s.blobMissing))
 	mux.HandleFunc("HEAD "+protocol.PathBlob+"{hash}", s.auth(s.blobHead))

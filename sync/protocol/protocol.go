@@ -6,10 +6,13 @@ package protocol
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"yizhan/domain"
 	"yizhan/workday"
@@ -30,6 +33,8 @@ const (
 	PathBlobMissing = "/v1/blobs/missing"
 	PathBlob        = "/v1/blobs/" // + sha256 hex; HEAD gives the received size, PUT with ?offset=N appends
 	PathHealth      = "/healthz"
+	// PathMove confirms a hall's new address to a station (MoveRequest).
+	PathMove = "/v1/move"
 )
 
 // Limits every decoder enforces, so a bad peer cannot exhaust memory.
@@ -64,6 +69,28 @@ type EnrollRequest struct {
 	SignKey    string `json:"sign_key"`    // station's Ed25519 public key, base64
 	AgeKey     string `json:"age_key"`     // station's age X25519 recipient ("age1...")
 	AppVersion string `json:"app_version"` // for the hall's station registry
+	// Station is the code this station is already initialised as, if any:
+	// the hall refuses a code issued for another station before it records
+	// anything. Empty for a fresh station (and from stations before it).
+	Station string `json:"station,omitempty"`
+	// Sig is the station's Ed25519 signature (base64) of
+	// EnrollSigMessage: it proves the sender holds the private halves of
+	// the keys it names, so that the hall may answer a repeated request
+	// (a lost answer, a duplicate) with the same token. Stations before it
+	// send none; the hall then answers a code only once.
+	Sig string `json:"sig,omitempty"`
+}
+
+// EnrollSigMessage is what a station signs in EnrollRequest.Sig: every
+// field the hall acts on, each length-prefixed so that no two requests
+// sign the same bytes.
+func EnrollSigMessage(r *EnrollRequest) []byte {
+	m := []byte("yizhan-enroll-v1\x00")
+	for _, f := range []string{r.Code, r.SignKey, r.AgeKey, r.Station} {
+		m = binary.BigEndian.AppendUint32(m, uint32(len(f)))
+		m = append(m, f...)
+	}
+	return m
 }
 
 // EnrollResponse gives the station its identity and the hall's keys.
@@ -76,6 +103,58 @@ type EnrollResponse struct {
 	Token       string `json:"token"`          // bearer secret: "<station>.<secret>"
 	HallSignKey string `json:"hall_sign_key"`  // hall's Ed25519 public key, base64
 	HallAgeKey  string `json:"hall_age_key"`   // hall's age recipient
+}
+
+// MoveRequest asks the hall, at the address a station is told to use from
+// now on, to confirm that address. Code is the move code the hall's staff
+// issued for that address (`hall station move`); Sig is the station's
+// Ed25519 signature of MoveSigMessage("request", ...), so only the station
+// itself (not a reenrolled PC) gets a confirmation. No bearer token is
+// sent: the station does not yet know whom it is talking to.
+type MoveRequest struct {
+	V       int    `json:"v"`
+	Station string `json:"station"`
+	URL     string `json:"url"`   // the new address, as NormalizeHallURL leaves it
+	Code    string `json:"code"`  // the move code, as typed
+	Nonce   string `json:"nonce"` // base64, fresh per request
+	Sig     string `json:"sig"`
+}
+
+// MoveResponse is the hall's confirmation: its Ed25519 signature (base64)
+// of MoveSigMessage("hall", station, url, "", nonce), which the station
+// checks with the hall key it got at enrolment. A server that does not
+// hold the hall's signing key cannot make one, so a stranger cannot
+// redirect a station, and a proxy relaying to the real hall cannot either:
+// the hall signs only the address its staff named.
+type MoveResponse struct {
+	V       int    `json:"v"`
+	Station string `json:"station"`
+	URL     string `json:"url"`
+	Nonce   string `json:"nonce"`
+	Sig     string `json:"sig"`
+}
+
+// MoveSigMessage is what the station ("request") and the hall ("hall")
+// sign in a move: each field length-prefixed.
+func MoveSigMessage(who, station, url, code, nonce string) []byte {
+	m := []byte("yizhan-move-v1\x00" + who + "\x00")
+	for _, f := range []string{station, url, code, nonce} {
+		m = binary.BigEndian.AppendUint32(m, uint32(len(f)))
+		m = append(m, f...)
+	}
+	return m
+}
+
+// NormalizeHallURL checks a hall address and returns it without surrounding
+// space or trailing slashes: http or https, a host, no query or fragment.
+func NormalizeHallURL(raw string) (string, error) {
+	s := strings.TrimRight(strings.TrimSpace(raw), "/")
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", &Error{Code: domain.EInvalid, Message: fmt.Sprintf("hall address %q: want http(s)://host[:port][/path]", raw),
+			Zh: "大厅地址格式不正确，应为 https://主机名[:端口]。"}
+	}
+	return s, nil
 }
 
 // AuditHead is the newest row of the station's audit chain, and the hash of

@@ -1,17 +1,25 @@
 import { call } from './transport'
-import type { EvaluationInput, Progress, Ticket } from './types'
+import type { ItemSummary, KioskQuery, KioskRatingInput, Progress, Ticket } from './types'
 
 /** kioskIssueTicket takes a queue number at the self-service kiosk (no sign-in). */
 export function kioskIssueTicket(itemCode: string): Promise<Ticket> {
   return call<Ticket>('KioskIssueTicket', itemCode)
 }
 
-/** kioskProgress answers "where is my case" for a case number and query password. */
-export function kioskProgress(number: string, password: string): Promise<Progress> {
-  return call<Progress>('KioskProgress', number, password)
+/**
+ * kioskProgress answers "where is my case": for a scanned signed receipt QR
+ * code, or a case number (full or short) with its query password.
+ */
+export function kioskProgress(q: KioskQuery): Promise<Progress> {
+  return call<Progress>('KioskProgress', q)
 }
 
-/** kioskEvaluate records a rating given at the kiosk. */
-export function kioskEvaluate(input: EvaluationInput): Promise<string> {
+/** kioskEvaluate records a rating given at the kiosk, tied to a case or today's ticket. */
+export function kioskEvaluate(input: KioskRatingInput): Promise<string> {
   return call<string>('KioskEvaluate', input)
+}
+
+/** kioskItems lists every item the station takes in, those decided at the hall too. */
+export async function kioskItems(): Promise<ItemSummary[]> {
+  return (await call<ItemSummary[] | null>('KioskItems')) ?? []
 }

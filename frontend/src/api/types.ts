@@ -55,6 +55,8 @@ export type EvaluationInput = Plain<app.EvaluationInput>
 export type Rectification = Plain<app.Rectification>
 export type Dashboard = Plain<app.Dashboard>
 export type Progress = Plain<app.Progress>
+export type KioskQuery = Plain<app.KioskQuery>
+export type KioskRatingInput = Plain<app.KioskRatingInput>
 
 // Sync.
 export type SyncStatus = Plain<client.Status>

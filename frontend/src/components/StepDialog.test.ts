@@ -4,7 +4,9 @@ import { nextTick } from 'vue'
 import { mountApp } from '../testing/mount'
 import StepDialog from './StepDialog.vue'
 
-async function open(props: { kind: string; needsReason: boolean; missing?: string[]; hasAddress?: boolean }) {
+type Owed = { code: string; name: string; required: string; e_license: boolean }
+
+async function open(props: { kind: string; needsReason: boolean; missing?: string[]; hasAddress?: boolean; owed?: Owed[] }) {
   const wrapper = mountApp(StepDialog, { props: { modelValue: false, ...props } })
   await wrapper.setProps({ modelValue: true })
   await flushPromises()
@@ -101,5 +103,30 @@ describe('StepDialog', () => {
     await open({ kind: 'request_correction', needsReason: true, missing: ['居民户口簿', '残疾人证'] })
     expect(document.body.textContent).toContain('居民户口簿')
     expect(document.body.textContent).toContain('残疾人证')
+  })
+
+  it('records what a supplement brought, and says whether 受理 is possible after it', async () => {
+    const owed: Owed[] = [
+      { code: 'M2', name: '二寸免冠照片', required: '必要', e_license: false },
+      { code: 'M3', name: '居民户口簿', required: '必要', e_license: true },
+    ]
+    const wrapper = await open({ kind: 'supplement', needsReason: false, owed })
+    // Each owed material starts as brought on paper: nothing required is left.
+    expect(document.body.querySelector('[data-test=supplement-ready]')).not.toBeNull()
+    const choose = async (code: string, label: string) => {
+      const row = document.body.querySelector(`[data-test=brought-${code}]`)!
+      ;[...row.querySelectorAll<HTMLElement>('.el-radio-button')].find((b) => b.textContent?.includes(label))!.querySelector('input')!.click()
+      await nextTick()
+    }
+    await choose('M3', '电子证照')
+    await choose('M2', '未带来')
+    expect(document.body.querySelector('[data-test=supplement-still]')?.textContent).toContain('二寸免冠照片')
+    submit().click()
+    expect(wrapper.emitted('submit')?.[0]).toEqual([{ kind: 'supplement', materials: [{ code: 'M3', collected: 'e_license', count: 1 }] }])
+  })
+
+  it('offers an electronic licence only for a material that has one', async () => {
+    await open({ kind: 'supplement', needsReason: false, owed: [{ code: 'M2', name: '二寸免冠照片', required: '必要', e_license: false }] })
+    expect(document.body.querySelector('[data-test=brought-M2]')!.textContent).not.toContain('电子证照')
   })
 })

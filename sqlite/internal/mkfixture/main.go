@@ -209,6 +209,9 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 	must(err, "approve c7")
 	_, err = st.StartDelivery(ctx, clerk, c7.ID, domain.Delivery{Method: "ems", Waybill: "1180000012345"})
 	must(err, "ems")
+	// rated before the delivery was signed for (schema 4: a rating is not a step)
+	_, err = st.Evaluate(ctx, clerk, app.EvaluationInput{CaseID: c7.ID, Evaluation: domain.Evaluation{Level: 4, Source: "kiosk"}})
+	must(err, "rating before delivery")
 	// delivered, rated badly (a rectification), noted, phone changed
 	c8 := open(stationNow, "郑十", ids[7], "15112345678", true)
 	_, err = st.Accept(ctx, clerk, c8.ID)
@@ -297,6 +300,8 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 	must(err, "call")
 	_, err = st.FinishTicket(ctx, clerk, t1.ID, false)
 	must(err, "finish")
+	_, err = st.Evaluate(ctx, head, app.EvaluationInput{TicketID: t1.ID, Evaluation: domain.Evaluation{Level: 5, Source: "paper"}})
+	must(err, "ticket rating")
 	_, err = st.CallNext(ctx, clerk, "1号窗口")
 	must(err, "call 2")
 	_, err = st.FinishTicket(ctx, clerk, t2.ID, true)
@@ -374,7 +379,7 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 	for _, s := range m.Cases {
 		states[s] = true
 	}
-	if len(states) < 11 {
+	if len(states) < len(domain.States) {
 		log.Fatalf("only %d case states covered: %v", len(states), m.Cases)
 	}
 	return m, nil

@@ -208,6 +208,7 @@ export namespace app {
 	    zh: string;
 	    needs_reason: boolean;
 	    allowed: boolean;
+	    blocked?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Step(source);
@@ -219,6 +220,7 @@ export namespace app {
 	        this.zh = source["zh"];
 	        this.needs_reason = source["needs_reason"];
 	        this.allowed = source["allowed"];
+	        this.blocked = source["blocked"];
 	    }
 	}
 	export class DeadlineView {
@@ -402,6 +404,10 @@ export namespace app {
 	    comment?: string;
 	    source?: string;
 	    real_name?: boolean;
+	    rating_id?: string;
+	    ticket?: string;
+	    staff?: string;
+	    case_state?: string;
 	    contact?: string;
 	
 	    static createFrom(source: any = {}) {
@@ -419,6 +425,10 @@ export namespace app {
 	        this.comment = source["comment"];
 	        this.source = source["source"];
 	        this.real_name = source["real_name"];
+	        this.rating_id = source["rating_id"];
+	        this.ticket = source["ticket"];
+	        this.staff = source["staff"];
+	        this.case_state = source["case_state"];
 	        this.contact = source["contact"];
 	    }
 	}
@@ -541,6 +551,78 @@ export namespace app {
 	        this.situations = source["situations"];
 	        this.visits = source["visits"];
 	    }
+	}
+	export class KioskQuery {
+	    receipt?: string;
+	    number?: string;
+	    password?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KioskQuery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.receipt = source["receipt"];
+	        this.number = source["number"];
+	        this.password = source["password"];
+	    }
+	}
+	export class KioskRatingInput {
+	    case?: KioskQuery;
+	    ticket_number?: string;
+	    level: number;
+	    efficiency?: number;
+	    service?: number;
+	    attitude?: number;
+	    comment?: string;
+	    source?: string;
+	    real_name?: boolean;
+	    rating_id?: string;
+	    ticket?: string;
+	    staff?: string;
+	    case_state?: string;
+	    contact?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KioskRatingInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.case = this.convertValues(source["case"], KioskQuery);
+	        this.ticket_number = source["ticket_number"];
+	        this.level = source["level"];
+	        this.efficiency = source["efficiency"];
+	        this.service = source["service"];
+	        this.attitude = source["attitude"];
+	        this.comment = source["comment"];
+	        this.source = source["source"];
+	        this.real_name = source["real_name"];
+	        this.rating_id = source["rating_id"];
+	        this.ticket = source["ticket"];
+	        this.staff = source["staff"];
+	        this.case_state = source["case_state"];
+	        this.contact = source["contact"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class MaterialInput {
 	    code: string;
@@ -777,6 +859,40 @@ export namespace app {
 
 export namespace bundle {
 	
+	export class BlobAck {
+	    sha256: string;
+	    status: string;
+	    reason?: string;
+	    zh?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BlobAck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sha256 = source["sha256"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.zh = source["zh"];
+	    }
+	}
+	export class BlobLeft {
+	    sha256: string;
+	    size: number;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BlobLeft(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sha256 = source["sha256"];
+	        this.size = source["size"];
+	        this.reason = source["reason"];
+	    }
+	}
 	export class ExportResult {
 	    id: string;
 	    file: string;
@@ -785,6 +901,10 @@ export namespace bundle {
 	    cursor: number;
 	    left: number;
 	    bytes: number;
+	    attachments: number;
+	    attachment_bytes: number;
+	    attach_budget: number;
+	    attachments_left: BlobLeft[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ExportResult(source);
@@ -799,7 +919,29 @@ export namespace bundle {
 	        this.cursor = source["cursor"];
 	        this.left = source["left"];
 	        this.bytes = source["bytes"];
+	        this.attachments = source["attachments"];
+	        this.attachment_bytes = source["attachment_bytes"];
+	        this.attach_budget = source["attach_budget"];
+	        this.attachments_left = this.convertValues(source["attachments_left"], BlobLeft);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ImportResult {
 	    id: string;
@@ -809,6 +951,10 @@ export namespace bundle {
 	    published: number;
 	    cursor: number;
 	    resync?: boolean;
+	    attachments: number;
+	    attachments_refused?: BlobAck[];
+	    stale: number;
+	    nothing_new: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportResult(source);
@@ -823,6 +969,10 @@ export namespace bundle {
 	        this.published = source["published"];
 	        this.cursor = source["cursor"];
 	        this.resync = source["resync"];
+	        this.attachments = source["attachments"];
+	        this.attachments_refused = this.convertValues(source["attachments_refused"], BlobAck);
+	        this.stale = source["stale"];
+	        this.nothing_new = source["nothing_new"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -854,6 +1004,7 @@ export namespace client {
 	    bytes: number;
 	    pending: number;
 	    error?: string;
+	    error_zh?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new BlobResult(source);
@@ -866,6 +1017,7 @@ export namespace client {
 	        this.bytes = source["bytes"];
 	        this.pending = source["pending"];
 	        this.error = source["error"];
+	        this.error_zh = source["error_zh"];
 	    }
 	}
 	export class ErrorInfo {
@@ -1106,6 +1258,7 @@ export namespace desktop {
 	    missing?: string[];
 	    waived: number;
 	    query_password?: string;
+	    short_number?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Document(source);
@@ -1126,6 +1279,7 @@ export namespace desktop {
 	        this.missing = source["missing"];
 	        this.waived = source["waived"];
 	        this.query_password = source["query_password"];
+	        this.short_number = source["short_number"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1254,6 +1408,7 @@ export namespace desktop {
 	    addressee?: string;
 	    signed_by?: string;
 	    text?: string;
+	    materials?: app.MaterialInput[];
 	
 	    static createFrom(source: any = {}) {
 	        return new StepInput(source);
@@ -1274,7 +1429,26 @@ export namespace desktop {
 	        this.addressee = source["addressee"];
 	        this.signed_by = source["signed_by"];
 	        this.text = source["text"];
+	        this.materials = this.convertValues(source["materials"], app.MaterialInput);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
@@ -1375,6 +1549,10 @@ export namespace domain {
 	    comment?: string;
 	    source?: string;
 	    real_name?: boolean;
+	    rating_id?: string;
+	    ticket?: string;
+	    staff?: string;
+	    case_state?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Evaluation(source);
@@ -1389,6 +1567,10 @@ export namespace domain {
 	        this.comment = source["comment"];
 	        this.source = source["source"];
 	        this.real_name = source["real_name"];
+	        this.rating_id = source["rating_id"];
+	        this.ticket = source["ticket"];
+	        this.staff = source["staff"];
+	        this.case_state = source["case_state"];
 	    }
 	}
 	export class Delivery {

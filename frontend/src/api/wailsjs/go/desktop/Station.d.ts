@@ -60,11 +60,13 @@ export function IssueTicket(arg1:string):Promise<app.Ticket>;
 
 export function Item(arg1:string):Promise<domain.Item>;
 
-export function KioskEvaluate(arg1:app.EvaluationInput):Promise<string>;
+export function KioskEvaluate(arg1:app.KioskRatingInput):Promise<string>;
 
 export function KioskIssueTicket(arg1:string):Promise<app.Ticket>;
 
-export function KioskProgress(arg1:string,arg2:string):Promise<app.Progress>;
+export function KioskItems():Promise<Array<app.ItemSummary>>;
+
+export function KioskProgress(arg1:app.KioskQuery):Promise<app.Progress>;
 
 export function ListStaff():Promise<Array<app.Staff>>;
 

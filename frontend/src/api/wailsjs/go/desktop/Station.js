@@ -118,8 +118,12 @@ export function KioskIssueTicket(arg1) {
   return window['go']['desktop']['Station']['KioskIssueTicket'](arg1);
 }
 
-export function KioskProgress(arg1, arg2) {
-  return window['go']['desktop']['Station']['KioskProgress'](arg1, arg2);
+export function KioskItems() {
+  return window['go']['desktop']['Station']['KioskItems']();
+}
+
+export function KioskProgress(arg1) {
+  return window['go']['desktop']['Station']['KioskProgress'](arg1);
 }
 
 export function ListStaff() {

@@ -1,4 +1,4 @@
--- Station database, schema 4: events of pull pages set aside. Never edit once
+-- Station database, schema 5: events of pull pages set aside. Never edit once
 -- shipped: add a new file.
 
 -- An event the hall delivered that this station could not apply (out of

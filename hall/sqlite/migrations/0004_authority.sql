@@ -1,4 +1,4 @@
--- Hall database, schema 3: who may do what, and what a station cannot hide.
+-- Hall database, schema 4: who may do what, and what a station cannot hide.
 -- Never edit once shipped: add a new file.
 
 -- Each station's kind decides, with the catalog, which steps it may take.

@@ -1,6 +1,6 @@
--- Hall database on PostgreSQL, schema 3: who may do what, and what a station
+-- Hall database on PostgreSQL, schema 4: who may do what, and what a station
 -- cannot hide. Never edit once shipped: add a new file. Mirrors hall/sqlite's
--- 0003_authority.sql.
+-- 0004_authority.sql.
 
 ALTER TABLE stations ADD COLUMN kind text NOT NULL DEFAULT 'township'
 	CHECK (kind IN ('village', 'township', 'postal', 'helper'));

@@ -1,0 +1,204 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"yizhan/domain"
+	"yizhan/ident"
+	"yizhan/sqlite"
+	"yizhan/workday"
+)
+
+// EvaluationInput is a rating from the rating pad, the kiosk, a QR code or a
+// paper form: of a case, of a queue ticket (a visit), or both.
+type EvaluationInput struct {
+	CaseID   string `json:"case_id,omitempty"`
+	TicketID string `json:"ticket_id,omitempty"`
+	domain.Evaluation
+	Contact string `json:"contact,omitempty"` // for the call-back of a real-name bad review
+}
+
+// RatingSources are the channels a rating comes through.
+var RatingSources = []string{"pad", "kiosk", "qr", "paper", "online"}
+
+// Evaluate records a 好差评 rating. A rating is a record of its own: it
+// never moves the case, whatever state the case is in (a rating given before
+// the delivery is recorded must not end the case's steps). It is tied to the
+// visit (the queue ticket) and to the clerk who served it, who owns the
+// rectification a bad review (1 or 2) opens, due in RectificationDays
+// working days. One rating per visit: per ticket, or per case and day when
+// there is no ticket.
+func (s *Station) Evaluate(ctx context.Context, a Actor, in EvaluationInput) (string, error) {
+	if err := s.checkRating(&in); err != nil {
+		return "", err
+	}
+	var id string
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.rate(ctx, tx, a, in)
+		return err
+	})
+	return id, err
+}
+
+// checkRating validates what a citizen entered, before any lookup.
+func (s *Station) checkRating(in *EvaluationInput) error {
+	if err := in.Evaluation.Validate(); err != nil {
+		return err
+	}
+	if in.Source == "" {
+		in.Source = "pad"
+	}
+	if !contains(RatingSources, in.Source) {
+		return domain.Errorf(domain.EInvalid, "评价渠道不正确。", "evaluation: unknown source %q", in.Source)
+	}
+	if len([]rune(in.Comment)) > 500 {
+		return domain.Errorf(domain.EInvalid, "评价意见不能超过 500 字。", "evaluation: comment over 500 characters")
+	}
+	if in.Contact != "" {
+		ph, err := ident.CheckPhone(in.Contact)
+		if err != nil {
+			return err
+		}
+		in.Contact = ph
+	}
+	return nil
+}
+
+// ratingTravels reports whether a rating of a case in state st is sent to
+// the hall as an evaluate event today: the states in which a case is done.
+// Ratings in other states stay at the station until the hall counts every
+// rating (issue 14); their rows keep an empty event_id for that step.
+func ratingTravels(st domain.State) bool {
+	switch st {
+	case domain.StateConcluded, domain.StateDelivering, domain.StateDelivered:
+		return true
+	}
+	return false
+}
+
+// rate records a checked rating inside tx and returns its ID.
+func (s *Station) rate(ctx context.Context, tx *sql.Tx, a Actor, in EvaluationInput) (string, error) {
+	var c *domain.Case
+	var err error
+	if in.CaseID != "" {
+		if c, err = loadCase(ctx, tx, in.CaseID); err != nil {
+			return "", err
+		}
+	}
+	var tk *Ticket
+	if in.TicketID != "" {
+		t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=?`, in.TicketID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", domain.Errorf(domain.ENotFound, "找不到该号码。", "evaluation: ticket %s not found", in.TicketID)
+		}
+		if err != nil {
+			return "", fmt.Errorf("evaluation: ticket: %w", err)
+		}
+		tk = &t
+		if c == nil && t.CaseID != "" {
+			if c, err = loadCase(ctx, tx, t.CaseID); err != nil {
+				return "", err
+			}
+		}
+	}
+	if err := s.oneRatingPerVisit(ctx, tx, c, tk); err != nil {
+		return "", err
+	}
+	staffID, staffLogin, err := servingClerk(ctx, tx, s.officeOrLocal(), a, c, tk)
+	if err != nil {
+		return "", err
+	}
+	id := s.NewID()
+	ev := in.Evaluation
+	ev.RatingID, ev.Ticket, ev.Staff, ev.CaseState = id, "", staffLogin, ""
+	caseID, ticketID, eventID := "", "", ""
+	if tk != nil {
+		ev.Ticket, ticketID = tk.ID, tk.ID
+	}
+	if c != nil {
+		caseID, ev.CaseState = c.ID, c.State
+		if ratingTravels(c.State) {
+			// From stays empty: a rating is not based on a state. (A hall of
+			// an older version records it as a conflict instead of letting
+			// it end the case: docs/upgrades.md.)
+			e, err := domain.NewEvent(s.NewID(), c.ID, domain.EvEvaluate, domain.StateNone, ev)
+			if err != nil {
+				return "", err
+			}
+			if _, err := s.appendEvent(ctx, tx, a, c, e); err != nil {
+				return "", err
+			}
+			eventID = e.ID
+		}
+	}
+	now := s.now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO evaluations(id,case_id,ticket_id,staff_id,level,efficiency,service,attitude,comment,source,real_name,contact,created_at,case_state,event_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		id, caseID, ticketID, staffID, ev.Level, ev.Efficiency, ev.Service, ev.Attitude, ev.Comment, ev.Source, boolInt(ev.RealName), in.Contact,
+		sqlite.FormatTime(now), string(ev.CaseState), eventID); err != nil {
+		return "", fmt.Errorf("evaluate: %w", err)
+	}
+	if ev.Bad() {
+		due := s.cal.Due(s.today(), workday.Limit{Value: s.cfg.RectificationDays, Unit: workday.G}, nil).Due
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rectifications(id,evaluation_id,responsible,due_date,status,created_at) VALUES(?,?,?,?,?,?)`,
+			s.NewID(), id, staffID, due.String(), "open", sqlite.FormatTime(now)); err != nil {
+			return "", fmt.Errorf("evaluate: rectification: %w", err)
+		}
+	}
+	return id, s.audit(ctx, tx, a, "evaluation.add", id, "", "", fmt.Sprintf("level %d", ev.Level))
+}
+
+// oneRatingPerVisit refuses a second rating of the same visit: the same
+// ticket, or without a ticket the same case on the same day.
+func (s *Station) oneRatingPerVisit(ctx context.Context, tx *sql.Tx, c *domain.Case, tk *Ticket) error {
+	var n int
+	var err error
+	switch {
+	case tk != nil:
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE ticket_id=?`, tk.ID).Scan(&n)
+	case c != nil:
+		midnight := s.today().Time(workday.China)
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE case_id=? AND ticket_id='' AND created_at>=?`,
+			c.ID, sqlite.FormatTime(midnight)).Scan(&n)
+	}
+	if err != nil {
+		return fmt.Errorf("evaluation: %w", err)
+	}
+	if n > 0 {
+		return domain.Errorf(domain.EConflict, "这次办理已经评价过了，谢谢您！", "evaluation: visit already rated")
+	}
+	return nil
+}
+
+// servingClerk is who a rating is about: the clerk who served the ticket,
+// else the clerk of this office who last worked the case, else the staff
+// member recording it (nobody for the kiosk).
+func servingClerk(ctx context.Context, tx *sql.Tx, office string, a Actor, c *domain.Case, tk *Ticket) (id, login string, err error) {
+	if tk != nil && tk.StaffID != "" {
+		err = tx.QueryRowContext(ctx, `SELECT id, login FROM staff WHERE id=?`, tk.StaffID).Scan(&id, &login)
+		if err == nil || !errors.Is(err, sql.ErrNoRows) {
+			return id, login, wrapErr("evaluation: serving clerk", err)
+		}
+	}
+	if c != nil {
+		err = tx.QueryRowContext(ctx, `SELECT s.id, s.login FROM events e JOIN staff s ON s.login = e.actor
+			WHERE e.case_id=? AND e.office=? AND e.kind<>'evaluate' ORDER BY e.local_seq DESC LIMIT 1`, c.ID, office).Scan(&id, &login)
+		if err == nil || !errors.Is(err, sql.ErrNoRows) {
+			return id, login, wrapErr("evaluation: serving clerk", err)
+		}
+	}
+	if requireStaff(a) == nil {
+		return a.ID, a.Login, nil
+	}
+	return "", "", nil
+}
+
+func wrapErr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
