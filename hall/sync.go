@@ -189,9 +189,11 @@ const auditMaxMisses = 16
 //     chain grew past the recorded head);
 //   - a check whose hash differs from the recorded one, or a head older
 //     than the row it proves, is a rewritten history: flagged;
-//   - no check at all, from a station that proved a head before, is a
-//     station that lost (or deleted) its marker: flagged, for the hall can
-//     no longer see that the chain extends the verified head;
+//   - no check at all with a head newer than the hall recorded, from a
+//     station that proved a head before, is a station that lost (or
+//     deleted) its marker: flagged, for the hall can no longer see that
+//     the chain extends the verified head (an honest station checks every
+//     request it makes after it first proved one);
 //   - a check of an older row is a stale request (delivered late by the
 //     network, a USB bundle exported before the last online sync) and a
 //     request without a head proves nothing: they move nothing and raise
@@ -261,14 +263,17 @@ func checkAudit(st *Station, a *protocol.AuditHead, now time.Time) []string {
 			miss() // the chain grew past a head it has not proved
 		}
 		record()
+	case a.CheckSeq == 0 && a.Seq <= st.AuditSeq:
+		// No newer than what the hall recorded: a request made before the
+		// station learned any head (a bundle exported early and imported
+		// late). Every request made after the station proved a head
+		// carries a check, and its head is at least the proved one's.
+		if a.Seq < st.AuditSeq || a.Hash != st.AuditHash {
+			miss()
+		}
 	case a.CheckSeq == 0 && st.AuditProven:
 		flag("no proof that the audit chain extends row %d, which the station proved before (its marker is gone)", st.AuditVerifiedSeq)
 		record()
-	case a.CheckSeq == 0 && a.Seq < st.AuditSeq:
-		// Never proven, and older than what the hall recorded: a request
-		// made before the one the hall recorded (a bundle exported earlier
-		// and imported later).
-		miss()
 	case a.CheckSeq == 0:
 		record() // never proven yet: the answers naming the head were lost
 	case a.CheckSeq < st.AuditVerifiedSeq:
