@@ -44,7 +44,7 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 		}
 		p := domain.OpenPayload{
 			Number: number, QueryPassword: domain.NewQueryPassword(),
-			ItemCode: it.Code, ItemVersion: it.Version, ItemName: it.Name + handlingSuffix(it), ItemKind: it.Kind, HandledAt: it.HandledAt,
+			ItemCode: it.Code, ItemVersion: it.Version, ItemName: it.CaseName(), ItemKind: it.Kind, HandledAt: it.HandledAt,
 			Situation: in.Situation, Channel: in.Channel, Applicant: in.Applicant, Agent: in.Agent, Materials: mats,
 			LegalLimit: it.LegalLimit, PromisedLimit: it.PromisedLimit, TicketID: in.TicketID, AppointmentID: in.AppointmentID,
 		}
@@ -75,13 +75,6 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 		return nil
 	})
 	return out, err
-}
-
-func handlingSuffix(it *domain.Item) string {
-	if it.HandlingItem == "" {
-		return ""
-	}
-	return "（" + it.HandlingItem + "）"
 }
 
 func nextCounter(ctx context.Context, tx *sql.Tx, name string) (int, error) {
@@ -119,7 +112,17 @@ func (s *Station) appendEvent(ctx context.Context, tx *sql.Tx, a Actor, c *domai
 	// the stamp, so that it costs next to nothing on the wire
 	// (protocol.MediaCols sends it as its difference from the stamp).
 	e.HLC, e.At = s.hlc.Now(), s.now().UTC().Truncate(time.Millisecond)
-	if err := domain.Authorize(c, e, s.code); err != nil {
+	if err := domain.CheckEvent(e); err != nil {
+		return nil, err
+	}
+	f, err := s.facts(ctx, tx, c, e)
+	if err != nil {
+		return nil, err
+	}
+	if err := domain.Authorize(c, e, f); err != nil {
+		return nil, err
+	}
+	if err := domain.CheckMaterial(c, e, f.Item); err != nil {
 		return nil, err
 	}
 	next := &domain.Case{}
@@ -153,6 +156,46 @@ func insertEvent(ctx context.Context, tx *sql.Tx, e *domain.Event, status string
 		return fmt.Errorf("insert event %s: %w", e.ID, err)
 	}
 	return nil
+}
+
+// Kind returns the station's kind as the hall registers it (meta "kind",
+// set at enrolment and by the hall's sync answers); a station that never
+// heard is a township centre, the hall's default.
+func (s *Station) Kind(ctx context.Context) domain.OfficeKind {
+	k, _ := s.meta(ctx, "kind")
+	if kind, err := domain.ParseStationKind(k); err == nil {
+		return kind
+	}
+	return domain.DefaultStationKind
+}
+
+// facts are this station's own facts for Authorize: its kind and region,
+// and the case's item version from its copy of the hall's catalog (for an
+// open, the item the open names). The hall decides again with its own.
+func (s *Station) facts(ctx context.Context, q querier, c *domain.Case, e *domain.Event) (domain.Facts, error) {
+	f := domain.Facts{Office: s.code, Kind: s.Kind(ctx)}
+	f.Region, _ = s.meta(ctx, "region")
+	code, version := "", 0
+	switch {
+	case e != nil && e.Kind == domain.EvOpen:
+		var p struct {
+			Code    string `json:"item_code"`
+			Version int    `json:"item_version"`
+		}
+		if json.Unmarshal(e.Payload, &p) == nil {
+			code, version = p.Code, p.Version
+		}
+	case c != nil:
+		code, version = c.ItemCode, c.ItemVersion
+	}
+	if code != "" && version > 0 {
+		it, err := s.item(ctx, q, code, version)
+		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+			return f, err
+		}
+		f.Item = it
+	}
+	return f, nil
 }
 
 // deadlines computes a case's promised and legal deadlines with this

@@ -261,24 +261,7 @@ func (s *Station) checkIntake(ctx context.Context, it *domain.Item, in *OpenCase
 }
 
 func checkCollect(it *domain.Item, m domain.CaseMaterial, how string) error {
-	switch how {
-	case domain.CollectPaper, domain.CollectScan, domain.CollectMissing:
-	case domain.CollectELicense:
-		if !m.ELicense {
-			return domain.Errorf(domain.EInvalid, fmt.Sprintf("材料“%s”不能用电子证照代替。", m.Name), "material %s has no e-licence", m.Code)
-		}
-	case domain.CollectRongque:
-		if !it.AllowsRongque || m.Required == domain.NecessityRequired {
-			return domain.Errorf(domain.EInvalid, fmt.Sprintf("材料“%s”不能容缺受理。", m.Name), "material %s cannot be rongque", m.Code)
-		}
-	case domain.CollectCommitment:
-		if !it.AllowsCommitment {
-			return domain.Errorf(domain.EInvalid, "该事项不适用告知承诺制。", "item %s does not allow commitment", it.Code)
-		}
-	default:
-		return domain.Errorf(domain.EInvalid, "材料收取方式不正确。", "unknown collection %q", how)
-	}
-	return nil
+	return it.CheckCollect(m, how)
 }
 
 func needsLocalHukou(it *domain.Item) bool {

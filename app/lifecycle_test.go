@@ -230,7 +230,7 @@ func TestCaseErrors(t *testing.T) {
 		{"ErrSignInRequired", func() error { _, err := s.Accept(ctx, app.Actor{}, c.ID); return err }, domain.EUnauthorized},
 		{"ErrNotFound", func() error { _, err := s.Accept(ctx, s.Clerk, "no-such-case"); return err }, domain.ENotFound},
 		{"ErrReasonRequired", func() error { _, err := s.NotAccept(ctx, s.Clerk, c.ID, ""); return err }, domain.EInvalid},
-		{"ErrForwardBeforeAccept", func() error { _, err := s.Forward(ctx, s.Clerk, c.ID); return err }, domain.EConflict},
+		{"ErrProcessBeforeAccept", func() error { _, err := s.StartProcess(ctx, s.Clerk, c.ID); return err }, domain.EConflict},
 		{"ErrResumeNotSuspended", func() error { _, err := s.Resume(ctx, s.Clerk, c.ID); return err }, domain.EConflict},
 		{"ErrUnknownMaterial", func() error {
 			_, err := s.RecordMaterial(ctx, s.Clerk, c.ID, app.MaterialInput{Code: "M99", Collected: domain.CollectPaper})

@@ -31,7 +31,8 @@ type Step struct {
 	Kind        domain.EventKind `json:"kind"`
 	Zh          string           `json:"zh"`
 	NeedsReason bool             `json:"needs_reason"`
-	Allowed     bool             `json:"allowed"` // false when this station has no authority for it
+	Allowed     bool             `json:"allowed"`           // false when this station has no authority for it
+	Refusal     string           `json:"refusal,omitempty"` // why not, in Chinese, when not allowed
 	// Blocked, when set, says in Chinese why the step cannot be taken yet
 	// (受理 while a required material is missing): the UI shows it instead
 	// of offering the step.
@@ -66,6 +67,35 @@ type CaseView struct {
 	Events    []EventView           `json:"events"`
 	Conflicts []ConflictView        `json:"conflicts"`
 	Masked    bool                  `json:"masked"`
+}
+
+// Steps returns the steps the state machine allows from the case's state,
+// each marked allowed or not by the same rule the hall applies
+// (domain.Authorize) with this station's kind and its copy of the catalog,
+// and with the reason when not: the UI offers only what the hall would
+// take, and says why the rest is not for this station.
+func (s *Station) Steps(ctx context.Context, c *domain.Case) ([]Step, error) {
+	f, err := s.facts(ctx, s.db.DB, c, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := []Step{}
+	for _, k := range domain.NextSteps(c.State) {
+		t, _ := domain.FindTransition(k, c.State)
+		probe := &domain.Event{ID: "probe", CaseID: c.ID, Kind: k, From: c.State, Office: s.code}
+		if k == domain.EvForward {
+			probe.Payload = []byte(`{"to":"hall"}`)
+		}
+		st := Step{Kind: k, Zh: k.Zh(), NeedsReason: t.NeedsReason, Allowed: true}
+		if err := domain.Authorize(c, probe, f); err != nil {
+			st.Allowed, st.Refusal = false, domain.ZhMessage(err)
+		}
+		if k == domain.EvAccept && !c.Complete() {
+			st.Blocked = blockedZh(c)
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }
 
 // ConflictView is a recorded conflict awaiting a person.
@@ -125,14 +155,8 @@ func (s *Station) ShowCase(ctx context.Context, a Actor, id string, reveal bool,
 		return nil, err
 	}
 	v := &CaseView{Case: c, StateZh: c.State.Zh(), Deadline: s.deadlineView(c), Missing: c.Missing(), Waived: c.Waived(), Masked: !reveal}
-	for _, k := range domain.NextSteps(c.State) {
-		t, _ := domain.FindTransition(k, c.State)
-		probe := &domain.Event{ID: "probe", CaseID: c.ID, Kind: k, From: c.State, Office: s.code}
-		st := Step{Kind: k, Zh: k.Zh(), NeedsReason: t.NeedsReason, Allowed: domain.Authorize(c, probe, s.code) == nil}
-		if k == domain.EvAccept && !c.Complete() {
-			st.Blocked = blockedZh(c)
-		}
-		v.Steps = append(v.Steps, st)
+	if v.Steps, err = s.Steps(ctx, c); err != nil {
+		return nil, err
 	}
 	if v.Events, err = s.history(ctx, c.ID); err != nil {
 		return nil, err

@@ -203,14 +203,12 @@ func (s *Station) Init(ctx context.Context, id Identity) error {
 	if id.Name == "" {
 		return domain.Errorf(domain.EInvalid, "请填写站点名称。", "init: station name required")
 	}
-	switch id.Kind {
-	case "":
-		id.Kind = "township"
-	case "township", "village", "postal", "helper":
-	default:
-		return domain.Errorf(domain.EInvalid, "站点类型须为乡镇、村、邮政网点或帮办员。", "init: unknown kind %q", id.Kind)
+	kind, err := domain.ParseStationKind(id.Kind)
+	if err != nil {
+		return err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	id.Kind = string(kind)
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var have string
 		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='station_code'`).Scan(&have)
 		if err == nil && have != id.Code {
@@ -229,6 +227,46 @@ func (s *Station) Init(ctx context.Context, id Identity) error {
 	s.code, s.name = id.Code, id.Name
 	s.hlc = domain.NewHLC(s.code, s.cfg.Now)
 	return s.load(ctx)
+}
+
+// SetOffice records the station's kind, region and name as the hall
+// registers them (they decide what the station's screens offer); an
+// unknown kind or an empty value leaves the setting as it was.
+func (s *Station) SetOffice(ctx context.Context, kind, region, name string) error {
+	kv := map[string]string{}
+	if k, err := domain.ParseStationKind(kind); err == nil && kind != "" {
+		kv["kind"] = string(k)
+	}
+	if region != "" {
+		kv["region"] = region
+	}
+	if name != "" {
+		kv["station_name"] = name
+	}
+	changed := false
+	for k, v := range kv {
+		if have, _ := s.meta(ctx, k); have != v {
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for k, v := range kv {
+			if err := SetMeta(ctx, tx, k, v); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, System, "station.office", s.code, "", "", fmt.Sprintf("kind=%s region=%s", kv["kind"], kv["region"]))
+	})
+	if err != nil {
+		return err
+	}
+	if name != "" {
+		s.name = name
+	}
+	return nil
 }
 
 // Identity returns the station's identity.

@@ -305,105 +305,19 @@ func (s *Station) setEventStatus(ctx context.Context, tx *sql.Tx, id, caseID, ki
 // years, and the new cursor, in one transaction, so a cut connection resumes
 // exactly after the last page applied.
 //
-// A case this station has never held an event of (the common case of a
-// first pull, or a case routed here) is folded from the page's own events;
-// only a case with earlier local history is refolded from the database.
+// Nothing another station sent can stop the page: an event out of bounds,
+// or a case this station cannot store (a case number it already holds for
+// another case), is set aside in quarantine, listed as a conflict and
+// reported to the hall, and the rest of the page applies.
 func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 	var cals []workday.YearSpec
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		// fresh: for each case in the page, in first-seen order, whether it
-		// had no local event before this page.
-		fresh := map[string]bool{}
-		var order []string
-		accepted := map[string][]PulledEvent{}
-		changed := map[string]bool{} // cases with an event new or changed by this page
-		// What the station held before the page, read in two queries:
-		// its cases with events, and the page's events it has. held is
-		// kept up to date with what the page writes.
-		held, holding, err := s.pageHeld(ctx, tx, p.Events)
+		events, err := s.screenPulled(ctx, tx, p.Events)
 		if err != nil {
 			return err
 		}
-		ins := &eventInserts{}
-		for _, pe := range p.Events {
-			e := pe.Event
-			s.hlc.Observe(e.HLC)
-			if _, seen := fresh[e.CaseID]; !seen {
-				fresh[e.CaseID] = !holding[e.CaseID]
-				order = append(order, e.CaseID)
-			}
-			// The entry of an event this station pushed in the same request
-			// is a stub (no stamp, no office): it confirms an event the
-			// station holds and is never stored as one.
-			stub := e.HLC == "" && e.Office == ""
-			added := false
-			if !stub && held[e.ID] == nil {
-				// New here (held is complete for the page's events): it
-				// goes in with the next batch of inserts.
-				ins.add(e, pe.Status, pe.HallSeq)
-				held[e.ID] = &eventState{caseID: e.CaseID, kind: string(e.Kind), status: pe.Status, hallSeq: max(pe.HallSeq, 0)}
-				added = true
-			}
-			if pe.Status == StatusAccepted {
-				accepted[e.CaseID] = append(accepted[e.CaseID], pe)
-			}
-			if added {
-				changed[e.CaseID] = true
-				if pe.Status != StatusConflict {
-					continue
-				}
-			} else {
-				// Our own event coming back, or one seen before: take the
-				// hall's verdict and position, unless the ack already did.
-				fresh[e.CaseID] = false
-				have := held[e.ID]
-				if have == nil {
-					var h eventState
-					err := tx.QueryRowContext(ctx, `SELECT status, coalesce(hall_seq,0), reason FROM events WHERE id=?`, e.ID).Scan(&h.status, &h.hallSeq, &h.reason)
-					if stub && errors.Is(err, sql.ErrNoRows) {
-						return fmt.Errorf("pull event %s: the hall sent a stub for an event this station does not hold", e.ID)
-					}
-					if err != nil {
-						return fmt.Errorf("pull event %s: %w", e.ID, err)
-					}
-					have = &h
-					held[e.ID] = have
-				}
-				if have.status == pe.Status && have.hallSeq == pe.HallSeq && have.reason == pe.Reason {
-					continue
-				}
-				changed[e.CaseID] = true
-			}
-			if err := ins.flush(ctx, tx); err != nil {
-				return err
-			}
-			if err := s.setEventStatus(ctx, tx, e.ID, e.CaseID, string(e.Kind), pe.Status, pe.HallSeq, pe.Reason, pe.Zh); err != nil {
-				return err
-			}
-			if h := held[e.ID]; h != nil {
-				// As setEventStatus left the row.
-				h.status, h.reason = pe.Status, pe.Reason
-				if pe.HallSeq > 0 {
-					h.hallSeq = pe.HallSeq
-				}
-			}
-		}
-		if err := ins.flush(ctx, tx); err != nil {
+		if err := s.applyGuarded(ctx, tx, events); err != nil {
 			return err
-		}
-		for _, id := range order {
-			if !changed[id] {
-				continue // nothing about the case changed here
-			}
-			if fresh[id] {
-				if err := s.foldPage(ctx, tx, accepted[id]); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := s.refold(ctx, tx, id); err != nil {
-				return err
-			}
 		}
 		for _, it := range p.Items {
 			if _, err := s.PutItem(ctx, tx, p.Catalog, it); err != nil {
@@ -433,6 +347,318 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 	}
 	if len(cals) > 0 {
 		return s.recomputeDeadlines(ctx)
+	}
+	return nil
+}
+
+// applyEvents stores a page's events (or some of them) and refolds the
+// cases they touch: the work of ApplyPulled before the catalog and cursor.
+//
+// A case this station has never held an event of (the common case of a
+// first pull, or a case routed here) is folded from the page's own events;
+// only a case with earlier local history is refolded from the database.
+func (s *Station) applyEvents(ctx context.Context, tx *sql.Tx, events []PulledEvent) error {
+	// fresh: for each case in the page, in first-seen order, whether it
+	// had no local event before this page.
+	fresh := map[string]bool{}
+	var order []string
+	accepted := map[string][]PulledEvent{}
+	changed := map[string]bool{} // cases with an event new or changed by this page
+	// What the station held before the page, read in two queries:
+	// its cases with events, and the page's events it has. held is
+	// kept up to date with what the page writes.
+	held, holding, err := s.pageHeld(ctx, tx, events)
+	if err != nil {
+		return err
+	}
+	ins := &eventInserts{}
+	for _, pe := range events {
+		e := pe.Event
+		s.hlc.Observe(e.HLC)
+		if _, seen := fresh[e.CaseID]; !seen {
+			fresh[e.CaseID] = !holding[e.CaseID]
+			order = append(order, e.CaseID)
+		}
+		// The entry of an event this station pushed in the same request
+		// is a stub (no stamp, no office): it confirms an event the
+		// station holds and is never stored as one.
+		stub := e.HLC == "" && e.Office == ""
+		added := false
+		if !stub && held[e.ID] == nil {
+			// New here (held is complete for the page's events): it
+			// goes in with the next batch of inserts.
+			ins.add(e, pe.Status, pe.HallSeq)
+			held[e.ID] = &eventState{caseID: e.CaseID, kind: string(e.Kind), status: pe.Status, hallSeq: max(pe.HallSeq, 0)}
+			added = true
+		}
+		if pe.Status == StatusAccepted {
+			accepted[e.CaseID] = append(accepted[e.CaseID], pe)
+		}
+		if added {
+			changed[e.CaseID] = true
+			if pe.Status != StatusConflict {
+				continue
+			}
+		} else {
+			// Our own event coming back, or one seen before: take the
+			// hall's verdict and position, unless the ack already did.
+			fresh[e.CaseID] = false
+			have := held[e.ID]
+			if have == nil {
+				var h eventState
+				err := tx.QueryRowContext(ctx, `SELECT status, coalesce(hall_seq,0), reason FROM events WHERE id=?`, e.ID).Scan(&h.status, &h.hallSeq, &h.reason)
+				if stub && errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("pull event %s: the hall sent a stub for an event this station does not hold", e.ID)
+				}
+				if err != nil {
+					return fmt.Errorf("pull event %s: %w", e.ID, err)
+				}
+				have = &h
+				held[e.ID] = have
+			}
+			if have.status == pe.Status && have.hallSeq == pe.HallSeq && have.reason == pe.Reason {
+				continue
+			}
+			changed[e.CaseID] = true
+		}
+		if err := ins.flush(ctx, tx); err != nil {
+			return err
+		}
+		if err := s.setEventStatus(ctx, tx, e.ID, e.CaseID, string(e.Kind), pe.Status, pe.HallSeq, pe.Reason, pe.Zh); err != nil {
+			return err
+		}
+		if h := held[e.ID]; h != nil {
+			// As setEventStatus left the row.
+			h.status, h.reason = pe.Status, pe.Reason
+			if pe.HallSeq > 0 {
+				h.hallSeq = pe.HallSeq
+			}
+		}
+	}
+	if err := ins.flush(ctx, tx); err != nil {
+		return err
+	}
+	for _, id := range order {
+		if !changed[id] {
+			continue // nothing about the case changed here
+		}
+		if fresh[id] {
+			if err := s.foldPage(ctx, tx, accepted[id]); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := s.refold(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// screenPulled sets aside the page's events that are out of bounds
+// (domain.CheckEvent) or belong to a case already set aside, and returns
+// the others.
+func (s *Station) screenPulled(ctx context.Context, tx *sql.Tx, page []PulledEvent) ([]PulledEvent, error) {
+	if len(page) == 0 {
+		return page, nil
+	}
+	var cases []string
+	seen := map[string]bool{}
+	for _, pe := range page {
+		if !seen[pe.Event.CaseID] {
+			seen[pe.Event.CaseID] = true
+			cases = append(cases, pe.Event.CaseID)
+		}
+	}
+	list, err := json.Marshal(cases)
+	if err != nil {
+		return nil, fmt.Errorf("pull: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT case_id FROM quarantine WHERE case_id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("pull: quarantine: %w", err)
+	}
+	aside := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("pull: quarantine: %w", err)
+		}
+		aside[c] = true
+	}
+	rows.Close()
+	out := page[:0:0]
+	for _, pe := range page {
+		e := pe.Event
+		stub := e.HLC == "" && e.Office == ""
+		var why error
+		switch {
+		case aside[e.CaseID]:
+			why = domain.Errorf(domain.EConflict, "该办件此前已被隔离。", "case %s is in quarantine", e.CaseID)
+		case !stub:
+			why = domain.CheckEvent(e)
+		}
+		if why == nil {
+			out = append(out, pe)
+			continue
+		}
+		if err := s.quarantine(ctx, tx, pe, why); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// applyGuarded applies a page's events; if that fails on something the
+// data cannot be (a constraint, an event that does not fit), it applies
+// them again case by case and sets aside each case that still fails.
+func (s *Station) applyGuarded(ctx context.Context, tx *sql.Tx, events []PulledEvent) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT pulled`); err != nil {
+		return fmt.Errorf("pull: %w", err)
+	}
+	err := s.applyEvents(ctx, tx, events)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `RELEASE pulled`)
+		return err
+	}
+	if !quarantinable(err) {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `ROLLBACK TO pulled; RELEASE pulled`); err != nil {
+		return fmt.Errorf("pull: %w", err)
+	}
+	var order []string
+	byCase := map[string][]PulledEvent{}
+	for _, pe := range events {
+		id := pe.Event.CaseID
+		if _, ok := byCase[id]; !ok {
+			order = append(order, id)
+		}
+		byCase[id] = append(byCase[id], pe)
+	}
+	for _, id := range order {
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT pulled_case`); err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		err := s.applyEvents(ctx, tx, byCase[id])
+		if err == nil {
+			if _, err := tx.ExecContext(ctx, `RELEASE pulled_case`); err != nil {
+				return fmt.Errorf("pull: %w", err)
+			}
+			continue
+		}
+		if !quarantinable(err) {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO pulled_case; RELEASE pulled_case`); err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		why := err
+		if sqlite.IsConstraint(err) {
+			why = domain.Errorf(domain.EConflict, "该办件与本站已有的办件冲突（如办件编号重复），无法保存。", "case %s: %v", id, err)
+		}
+		for _, pe := range byCase[id] {
+			if err := s.quarantine(ctx, tx, pe, why); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// quarantinable reports whether a failure to apply pulled events is the
+// events' (a constraint they break, an event that does not fit), not the
+// station's (a full disk, a cancelled sync), which must fail the page.
+func quarantinable(err error) bool {
+	if sqlite.IsConstraint(err) {
+		return true
+	}
+	switch domain.ErrorCode(err) {
+	case domain.EInvalid, domain.EConflict:
+		return true
+	}
+	return false
+}
+
+// quarantine keeps a pulled event aside, as it came, with why it could
+// not be applied, and lists it as a conflict for the clerk. Setting an
+// event aside twice keeps the first record.
+func (s *Station) quarantine(ctx context.Context, tx *sql.Tx, pe PulledEvent, why error) error {
+	e := pe.Event
+	raw, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("quarantine %s: %w", e.ID, err)
+	}
+	code, reason := domain.ErrorCode(why), domain.ErrorMessage(why)
+	if reason == "internal error" {
+		reason = why.Error()
+	}
+	zh := "大厅转来的“" + e.Kind.Zh() + "”无法在本站应用，已隔离并报告大厅：" + domain.ZhMessage(why)
+	now := sqlite.FormatTime(s.now())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO quarantine(event_id,case_id,hall_seq,kind,office,event,code,reason,zh,created_at)
+		VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
+		e.ID, e.CaseID, max(pe.HallSeq, 0), string(e.Kind), e.Office, string(raw), code, reason, zh, now); err != nil {
+		return fmt.Errorf("quarantine %s: %w", e.ID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO conflicts(event_id,case_id,kind,reason,zh,created_at) VALUES(?,?,?,?,?,?)
+		ON CONFLICT(event_id) DO NOTHING`, e.ID, e.CaseID, string(e.Kind), "quarantined: "+reason, zh, now); err != nil {
+		return fmt.Errorf("quarantine %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// Quarantined is an event of a pull page this station set aside.
+type Quarantined struct {
+	EventID  string `json:"event_id"`
+	CaseID   string `json:"case_id"`
+	HallSeq  int64  `json:"hall_seq,omitempty"`
+	Kind     string `json:"kind"`
+	Office   string `json:"office"`
+	Code     string `json:"code"`
+	Reason   string `json:"reason"`
+	Zh       string `json:"zh"`
+	At       string `json:"at"`
+	Reported bool   `json:"reported"`
+}
+
+// QuarantineList lists the events set aside, newest first; unreported
+// only when unreported is set (what sync reports to the hall), at most
+// limit.
+func (s *Station) QuarantineList(ctx context.Context, unreported bool, limit int) ([]Quarantined, error) {
+	q := `SELECT event_id,case_id,hall_seq,kind,office,code,reason,zh,created_at,reported_at<>'' FROM quarantine`
+	if unreported {
+		q += ` WHERE reported_at=''`
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY created_at DESC, event_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("quarantine: %w", err)
+	}
+	defer rows.Close()
+	out := []Quarantined{}
+	for rows.Next() {
+		var x Quarantined
+		if err := rows.Scan(&x.EventID, &x.CaseID, &x.HallSeq, &x.Kind, &x.Office, &x.Code, &x.Reason, &x.Zh, &x.At, &x.Reported); err != nil {
+			return nil, fmt.Errorf("quarantine: %w", err)
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// MarkQuarantineReported records that the hall has the reports of ids.
+func (s *Station) MarkQuarantineReported(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return fmt.Errorf("quarantine: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, `UPDATE quarantine SET reported_at=? WHERE reported_at='' AND event_id IN (SELECT value FROM json_each(?))`,
+		sqlite.FormatTime(s.now()), string(list))
+	if err != nil {
+		return fmt.Errorf("quarantine reported: %w", err)
 	}
 	return nil
 }

@@ -143,12 +143,15 @@ func (e Evaluation) Bad() bool { return e.Level <= 2 }
 
 // Case is the current state of one application, folded from its events.
 type Case struct {
-	ID             string         `json:"id"`
-	Number         string         `json:"number"`
-	Serial         string         `json:"serial,omitempty"` // the hall's 申办流水号
-	QueryPassword  string         `json:"query_password,omitempty"`
-	Station        string         `json:"station"` // the station that opened it
-	Holder         string         `json:"holder"`  // who works it now: a station code or "hall"
+	ID            string `json:"id"`
+	Number        string `json:"number"`
+	Serial        string `json:"serial,omitempty"` // the hall's 申办流水号
+	QueryPassword string `json:"query_password,omitempty"`
+	Station       string `json:"station"` // the station that opened it
+	Holder        string `json:"holder"`  // who works it now: a station code or "hall"
+	// HallHeld is set once the hall has held the case (forwarded, or routed
+	// to it): a station may never route such a case away again.
+	HallHeld       bool           `json:"hall_held,omitempty"`
 	ItemCode       string         `json:"item_code"`
 	ItemVersion    int            `json:"item_version"`
 	ItemName       string         `json:"item_name"`
@@ -183,6 +186,47 @@ type Case struct {
 	LastEvent      string         `json:"last_event"`
 	Events         int            `json:"events"`
 	Notes          []string       `json:"notes,omitempty"`
+	// Clock is the hall's own note on the case's times, never folded from
+	// events (Apply copies it untouched): set when a station's wall clock was
+	// implausible on one of the case's events. Only the hall's copy has it.
+	Clock *ClockFlag `json:"clock,omitempty"`
+}
+
+// ClockFlag records that events of a case came with an implausible wall
+// clock, and when the hall received the ones that set the case's times.
+// Statistics and the hall's lists count those times instead (StatTimes):
+// the station's clock is kept, for the record, but moves nothing.
+type ClockFlag struct {
+	Note        string     `json:"note"`
+	ReceivedAt  *time.Time `json:"received_at,omitempty"`
+	AcceptedAt  *time.Time `json:"accepted_at,omitempty"`
+	ConcludedAt *time.Time `json:"concluded_at,omitempty"`
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+}
+
+// StatTimes returns c, or when the hall flagged its clock a copy whose
+// received, accepted, concluded and delivered times are the hall's receipt
+// of the events that set them: what statistics and deadlines at the hall
+// count.
+func (c *Case) StatTimes() *Case {
+	f := c.Clock
+	if f == nil {
+		return c
+	}
+	cp := *c
+	if f.ReceivedAt != nil {
+		cp.ReceivedAt = *f.ReceivedAt
+	}
+	set := func(dst **time.Time, v *time.Time) {
+		if v != nil && *dst != nil {
+			t := *v
+			*dst = &t
+		}
+	}
+	set(&cp.AcceptedAt, f.AcceptedAt)
+	set(&cp.ConcludedAt, f.ConcludedAt)
+	set(&cp.DeliveredAt, f.DeliveredAt)
+	return &cp
 }
 
 // ReasonApplies reports whether the case's Reason still speaks for its

@@ -50,35 +50,38 @@ type Region struct {
 // case is opened against. Versions are immutable once published; a change is a
 // new version.
 type Item struct {
-	BasicCode          string        `json:"basic_code"`
-	Code               string        `json:"implementation_code"` // opaque, from the hall; never made locally
-	Version            int           `json:"version,omitempty"`
-	Status             string        `json:"status,omitempty"`
-	EffectiveDate      string        `json:"effective_date,omitempty"`
-	Name               string        `json:"name"`
-	HandlingItem       string        `json:"handling_item"`
-	Type               string        `json:"type"`
-	Department         string        `json:"department"`
-	Target             []string      `json:"target"`
-	Kind               string        `json:"kind"`
-	LegalLimit         workday.Limit `json:"legal_limit"`
-	PromisedLimit      workday.Limit `json:"promised_limit"`
-	Visits             int           `json:"visits"`
-	HandledAt          string        `json:"handled_at"` // station, township or hall
-	OnlineDepth        string        `json:"online_depth,omitempty"`
-	Fee                Fee           `json:"fee"`
-	AllowsRongque      bool          `json:"allows_rongque"`
-	AllowsCommitment   bool          `json:"allows_commitment"`
-	Delivery           []string      `json:"delivery"`
-	Conditions         []string      `json:"conditions"`
-	Locations          []Location    `json:"locations,omitempty"`
-	Materials          []Material    `json:"materials"`
-	Situations         []Situation   `json:"situations,omitempty"`
-	AgeMin             int           `json:"age_min,omitempty"` // checkable condition: applicant at least this old
-	AgeMax             int           `json:"age_max,omitempty"` // checkable condition: applicant at most this old
-	RegionPrefix       string        `json:"region_prefix,omitempty"`
-	LegalBasis         string        `json:"legal_basis,omitempty"`
-	AcceptanceStandard string        `json:"acceptance_standard,omitempty"`
+	BasicCode     string        `json:"basic_code"`
+	Code          string        `json:"implementation_code"` // opaque, from the hall; never made locally
+	Version       int           `json:"version,omitempty"`
+	Status        string        `json:"status,omitempty"`
+	EffectiveDate string        `json:"effective_date,omitempty"`
+	Name          string        `json:"name"`
+	HandlingItem  string        `json:"handling_item"`
+	Type          string        `json:"type"`
+	Department    string        `json:"department"`
+	Target        []string      `json:"target"`
+	Kind          string        `json:"kind"`
+	LegalLimit    workday.Limit `json:"legal_limit"`
+	PromisedLimit workday.Limit `json:"promised_limit"`
+	Visits        int           `json:"visits"`
+	HandledAt     string        `json:"handled_at"` // station, township or hall
+	// Rights says which kinds of office may take in, accept, decide and
+	// deliver cases of the item; nil: DefaultRights(HandledAt).
+	Rights             *Rights     `json:"rights,omitempty"`
+	OnlineDepth        string      `json:"online_depth,omitempty"`
+	Fee                Fee         `json:"fee"`
+	AllowsRongque      bool        `json:"allows_rongque"`
+	AllowsCommitment   bool        `json:"allows_commitment"`
+	Delivery           []string    `json:"delivery"`
+	Conditions         []string    `json:"conditions"`
+	Locations          []Location  `json:"locations,omitempty"`
+	Materials          []Material  `json:"materials"`
+	Situations         []Situation `json:"situations,omitempty"`
+	AgeMin             int         `json:"age_min,omitempty"` // checkable condition: applicant at least this old
+	AgeMax             int         `json:"age_max,omitempty"` // checkable condition: applicant at most this old
+	RegionPrefix       string      `json:"region_prefix,omitempty"`
+	LegalBasis         string      `json:"legal_basis,omitempty"`
+	AcceptanceStandard string      `json:"acceptance_standard,omitempty"`
 }
 
 // Fee describes what the applicant pays; most township items are free.
@@ -122,6 +125,15 @@ type Situation struct {
 // Key identifies an item version across the whole system.
 func (it *Item) Key() string { return fmt.Sprintf("%s@%d", it.Code, it.Version) }
 
+// CaseName is the item's name as a case shows it: with the handling item
+// (新设, 变更…) when the catalog names one.
+func (it *Item) CaseName() string {
+	if it.HandlingItem == "" {
+		return it.Name
+	}
+	return it.Name + "（" + it.HandlingItem + "）"
+}
+
 // Immediate reports whether cases of the item are due the day they are accepted.
 func (it *Item) Immediate() bool { return it.Kind == KindImmediate }
 
@@ -162,6 +174,19 @@ func (it *Item) Validate() error {
 	case ItemPublished, ItemSuspended, ItemCancelled:
 	default:
 		return bad("unknown status "+it.Status, "状态不正确。")
+	}
+	switch it.HandledAt {
+	case "", HandledAtStation, HandledAtTownship, HandledAtHall:
+	default:
+		return bad("handled_at must be station, township or hall", "办理层级须为站点、乡镇或大厅。")
+	}
+	if it.Rights != nil {
+		if err := it.Rights.Validate(); err != nil {
+			return bad(err.Error(), "各类站点的办理权限不完整或有未知的站点类型。")
+		}
+	}
+	if err := checkItemBounds(it); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for _, m := range it.Materials {

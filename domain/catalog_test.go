@@ -167,3 +167,49 @@ func TestMaterialsFor(t *testing.T) {
 		wantCode(t, err, domain.EInvalid)
 	})
 }
+
+// TestCatalogRights: the shared sample (/work/shared/catalog) and the app's
+// copy load unchanged, each item's rights derived from its handled_at; an
+// item's own rights are read and checked; a catalog whose rights or
+// handling level are unknown, or whose limits are out of bounds, is refused.
+func TestCatalogRights(t *testing.T) {
+	for _, path := range []string{samplePath, "/work/shared/catalog/township-sample.json"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			if path != samplePath && os.IsNotExist(err) {
+				continue // the shared folder is not on every machine
+			}
+			t.Fatal(err)
+		}
+		c, err := domain.ParseCatalog(b)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		forestry := findItem(t, c, "370112-ZR-002-01-S") // handled at the township
+		if r := forestry.RightsOf(); !r.Allows(domain.StepDecide, domain.OfficeTownship) || r.Allows(domain.StepDecide, domain.OfficePostal) ||
+			!r.Allows(domain.StepTakeIn, domain.OfficePostal) || forestry.Rights != nil {
+			t.Errorf("%s: forestry permit rights %+v", path, r)
+		}
+	}
+	item := func(extra string) []byte {
+		return []byte(`{"catalog_version":"t","region":{"code":"370112","name":"x"},"items":[{"implementation_code":"X-1","name":"测试",
+			"kind":"承诺件","handled_at":"hall","legal_limit":{"value":20,"unit":"G"},"promised_limit":{"value":10,"unit":"G"}` + extra + `}]}`)
+	}
+	c, err := domain.ParseCatalog(item(`,"rights":{"take_in":["township"],"accept":["township"],"decide":["township"],"deliver":["postal"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Items[0].RightsOf(); r.Allows(domain.StepTakeIn, domain.OfficeVillage) || !r.Allows(domain.StepDecide, domain.OfficeTownship) {
+		t.Fatalf("the item's own rights: %+v", r)
+	}
+	for name, extra := range map[string]string{
+		"ErrUnknownKind":      `,"rights":{"take_in":["castle"],"accept":["hall"],"decide":["hall"],"deliver":["postal"]}`,
+		"ErrNobodyDecides":    `,"rights":{"take_in":["township"],"accept":["hall"],"decide":[],"deliver":["postal"]}`,
+		"ErrHandledAt":        `,"handled_at":"moon"`,
+		"ErrLimitOutOfBounds": `,"legal_limit":{"value":100000000,"unit":"G"}`,
+	} {
+		if _, err := domain.ParseCatalog(item(extra)); domain.ErrorCode(err) != domain.EInvalid {
+			t.Errorf("%s: got %v, want invalid", name, err)
+		}
+	}
+}

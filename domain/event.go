@@ -84,6 +84,12 @@ type Event struct {
 	Office    string          `json:"office"` // station code, or "hall"
 	HLC       string          `json:"hlc"`
 	At        time.Time       `json:"at"` // the origin's wall clock: for display only, never for order
+
+	// decoded caches the payload decoded as its kind's type, and from
+	// which bytes: bounds, authority and Apply each read the payload, and
+	// one decode serves them all.
+	decoded     any
+	decodedFrom *byte
 }
 
 // Payloads of the event kinds.
@@ -183,14 +189,26 @@ func NewEvent(id, caseID string, kind EventKind, from State, payload any) (*Even
 	return e, nil
 }
 
+// DecodePayload decodes e's payload as T. The result is cached on the
+// event for as long as its payload bytes are the same, so the checks of a
+// push and Apply decode an event once: callers must not change what it
+// returns (its slices are shared).
+func DecodePayload[T any](e *Event) (T, error) { return decode[T](e) }
+
 func decode[T any](e *Event) (T, error) {
 	var v T
 	if len(e.Payload) == 0 {
 		return v, nil
 	}
+	if e.decodedFrom == &e.Payload[0] {
+		if c, ok := e.decoded.(T); ok {
+			return c, nil
+		}
+	}
 	if err := json.Unmarshal(e.Payload, &v); err != nil {
 		return v, Errorf(EInvalid, "事件内容格式不正确。", "event %s (%s): payload: %v", e.ID, e.Kind, err)
 	}
+	e.decoded, e.decodedFrom = v, &e.Payload[0]
 	return v, nil
 }
 
@@ -222,6 +240,9 @@ func (c *Case) Apply(e *Event) error {
 	if c.State == StateNone {
 		return Errorf(EConflict, "办件尚未收件。", "case %s: %s before open", e.CaseID, e.Kind)
 	}
+	if c.Events >= MaxCaseEvents {
+		return Errorf(EInvalid, fmt.Sprintf("办件的事件已达上限（%d 条），请联系大厅。", MaxCaseEvents), "case %s has %d events", c.ID, c.Events)
+	}
 	next := *c
 	// Slices are shared with c; copy the one we mutate in place.
 	next.Materials = append([]CaseMaterial(nil), c.Materials...)
@@ -244,6 +265,9 @@ func (c *Case) Apply(e *Event) error {
 		}
 	} else if err := next.applyChange(e); err != nil {
 		return err
+	}
+	if next.Holder == HallOffice {
+		next.HallHeld = true
 	}
 	next.LastEvent = e.ID
 	next.Events++
@@ -276,6 +300,12 @@ func (c *Case) applyOpen(e *Event) error {
 
 func (c *Case) applyTransition(t Transition, e *Event) error {
 	at := e.At
+	if err := c.oneAcceptance(t, e); err != nil {
+		return err
+	}
+	if (e.Kind == EvSuspend || e.Kind == EvRequestCorrection && t.From == StateInProcess) && len(c.Pauses) >= MaxPauses {
+		return Errorf(EInvalid, fmt.Sprintf("办件的特别程序和补正已达上限（%d 次），请联系大厅。", MaxPauses), "case %s has %d pauses", c.ID, len(c.Pauses))
+	}
 	switch e.Kind {
 	case EvRequestCorrection:
 		p, err := decode[CorrectionPayload](e)
@@ -422,6 +452,9 @@ func (c *Case) applyChange(e *Event) error {
 					return Errorf(EInvalid, fmt.Sprintf("材料“%s”不能用电子证照代替。", m.Name), "material %s has no e-licence", p.Code)
 				}
 				m.Collected, m.Count, m.CertNo, m.RongqueDue = p.Collected, p.Count, p.CertNo, p.RongqueDue
+				if len(m.Blobs)+len(p.Blobs) > MaxMaterialBlobs {
+					return Errorf(EInvalid, fmt.Sprintf("材料“%s”的附件已达上限（%d 个）。", m.Name, MaxMaterialBlobs), "material %s: more than %d attachments", p.Code, MaxMaterialBlobs)
+				}
 				if len(p.Blobs) > 0 {
 					m.Blobs = append(append([]string(nil), m.Blobs...), p.Blobs...)
 				}
@@ -450,6 +483,9 @@ func (c *Case) applyChange(e *Event) error {
 		p, err := decode[NotePayload](e)
 		if err != nil {
 			return err
+		}
+		if len(c.Notes) >= MaxNotes {
+			return Errorf(EInvalid, fmt.Sprintf("办件的备注已达上限（%d 条）。", MaxNotes), "case %s has %d notes", c.ID, len(c.Notes))
 		}
 		c.Notes = append(append([]string(nil), c.Notes...), p.Text)
 	case EvAssignSerial:
@@ -521,3 +557,18 @@ type Conflict struct {
 func dateOf(t time.Time) string { return t.In(chinaZone).Format("2006-01-02") }
 
 var chinaZone = time.FixedZone("CST", 8*3600)
+
+// oneAcceptance keeps a case to one acceptance with one legal date: a case
+// is accepted (or refused acceptance) once, and taken up for review only
+// once accepted.
+func (c *Case) oneAcceptance(t Transition, e *Event) error {
+	switch {
+	case (e.Kind == EvAccept || e.Kind == EvNotAccept) && c.AcceptedAt != nil:
+		return Errorf(EConflict, "该办件已于"+dateOf(*c.AcceptedAt)+"受理，不能重复受理；大厅的下一步是审查。",
+			"case %s: already accepted on %s", c.ID, dateOf(*c.AcceptedAt))
+	case e.Kind == EvStartProcess && t.From == StateForwarded && c.AcceptedAt == nil:
+		return Errorf(EConflict, "该办件由站点代收转报，尚未受理：请先受理，再开始审查。",
+			"case %s: start_process before acceptance", c.ID)
+	}
+	return nil
+}

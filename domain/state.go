@@ -93,45 +93,70 @@ func ResultZh(r string) string {
 	return r
 }
 
-// Authority says who may make a transition.
-type Authority int
-
-// Who may make a step. The hall checks this for every event a station pushes.
-const (
-	AnyOffice   Authority = iota // a station or the hall
-	HallOnly                     // only the hall (approval of items handled at the hall)
-	HandlerOnly                  // whoever handles the item: the station for items it handles to the end, otherwise the hall
-)
-
 // Transition is one edge of the case state machine.
 type Transition struct {
-	Kind        EventKind
-	From        State
-	To          State // StateNone means "decided by the event": supplement returns where correction came from
-	Authority   Authority
+	Kind EventKind
+	From State
+	To   State // StateNone means "decided by the event": supplement returns where correction came from
+	// Step is what the catalog must grant the office's kind (Item.Rights)
+	// for it to make the transition; "" needs only that the office holds
+	// the case. Supplement and correction timeout take the step of where the
+	// correction came from (StepOf).
+	Step        Step
 	NeedsReason bool
 }
 
+// stepOfCorrection marks the transitions whose step depends on where the
+// correction came from.
+const stepOfCorrection Step = "correction"
+
 // Transitions is the case state machine: the only steps a case may take. Every
 // event kind that changes state appears here; everything else is refused.
+//
+// One acceptance per case: a station that may accept does (received →
+// accepted) and forwards an accepted case for review; a station that only
+// takes in forwards the case unaccepted (received → forwarded), and the
+// hall accepts it (forwarded → accepted) or refuses to. The hall then takes
+// a case up for review (审查/承办: start_process), never accepting it a
+// second time.
 var Transitions = []Transition{
-	{EvRequestCorrection, StateReceived, StateCorrection, AnyOffice, true},
-	{EvRequestCorrection, StateInProcess, StateCorrection, HandlerOnly, true},
-	{EvSupplement, StateCorrection, StateNone, AnyOffice, false},
-	{EvCorrectionTimeout, StateCorrection, StateConcluded, AnyOffice, false},
-	{EvAccept, StateReceived, StateAccepted, AnyOffice, false},
-	{EvNotAccept, StateReceived, StateNotAccepted, AnyOffice, true},
-	{EvNotAccept, StateCorrection, StateNotAccepted, AnyOffice, true},
-	{EvForward, StateAccepted, StateForwarded, AnyOffice, false},
-	{EvStartProcess, StateAccepted, StateInProcess, HandlerOnly, false},
-	{EvStartProcess, StateForwarded, StateInProcess, HallOnly, false},
-	{EvSuspend, StateInProcess, StateSuspended, HandlerOnly, true},
-	{EvResume, StateSuspended, StateInProcess, HandlerOnly, false},
-	{EvConclude, StateAccepted, StateConcluded, HandlerOnly, false},
-	{EvConclude, StateInProcess, StateConcluded, HandlerOnly, false},
-	{EvStartDelivery, StateConcluded, StateDelivering, AnyOffice, false},
-	{EvDeliver, StateDelivering, StateDelivered, AnyOffice, false},
+	{EvRequestCorrection, StateReceived, StateCorrection, StepTakeIn, true},
+	{EvRequestCorrection, StateInProcess, StateCorrection, StepDecide, true},
+	{EvSupplement, StateCorrection, StateNone, stepOfCorrection, false},
+	{EvCorrectionTimeout, StateCorrection, StateConcluded, stepOfCorrection, false},
+	{EvAccept, StateReceived, StateAccepted, StepAccept, false},
+	{EvAccept, StateForwarded, StateAccepted, StepAccept, false},
+	{EvNotAccept, StateReceived, StateNotAccepted, StepAccept, true},
+	{EvNotAccept, StateCorrection, StateNotAccepted, StepAccept, true},
+	{EvNotAccept, StateForwarded, StateNotAccepted, StepAccept, true},
+	{EvForward, StateReceived, StateForwarded, StepTakeIn, false},
+	{EvForward, StateAccepted, StateForwarded, "", false},
+	{EvStartProcess, StateAccepted, StateInProcess, StepDecide, false},
+	{EvStartProcess, StateForwarded, StateInProcess, StepDecide, false},
+	{EvSuspend, StateInProcess, StateSuspended, StepDecide, true},
+	{EvResume, StateSuspended, StateInProcess, StepDecide, false},
+	{EvConclude, StateAccepted, StateConcluded, StepDecide, false},
+	{EvConclude, StateInProcess, StateConcluded, StepDecide, false},
+	{EvStartDelivery, StateConcluded, StateDelivering, StepDeliver, false},
+	{EvDeliver, StateDelivering, StateDelivered, StepDeliver, false},
 	// EvEvaluate is not here: a rating never moves a case (event.go).
+}
+
+// StepOf returns the step the catalog must grant for t on case c: a
+// supplement or a correction timeout is a take-in step before acceptance
+// (an accept step for the timeout, which ends the application) and a
+// decision step after it.
+func StepOf(t Transition, c *Case) Step {
+	if t.Step != stepOfCorrection {
+		return t.Step
+	}
+	if c != nil && c.CorrectionFrom == StateInProcess {
+		return StepDecide
+	}
+	if t.Kind == EvCorrectionTimeout {
+		return StepAccept
+	}
+	return StepTakeIn
 }
 
 // FindTransition returns the table row for kind from state.

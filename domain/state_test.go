@@ -31,6 +31,9 @@ func TestTransitions(t *testing.T) {
 				if tr.From == domain.StateCorrection {
 					// Correction is also reachable from in_process.
 					for _, origin := range []domain.State{domain.StateReceived, domain.StateInProcess} {
+						if tr.Kind == domain.EvNotAccept && origin == domain.StateInProcess {
+							continue // refusing acceptance after acceptance: TestOneAcceptance
+						}
 						c, _ := caseIn(t, origin)
 						if err := c.Apply(event(t, c, domain.EvRequestCorrection, origin, validPayload(domain.EvRequestCorrection))); err != nil {
 							t.Fatalf("request correction from %s: %v", origin, err)
@@ -47,6 +50,10 @@ func TestTransitions(t *testing.T) {
 						}
 					}
 					return
+				}
+				if tr.From == domain.StateForwarded && (tr.Kind == domain.EvAccept || tr.Kind == domain.EvNotAccept) {
+					// Accepting at the hall: a case a station forwarded unaccepted.
+					c, _ = caseVia(t, "station", domain.EvForward)
 				}
 				before := c.Events
 				if err := c.Apply(event(t, c, tr.Kind, c.State, validPayload(tr.Kind))); err != nil {

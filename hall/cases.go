@@ -188,14 +188,31 @@ type step struct {
 	payload any
 }
 
-// startIfForwarded prefixes steps with 开始审批 when the hall has not taken
-// the forwarded case up yet: approving, refusing, suspending or asking for
-// corrections all happen in process.
-func startIfForwarded(c *domain.Case, steps ...step) []step {
-	if c.State == domain.StateForwarded {
-		return append([]step{{kind: domain.EvStartProcess}}, steps...)
+// takeUp prefixes steps with the review step (审查/承办: start_process)
+// when the hall holds the case and has not taken it up yet: approving,
+// refusing, suspending or asking for corrections all happen in review. A
+// case a station forwarded without accepting it must be accepted first
+// (Accept): the acceptance is a legal act with its own date, never made in
+// passing.
+func takeUp(c *domain.Case, steps ...step) ([]step, error) {
+	if c.Holder != domain.HallOffice {
+		return steps, nil // Authorize refuses, naming the holder
 	}
-	return steps
+	switch c.State {
+	case domain.StateForwarded:
+		if c.AcceptedAt == nil {
+			return nil, errNotAccepted(c)
+		}
+		return append([]step{{kind: domain.EvStartProcess}}, steps...), nil
+	case domain.StateAccepted:
+		return append([]step{{kind: domain.EvStartProcess}}, steps...), nil
+	}
+	return steps, nil
+}
+
+func errNotAccepted(c *domain.Case) error {
+	return domain.Errorf(domain.EConflict, "办件 "+c.Number+" 由站点代收转报，尚未受理：请先受理（hall case accept）或不予受理。",
+		"case %s was forwarded unaccepted: accept it first", c.Number)
 }
 
 // command makes the events plan returns for the case's current state, each
@@ -255,7 +272,7 @@ func needReason(what, reason string) error {
 // first. certNo is the certificate number, if any.
 func (s *Service) Approve(ctx context.Context, a Actor, id, certNo string) error {
 	return s.command(ctx, a, id, "case.approve", func(c *domain.Case) ([]step, error) {
-		return startIfForwarded(c, step{domain.EvConclude, domain.ConcludePayload{Result: domain.ResultApproved, CertNo: certNo}}), nil
+		return takeUp(c, step{domain.EvConclude, domain.ConcludePayload{Result: domain.ResultApproved, CertNo: certNo}})
 	})
 }
 
@@ -274,7 +291,7 @@ func (s *Service) conclude(ctx context.Context, a Actor, id, result, what, reaso
 		return err
 	}
 	return s.command(ctx, a, id, "case."+result, func(c *domain.Case) ([]step, error) {
-		return startIfForwarded(c, step{domain.EvConclude, domain.ConcludePayload{Result: result, Reason: reason}}), nil
+		return takeUp(c, step{domain.EvConclude, domain.ConcludePayload{Result: result, Reason: reason}})
 	})
 }
 
@@ -292,7 +309,7 @@ func (s *Service) RequestCorrection(ctx context.Context, a Actor, id, reason str
 	}
 	due := cal.Due(workday.DateOf(s.Now(), workday.China), workday.Limit{Value: 5, Unit: workday.G}, nil).Due.String()
 	return s.command(ctx, a, id, "case.request_correction", func(c *domain.Case) ([]step, error) {
-		return startIfForwarded(c, step{domain.EvRequestCorrection, domain.CorrectionPayload{Reason: reason, Items: items, Due: due}}), nil
+		return takeUp(c, step{domain.EvRequestCorrection, domain.CorrectionPayload{Reason: reason, Items: items, Due: due}})
 	})
 }
 
@@ -309,7 +326,7 @@ func (s *Service) SuspendProcedure(ctx context.Context, a Actor, id string, p do
 		return err
 	}
 	return s.command(ctx, a, id, "case.suspend", func(c *domain.Case) ([]step, error) {
-		return startIfForwarded(c, step{domain.EvSuspend, p}), nil
+		return takeUp(c, step{domain.EvSuspend, p})
 	})
 }
 

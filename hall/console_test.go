@@ -10,6 +10,7 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/stationsim"
 	"yizhan/workday"
 )
 
@@ -122,6 +123,13 @@ func TestSignInDelaysAndSessions(t *testing.T) {
 func TestStatsNumbers(t *testing.T) {
 	f := newHall(t)
 	f.clock.t = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+	for _, code := range []string{"ITEM-1", "ITEM-2"} {
+		it := stationsim.CatalogItem(domain.HandledAtStation)
+		it.Code, it.Name = code, code+" 名称"
+		if _, err := f.svc.PublishItemVersion(f.ctx, it, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
 	a, b := f.enroll("A01"), f.enroll("B01")
 	openAccept := func(s *station, item string) string {
 		o := s.open("station")
@@ -265,7 +273,7 @@ func TestSearchLogsCriteria(t *testing.T) {
 }
 
 func TestCatalogVersions(t *testing.T) {
-	f := newHall(t)
+	f := newBareHall(t)
 	ctx := hall.WithActor(context.Background(), hall.Actor{ID: "sup"})
 	if _, err := f.svc.PublishCatalog(ctx, readSample(t)); err != nil {
 		t.Fatal(err)

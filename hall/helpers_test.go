@@ -18,6 +18,7 @@ import (
 	"yizhan/domain"
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
+	"yizhan/hall/stationsim"
 	"yizhan/sync/protocol"
 )
 
@@ -50,7 +51,19 @@ type fixture struct {
 	ids   atomic.Int64
 }
 
+// newHall is a hall that has published stationsim.Catalog, the items the
+// tests' open events name.
 func newHall(t testing.TB) *fixture {
+	t.Helper()
+	f := newBareHall(t)
+	if _, err := f.svc.PublishCatalog(f.ctx, stationsim.Catalog()); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// newBareHall is a hall that has published nothing.
+func newBareHall(t testing.TB) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -80,11 +93,18 @@ type station struct {
 	token  string
 	hlc    *domain.HLC
 	cursor int64
+	base   int64 // the cursor after the first pull of what was published before enrolment
 }
 
 func (f *fixture) enroll(code string) *station {
 	f.t.Helper()
-	enrol, err := f.svc.AddStation(f.ctx, code, code+" 便民服务站", "370112")
+	return f.enrollAs(code, "", "370112")
+}
+
+// enrollAs registers and enrols a station of kind in region.
+func (f *fixture) enrollAs(code, kind, region string) *station {
+	f.t.Helper()
+	enrol, err := f.svc.RegisterStation(f.ctx, hall.StationSpec{Code: code, Name: code + " 便民服务站", Region: region, Kind: kind})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -96,7 +116,12 @@ func (f *fixture) enroll(code string) *station {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return &station{f: f, st: st, token: resp.Token, hlc: domain.NewHLC(code, f.clock.Now)}
+	s := &station{f: f, st: st, token: resp.Token, hlc: domain.NewHLC(code, f.clock.Now)}
+	// What the hall published before the station enrolled is its first
+	// pull; the tests count from after it.
+	s.pullAll()
+	s.base = s.cursor
+	return s
 }
 
 func enrollRequest(t testing.TB, code string) protocol.EnrollRequest {
@@ -135,17 +160,11 @@ func (s *station) event(caseID string, kind domain.EventKind, from domain.State,
 	return e
 }
 
-// open makes an open event for a new case of an item handled at handledAt.
+// open makes an open event for a new case of the item of
+// stationsim.Catalog handled at handledAt, as a lawful station would.
 func (s *station) open(handledAt string) *domain.Event {
 	caseID := s.f.newID()
-	return s.event(caseID, domain.EvOpen, "", domain.OpenPayload{
-		Number: s.st.Code + "-20260302-" + caseID[len(caseID)-4:], ItemCode: "370112-RS-001-01-S", ItemVersion: 1,
-		ItemName: "城乡居民基本养老保险参保登记", ItemKind: domain.KindPromised, HandledAt: handledAt, Channel: domain.ChannelVillage,
-		Applicant: domain.Applicant{Type: domain.ApplicantPerson, Name: "张三丰", IDType: "resident_id",
-			IDNumber: "11010519491231002X", Phone: "13812345678"},
-		Materials:  []domain.CaseMaterial{{Code: "M1", Name: "居民身份证", Required: domain.NecessityRequired, Collected: domain.CollectPaper}},
-		LegalLimit: domain.Limit{Value: 20, Unit: "G"}, PromisedLimit: domain.Limit{Value: 10, Unit: "G"},
-	})
+	return s.event(caseID, domain.EvOpen, "", stationsim.OpenPayload(s.st.Code, s.f.clock.Now(), int(s.f.ids.Load()), handledAt))
 }
 
 // sync pushes events and pulls one page after the station's cursor, then

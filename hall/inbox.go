@@ -76,7 +76,8 @@ type DeadlineInfo struct {
 
 // deadlineOf evaluates a case's deadlines on today.
 func deadlineOf(cal *workday.Calendar, c *domain.Case, today workday.Date) DeadlineInfo {
-	pd, ld := c.Deadlines(cal)
+	// A station's implausible clock moves no deadline at the hall.
+	pd, ld := c.StatTimes().Deadlines(cal)
 	open := c.State.Open()
 	st := cal.Status(pd, today, !open)
 	lst := cal.Status(ld, today, !open)
@@ -236,10 +237,52 @@ func (s *Service) RecordAccess(ctx context.Context, a Access) error {
 	return s.store.Update(ctx, func(tx Tx) error { return tx.RecordAccess(&a) })
 }
 
-// StartProcess takes up a forwarded case at the hall (受理/开始审批): the
-// applicant's clock keeps running from the station's acceptance.
+// StartProcess takes a case up for review at the hall (审查/承办): a case a
+// station accepted and forwarded, or one the hall accepted itself. It never
+// accepts the case again: the applicant's clock keeps running from the one
+// acceptance.
 func (s *Service) StartProcess(ctx context.Context, a Actor, id string) error {
 	return s.command(ctx, a, id, "case.start_process", func(c *domain.Case) ([]step, error) {
+		if c.State == domain.StateForwarded && c.AcceptedAt == nil {
+			return nil, errNotAccepted(c)
+		}
+		return []step{{kind: domain.EvStartProcess}}, nil
+	})
+}
+
+// Accept accepts (受理) a case a station took in and forwarded without
+// accepting it, as the organ that accepts in its own name: the case's one
+// acceptance, dated by the hall. A case a station already accepted is not
+// accepted again; its next step at the hall is review (StartProcess).
+func (s *Service) Accept(ctx context.Context, a Actor, id string) error {
+	return s.command(ctx, a, id, "case.accept", func(c *domain.Case) ([]step, error) {
+		if c.AcceptedAt != nil {
+			return nil, domain.Errorf(domain.EConflict,
+				"办件 "+c.Number+" 已于 "+c.AcceptedAt.In(workday.China).Format("2006-01-02")+" 受理，不能再次受理；大厅的步骤是审查（hall case review）。",
+				"case %s was accepted on %s: review it instead", c.Number, c.AcceptedAt.Format(time.DateOnly))
+		}
+		return []step{{kind: domain.EvAccept}}, nil
+	})
+}
+
+// NotAccept refuses to accept (不予受理) a case a station took in and
+// forwarded without accepting it; a reason is required.
+func (s *Service) NotAccept(ctx context.Context, a Actor, id, reason string) error {
+	if err := needReason("不予受理", reason); err != nil {
+		return err
+	}
+	return s.command(ctx, a, id, "case.not_accept", func(c *domain.Case) ([]step, error) {
+		return []step{{domain.EvNotAccept, domain.ReasonPayload{Reason: reason}}}, nil
+	})
+}
+
+// TakeUp is the console's one button for a case waiting at the hall:
+// accept it when a station forwarded it unaccepted, otherwise review it.
+func (s *Service) TakeUp(ctx context.Context, a Actor, id string) error {
+	return s.command(ctx, a, id, "case.take_up", func(c *domain.Case) ([]step, error) {
+		if c.State == domain.StateForwarded && c.AcceptedAt == nil {
+			return []step{{kind: domain.EvAccept}}, nil
+		}
 		return []step{{kind: domain.EvStartProcess}}, nil
 	})
 }

@@ -23,7 +23,7 @@ func countItems(pubs []protocol.Published) (items, calendars int) {
 }
 
 func TestPublishCatalogAndCalendar(t *testing.T) {
-	f := newHall(t)
+	f := newBareHall(t)
 	a := f.enroll("A01")
 	sample := readSample(t)
 	res, err := f.svc.PublishCatalog(f.ctx, sample)
@@ -58,6 +58,7 @@ func TestPublishCatalogAndCalendar(t *testing.T) {
 
 	// A station enrolled later gets the current catalog and calendar.
 	b := f.enroll("B01")
+	b.cursor = 0 // enroll pulled it already: pull it again
 	_, pubs = b.pullAll()
 	if items, cals := countItems(pubs); items != 40 || cals != 1 {
 		t.Errorf("late station got %d items and %d calendars, want 40 and 1", items, cals)
@@ -75,7 +76,7 @@ func editItem(t *testing.T, sample []byte, edit func(it map[string]any)) []byte 
 }
 
 func TestPublishedVersionsImmutable(t *testing.T) {
-	f := newHall(t)
+	f := newBareHall(t)
 	a := f.enroll("A01")
 	sample := readSample(t)
 	if _, err := f.svc.PublishCatalog(f.ctx, sample); err != nil {
@@ -97,6 +98,7 @@ func TestPublishedVersionsImmutable(t *testing.T) {
 	}
 	// A newcomer gets the suspended version, not the original.
 	b := f.enroll("B01")
+	b.cursor = 0 // enroll pulled it already: pull it again
 	_, pubs = b.pullAll()
 	for _, p := range pubs {
 		if p.Item != nil && p.Item.Code == "370112-RS-001-01-S" && p.Item.Status != domain.ItemSuspended {

@@ -3,7 +3,9 @@ package hall
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"yizhan/domain"
@@ -17,18 +19,36 @@ import (
 // batch appended (a push of a whole case writes its state once, not once
 // per event).
 type batch struct {
-	tx     Tx
-	now    time.Time
-	cases  map[string]*domain.Case
-	scopes map[string][]string
-	out    map[string][]Ref
-	dirty  map[string]int64 // case id -> log seq of the last accepted event
-	order  []string         // dirty cases in the order first changed
+	tx       Tx
+	now      time.Time
+	cases    map[string]*domain.Case
+	scopes   map[string][]string
+	out      map[string][]Ref
+	dirty    map[string]int64 // case id -> log seq of the last accepted event
+	order    []string         // dirty cases in the order first changed
+	stations map[string]*Station
+	numbers  map[string]string // case numbers opened in this batch -> case id
 }
 
 func newBatch(tx Tx, now time.Time) *batch {
 	return &batch{tx: tx, now: now, cases: map[string]*domain.Case{}, scopes: map[string][]string{}, out: map[string][]Ref{},
-		dirty: map[string]int64{}}
+		dirty: map[string]int64{}, stations: map[string]*Station{}, numbers: map[string]string{}}
+}
+
+// station returns a registry row, read once per batch; nil if unknown.
+func (b *batch) station(code string) (*Station, error) {
+	if st, ok := b.stations[code]; ok {
+		return st, nil
+	}
+	st, err := b.tx.Station(code)
+	if domain.ErrorCode(err) == domain.ENotFound {
+		st, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	b.stations[code] = st
+	return st, nil
 }
 
 // putCase records a case's new folded state, written by flush.
@@ -112,17 +132,34 @@ func (s *Service) process(b *batch, office string, e *domain.Event) (protocol.Ac
 	if err := protocol.ValidateEvent(e); err != nil {
 		return s.reject(b, office, e, err)
 	}
+	if err := domain.CheckEvent(e); err != nil {
+		return s.reject(b, office, e, err)
+	}
 	c, err := b.caseState(e.CaseID)
 	if err != nil {
 		return protocol.Ack{}, err
 	}
-	if err := domain.Authorize(c, e, office); err != nil {
+	f, sender, err := s.facts(b, office, c, e)
+	if err != nil {
+		return protocol.Ack{}, err
+	}
+	if err := domain.Authorize(c, e, f); err != nil {
 		return s.reject(b, office, e, err)
 	}
 	if err := s.checkScope(b, c, e, office); err != nil {
 		return s.reject(b, office, e, err)
 	}
 	if err := s.checkRoute(b, e); err != nil {
+		return s.reject(b, office, e, err)
+	}
+	if err := domain.CheckMaterial(c, e, f.Item); err != nil {
+		return s.reject(b, office, e, err)
+	}
+	number, err := s.checkNumber(b, c, e)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.EInternal {
+			return protocol.Ack{}, err
+		}
 		return s.reject(b, office, e, err)
 	}
 	next := &domain.Case{}
@@ -140,8 +177,14 @@ func (s *Service) process(b *batch, office string, e *domain.Event) (protocol.Ac
 		le.Status = StatusConflict
 		le.Code, le.Reason, le.Zh = errParts(err)
 	}
+	if le.Status == StatusAccepted && sender != nil {
+		s.flagClock(next, e, sender, b.now)
+	}
 	if _, err := b.tx.AppendLog(le); err != nil {
 		return protocol.Ack{}, err
+	}
+	if number != "" && le.Status == StatusAccepted {
+		b.numbers[number] = e.CaseID
 	}
 	if office != domain.HallOffice {
 		s.hlc.Observe(e.HLC)
@@ -219,6 +262,144 @@ func (s *Service) checkScope(b *batch, c *domain.Case, e *domain.Event, office s
 		return domain.Errorf(domain.EConflict, "办件编号已被其他站点使用，请重新收件。", "case id %s is taken by another office", e.CaseID)
 	}
 	return domain.Errorf(domain.EForbidden, "该办件不属于本站。", "office %s is outside the scope of case %s", office, e.CaseID)
+}
+
+// facts gathers what the hall knows that decides e: the sender's kind and
+// region from the registry (the hall's own commands: the hall), the case's
+// item as published — for an open, the item the open names — and, for a
+// route, the receiver's registry row. It returns the sender's row too (nil
+// for the hall). The error is for store failures only.
+func (s *Service) facts(b *batch, office string, c *domain.Case, e *domain.Event) (domain.Facts, *Station, error) {
+	f := domain.Facts{Office: office, Kind: domain.OfficeHall}
+	var sender *Station
+	if office != domain.HallOffice {
+		st, err := b.station(office)
+		if err != nil {
+			return f, nil, err
+		}
+		if st == nil {
+			return f, nil, fmt.Errorf("push: station %s not in the registry", office)
+		}
+		sender = st
+		f.Kind, f.Region = stationKind(st), st.Region
+	}
+	code, version := "", 0
+	switch {
+	case e.Kind == domain.EvOpen:
+		if p, err := domain.DecodePayload[domain.OpenPayload](e); err == nil {
+			code, version = p.ItemCode, p.ItemVersion
+		}
+	case c != nil:
+		code, version = c.ItemCode, c.ItemVersion
+	}
+	if code != "" {
+		it, err := s.publishedItem(b.tx, code, version)
+		if err != nil {
+			return f, nil, err
+		}
+		f.Item = it
+	}
+	if e.Kind == domain.EvRoute {
+		if p, err := domain.DecodePayload[domain.RoutePayload](e); err == nil && p.To != "" && p.To != domain.HallOffice {
+			st, err := b.station(p.To)
+			if err != nil {
+				return f, nil, err
+			}
+			if st != nil {
+				f.To = &domain.OfficeFacts{Code: st.Code, Kind: stationKind(st), Region: st.Region}
+			}
+		}
+	}
+	return f, sender, nil
+}
+
+// stationKind is a registry row's kind, the default for a row without one.
+func stationKind(st *Station) domain.OfficeKind {
+	if st.Kind == "" {
+		return domain.DefaultStationKind
+	}
+	return st.Kind
+}
+
+// publishedItem returns an item version as the hall published it, or nil if
+// it never did. Published versions never change but for their status
+// (PublishCatalog refuses any other change), which decides nothing here, so
+// a version once read is kept for the life of the process: a push does not
+// lock or read the published row of a popular item again and again.
+func (s *Service) publishedItem(tx Tx, code string, version int) (*domain.Item, error) {
+	key := "item:" + code + "@" + strconv.Itoa(version)
+	s.itemMu.Lock()
+	it, ok := s.items[key]
+	s.itemMu.Unlock()
+	if ok {
+		return it, nil
+	}
+	p, err := tx.LatestPublished(key)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	it = &domain.Item{}
+	if err := json.Unmarshal(p.Body, it); err != nil {
+		return nil, fmt.Errorf("published %s: %w", key, err)
+	}
+	s.itemMu.Lock()
+	s.items[key] = it
+	s.itemMu.Unlock()
+	return it, nil
+}
+
+// checkNumber refuses an open whose case number another case holds already,
+// at the hall or earlier in this push, and returns the number of an open
+// (or ""). The number's form and its station code are domain.CheckOpen's.
+func (s *Service) checkNumber(b *batch, c *domain.Case, e *domain.Event) (string, error) {
+	if e.Kind != domain.EvOpen || c != nil {
+		return "", nil
+	}
+	p, err := domain.DecodePayload[domain.OpenPayload](e)
+	if err != nil {
+		return "", err
+	}
+	id, ok := b.numbers[p.Number]
+	if !ok {
+		var err error
+		if id, err = b.tx.CaseByNumber(p.Number); err != nil {
+			return "", err
+		}
+	}
+	if id != "" && id != e.CaseID {
+		return "", domain.Errorf(domain.EConflict, "办件编号 "+p.Number+" 已被另一个办件使用，不能重复收件。",
+			"open %s: number %s is taken by case %s", e.CaseID, p.Number, id)
+	}
+	return p.Number, nil
+}
+
+// flagClock notes on the hall's copy of a case that the event it just took
+// came with a wall clock that cannot be right (domain.ClockNote), with the
+// hall's receipt as the time that counts for the milestone the event set.
+// The event itself is kept as it came.
+func (s *Service) flagClock(c *domain.Case, e *domain.Event, sender *Station, now time.Time) {
+	note := domain.ClockNote(e.At, now, sender.CreatedAt)
+	if note == "" {
+		return
+	}
+	f := domain.ClockFlag{Note: note}
+	if c.Clock != nil {
+		f = *c.Clock
+		f.Note = note
+	}
+	at := now
+	switch e.Kind {
+	case domain.EvOpen:
+		f.ReceivedAt = &at
+	case domain.EvAccept:
+		f.AcceptedAt = &at
+	case domain.EvConclude, domain.EvCorrectionTimeout:
+		f.ConcludedAt = &at
+	case domain.EvDeliver:
+		f.DeliveredAt = &at
+	}
+	c.Clock = &f
+	s.Logger.Warn("station clock implausible", "station", sender.Code, "event", e.ID, "kind", string(e.Kind), "detail", note)
 }
 
 // checkRoute refuses a route to an office the hall does not know: the case

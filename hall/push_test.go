@@ -138,19 +138,22 @@ func TestConcurrentTransitionsConflict(t *testing.T) {
 	f := newHall(t)
 	a, b := f.enroll("A01"), f.enroll("B01")
 	open := a.open("station")
-	a.mustAck(protocol.AckAccepted, open, a.event(open.CaseID, domain.EvRoute, "", domain.RoutePayload{To: "B01"}))
+	a.mustAck(protocol.AckAccepted, open)
+	clerk := hall.Actor{ID: "hall-clerk"}
+	if err := f.svc.Route(f.ctx, clerk, open.CaseID, "B01"); err != nil {
+		t.Fatal(err)
+	}
 
-	// B holds the case and accepts it; meanwhile A, offline, takes the case
-	// back (the origin may route) and accepts it too, from "received".
+	// B holds the case and accepts it; the hall hands it back to A, which,
+	// offline meanwhile, accepts it too, from "received".
 	bAccept := b.event(open.CaseID, domain.EvAccept, domain.StateReceived, nil)
-	aBack := a.event(open.CaseID, domain.EvRoute, "", domain.RoutePayload{To: "A01"})
 	aAccept := a.event(open.CaseID, domain.EvAccept, domain.StateReceived, nil)
 	b.mustAck(protocol.AckAccepted, bAccept)
-	acks := a.push(aBack, aAccept)
-	if acks[0].Status != protocol.AckAccepted {
-		t.Fatalf("route back: %+v", acks[0])
+	if err := f.svc.Route(f.ctx, clerk, open.CaseID, "A01"); err != nil {
+		t.Fatal(err)
 	}
-	conflict := acks[1]
+	acks := a.push(aAccept)
+	conflict := acks[0]
 	if conflict.Status != protocol.AckConflict || conflict.Seq == 0 || conflict.Code != domain.EConflict || conflict.Zh == "" {
 		t.Fatalf("second accept: got %+v, want a conflict in the log", conflict)
 	}

@@ -123,7 +123,8 @@ func (s *Service) BadReviews(ctx context.Context, f ReviewFilter) ([]BadReview, 
 
 // ratedAt returns when a case was rated: the evaluate event's own time,
 // unless the station's clock put it after the hall received it (a clock
-// running ahead), then the time the hall received it.
+// running ahead) or implausibly long before (domain.ClockNote), then the
+// time the hall received it.
 func ratedAt(tx Tx, c *domain.Case) (time.Time, error) {
 	log, err := tx.CaseLog(c.ID, 0)
 	if err != nil {
@@ -134,7 +135,7 @@ func ratedAt(tx Tx, c *domain.Case) (time.Time, error) {
 		if le.Status != StatusAccepted || le.Event.Kind != domain.EvEvaluate {
 			continue
 		}
-		if le.Event.At.IsZero() || le.Event.At.After(le.Received) {
+		if le.Event.At.IsZero() || le.Event.At.After(le.Received) || domain.ClockNote(le.Event.At, le.Received, time.Time{}) != "" {
 			return le.Received, nil
 		}
 		return le.Event.At, nil

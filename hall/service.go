@@ -98,6 +98,9 @@ type Service struct {
 	calMu sync.Mutex
 	cal   *workday.Calendar // built-in plus published years; nil: reload
 	calAt time.Time
+
+	itemMu sync.Mutex
+	items  map[string]*domain.Item // published item versions, by "item:CODE@VERSION"
 }
 
 // New opens the hall's service over store: it fills defaults, loads or
@@ -155,7 +158,8 @@ func New(ctx context.Context, store Store, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{Config: cfg, store: store, keys: keys, hlc: domain.NewHLC(domain.HallOffice, cfg.Now),
-		blobLocks: map[string]*blobLock{}, guard: guard{recs: map[string]*strikes{}}, hashSem: make(chan struct{}, cfg.SignInLimits.Hashes)}
+		blobLocks: map[string]*blobLock{}, items: map[string]*domain.Item{}, guard: guard{recs: map[string]*strikes{}},
+		hashSem: make(chan struct{}, cfg.SignInLimits.Hashes)}
 	var last string
 	if err := store.View(ctx, func(tx Tx) error {
 		var err error
@@ -201,22 +205,41 @@ type StationInfo struct {
 	Code       string     `json:"code"`
 	Name       string     `json:"name"`
 	Region     string     `json:"region,omitempty"`
+	Kind       string     `json:"kind"`   // village, township, postal or helper
 	Status     string     `json:"status"` // announced, enrolled, revoked
 	AppVersion string     `json:"app_version,omitempty"`
 	LastSeen   *time.Time `json:"last_seen,omitempty"`
 	Cursor     int64      `json:"cursor"`
 	Lag        int64      `json:"lag"`       // deliveries queued but not yet applied
 	Conflicts  int        `json:"conflicts"` // conflicts among the events it pushed
-	AuditSeq   int64      `json:"audit_seq,omitempty"`
-	AuditHash  string     `json:"audit_hash,omitempty"`
-	Tampered   bool       `json:"tampered,omitempty"`
-	TamperNote string     `json:"tamper_note,omitempty"`
-	SignKey    string     `json:"sign_key,omitempty"`
-	AgeKey     string     `json:"age_key,omitempty"`
+	// Quarantined counts the events of its pull pages the station reported
+	// it set aside instead of applying (Service.Quarantined lists them).
+	Quarantined int    `json:"quarantined"`
+	AuditSeq    int64  `json:"audit_seq,omitempty"`
+	AuditHash   string `json:"audit_hash,omitempty"`
+	Tampered    bool   `json:"tampered,omitempty"`
+	TamperNote  string `json:"tamper_note,omitempty"`
+	SignKey     string `json:"sign_key,omitempty"`
+	AgeKey      string `json:"age_key,omitempty"`
+}
+
+// Quarantined lists what stations reported they set aside from their pull
+// pages (of one station, or of all with ""), newest first: events another
+// station sent that the receiver could not apply. The rest of their sync
+// went on; these are for a person to look into.
+func (s *Service) Quarantined(ctx context.Context, station string) ([]*Quarantine, error) {
+	var out []*Quarantine
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Quarantined(station, 500)
+		return err
+	})
+	return out, err
 }
 
 func infoOf(st *Station) StationInfo {
-	in := StationInfo{Code: st.Code, Name: st.Name, Region: st.Region, Status: "announced", AppVersion: st.AppVersion,
+	in := StationInfo{Code: st.Code, Name: st.Name, Region: st.Region, Kind: string(stationKind(st)), Quarantined: st.Quarantined,
+		Status: "announced", AppVersion: st.AppVersion,
 		Cursor: st.Cursor, Lag: max(st.LastDSeq-st.Cursor, 0), Conflicts: st.Conflicts, AuditSeq: st.AuditSeq,
 		AuditHash: st.AuditHash, Tampered: !st.TamperedAt.IsZero(), TamperNote: st.TamperNote,
 		SignKey: st.SignKey, AgeKey: st.AgeKey}

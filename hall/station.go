@@ -29,9 +29,32 @@ var stationCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 // enrolment code read aloud over a phone or copied from paper survives.
 var crockford = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
 
-// AddStation announces a station and returns its one-time enrolment code,
-// shown once: only its hash is stored, and it expires after EnrolTTL.
+// AddStation announces a township station (the default kind) and returns
+// its one-time enrolment code; see RegisterStation.
 func (s *Service) AddStation(ctx context.Context, code, name, region string) (string, error) {
+	return s.RegisterStation(ctx, StationSpec{Code: code, Name: name, Region: region})
+}
+
+// StationSpec is what `hall station add` registers.
+type StationSpec struct {
+	Code   string
+	Name   string
+	Region string // administrative division code, e.g. 370112001 for a township
+	Kind   string // village, township, postal or helper; "" is township
+}
+
+// RegisterStation announces a station and returns its one-time enrolment
+// code, shown once: only its hash is stored, and it expires after EnrolTTL.
+// The station's kind and region decide, with the catalog, what it may do.
+func (s *Service) RegisterStation(ctx context.Context, spec StationSpec) (string, error) {
+	code, name, region := spec.Code, spec.Name, spec.Region
+	kind, err := domain.ParseStationKind(spec.Kind)
+	if err != nil {
+		return "", err
+	}
+	if err := checkRegion(region); err != nil {
+		return "", err
+	}
 	if !stationCode.MatchString(code) || code == domain.HallOffice {
 		return "", domain.Errorf(domain.EInvalid, "站点编码只能包含字母、数字、下划线和连字符（最多 32 个字符），且不能是 hall。",
 			"station code %q: letters, digits, _ and - only, at most 32, not %q", code, domain.HallOffice)
@@ -46,19 +69,86 @@ func (s *Service) AddStation(ctx context.Context, code, name, region string) (st
 	enc := crockford.EncodeToString(raw)
 	shown := enc[0:4] + "-" + enc[4:8] + "-" + enc[8:12] + "-" + enc[12:16]
 	now := s.Now()
-	st := &Station{Code: code, Name: strings.TrimSpace(name), Region: strings.TrimSpace(region),
+	st := &Station{Code: code, Name: strings.TrimSpace(name), Region: strings.TrimSpace(region), Kind: kind,
 		EnrolHash: hashText(normEnrolCode(shown)), EnrolExpires: now.Add(s.EnrolTTL), CreatedAt: now}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := tx.CreateStation(st); err != nil {
 			return err
 		}
-		return tx.RecordAccess(&Access{At: now, Actor: actorFrom(ctx).ID, Action: "station.add", Detail: code})
+		return tx.RecordAccess(&Access{At: now, Actor: actorFrom(ctx).ID, Action: "station.add", Detail: code + " " + string(kind)})
 	})
 	if err != nil {
 		return "", err
 	}
 	return shown, nil
 }
+
+// regionCode is an administrative division code: digits only (370112,
+// 370112001, 370112001001…).
+var regionCode = regexp.MustCompile(`^[0-9]{0,12}$`)
+
+func checkRegion(region string) error {
+	if !regionCode.MatchString(strings.TrimSpace(region)) {
+		return domain.Errorf(domain.EInvalid, "区划代码须为最多 12 位数字（如 370112001）。", "region %q: up to 12 digits", region)
+	}
+	return nil
+}
+
+// StationEdit changes a station's registry row; nil fields stay.
+type StationEdit struct {
+	Name   *string
+	Region *string
+	Kind   *string
+}
+
+// EditStation changes a station's name, region or kind. The hall decides
+// every later event by the new row; the station learns it with its next
+// sync answers, and its clerk's screens follow.
+func (s *Service) EditStation(ctx context.Context, code string, e StationEdit) error {
+	now := s.Now()
+	return s.store.Update(ctx, func(tx Tx) error {
+		st, err := tx.Station(code)
+		if err != nil {
+			return err
+		}
+		var changed []string
+		if e.Name != nil {
+			if strings.TrimSpace(*e.Name) == "" {
+				return domain.Errorf(domain.EInvalid, "请填写站点名称。", "station %s: name required", code)
+			}
+			st.Name = strings.TrimSpace(*e.Name)
+			changed = append(changed, "name="+st.Name)
+		}
+		if e.Region != nil {
+			if err := checkRegion(*e.Region); err != nil {
+				return err
+			}
+			st.Region = strings.TrimSpace(*e.Region)
+			changed = append(changed, "region="+st.Region)
+		}
+		if e.Kind != nil {
+			k, err := domain.ParseStationKind(*e.Kind)
+			if err != nil {
+				return err
+			}
+			st.Kind = k
+			changed = append(changed, "kind="+string(k))
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		st.OfficeSends = officeSends
+		if err := tx.UpdateStation(st); err != nil {
+			return err
+		}
+		return tx.RecordAccess(&Access{At: now, Actor: actorFrom(ctx).ID, Action: "station.edit", Detail: code + " " + strings.Join(changed, " ")})
+	})
+}
+
+// officeSends is how many sync answers carry a station's kind and region
+// after they change: one lost answer does not leave the station's screens
+// wrong (the hall decides by its own row in any case).
+const officeSends = 3
 
 // normEnrolCode undoes what people do to a code: lower case, dashes and
 // spaces, and the letters Crockford's alphabet reads as digits.
@@ -121,7 +211,7 @@ func (s *Service) Enroll(ctx context.Context, req protocol.EnrollRequest) (proto
 		}
 		secret := s.enrolSecret(st.Code, st.EnrolHash, req.SignKey, req.AgeKey)
 		resp = protocol.EnrollResponse{V: protocol.Version, Station: st.Code, Name: st.Name, Region: st.Region,
-			Token: st.Code + "." + secret, HallSignKey: s.keys.SignPublic(), HallAgeKey: s.keys.AgeRecipient()}
+			Kind: string(stationKind(st)), Token: st.Code + "." + secret, HallSignKey: s.keys.SignPublic(), HallAgeKey: s.keys.AgeRecipient()}
 		if st.TokenHash != "" {
 			// The code was used. Only by the same keys, proven, is this
 			// a retry; anyone else is refused.

@@ -74,6 +74,7 @@ const WaitingNote = "counter waiting time needs queue tickets, which stations do
 const maxStatsDays = 400
 
 func (r *StatRow) add(c *domain.Case, cal *workday.Calendar, today workday.Date) {
+	c = c.StatTimes() // a station's implausible clock moves no figure
 	r.Intake++
 	pd, _ := c.Deadlines(cal)
 	if c.ConcludedAt != nil {
@@ -162,7 +163,7 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) (*Stats, error) {
 		group(byMonth, m, m)
 	}
 	for _, c := range cs {
-		month := c.ReceivedAt.In(workday.China).Format("2006-01")
+		month := c.StatTimes().ReceivedAt.In(workday.China).Format("2006-01")
 		name := names[c.Station]
 		if name == "" {
 			name = c.Station

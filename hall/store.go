@@ -81,6 +81,11 @@ type Tx interface {
 	PutCase(c *domain.Case, seq int64) error
 	// FindCases lists cases matching f, most recently updated first.
 	FindCases(f CaseFilter) ([]*domain.Case, error)
+	// CaseByNumber returns the ID of the case numbered number, or "". In
+	// an Update it serialises the transaction against others asking for
+	// the same number until it ends (PostgreSQL: an advisory lock on the
+	// number), so two pushes of one number cannot both find it free.
+	CaseByNumber(number string) (string, error)
 	// CaseScope returns the stations a case is delivered to, in order.
 	CaseScope(caseID string) ([]string, error)
 	// AddScope puts station into a case's scope and reports whether it was
@@ -156,6 +161,14 @@ type Tx interface {
 	// before now.
 	DeleteSessions(hash, login string, now time.Time) error
 
+	// PutQuarantine records a station's report of an event it could not
+	// apply; a second report of the same event by the same station is
+	// ignored.
+	PutQuarantine(q *Quarantine) error
+	// Quarantined lists the reports of station ("": of every station),
+	// newest first, at most limit (0: 200).
+	Quarantined(station string, limit int) ([]*Quarantine, error)
+
 	// PutCallback inserts or replaces the call-back record of a bad review.
 	PutCallback(cb *Callback) error
 	// Callbacks returns the call-back records of the given cases (nil: all),
@@ -180,11 +193,12 @@ type Station struct {
 	Code         string
 	Name         string
 	Region       string
-	EnrolHash    string    // SHA-256 hex of the enrolment code; kept after use (retries), "" once withdrawn
-	EnrolExpires time.Time // the enrolment code is refused after this
-	TokenHash    string    // SHA-256 hex of the bearer secret; "" before enrolment
-	SignKey      string    // Ed25519 public key, base64
-	AgeKey       string    // age X25519 recipient
+	Kind         domain.OfficeKind // village, township, postal or helper
+	EnrolHash    string            // SHA-256 hex of the enrolment code; kept after use (retries), "" once withdrawn
+	EnrolExpires time.Time         // the enrolment code is refused after this
+	TokenHash    string            // SHA-256 hex of the bearer secret; "" before enrolment
+	SignKey      string            // Ed25519 public key, base64
+	AgeKey       string            // age X25519 recipient
 	AppVersion   string
 	CreatedAt    time.Time
 	EnrolledAt   time.Time
@@ -195,10 +209,46 @@ type Station struct {
 	AuditHash    string // its hash
 	TamperedAt   time.Time
 	TamperNote   string
+	// AuditVerifiedSeq and AuditVerifiedHash are the last head the
+	// station proved its chain extends (AuditSeq is the newest head it
+	// reported, which its next request must prove).
+	AuditVerifiedSeq  int64
+	AuditVerifiedHash string
+	// AuditNamed are the heads the hall recorded since the verified one,
+	// oldest first; the newest is AuditSeq/AuditHash, which every answer
+	// names. A station whose answers were lost proves an older one.
+	AuditNamed []AuditMark
+	// AuditProven is set once the station has proved a head; from then on
+	// every request must prove one. AuditMisses counts its requests in a
+	// row that proved nothing new (stale, or answers lost).
+	AuditProven bool
+	AuditMisses int
+	// OfficeSends is how many more sync answers carry the station's kind
+	// and region to it.
+	OfficeSends int
 
 	// Computed by the store, never written by UpdateStation.
-	LastDSeq  int64 // the station's newest delivery sequence number
-	Conflicts int   // log entries with status conflict that the station pushed
+	LastDSeq    int64 // the station's newest delivery sequence number
+	Conflicts   int   // log entries with status conflict that the station pushed
+	Quarantined int   // events the station reported it could not apply
+}
+
+// AuditMark is one audit row's position and hash.
+type AuditMark struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// Quarantine is a station's report of an event from its pull pages that it
+// could not apply: it set the event aside and applied the rest.
+type Quarantine struct {
+	Station  string    `json:"station"`
+	EventID  string    `json:"event_id"`
+	CaseID   string    `json:"case_id"`
+	LogSeq   int64     `json:"log_seq,omitempty"`
+	Code     string    `json:"code"`
+	Reason   string    `json:"reason"`
+	Reported time.Time `json:"reported_at"`
 }
 
 // Enrolled reports whether the station has exchanged its code for a token.

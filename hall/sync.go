@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"yizhan/domain"
 	"yizhan/sync/protocol"
@@ -42,7 +43,7 @@ func (s *Service) Sync(ctx context.Context, st *Station, req protocol.SyncReques
 		var warn []string
 		err := s.store.Update(ctx, func(tx Tx) error {
 			var err error
-			resp.Acks, warn, err = s.pushTx(tx, st.Code, &req, now)
+			resp.Acks, warn, resp.Office, err = s.pushTx(tx, st.Code, &req, now)
 			return err
 		})
 		if err != nil {
@@ -52,6 +53,11 @@ func (s *Service) Sync(ctx context.Context, st *Station, req protocol.SyncReques
 			s.Logger.Warn("station audit chain changed: possible tampering", "station", st.Code, "detail", w)
 		}
 	}
+	if resp.Office == nil && req.Cursor == 0 {
+		// A station pulling from the start (new PC, resync) learns how the
+		// hall registers it.
+		resp.Office = officeOf(st)
+	}
 	err := s.store.View(ctx, func(tx Tx) error { return s.page(tx, st.Code, &req, &resp) })
 	if err != nil {
 		return protocol.SyncResponse{}, fmt.Errorf("sync %s: pull: %w", st.Code, err)
@@ -59,20 +65,27 @@ func (s *Service) Sync(ctx context.Context, st *Station, req protocol.SyncReques
 	return resp, nil
 }
 
+func officeOf(st *Station) *protocol.Office {
+	return &protocol.Office{Kind: string(stationKind(st)), Region: st.Region, Name: st.Name}
+}
+
 // needsWrite reports whether a request changes anything the hall stores.
 func (s *Service) needsWrite(st *Station, req *protocol.SyncRequest, now time.Time) bool {
 	a := req.Audit
-	return len(req.Events) > 0 || req.Cursor != st.Cursor || now.Sub(st.LastSeen) >= s.SeenEvery ||
-		(req.AppVersion != "" && req.AppVersion != st.AppVersion) ||
-		(a != nil && (a.Seq != st.AuditSeq || a.Hash != st.AuditHash || (a.CheckSeq == st.AuditSeq && a.CheckHash != st.AuditHash)))
+	return len(req.Events) > 0 || len(req.Quarantined) > 0 || st.OfficeSends > 0 || req.Cursor != st.Cursor ||
+		now.Sub(st.LastSeen) >= s.SeenEvery || (req.AppVersion != "" && req.AppVersion != st.AppVersion) ||
+		(a == nil) != (st.AuditSeq == 0) ||
+		(a != nil && (a.Seq != st.AuditSeq || a.Hash != st.AuditHash || a.CheckSeq != st.AuditSeq || a.CheckHash != st.AuditHash))
 }
 
 // pushTx runs inside the request's one write transaction: every event, its
-// deliveries, and the station's registry row commit together.
-func (s *Service) pushTx(tx Tx, code string, req *protocol.SyncRequest, now time.Time) ([]protocol.Ack, []string, error) {
+// deliveries, and the station's registry row commit together. It returns
+// the acks, audit warnings, and the station's registry row when the answer
+// is to carry it.
+func (s *Service) pushTx(tx Tx, code string, req *protocol.SyncRequest, now time.Time) ([]protocol.Ack, []string, *protocol.Office, error) {
 	st, err := tx.Station(code)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if p, ok := tx.(Prefetcher); ok && len(req.Events) > 0 {
 		var evs, cases []string
@@ -88,20 +101,24 @@ func (s *Service) pushTx(tx Tx, code string, req *protocol.SyncRequest, now time
 			}
 		}
 		if err := p.Prefetch(evs, cases); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	b := newBatch(tx, now)
+	b.stations[code] = st
 	var acks []protocol.Ack
 	for _, e := range req.Events {
 		ack, err := s.process(b, code, e)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		acks = append(acks, ack)
 	}
 	if err := b.flush(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	if err := putQuarantine(tx, code, req.Quarantined, now); err != nil {
+		return nil, nil, nil, err
 	}
 	warn := checkAudit(st, req.Audit, now)
 	st.LastSeen = now
@@ -111,42 +128,162 @@ func (s *Service) pushTx(tx Tx, code string, req *protocol.SyncRequest, now time
 	if req.Cursor <= st.LastDSeq {
 		st.Cursor = req.Cursor
 	}
-	return acks, warn, tx.UpdateStation(st)
+	var office *protocol.Office
+	if st.OfficeSends > 0 {
+		office = officeOf(st)
+		st.OfficeSends--
+	}
+	return acks, warn, office, tx.UpdateStation(st)
 }
+
+// putQuarantine records a station's reports of events it set aside, at
+// most MaxQuarantineReports a request, each field cut to its bound: the
+// reports are the station's word, kept for a person to look into.
+func putQuarantine(tx Tx, code string, reports []protocol.QuarantineReport, now time.Time) error {
+	for i, r := range reports {
+		if i == protocol.MaxQuarantineReports {
+			break
+		}
+		if !isUUID(r.EventID) {
+			continue
+		}
+		q := &Quarantine{Station: code, EventID: r.EventID, CaseID: cut(r.CaseID, domain.MaxCodeLen), LogSeq: max(r.Seq, 0),
+			Code: cut(r.Code, domain.MaxCodeLen), Reason: cut(r.Reason, domain.MaxLineLen), Reported: now}
+		if err := tx.PutQuarantine(q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cut shortens s to at most n bytes, on a character boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// auditMaxMisses is how many requests in a row may prove nothing new —
+// stale ones, sent before the station learned the head the hall recorded
+// since, or sent after answers were lost — before the hall flags the
+// station. It is far above what a lossy link makes: each request whose
+// answer arrives ends the run.
+const auditMaxMisses = 16
 
 // checkAudit compares the station's audit head with what the hall recorded
 // and records the new head. A mismatch flags the station as tampered and
 // returns a warning; the sync goes on, because refusing it would lose the
 // very records an investigation needs.
 //
-// The hall answers AuditSeq = the seq of the head it recorded; the station
-// sends back, as CheckSeq/CheckHash, its own current hash of that row. If
-// the row was rewritten, the hashes differ. A chain that got shorter is
-// flagged too (a restore from backup also does that, and deserves a look).
+// The hall keeps the last head the station proved its chain extends
+// (AuditVerifiedSeq/Hash) and the heads it recorded since (AuditNamed; the
+// newest is AuditSeq/Hash, which every answer names in
+// SyncResponse.AuditSeq). The station's next request sends back, as
+// CheckSeq/CheckHash, its own hash of the row the last answer it got named:
 //
-// A request built before the hall recorded its current head (a request the
-// network delivered late, or a USB bundle exported before the station last
-// synced online) carries an older head and an older CheckSeq: it is stale,
-// not a rewrite. It neither raises a flag nor moves the recorded head back,
-// so a truncated chain is still caught by the station's next fresh request,
-// whose CheckSeq names the recorded head.
+//   - a check of a recorded head with the recorded hash proves it: it
+//     becomes the verified head, and the request's head is recorded;
+//   - a check of the verified head means the answers since were lost: the
+//     request's head is recorded, nothing is proven (a miss, below, when the
+//     chain grew past the recorded head);
+//   - a check whose hash differs from the recorded one, or a head older
+//     than the row it proves, is a rewritten history: flagged;
+//   - no check at all with a head newer than the hall recorded, from a
+//     station that proved a head before, is a station that lost (or
+//     deleted) its marker: flagged, for the hall can no longer see that
+//     the chain extends the verified head (an honest station checks every
+//     request it makes after it first proved one);
+//   - a check of an older row is a stale request (delivered late by the
+//     network, a USB bundle exported before the last online sync) and a
+//     request without a head proves nothing: they move nothing and raise
+//     no flag, but a station that sends nothing else auditMaxMisses times
+//     in a row is flagged;
+//   - a check of a row the hall never recorded is flagged.
 func checkAudit(st *Station, a *protocol.AuditHead, now time.Time) []string {
-	if a == nil {
-		return nil
-	}
-	if st.AuditSeq > 0 && a.Seq < st.AuditSeq && a.CheckSeq < st.AuditSeq {
-		return nil
-	}
 	var warn []string
-	if st.AuditSeq > 0 {
-		switch {
-		case a.Seq < st.AuditSeq:
-			warn = append(warn, fmt.Sprintf("audit head went back from seq %d to %d", st.AuditSeq, a.Seq))
-		case a.CheckSeq == st.AuditSeq && a.CheckHash != st.AuditHash:
-			warn = append(warn, fmt.Sprintf("hash of audit row %d changed", a.CheckSeq))
-		case a.Seq == st.AuditSeq && a.Hash != st.AuditHash:
-			warn = append(warn, fmt.Sprintf("hash of audit row %d changed", a.Seq))
+	flag := func(format string, args ...any) { warn = append(warn, fmt.Sprintf(format, args...)) }
+	miss := func() {
+		st.AuditMisses++
+		if st.AuditMisses >= auditMaxMisses {
+			flag("%d requests in a row prove nothing after row %d", st.AuditMisses, st.AuditVerifiedSeq)
+			st.AuditMisses = 0
 		}
+	}
+	// record makes the request's head the newest recorded one, unless it
+	// is older (a stale request) or the newest already.
+	record := func() {
+		switch {
+		case a.Seq > st.AuditSeq:
+			st.AuditNamed = append(st.AuditNamed, AuditMark{Seq: a.Seq, Hash: a.Hash})
+			if n := len(st.AuditNamed); n > auditMaxMisses {
+				st.AuditNamed = st.AuditNamed[n-auditMaxMisses:]
+			}
+			st.AuditSeq, st.AuditHash = a.Seq, a.Hash
+		case a.Seq == st.AuditSeq && a.Hash != st.AuditHash:
+			flag("hash of audit row %d changed", a.Seq)
+		}
+	}
+	named := -1
+	if a != nil {
+		for i, m := range st.AuditNamed {
+			if m.Seq == a.CheckSeq {
+				named = i
+			}
+		}
+	}
+	switch {
+	case st.AuditSeq == 0:
+		// Nothing recorded: the first sync, or a new PC after reenrol.
+		st.AuditVerifiedSeq, st.AuditVerifiedHash, st.AuditNamed, st.AuditProven, st.AuditMisses = 0, "", nil, false, 0
+		if a != nil && a.Seq > 0 {
+			record()
+		}
+	case a == nil:
+		if st.AuditProven {
+			miss()
+		}
+	case a.CheckSeq != 0 && named >= 0:
+		m := st.AuditNamed[named]
+		if a.Seq < m.Seq {
+			flag("audit head went back from seq %d to %d", st.AuditSeq, a.Seq)
+		}
+		if a.CheckHash != m.Hash {
+			flag("hash of audit row %d changed", a.CheckSeq)
+		}
+		st.AuditVerifiedSeq, st.AuditVerifiedHash = m.Seq, m.Hash
+		st.AuditNamed = append([]AuditMark(nil), st.AuditNamed[named+1:]...)
+		st.AuditProven, st.AuditMisses = true, 0
+		record()
+	case a.CheckSeq != 0 && a.CheckSeq == st.AuditVerifiedSeq:
+		if a.CheckHash != st.AuditVerifiedHash {
+			flag("hash of audit row %d changed", a.CheckSeq)
+		}
+		if a.Seq > st.AuditSeq {
+			miss() // the chain grew past a head it has not proved
+		}
+		record()
+	case a.CheckSeq == 0 && a.Seq <= st.AuditSeq:
+		// No newer than what the hall recorded: a request made before the
+		// station learned any head (a bundle exported early and imported
+		// late). Every request made after the station proved a head
+		// carries a check, and its head is at least the proved one's.
+		if a.Seq < st.AuditSeq || a.Hash != st.AuditHash {
+			miss()
+		}
+	case a.CheckSeq == 0 && st.AuditProven:
+		flag("no proof that the audit chain extends row %d, which the station proved before (its marker is gone)", st.AuditVerifiedSeq)
+		record()
+	case a.CheckSeq == 0:
+		record() // never proven yet: the answers naming the head were lost
+	case a.CheckSeq < st.AuditVerifiedSeq:
+		miss()
+	default:
+		flag("check of audit row %d, which the hall never recorded (it recorded %d)", a.CheckSeq, st.AuditSeq)
+		record()
 	}
 	if len(warn) > 0 {
 		if st.TamperedAt.IsZero() {
@@ -161,7 +298,6 @@ func checkAudit(st *Station, a *protocol.AuditHead, now time.Time) []string {
 		}
 		st.TamperNote = note
 	}
-	st.AuditSeq, st.AuditHash = a.Seq, a.Hash
 	return warn
 }
 

@@ -31,8 +31,10 @@ func TestScopeKeepsStationsApart(t *testing.T) {
 
 func TestRoutingBackfill(t *testing.T) {
 	f := newHall(t)
-	a, b, c := f.enroll("A01"), f.enroll("B01"), f.enroll("C01")
-	open := a.open("station")
+	// A village station takes in a township item and routes it to its
+	// township centre, which accepts it.
+	a, b, c := f.enrollAs("A01", "village", "370112001001"), f.enrollAs("B01", "township", "370112001"), f.enroll("C01")
+	open := a.open("township")
 	history := []*domain.Event{open, a.event(open.CaseID, domain.EvNote, "", domain.NotePayload{Text: "一"}),
 		a.event(open.CaseID, domain.EvMaterial, "", domain.MaterialPayload{Code: "M1", Collected: domain.CollectScan})}
 	a.mustAck(protocol.AckAccepted, history...)
@@ -112,8 +114,8 @@ func TestPagingByBytes(t *testing.T) {
 		t.Errorf("paged events differ from what was pushed (%d vs %d)", len(got), len(want))
 	}
 	// A budget smaller than one entry still moves: one entry per page.
-	a.cursor = 0
-	if resp := a.sync(1); len(resp.Events) != 1 || !resp.More || resp.Cursor != 1 {
+	a.cursor = a.base
+	if resp := a.sync(1); len(resp.Events) != 1 || !resp.More || resp.Cursor != a.base+1 {
 		t.Errorf("tiny budget: %d events, More=%v, cursor %d", len(resp.Events), resp.More, resp.Cursor)
 	}
 }

@@ -108,7 +108,7 @@ number() { "$STATION" --json case show "$1" | field case.number; }
 # The newest first, so the top of the case list shows every outcome.
 for i in 11 10 8 6; do "$HALL" case approve "$(hall_id "$(number "${fwd[$i]}")")" --cert "HZ2026-00$((30 + i))" >/dev/null; done
 "$HALL" case refuse "$(hall_id "$(number "${fwd[9]}")")" --reason "家庭人均收入高于当地最低生活保障边缘家庭认定标准" >/dev/null
-for i in 7 5; do "$HALL" case accept "$(hall_id "$(number "${fwd[$i]}")")" >/dev/null; done
+for i in 7 5; do "$HALL" case review "$(hall_id "$(number "${fwd[$i]}")")" >/dev/null; done
 st sync
 # Approved at the hall: one sent by EMS, one collected and rated.
 st case deliver "${fwd[11]}" --method ems --waybill EA100200301CN --address "示例镇北村 3 组"

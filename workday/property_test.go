@@ -182,3 +182,93 @@ func TestPropertyWorkdaysBetween(t *testing.T) {
 		}
 	})
 }
+
+// dueByDay is Due as it was first written: a walk of one day at a time,
+// checking every pause on every day. Due jumps over stretches of days
+// instead; TestPropertyDueMatchesWalk holds it to the walk's answers.
+func dueByDay(c *workday.Calendar, accepted workday.Date, lim workday.Limit, pauses []workday.Pause) workday.Deadline {
+	unit := workday.G
+	if lim.Unit == workday.Z {
+		unit = workday.Z
+	}
+	dl := workday.Deadline{Unit: unit}
+	if accepted.IsZero() {
+		return dl
+	}
+	left := max(lim.Value, 0)
+	d := accepted
+	for left > 0 {
+		d = d.AddDays(1)
+		inZ, inG, open := false, false, false
+		for _, p := range pauses {
+			if p.From.IsZero() || d.Before(p.From) {
+				continue
+			}
+			switch {
+			case p.To.IsZero():
+				open = true
+			case d.After(p.To):
+			case p.Unit == workday.Z:
+				inZ = true
+			default:
+				inG = true
+			}
+		}
+		if open {
+			dl.Paused, dl.Left = true, left
+			return dl
+		}
+		work := true
+		if unit == workday.G || inG {
+			var known bool
+			if work, known = c.IsWorkday(d); !known {
+				dl.Provisional = true
+			}
+		}
+		if (unit == workday.G && !work) || inZ || (inG && work) {
+			continue
+		}
+		left--
+	}
+	dl.Due = d
+	return dl
+}
+
+func TestPropertyDueMatchesWalk(t *testing.T) {
+	c := workday.New()
+	rapid.Check(t, func(t *rapid.T) {
+		acc := drawDate(t, "accepted")
+		lim := workday.Limit{Value: rapid.IntRange(0, 800).Draw(t, "value"),
+			Unit: rapid.SampledFrom([]workday.Unit{workday.G, workday.Z}).Draw(t, "unit")}
+		pauses := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) workday.Pause {
+			from := acc.AddDays(rapid.IntRange(-30, 900).Draw(t, "from"))
+			p := workday.Pause{From: from, To: from.AddDays(rapid.IntRange(0, 200).Draw(t, "length")),
+				Unit: rapid.SampledFrom([]workday.Unit{workday.G, workday.Z}).Draw(t, "unit")}
+			if rapid.IntRange(0, 9).Draw(t, "open") == 0 {
+				p.To = workday.Date{}
+			}
+			return p
+		}), 0, 8).Draw(t, "pauses")
+		if got, want := c.Due(acc, lim, pauses), dueByDay(c, acc, lim, pauses); got != want {
+			t.Fatalf("Due(%v, %v, %v) = %+v, the day-by-day walk gives %+v", acc, lim, pauses, got, want)
+		}
+	})
+}
+
+// BenchmarkDueWorstCase is the longest limit a catalog or a case may carry,
+// in working days, with sixty special procedures along the way: what one
+// row of a hall list may cost at most.
+func BenchmarkDueWorstCase(b *testing.B) {
+	c := workday.New()
+	acc := workday.MustParseDate("2026-03-02")
+	var pauses []workday.Pause
+	for i := 0; i < 60; i++ {
+		from := acc.AddDays(1 + i*40)
+		pauses = append(pauses, workday.Pause{From: from, To: from.AddDays(10), Unit: workday.G})
+	}
+	lim := workday.Limit{Value: workday.MaxLimitValue, Unit: workday.G}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Due(acc, lim, pauses)
+	}
+}

@@ -104,11 +104,14 @@ func (g *gen) stationCase() []*domain.Event {
 	g.n++
 	opened := g.clock
 	id := g.uuid7(opened)
+	// The checklist is the published item's (catalog.json), field for
+	// field: the hall refuses an open whose checklist differs.
 	mats := []domain.CaseMaterial{
 		{Code: "M1", Name: "居民身份证", Required: domain.NecessityRequired, ELicense: true, Originals: 1, Copies: 1, Collected: domain.CollectELicense},
 		{Code: "M2", Name: "居民户口簿", Required: domain.NecessityRequired, ELicense: true, Originals: 1, Copies: 1, Collected: domain.CollectMissing},
+		{Code: "M3", Name: "城乡居民基本养老保险参保登记表", Required: domain.NecessityRequired, Originals: 1, Collected: domain.CollectPaper, Count: 1},
 	}
-	open := domain.OpenPayload{Number: domain.CaseNumber(g.office, opened, g.n%9000+1) + fmt.Sprintf("-%d", g.n/9000),
+	open := domain.OpenPayload{Number: domain.CaseNumber(g.office, opened, g.n),
 		QueryPassword: fmt.Sprintf("%06d", g.r.IntN(1_000_000)), ItemCode: stationItem, ItemVersion: 1,
 		ItemName: "城乡居民基本养老保险参保登记", ItemKind: domain.KindImmediate, HandledAt: "station", Division: "370112",
 		Channel: domain.ChannelWindow, Applicant: g.applicant(), Materials: mats,
@@ -140,10 +143,12 @@ func (g *gen) hallCase() []*domain.Event {
 	mats := []domain.CaseMaterial{
 		{Code: "M1", Name: "居民身份证", Required: domain.NecessityRequired, ELicense: true, Originals: 1, Copies: 1, Collected: domain.CollectELicense},
 		{Code: "M2", Name: "居民户口簿", Required: domain.NecessityRequired, ELicense: true, Originals: 1, Copies: 1, Collected: domain.CollectPaper, Count: 1},
+		{Code: "M3", Name: "本人社会保障卡（金融账户）或银行卡", Required: domain.NecessityRequired, Originals: 1, Copies: 1, Collected: domain.CollectPaper, Count: 1},
+		{Code: "M4", Name: "城乡居民基本养老保险待遇领取申请表", Required: domain.NecessityRequired, Originals: 1, Collected: domain.CollectPaper, Count: 1},
 	}
-	open := domain.OpenPayload{Number: domain.CaseNumber(g.office, opened, g.n%9000+1) + fmt.Sprintf("-%d", g.n/9000),
-		QueryPassword: fmt.Sprintf("%06d", g.r.IntN(1_000_000)), ItemCode: hallItem, ItemVersion: 1,
-		ItemName: "城乡居民基本养老保险待遇申领（大厅审批）", ItemKind: domain.KindPromised, HandledAt: "hall", Division: "370112",
+	open := domain.OpenPayload{Number: domain.CaseNumber(g.office, opened, g.n),
+		QueryPassword: fmt.Sprintf("%06d", g.r.IntN(1_000_000)), ItemCode: hallItem, ItemVersion: 1, Situation: "01", SituationName: "本人申领",
+		ItemName: "城乡居民基本养老保险待遇申领", ItemKind: domain.KindPromised, HandledAt: "hall", Division: "370112",
 		Channel: domain.ChannelVillage, Applicant: g.applicant(), Materials: mats,
 		LegalLimit: workday.Limit{Value: 15, Unit: workday.G}, PromisedLimit: workday.Limit{Value: 10, Unit: workday.G}}
 	var evs []*domain.Event

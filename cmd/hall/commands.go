@@ -21,8 +21,10 @@ import (
 
 func init() {
 	register(
-		command{"station add", "CODE NAME [--region R]: announce a station; prints its one-time enrolment code", cmdStationAdd},
-		command{"station list", "[--limit N] [--offset N]: the registry: status, last seen, lag, conflicts, app version, audit", cmdStationList},
+		command{"station add", "CODE NAME [--region R] [--kind village|township|postal|helper]: announce a station; prints its one-time enrolment code", cmdStationAdd},
+		command{"station edit", "CODE [--kind K] [--region R] [--name N]: change a station's registry row (what it may do)", cmdStationEdit},
+		command{"station list", "[--limit N] [--offset N]: the registry: kind, region, status, last seen, lag, conflicts, set aside, app version, audit", cmdStationList},
+		command{"station quarantine", "[CODE]: events stations could not apply from their pulls and set aside", cmdStationQuarantine},
 		command{"station revoke", "CODE: a lost laptop: its credentials stop working at once", cmdStationRevoke},
 		command{"station reenrol", "CODE: a new PC for a station (old one dead or stolen): the old PC's token and keys die now; prints a new code", cmdStationReenrol},
 		command{"station move", "CODE|--all --url URL: the hall's new address: prints the code stations confirm it with (station hall set-url)", cmdStationMove},
@@ -34,7 +36,9 @@ func init() {
 		command{"case route", "ID OFFICE: hand a case to a station (or the hall)", cmdCaseRoute},
 	)
 	for _, a := range []struct{ name, usage string }{
-		{"accept", "ID: take up a forwarded case for review"},
+		{"accept", "ID: 受理 a case a station forwarded unaccepted (refused for one accepted already: review it)"},
+		{"not-accept", "ID --reason R: 不予受理 a case a station forwarded unaccepted"},
+		{"review", "ID: take an accepted case up for review (审查/承办)"},
 		{"approve", "ID [--cert N]: conclude approved"},
 		{"refuse", "ID --reason R: conclude refused"},
 		{"request-correction", "ID --reason R [--items A,B]: ask the applicant for missing materials"},
@@ -48,7 +52,8 @@ func init() {
 
 func cmdStationAdd(e *env, args []string) error {
 	fs := flag.NewFlagSet("station add", flag.ContinueOnError)
-	region := fs.String("region", "", "administrative region of the station")
+	region := fs.String("region", "", "administrative region of the station (division code, e.g. 370112001)")
+	kind := fs.String("kind", "", "village, township (default), postal or helper: with the catalog, what the station may do")
 	pos, err := parse(fs, args, 2, 2, "CODE NAME")
 	if err != nil {
 		return err
@@ -58,7 +63,7 @@ func cmdStationAdd(e *env, args []string) error {
 		return err
 	}
 	defer closeFn()
-	code, err := svc.AddStation(e.Ctx, pos[0], pos[1], *region)
+	code, err := svc.RegisterStation(e.Ctx, hall.StationSpec{Code: pos[0], Name: pos[1], Region: *region, Kind: *kind})
 	if err != nil {
 		return err
 	}
@@ -169,7 +174,7 @@ func cmdStationList(e *env, args []string) error {
 	list := cli.Of(all, p)
 	return e.List(list, len(list), len(all), p, func(w io.Writer) {
 		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "CODE\tNAME\tSTATUS\tLAST SEEN\tLAG\tCONFLICTS\tAPP\tAUDIT\tTAMPERED")
+		fmt.Fprintln(tw, "CODE\tNAME\tKIND\tREGION\tSTATUS\tLAST SEEN\tLAG\tCONFLICTS\tSET ASIDE\tAPP\tAUDIT\tTAMPERED")
 		for _, st := range list {
 			seen := "-"
 			if st.LastSeen != nil {
@@ -179,8 +184,81 @@ func cmdStationList(e *env, args []string) error {
 			if st.Tampered {
 				tamper = "YES"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\n", st.Code, st.Name, st.Status, seen, st.Lag, st.Conflicts,
-				st.AppVersion, st.AuditSeq, tamper)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%d\t%s\n", st.Code, st.Name, st.Kind, st.Region, st.Status,
+				seen, st.Lag, st.Conflicts, st.Quarantined, st.AppVersion, st.AuditSeq, tamper)
+		}
+		tw.Flush()
+	})
+}
+
+// cmdStationEdit changes the flags given of a station's registry row.
+func cmdStationEdit(e *env, args []string) error {
+	fs := flag.NewFlagSet("station edit", flag.ContinueOnError)
+	name := fs.String("name", "", "the station's name")
+	region := fs.String("region", "", "administrative region (division code)")
+	kind := fs.String("kind", "", "village, township, postal or helper")
+	pos, err := parse(fs, args, 1, 1, "CODE")
+	if err != nil {
+		return err
+	}
+	var ed hall.StationEdit
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "name":
+			ed.Name = name
+		case "region":
+			ed.Region = region
+		case "kind":
+			ed.Kind = kind
+		}
+	})
+	if ed.Name == nil && ed.Region == nil && ed.Kind == nil {
+		return usageErr("station edit CODE needs --name, --region or --kind")
+	}
+	svc, closeFn, err := e.open(hall.Config{})
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if err := svc.EditStation(e.Ctx, pos[0], ed); err != nil {
+		return err
+	}
+	return e.Out(map[string]string{"station": pos[0], "status": "edited"}, func(w io.Writer) {
+		fmt.Fprintf(w, "站点 %s 已修改；大厅即按新的登记信息审核其操作，站点在下次同步时获知。\n", pos[0])
+	})
+}
+
+// cmdStationQuarantine lists what stations set aside from their pull pages.
+func cmdStationQuarantine(e *env, args []string) error {
+	fs := flag.NewFlagSet("station quarantine", flag.ContinueOnError)
+	p := cli.PageFlags(fs, 100, 500)
+	pos, err := parse(fs, args, 0, 1, "[CODE]")
+	if err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
+		return err
+	}
+	station := ""
+	if len(pos) == 1 {
+		station = pos[0]
+	}
+	svc, closeFn, err := e.open(hall.Config{})
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	all, err := svc.Quarantined(e.Ctx, station)
+	if err != nil {
+		return err
+	}
+	list := cli.Of(all, p)
+	return e.List(list, len(list), len(all), p, func(w io.Writer) {
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "STATION\tREPORTED\tEVENT\tCASE\tSEQ\tCODE\tREASON")
+		for _, q := range list {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", q.Station, q.Reported.Local().Format("2006-01-02 15:04"), q.EventID,
+				q.CaseID, q.LogSeq, q.Code, q.Reason)
 		}
 		tw.Flush()
 	})
@@ -308,7 +386,7 @@ type caseFlags struct {
 }
 
 func (f *caseFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.reason, "reason", "", "reason (required to refuse, return, suspend, request correction)")
+	fs.StringVar(&f.reason, "reason", "", "reason (required to refuse, not accept, return, suspend, request correction)")
 	fs.StringVar(&f.cert, "cert", "", "certificate number, when approving")
 	fs.StringVar(&f.items, "items", "", "missing items, comma-separated, for request-correction")
 	fs.StringVar(&f.actor, "actor", envOr("USER", "hall-cli"), "who is acting (for the record)")
@@ -327,6 +405,11 @@ func caseStep(step string) func(e *env, args []string) error {
 		return onCase(e, pos[0], f.actor, func(svc *hall.Service, a hall.Actor, id string) error {
 			switch step {
 			case "accept":
+				// The case's one acceptance; an accepted case is reviewed.
+				return svc.Accept(e.Ctx, a, id)
+			case "not-accept":
+				return svc.NotAccept(e.Ctx, a, id, f.reason)
+			case "review":
 				return svc.StartProcess(e.Ctx, a, id)
 			case "approve":
 				return svc.Approve(e.Ctx, a, id, f.cert)

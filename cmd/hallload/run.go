@@ -91,6 +91,11 @@ func startHalls(ctx context.Context, o options, config, dir string) (*halls, err
 			h.close()
 			return nil, err
 		}
+		// The stations' opens name the items of stationsim.Catalog.
+		if _, err := svc.PublishCatalog(ctx, stationsim.Catalog()); err != nil {
+			h.close()
+			return nil, err
+		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			h.close()

@@ -364,6 +364,11 @@ func cmdCaseShow(e *env, args []string) error {
 			}
 		}
 		fmt.Fprintf(w, "next: %s\n", strings.Join(steps, ", "))
+		for _, s := range v.Steps {
+			if !s.Allowed {
+				fmt.Fprintf(w, "not here: %s — %s\n", s.Kind, s.Refusal)
+			}
+		}
 	})
 }
 

@@ -28,6 +28,7 @@ func init() {
 		command{"sync", "push pending work (attachments included) and pull news from the hall once; exit 1 unless all of it went through", cmdSync},
 		command{"hall set-url", "URL --code CODE: use the hall's new address, once the hall proves it is there (code from `hall station move`)", cmdHallSetURL},
 		command{"sync status", "online or not, pending work, last success and error, conflicts, clock skew", cmdSyncStatus},
+		command{"sync quarantine", "events from the hall this station set aside instead of applying (reported to the hall)", cmdSyncQuarantine},
 		command{"sync run", "sync in the foreground until Ctrl-C: retries with backoff while the hall is away", cmdSyncRun},
 		command{"bundle export", "FILE [--attach-budget 64MB]: write everything the hall has not acknowledged, scans within the budget, to a sealed USB bundle", cmdBundleExport},
 		command{"bundle import", "FILE: apply a sealed reply bundle from the hall", cmdBundleImport},
@@ -159,6 +160,33 @@ func unfinished(res client.Result) error {
 			Zh: "待同步的内容较多，本次未能全部完成，请再次同步。"}
 	}
 	return nil
+}
+
+// cmdSyncQuarantine lists the events of pull pages this station could not
+// apply and set aside, so the rest of its sync went on.
+func cmdSyncQuarantine(e *env, args []string) error {
+	fs := flag.NewFlagSet("sync quarantine", flag.ContinueOnError)
+	if _, err := parse(fs, args, 0, ""); err != nil {
+		return err
+	}
+	st, err := e.station()
+	if err != nil {
+		return err
+	}
+	list, err := st.QuarantineList(e.ctx, false, 1000)
+	if err != nil {
+		return err
+	}
+	return e.out(list, func(w io.Writer) {
+		for _, q := range list {
+			reported := "not yet reported / 未报告"
+			if q.Reported {
+				reported = "reported / 已报告大厅"
+			}
+			fmt.Fprintf(w, "%s  %s  case %s  from %s  seq %d  %s\n  %s\n  %s\n", q.At, q.Kind, q.CaseID, q.Office, q.HallSeq, reported, q.Reason, q.Zh)
+		}
+		fmt.Fprintf(w, "%d events set aside / 已隔离 %d 条\n", len(list), len(list))
+	})
 }
 
 func cmdSyncStatus(e *env, args []string) error {

@@ -142,6 +142,7 @@ type enrolRequest struct {
 	Code   string `json:"code"`
 	Name   string `json:"name"`
 	Region string `json:"region,omitempty"`
+	Kind   string `json:"kind,omitempty"` // village, township (default), postal or helper
 }
 
 // enrolResponse shows the one-time enrolment code: the only time it is
@@ -157,7 +158,8 @@ func (s *Server) enrolStation(w http.ResponseWriter, r *http.Request, _ hall.Sta
 	if err := decode(w, r, maxBody, &req); err != nil {
 		return err
 	}
-	code, err := s.svc.AddStation(r.Context(), strings.TrimSpace(req.Code), req.Name, req.Region)
+	code, err := s.svc.RegisterStation(r.Context(), hall.StationSpec{Code: strings.TrimSpace(req.Code), Name: req.Name,
+		Region: req.Region, Kind: req.Kind})
 	if err != nil {
 		return err
 	}

@@ -142,7 +142,9 @@ func (s *Server) caseAction(action string) handler {
 		var err error
 		switch action {
 		case "accept":
-			err = s.svc.StartProcess(ctx, a, id)
+			// Accept a case forwarded unaccepted, review one a station
+			// accepted: the one acceptance stays the station's.
+			err = s.svc.TakeUp(ctx, a, id)
 		case "correction":
 			err = s.svc.RequestCorrection(ctx, a, id, req.Reason, req.Items)
 		case "return":

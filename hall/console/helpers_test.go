@@ -72,6 +72,9 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := f.svc.PublishCatalog(ctx, stationsim.Catalog()); err != nil {
+		t.Fatal(err)
+	}
 	assets := filepath.Join(dir, "assets")
 	os.MkdirAll(filepath.Join(assets, "assets"), 0o755)
 	os.WriteFile(filepath.Join(assets, "console.html"), []byte("<!doctype html><title>console</title>"), 0o644)

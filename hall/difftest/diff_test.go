@@ -80,6 +80,9 @@ func newSim(t *testing.T, seed uint64) *sim {
 }
 
 func (s *sim) run(ops int) {
+	do(s.p, "publish the stations' catalog", func(svc *hall.Service) (hall.PublishResult, error) {
+		return svc.PublishCatalog(ctx, stationsim.Catalog())
+	})
 	for range 3 {
 		s.enroll()
 	}

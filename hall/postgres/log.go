@@ -176,7 +176,7 @@ func (t *txn) PutCase(c *domain.Case, seq int64) error {
 		item_code=excluded.item_code, item_name=excluded.item_name, serial=excluded.serial,
 		received_at=excluded.received_at, eval_level=excluded.eval_level`,
 		c.ID, c.Number, c.Station, c.Holder, string(c.State), nullTime(c.UpdatedAt), seq, string(body),
-		c.ItemCode, c.ItemName, c.Serial, nullTime(c.ReceivedAt), level)
+		c.ItemCode, c.ItemName, c.Serial, nullTime(c.StatTimes().ReceivedAt), level)
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
@@ -263,6 +263,22 @@ func (t *txn) CaseScope(caseID string) ([]string, error) {
 		return nil, fmt.Errorf("case scope %s: %w", caseID, err)
 	}
 	return out, nil
+}
+
+// CaseByNumber returns the ID of the case numbered number, or "". In an
+// Update it first locks the number, so of two pushes of one number the
+// second waits for the first to commit and then finds it.
+func (t *txn) CaseByNumber(number string) (string, error) {
+	var id string
+	err := t.lockedRow(lockNumber, number, func(r pgx.Row) error { return r.Scan(&id) },
+		`SELECT id FROM cases WHERE number=$1 LIMIT 1`, number)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("case by number: %w", err)
+	}
+	return id, nil
 }
 
 // AddScope adds a station to a case's scope.

@@ -17,6 +17,8 @@
 //   - an event ID: LogByEventID, in an Update, locks the ID before looking
 //     it up, so two hall processes given the same push (a station retrying
 //     after a timeout) answer "accepted" once and "duplicate" once.
+//   - a case number: CaseByNumber, in an Update, locks the number before
+//     looking it up, so two pushes of one number cannot both find it free.
 //   - a published key: LatestPublished locks the key, so two publications
 //     of one catalog do not both count as new.
 //   - a station's delivery counter: Enqueue increments station_queues'
@@ -320,6 +322,7 @@ const (
 	lockEvent    = 2
 	lockPub      = 3
 	lockRegistry = 4 // enrolments (shared) against publications (exclusive)
+	lockNumber   = 5 // a case number, while a push checks it is free
 )
 
 // lockedRow takes a transaction advisory lock on (space, key), unless this

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,7 +14,7 @@ import (
 
 const stationCols = `s.code,s.name,s.region,coalesce(s.enrol_hash,''),s.enrol_expires,s.token_hash,s.sign_key,s.age_key,
 	s.app_version,s.created_at,s.enrolled_at,s.revoked_at,s.last_seen,s.cursor,q.last_dseq,s.audit_seq,s.audit_hash,
-	s.tampered_at,s.tamper_note,s.rev`
+	s.tampered_at,s.tamper_note,s.kind,s.office_sends,s.audit_verified_seq,s.audit_verified_hash,s.audit_named,s.audit_proven,s.audit_misses,s.rev`
 
 const stationFrom = ` FROM stations s JOIN station_queues q ON q.station = s.code`
 
@@ -22,11 +23,16 @@ func (t *txn) scanStation(sc pgx.Row, extra ...any) (*hall.Station, error) {
 	var st hall.Station
 	var exp, created, enrolled, revoked, seen, tampered *time.Time
 	var rev int64
+	var named string
 	dest := []any{&st.Code, &st.Name, &st.Region, &st.EnrolHash, &exp, &st.TokenHash, &st.SignKey, &st.AgeKey,
 		&st.AppVersion, &created, &enrolled, &revoked, &seen, &st.Cursor, &st.LastDSeq, &st.AuditSeq, &st.AuditHash,
-		&tampered, &st.TamperNote, &rev}
+		&tampered, &st.TamperNote, &st.Kind, &st.OfficeSends, &st.AuditVerifiedSeq, &st.AuditVerifiedHash, &named, &st.AuditProven,
+		&st.AuditMisses, &rev}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(named), &st.AuditNamed); err != nil {
+		return nil, fmt.Errorf("station %s: audit heads: %w", st.Code, err)
 	}
 	st.EnrolExpires, st.CreatedAt, st.EnrolledAt = timeOf(exp), timeOf(created), timeOf(enrolled)
 	st.RevokedAt, st.LastSeen, st.TamperedAt = timeOf(revoked), timeOf(seen), timeOf(tampered)
@@ -45,9 +51,9 @@ func notFoundStation(code string) error {
 
 // CreateStation inserts a new station and its delivery counter.
 func (t *txn) CreateStation(st *hall.Station) error {
-	tag, err := t.exec(`INSERT INTO stations(code,name,region,enrol_hash,enrol_expires,created_at) VALUES($1,$2,$3,$4,$5,$6)
+	tag, err := t.exec(`INSERT INTO stations(code,name,region,enrol_hash,enrol_expires,created_at,kind) VALUES($1,$2,$3,$4,$5,$6,$7)
 		ON CONFLICT (code) DO NOTHING`,
-		st.Code, st.Name, st.Region, nullable(st.EnrolHash), nullTime(st.EnrolExpires), st.CreatedAt)
+		st.Code, st.Name, st.Region, nullable(st.EnrolHash), nullTime(st.EnrolExpires), st.CreatedAt, kindOf(st))
 	if err != nil {
 		return fmt.Errorf("create station %s: %w", st.Code, err)
 	}
@@ -100,10 +106,12 @@ func (t *txn) UpdateStation(st *hall.Station) error {
 	}
 	tag, err := t.exec(`UPDATE stations SET name=$1,region=$2,enrol_hash=$3,enrol_expires=$4,token_hash=$5,sign_key=$6,
 		age_key=$7,app_version=$8,enrolled_at=$9,revoked_at=$10,last_seen=$11,cursor=$12,audit_seq=$13,audit_hash=$14,
-		tampered_at=$15,tamper_note=$16,rev=rev+1 WHERE code=$17 AND (NOT $18 OR rev=$19)`,
+		tampered_at=$15,tamper_note=$16,kind=$20,office_sends=$21,audit_verified_seq=$22,audit_verified_hash=$23,audit_proven=$24,
+		audit_misses=$25,audit_named=$26,rev=rev+1 WHERE code=$17 AND (NOT $18 OR rev=$19)`,
 		st.Name, st.Region, nullable(st.EnrolHash), nullTime(st.EnrolExpires), st.TokenHash, st.SignKey, st.AgeKey,
 		st.AppVersion, nullTime(st.EnrolledAt), nullTime(st.RevokedAt), nullTime(st.LastSeen), st.Cursor, st.AuditSeq,
-		st.AuditHash, nullTime(st.TamperedAt), st.TamperNote, st.Code, known, read.rev)
+		st.AuditHash, nullTime(st.TamperedAt), st.TamperNote, st.Code, known, read.rev,
+		kindOf(st), st.OfficeSends, st.AuditVerifiedSeq, st.AuditVerifiedHash, st.AuditProven, st.AuditMisses, namedJSON(st))
 	if err != nil {
 		return fmt.Errorf("update station %s: %w", st.Code, err)
 	}
@@ -124,19 +132,20 @@ func (t *txn) UpdateStation(st *hall.Station) error {
 // Stations lists every station with its count of conflicts.
 func (t *txn) Stations() ([]*hall.Station, error) {
 	rows, err := t.query(`SELECT ` + stationCols + `,
-		(SELECT count(*) FROM log WHERE log.station=s.code AND log.status='conflict')` + stationFrom + ` ORDER BY s.code`)
+		(SELECT count(*) FROM log WHERE log.station=s.code AND log.status='conflict'),
+		(SELECT count(*) FROM quarantine WHERE quarantine.station=s.code)` + stationFrom + ` ORDER BY s.code`)
 	if err != nil {
 		return nil, fmt.Errorf("stations: %w", err)
 	}
 	defer rows.Close()
 	var out []*hall.Station
 	for rows.Next() {
-		var n int
-		st, err := t.scanStation(rows, &n)
+		var n, q int
+		st, err := t.scanStation(rows, &n, &q)
 		if err != nil {
 			return nil, fmt.Errorf("stations: %w", err)
 		}
-		st.Conflicts = n
+		st.Conflicts, st.Quarantined = n, q
 		out = append(out, st)
 	}
 	return out, rows.Err()
@@ -233,4 +242,54 @@ func (t *txn) DeleteBlobOwners(hash string) (bool, error) {
 		return false, fmt.Errorf("delete blob owners: %w", err)
 	}
 	return tag.RowsAffected() > 0, nil
+}
+
+// namedJSON is the audit heads a station row stores.
+func namedJSON(st *hall.Station) string {
+	if len(st.AuditNamed) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(st.AuditNamed) // a slice of plain structs always marshals
+	return string(b)
+}
+
+// kindOf is the kind a station row stores: the default for none.
+func kindOf(st *hall.Station) string {
+	if st.Kind == "" {
+		return string(domain.DefaultStationKind)
+	}
+	return string(st.Kind)
+}
+
+// PutQuarantine records a station's report of an event it set aside.
+func (t *txn) PutQuarantine(q *hall.Quarantine) error {
+	_, err := t.exec(`INSERT INTO quarantine(station,event_id,case_id,log_seq,code,reason,reported_at) VALUES($1,$2,$3,$4,$5,$6,$7)
+		ON CONFLICT DO NOTHING`, q.Station, q.EventID, q.CaseID, q.LogSeq, q.Code, q.Reason, q.Reported)
+	if err != nil {
+		return fmt.Errorf("quarantine %s: %w", q.EventID, err)
+	}
+	return nil
+}
+
+// Quarantined lists quarantine reports, newest first.
+func (t *txn) Quarantined(station string, limit int) ([]*hall.Quarantine, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	rows, err := t.query(`SELECT station,event_id,case_id,log_seq,code,reason,reported_at FROM quarantine
+		WHERE $1='' OR station=$1 ORDER BY reported_at DESC, station, event_id LIMIT $2`, station, limit)
+	if err != nil {
+		return nil, fmt.Errorf("quarantined: %w", err)
+	}
+	defer rows.Close()
+	var out []*hall.Quarantine
+	for rows.Next() {
+		var q hall.Quarantine
+		if err := rows.Scan(&q.Station, &q.EventID, &q.CaseID, &q.LogSeq, &q.Code, &q.Reason, &q.Reported); err != nil {
+			return nil, fmt.Errorf("quarantined: %w", err)
+		}
+		q.Reported = q.Reported.UTC()
+		out = append(out, &q)
+	}
+	return out, rows.Err()
 }

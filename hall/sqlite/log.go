@@ -182,7 +182,7 @@ func (t *txn) PutCase(c *domain.Case, seq int64) error {
 		item_code=excluded.item_code, item_name=excluded.item_name, serial=excluded.serial,
 		received_at=excluded.received_at, eval_level=excluded.eval_level`,
 		c.ID, c.Number, c.Station, c.Holder, string(c.State), fmtTime(c.UpdatedAt), seq, string(body),
-		c.ItemCode, c.ItemName, c.Serial, fmtTime(c.ReceivedAt), level)
+		c.ItemCode, c.ItemName, c.Serial, fmtTime(c.StatTimes().ReceivedAt), level)
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
@@ -253,6 +253,20 @@ func (t *txn) FindCases(f hall.CaseFilter) ([]*domain.Case, error) {
 
 // likeEscaper escapes LIKE's wildcards so a query matches literally.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// CaseByNumber returns the ID of the case numbered number, or "". SQLite's
+// single writer serialises it against every other Update.
+func (t *txn) CaseByNumber(number string) (string, error) {
+	var id string
+	err := t.row(`SELECT id FROM cases WHERE number=? LIMIT 1`, number).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("case by number: %w", err)
+	}
+	return id, nil
+}
 
 // CaseScope returns the stations a case is delivered to.
 func (t *txn) CaseScope(caseID string) ([]string, error) {

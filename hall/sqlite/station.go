@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -47,15 +48,20 @@ func nullable(s string) any {
 }
 
 const stationCols = `code,name,region,coalesce(enrol_hash,''),enrol_expires,token_hash,sign_key,age_key,app_version,
-	created_at,enrolled_at,revoked_at,last_seen,cursor,last_dseq,audit_seq,audit_hash,tampered_at,tamper_note`
+	created_at,enrolled_at,revoked_at,last_seen,cursor,last_dseq,audit_seq,audit_hash,tampered_at,tamper_note,
+	kind,office_sends,audit_verified_seq,audit_verified_hash,audit_named,audit_proven,audit_misses`
 
 func scanStation(sc interface{ Scan(...any) error }, extra ...any) (*hall.Station, error) {
 	var st hall.Station
-	var exp, created, enrolled, revoked, seen, tampered string
+	var exp, created, enrolled, revoked, seen, tampered, named string
 	dest := []any{&st.Code, &st.Name, &st.Region, &st.EnrolHash, &exp, &st.TokenHash, &st.SignKey, &st.AgeKey, &st.AppVersion,
-		&created, &enrolled, &revoked, &seen, &st.Cursor, &st.LastDSeq, &st.AuditSeq, &st.AuditHash, &tampered, &st.TamperNote}
+		&created, &enrolled, &revoked, &seen, &st.Cursor, &st.LastDSeq, &st.AuditSeq, &st.AuditHash, &tampered, &st.TamperNote,
+		&st.Kind, &st.OfficeSends, &st.AuditVerifiedSeq, &st.AuditVerifiedHash, &named, &st.AuditProven, &st.AuditMisses}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(named), &st.AuditNamed); err != nil {
+		return nil, fmt.Errorf("station %s: audit heads: %w", st.Code, err)
 	}
 	for _, p := range []struct {
 		s string
@@ -77,8 +83,8 @@ func notFoundStation(code string) error {
 
 // CreateStation inserts a new station.
 func (t *txn) CreateStation(st *hall.Station) error {
-	_, err := t.exec(`INSERT INTO stations(code,name,region,enrol_hash,enrol_expires,created_at) VALUES(?,?,?,?,?,?)`,
-		st.Code, st.Name, st.Region, nullable(st.EnrolHash), fmtTime(st.EnrolExpires), fmtTime(st.CreatedAt))
+	_, err := t.exec(`INSERT INTO stations(code,name,region,enrol_hash,enrol_expires,created_at,kind) VALUES(?,?,?,?,?,?,?)`,
+		st.Code, st.Name, st.Region, nullable(st.EnrolHash), fmtTime(st.EnrolExpires), fmtTime(st.CreatedAt), kindOf(st))
 	if isUnique(err) {
 		return domain.Errorf(domain.EConflict, "站点编码 "+st.Code+" 已存在。", "station %s exists", st.Code)
 	}
@@ -116,10 +122,12 @@ func (t *txn) StationByEnrolHash(hash string) (*hall.Station, error) {
 // UpdateStation writes the station's mutable fields; last_dseq is Enqueue's.
 func (t *txn) UpdateStation(st *hall.Station) error {
 	res, err := t.exec(`UPDATE stations SET name=?,region=?,enrol_hash=?,enrol_expires=?,token_hash=?,sign_key=?,age_key=?,
-		app_version=?,enrolled_at=?,revoked_at=?,last_seen=?,cursor=?,audit_seq=?,audit_hash=?,tampered_at=?,tamper_note=? WHERE code=?`,
+		app_version=?,enrolled_at=?,revoked_at=?,last_seen=?,cursor=?,audit_seq=?,audit_hash=?,tampered_at=?,tamper_note=?,
+		kind=?,office_sends=?,audit_verified_seq=?,audit_verified_hash=?,audit_named=?,audit_proven=?,audit_misses=? WHERE code=?`,
 		st.Name, st.Region, nullable(st.EnrolHash), fmtTime(st.EnrolExpires), st.TokenHash, st.SignKey, st.AgeKey,
 		st.AppVersion, fmtTime(st.EnrolledAt), fmtTime(st.RevokedAt), fmtTime(st.LastSeen), st.Cursor, st.AuditSeq, st.AuditHash,
-		fmtTime(st.TamperedAt), st.TamperNote, st.Code)
+		fmtTime(st.TamperedAt), st.TamperNote, kindOf(st), st.OfficeSends, st.AuditVerifiedSeq, st.AuditVerifiedHash,
+		namedJSON(st), st.AuditProven, st.AuditMisses, st.Code)
 	if err != nil {
 		return fmt.Errorf("update station %s: %w", st.Code, err)
 	}
@@ -132,19 +140,20 @@ func (t *txn) UpdateStation(st *hall.Station) error {
 // Stations lists every station with its count of conflicts.
 func (t *txn) Stations() ([]*hall.Station, error) {
 	rows, err := t.query(`SELECT ` + stationCols + `,
-		(SELECT count(*) FROM log WHERE log.station=stations.code AND log.status='conflict') FROM stations ORDER BY code`)
+		(SELECT count(*) FROM log WHERE log.station=stations.code AND log.status='conflict'),
+		(SELECT count(*) FROM quarantine WHERE quarantine.station=stations.code) FROM stations ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("stations: %w", err)
 	}
 	defer rows.Close()
 	var out []*hall.Station
 	for rows.Next() {
-		var n int
-		st, err := scanStation(rows, &n)
+		var n, q int
+		st, err := scanStation(rows, &n, &q)
 		if err != nil {
 			return nil, fmt.Errorf("stations: %w", err)
 		}
-		st.Conflicts = n
+		st.Conflicts, st.Quarantined = n, q
 		out = append(out, st)
 	}
 	return out, rows.Err()
@@ -236,4 +245,57 @@ func (t *txn) DeleteBlobOwners(hash string) (bool, error) {
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
+}
+
+// namedJSON is the audit heads a station row stores.
+func namedJSON(st *hall.Station) string {
+	if len(st.AuditNamed) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(st.AuditNamed) // a slice of plain structs always marshals
+	return string(b)
+}
+
+// kindOf is the kind a station row stores: the default for none.
+func kindOf(st *hall.Station) string {
+	if st.Kind == "" {
+		return string(domain.DefaultStationKind)
+	}
+	return string(st.Kind)
+}
+
+// PutQuarantine records a station's report of an event it set aside.
+func (t *txn) PutQuarantine(q *hall.Quarantine) error {
+	_, err := t.exec(`INSERT INTO quarantine(station,event_id,case_id,log_seq,code,reason,reported_at) VALUES(?,?,?,?,?,?,?)
+		ON CONFLICT DO NOTHING`, q.Station, q.EventID, q.CaseID, q.LogSeq, q.Code, q.Reason, fmtTime(q.Reported))
+	if err != nil {
+		return fmt.Errorf("quarantine %s: %w", q.EventID, err)
+	}
+	return nil
+}
+
+// Quarantined lists quarantine reports, newest first.
+func (t *txn) Quarantined(station string, limit int) ([]*hall.Quarantine, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	rows, err := t.query(`SELECT station,event_id,case_id,log_seq,code,reason,reported_at FROM quarantine
+		WHERE ?='' OR station=? ORDER BY reported_at DESC, station, event_id LIMIT ?`, station, station, limit)
+	if err != nil {
+		return nil, fmt.Errorf("quarantined: %w", err)
+	}
+	defer rows.Close()
+	var out []*hall.Quarantine
+	for rows.Next() {
+		var q hall.Quarantine
+		var at string
+		if err := rows.Scan(&q.Station, &q.EventID, &q.CaseID, &q.LogSeq, &q.Code, &q.Reason, &at); err != nil {
+			return nil, fmt.Errorf("quarantined: %w", err)
+		}
+		if q.Reported, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("quarantined: %w", err)
+		}
+		out = append(out, &q)
+	}
+	return out, rows.Err()
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"filippo.io/age"
@@ -53,19 +54,69 @@ func (m *Maker) Event(caseID string, kind domain.EventKind, from domain.State, p
 	return e
 }
 
+// The items of Catalog: one any station handles to the end, one the hall
+// approves, one the township centre decides.
+const (
+	StationItem  = "370112-SIM-001-01-S"
+	HallItem     = "370112-SIM-002-01-S"
+	TownshipItem = "370112-SIM-003-01-S"
+)
+
+// CatalogItem returns the published item the Maker's opens of handledAt
+// ("station", "hall" or "township") are made from.
+func CatalogItem(handledAt string) *domain.Item {
+	it := &domain.Item{Code: StationItem, Version: 1, Status: domain.ItemPublished, Name: "城乡居民基本养老保险参保登记",
+		Type: "公共服务", Kind: domain.KindPromised, HandledAt: domain.HandledAtStation,
+		LegalLimit: domain.Limit{Value: 20, Unit: "G"}, PromisedLimit: domain.Limit{Value: 10, Unit: "G"},
+		Materials: []domain.Material{{Code: "M1", Name: "居民身份证", Required: domain.NecessityRequired, ELicense: true}}}
+	switch handledAt {
+	case domain.HandledAtHall:
+		it.Code, it.Name, it.HandledAt = HallItem, "城乡居民基本养老保险待遇申领", domain.HandledAtHall
+	case domain.HandledAtTownship:
+		it.Code, it.Name, it.HandledAt = TownshipItem, "临时救助", domain.HandledAtTownship
+	}
+	return it
+}
+
+// Catalog is the catalog (in the JSON form hall.Service.PublishCatalog
+// takes) of the items the Maker's opens name: a hall must publish it
+// before it takes them.
+func Catalog() []byte {
+	b, err := json.Marshal(domain.Catalog{Version: "stationsim-1", Region: domain.Region{Code: "370112", Name: "示例区"},
+		Items: []*domain.Item{CatalogItem(domain.HandledAtStation), CatalogItem(domain.HandledAtHall), CatalogItem(domain.HandledAtTownship)}})
+	if err != nil {
+		panic(fmt.Sprintf("stationsim: %v", err)) // a literal always marshals
+	}
+	return b
+}
+
 // Open makes the open event of a new case with a fresh ID. handledAt is
-// "station" (the station concludes it) or "hall" (the hall approves).
+// "station" (the station concludes it), "hall" (the hall approves) or
+// "township" (a township centre decides): the open names the item of
+// Catalog handled there, exactly as published, and a number of the office's
+// own.
 func (m *Maker) Open(handledAt string) *domain.Event {
 	caseID := m.NewID()
-	return m.Event(caseID, domain.EvOpen, "", domain.OpenPayload{
-		Number: m.Office + "-" + m.Now().Format("20060102") + "-" + caseID[len(caseID)-6:], ItemCode: "370112-RS-001-01-S",
-		ItemVersion: 1, ItemName: "城乡居民基本养老保险参保登记", ItemKind: domain.KindPromised, HandledAt: handledAt,
-		Channel: domain.ChannelVillage,
+	var seq int64
+	for _, r := range caseID[len(caseID)-5:] {
+		seq = seq*16 + int64(strings.IndexRune("0123456789abcdef", r)&15)
+	}
+	return m.Event(caseID, domain.EvOpen, "", OpenPayload(m.Office, m.Now(), int(seq%1000000), handledAt))
+}
+
+// OpenPayload is the payload of a lawful open by office of the Catalog item
+// handled at handledAt, numbered with seq on now's date.
+func OpenPayload(office string, now time.Time, seq int, handledAt string) domain.OpenPayload {
+	it := CatalogItem(handledAt)
+	return domain.OpenPayload{
+		Number: domain.CaseNumber(office, now, seq), ItemCode: it.Code, ItemVersion: it.Version,
+		ItemName: it.CaseName(), ItemKind: it.Kind, HandledAt: it.HandledAt, Channel: domain.ChannelVillage,
 		Applicant: domain.Applicant{Type: domain.ApplicantPerson, Name: "张三丰", IDType: "resident_id",
 			IDNumber: "11010519491231002X", Phone: "13812345678"},
-		Materials:  []domain.CaseMaterial{{Code: "M1", Name: "居民身份证", Required: domain.NecessityRequired, Collected: domain.CollectPaper}},
-		LegalLimit: domain.Limit{Value: 20, Unit: "G"}, PromisedLimit: domain.Limit{Value: 10, Unit: "G"},
-	})
+		Materials: []domain.CaseMaterial{{Code: "M1", Name: "居民身份证", Required: domain.NecessityRequired, ELicense: true,
+			Collected: domain.CollectPaper}},
+		LegalLimit: it.LegalLimit, PromisedLimit: it.PromisedLimit,
+	}
 }
 
 // Step makes the workflow step kind from state from, with a valid payload.

@@ -44,6 +44,9 @@ func Run(t *testing.T, open func(tb testing.TB) hall.Store) {
 		{"FindCasesFilters", testFindCasesFilters},
 		{"Prefetch", testPrefetch},
 		{"Blobs", testBlobs},
+		{"StationAuthority", testStationAuthority},
+		{"CaseByNumber", testCaseByNumber},
+		{"NumberRace", testNumberRace},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -57,7 +57,8 @@ func TestAttackStationReadsOrWritesAnotherStationsCase(t *testing.T) {
 		}
 	}
 	// Opening a case under B's case ID (to be handed its history).
-	open := event("A01", victim.ID, domain.EvOpen, domain.StateNone, domain.OpenPayload{Number: "A01-x", ItemCode: hallItem, Channel: "window"})
+	open := a.forgedOpen(hallItem, 1, nil)
+	open.CaseID = victim.ID
 	_, resp, _ := h.syncAs(a.token, protocol.SyncRequest{V: protocol.Version, Station: "A01", Events: []*domain.Event{open}})
 	mustRefuse(t, resp, domain.EConflict)
 	// Pretending to be B in the body with A's token.

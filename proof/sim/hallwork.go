@@ -57,12 +57,14 @@ func (w *world) hallStep(c hall.CaseSummary) string {
 	}
 	var steps []string
 	switch c.State {
-	case domain.StateForwarded, domain.StateInProcess:
+	case domain.StateForwarded:
+		steps = []string{"take-up", "take-up", "approve", "refuse", "return", "correct", "suspend"}
+	case domain.StateInProcess:
 		steps = []string{"approve", "approve", "approve", "refuse", "return", "correct", "suspend"}
 	case domain.StateSuspended:
 		steps = []string{"resume"}
 	case domain.StateAccepted:
-		steps = []string{"approve", "serial"} // a station's case: mostly refused by authority
+		steps = []string{"approve", "serial"} // a station's case: refused by authority unless the hall holds it
 	default:
 		steps = []string{"serial", "approve", "resume"}
 	}
@@ -72,6 +74,9 @@ func (w *world) hallStep(c hall.CaseSummary) string {
 // hallDo runs one hall command.
 func (w *world) hallDo(ctx context.Context, svc *hall.Service, what string, c hall.CaseSummary) error {
 	switch what {
+	case "take-up":
+		// Accept a case forwarded unaccepted, review one a station accepted.
+		return svc.TakeUp(ctx, hallActor, c.ID)
 	case "approve":
 		return svc.Approve(ctx, hallActor, c.ID, fmt.Sprintf("证-%d", w.rng.IntN(1e6)))
 	case "refuse":

@@ -223,7 +223,7 @@ func (s *stationNode) pick(c localCase) string {
 		return "scan"
 	}
 	byState := map[string][]string{
-		"received":   {"accept", "accept", "accept", "correct", "reject"},
+		"received":   {"accept", "accept", "accept", "correct", "reject", "forward"},
 		"correction": {"supplement", "supplement", "timeout", "reject"},
 		"accepted":   {"forward", "process", "conclude"},
 		"in_process": {"conclude", "conclude", "refuse", "suspend", "correct"},

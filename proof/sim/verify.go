@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -37,6 +38,35 @@ type hallState struct {
 	owners     map[string]bool // hash+"/"+station
 	tampered   map[string]string
 	caseNumber map[string]string
+	offices    map[string]domain.OfficeFacts // the registry: kind and region
+	items      map[string]*domain.Item       // published item versions by code@version
+}
+
+// facts are the hall's facts for replaying e by office on case c, as
+// hall.Service.facts gathers them.
+func (hs *hallState) facts(office string, c *domain.Case, e *domain.Event) domain.Facts {
+	f := domain.Facts{Office: office, Kind: domain.OfficeHall}
+	if o, ok := hs.offices[office]; ok {
+		f.Kind, f.Region = o.Kind, o.Region
+	}
+	switch {
+	case e.Kind == domain.EvOpen:
+		var p domain.OpenPayload
+		if json.Unmarshal(e.Payload, &p) == nil {
+			f.Item = hs.items[fmt.Sprintf("%s@%d", p.ItemCode, p.ItemVersion)]
+		}
+	case c != nil:
+		f.Item = hs.items[fmt.Sprintf("%s@%d", c.ItemCode, c.ItemVersion)]
+	}
+	if e.Kind == domain.EvRoute {
+		var p domain.RoutePayload
+		if json.Unmarshal(e.Payload, &p) == nil {
+			if o, ok := hs.offices[p.To]; ok {
+				f.To = &o
+			}
+		}
+	}
+	return f
 }
 
 // check verifies every promise at quiescence. Each failure is a violation.
@@ -76,7 +106,8 @@ func (w *world) check() {
 func (w *world) loadHall() (*hallState, error) {
 	hs := &hallState{byID: map[string][]logRow{}, rejected: map[string]string{}, cases: map[string]string{},
 		scope: map[string]map[string]bool{}, delivered: map[string]map[int64]bool{}, lastDSeq: map[string]int64{},
-		owners: map[string]bool{}, tampered: map[string]string{}, caseNumber: map[string]string{}}
+		owners: map[string]bool{}, tampered: map[string]string{}, caseNumber: map[string]string{},
+		offices: map[string]domain.OfficeFacts{}, items: map[string]*domain.Item{}}
 	q := func(query string, scan func(*sql.Rows) error) error {
 		rows, err := w.hallDB.Query(query)
 		if err != nil {
@@ -144,15 +175,30 @@ func (w *world) loadHall() (*hallState, error) {
 		})
 	}
 	if err == nil {
-		err = q(`SELECT code, last_dseq, tampered_at, tamper_note FROM stations`, func(r *sql.Rows) error {
-			var code, at, note string
+		err = q(`SELECT code, last_dseq, tampered_at, tamper_note, kind, region FROM stations`, func(r *sql.Rows) error {
+			var code, at, note, kind, region string
 			var last int64
-			err := r.Scan(&code, &last, &at, &note)
+			err := r.Scan(&code, &last, &at, &note, &kind, &region)
 			hs.lastDSeq[code] = last
+			hs.offices[code] = domain.OfficeFacts{Code: code, Kind: domain.OfficeKind(kind), Region: region}
 			if at != "" {
 				hs.tampered[code] = note
 			}
 			return err
+		})
+	}
+	if err == nil {
+		err = q(`SELECT body FROM published WHERE kind='item'`, func(r *sql.Rows) error {
+			var body string
+			if err := r.Scan(&body); err != nil {
+				return err
+			}
+			it := &domain.Item{}
+			if err := json.Unmarshal([]byte(body), it); err != nil {
+				return err
+			}
+			hs.items[it.Key()] = it
+			return nil
 		})
 	}
 	if err == nil {
@@ -184,8 +230,13 @@ func (w *world) checkLog(hs *hallState) {
 	folded := map[string]*domain.Case{}
 	for _, le := range hs.log {
 		prev := folded[le.caseID]
-		if err := domain.Authorize(prev, le.ev, le.station); err != nil {
+		f := hs.facts(le.station, prev, le.ev)
+		if err := domain.Authorize(prev, le.ev, f); err != nil {
 			w.violation("log %d (%s by %s): fails authority on replay: %v", le.seq, le.ev.Kind, le.station, err)
+			continue
+		}
+		if err := domain.CheckMaterial(prev, le.ev, f.Item); err != nil {
+			w.violation("log %d (%s by %s): fails the item's rules on replay: %v", le.seq, le.ev.Kind, le.station, err)
 			continue
 		}
 		next := &domain.Case{}

@@ -238,7 +238,14 @@ func (w *world) enrol(ctx context.Context, s *stationNode) error {
 	if err := s.open(); err != nil {
 		return err
 	}
-	code, err := w.hall.svc.AddStation(ctx, s.code, "模拟驿站 "+s.code, "370112")
+	// Every third station is a village station: it takes in and forwards
+	// unaccepted, and the hall accepts (docs/authority.md); the others are
+	// township centres.
+	spec := hall.StationSpec{Code: s.code, Name: "模拟驿站 " + s.code, Region: "370112"}
+	if len(w.stations)%3 == 0 && len(w.stations) > 0 {
+		spec.Kind, spec.Region = string(domain.OfficeVillage), "370112001001"
+	}
+	code, err := w.hall.svc.RegisterStation(ctx, spec)
 	if err != nil {
 		return fmt.Errorf("add station %s: %w", s.code, err)
 	}

@@ -265,8 +265,12 @@ func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRe
 	if rep.Resync {
 		cursor, more = 0, true
 	}
+	// The follow-up pulls carry the export's audit head: they are the
+	// station's requests too, and the hall counts a request without a head
+	// as one that proves nothing.
+	audit := reqs[len(reqs)-1].Audit
 	for more && size < h.ReplyBytes {
-		req := &protocol.SyncRequest{V: protocol.Version, Station: code, Cursor: cursor, MaxBytes: protocol.DefaultMaxBytes}
+		req := &protocol.SyncRequest{V: protocol.Version, Station: code, Cursor: cursor, MaxBytes: protocol.DefaultMaxBytes, Audit: audit}
 		resp, err := h.Sync(ctx, code, req)
 		if err != nil {
 			return nil, fmt.Errorf("hall import %s: pull: %w", code, err)

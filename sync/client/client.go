@@ -298,6 +298,7 @@ func (c *Client) syncEvents(ctx context.Context) (Result, error) {
 // once done is closed, the answer or the failure.
 type flight struct {
 	events     []*domain.Event
+	reports    []string // quarantined events reported to the hall
 	cursor     int64
 	sent, recv time.Time
 	resp       protocol.SyncResponse
@@ -352,8 +353,12 @@ func (c *Client) launch(ctx context.Context, limit int, prev *flight) (*flight, 
 	if err != nil {
 		return nil, err
 	}
+	reports, err := c.quarantineReports(ctx, req)
+	if err != nil {
+		return nil, err
+	}
 	fctx, cancel := context.WithCancel(ctx)
-	f := &flight{events: events, cursor: cursor, done: make(chan struct{}), cancel: cancel}
+	f := &flight{events: events, reports: reports, cursor: cursor, done: make(chan struct{}), cancel: cancel}
 	go func() {
 		defer close(f.done)
 		defer cancel()
@@ -377,6 +382,14 @@ func (c *Client) apply(ctx context.Context, f *flight, res *Result) (done bool, 
 			return false, local("record audit seq", err)
 		}
 	}
+	if err := st.MarkQuarantineReported(ctx, f.reports); err != nil {
+		return false, local("record quarantine reports", err)
+	}
+	if o := resp.Office; o != nil {
+		if err := st.SetOffice(ctx, o.Kind, o.Region, o.Name); err != nil {
+			return false, local("record office", err)
+		}
+	}
 	pending, err := st.PendingCount(ctx)
 	if err != nil {
 		return false, local("count pending", err)
@@ -392,7 +405,15 @@ func (c *Client) apply(ctx context.Context, f *flight, res *Result) (done bool, 
 	res.Pulled += pulled
 	res.Published += published
 	res.Cursor = resp.Cursor
-	return pending == 0 && !resp.More, nil
+	if pending == 0 && !resp.More {
+		// Events this page set aside are reported in one more round.
+		unreported, err := st.QuarantineList(ctx, true, 1)
+		if err != nil {
+			return false, local("read quarantine", err)
+		}
+		return len(unreported) == 0 || len(f.reports) > 0, nil
+	}
+	return false, nil
 }
 
 // refused handles a failed round. When the hall would not even read a
@@ -527,6 +548,22 @@ func (c *Client) request(ctx context.Context, cursor int64, events []*domain.Eve
 	}
 	return &protocol.SyncRequest{V: protocol.Version, Station: c.Keys.Station, Cursor: cursor, Events: events,
 		Audit: head, MaxBytes: c.PullBytes, AppVersion: c.AppVersion}, nil
+}
+
+// quarantineReports adds to req the events of earlier pages this station
+// set aside and has not reported yet, and returns their IDs.
+func (c *Client) quarantineReports(ctx context.Context, req *protocol.SyncRequest) ([]string, error) {
+	list, err := c.Station.QuarantineList(ctx, true, protocol.MaxQuarantineReports)
+	if err != nil {
+		return nil, local("read quarantine", err)
+	}
+	ids := make([]string, 0, len(list))
+	for _, q := range list {
+		req.Quarantined = append(req.Quarantined, protocol.QuarantineReport{EventID: q.EventID, CaseID: q.CaseID, Seq: q.HallSeq,
+			Code: q.Code, Reason: q.Reason})
+		ids = append(ids, q.EventID)
+	}
+	return ids, nil
 }
 
 // applyAcks records the hall's verdicts. An event pushed but left without

@@ -112,9 +112,11 @@ func (e *Enroller) Enroll(ctx context.Context, st *app.Station, hallURL, code st
 		}
 	}
 	if st.Code() == "" {
-		if err := st.Init(ctx, app.Identity{Code: resp.Station, Name: resp.Name, Region: resp.Region}); err != nil {
+		if err := st.Init(ctx, app.Identity{Code: resp.Station, Name: resp.Name, Region: resp.Region, Kind: resp.Kind}); err != nil {
 			return nil, fmt.Errorf("enroll: init station: %w", err)
 		}
+	} else if err := st.SetOffice(ctx, resp.Kind, resp.Region, resp.Name); err != nil {
+		return nil, fmt.Errorf("enroll: %w", err)
 	}
 	if err := st.SetMetas(ctx, map[string]string{metaHallURL: hallURL}); err != nil {
 		return nil, fmt.Errorf("enroll: %w", err)

@@ -20,6 +20,7 @@ import (
 	"yizhan/domain"
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
+	"yizhan/hall/stationsim"
 	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
@@ -45,6 +46,9 @@ func newFuzzHall(f *testing.F) *fuzzHall {
 	if err != nil {
 		f.Fatal(err)
 	}
+	if _, err := svc.PublishCatalog(ctx, stationsim.Catalog()); err != nil {
+		f.Fatal(err)
+	}
 	fh := &fuzzHall{h: hallserver.New(svc, nil), caseB: "01900000-0000-7000-8000-0000000000b1"}
 	enrol := func(code string) string {
 		c, err := svc.AddStation(ctx, code, "站 "+code, "")
@@ -62,7 +66,7 @@ func newFuzzHall(f *testing.F) *fuzzHall {
 	fh.tokenA = enrol("A01")
 	tokenB := enrol("B02")
 	body, _ := json.Marshal(protocol.SyncRequest{V: protocol.Version, Station: "B02", Events: []*domain.Event{fuzzOpenEvent("B02", fh.caseB)}})
-	if st, out := fh.post(protocol.PathSync, tokenB, body, false); st != http.StatusOK {
+	if st, out := fh.post(protocol.PathSync, tokenB, body, false); st != http.StatusOK || !bytes.Contains(out, []byte(`"status":"accepted"`)) {
 		f.Fatalf("seed case: %d %s", st, out)
 	}
 	return fh
@@ -70,8 +74,7 @@ func newFuzzHall(f *testing.F) *fuzzHall {
 
 func fuzzOpenEvent(office, caseID string) *domain.Event {
 	e, _ := domain.NewEvent("01900000-0000-7000-8000-"+fmt.Sprintf("%012x", time.Now().UnixNano()&0xffffffffffff), caseID, domain.EvOpen, domain.StateNone,
-		domain.OpenPayload{Number: office + "-20260302-0001", ItemCode: "C1", ItemVersion: 1, ItemKind: domain.KindPromised, HandledAt: "hall",
-			Channel: domain.ChannelWindow, Applicant: domain.Applicant{Name: "张三", IDNumber: "11010519491231002X"}})
+		stationsim.OpenPayload(office, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 1, domain.HandledAtHall))
 	e.Office, e.Actor, e.HLC, e.At = office, "clerk", "0019c6f1a2b3c.000000."+office, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	return e
 }

@@ -26,6 +26,7 @@ import (
 	"yizhan/domain"
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
+	"yizhan/hall/stationsim"
 	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
@@ -66,6 +67,9 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(func() { store.Close() })
 	svc, err := hall.New(ctx, store, hall.Config{Dir: filepath.Join(dir, "data")})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.PublishCatalog(ctx, stationsim.Catalog()); err != nil {
 		t.Fatal(err)
 	}
 	buf := &syncBuffer{}
@@ -150,9 +154,9 @@ func gz(t testing.TB, b []byte) []byte {
 }
 
 func openEvent(station string) *domain.Event {
-	e, _ := domain.NewEvent("01900000-0000-7000-8000-000000000001", "01900000-0000-7000-8000-0000000000aa", domain.EvOpen, "",
-		domain.OpenPayload{Number: station + "-1", ItemCode: "X", ItemVersion: 1, HandledAt: "station", Channel: "window",
-			Applicant: domain.Applicant{Name: "李四光", IDNumber: "110105195001010039", Phone: "13900001111"}})
+	p := stationsim.OpenPayload(station, time.Now(), 1, domain.HandledAtStation)
+	p.Applicant = domain.Applicant{Type: domain.ApplicantPerson, Name: "李四光", IDNumber: "110105195001010039", Phone: "13900001111"}
+	e, _ := domain.NewEvent("01900000-0000-7000-8000-000000000001", "01900000-0000-7000-8000-0000000000aa", domain.EvOpen, "", p)
 	e.Office, e.Actor, e.HLC, e.At = station, "c1", domain.NewHLC(station, time.Now).Now(), time.Now()
 	return e
 }
@@ -169,7 +173,8 @@ func TestSyncOverHTTP(t *testing.T) {
 	if err := protocol.Decode(bytes.NewReader(out), protocol.MaxRequestBytes, &resp); err != nil {
 		t.Fatal(err)
 	}
-	if len(resp.Acks) != 1 || resp.Acks[0].Status != protocol.AckAccepted || len(resp.Events) != 1 || resp.Cursor != 1 {
+	// The station's queue holds the catalog (3 items) before its event.
+	if len(resp.Acks) != 1 || resp.Acks[0].Status != protocol.AckAccepted || len(resp.Events) != 1 || resp.Cursor != 4 {
 		t.Errorf("response: %+v", resp)
 	}
 	if logs := e.log.String(); strings.Contains(logs, "李四光") || strings.Contains(logs, "110105195001010039") ||

@@ -99,9 +99,10 @@ type EnrollResponse struct {
 	Station     string `json:"station"` // office code, in every case number
 	Name        string `json:"name"`
 	Region      string `json:"region"`
-	Token       string `json:"token"`         // bearer secret: "<station>.<secret>"
-	HallSignKey string `json:"hall_sign_key"` // hall's Ed25519 public key, base64
-	HallAgeKey  string `json:"hall_age_key"`  // hall's age recipient
+	Kind        string `json:"kind,omitempty"` // village, township, postal or helper (since the authority rules)
+	Token       string `json:"token"`          // bearer secret: "<station>.<secret>"
+	HallSignKey string `json:"hall_sign_key"`  // hall's Ed25519 public key, base64
+	HallAgeKey  string `json:"hall_age_key"`   // hall's age recipient
 }
 
 // MoveRequest asks the hall, at the address a station is told to use from
@@ -177,6 +178,30 @@ type SyncRequest struct {
 	Audit      *AuditHead      `json:"audit,omitempty"`
 	MaxBytes   int             `json:"max_bytes,omitempty"` // pull page budget; DefaultMaxBytes if 0
 	AppVersion string          `json:"app_version,omitempty"`
+	// Quarantined reports events of earlier pull pages that the station
+	// could not apply and set aside (at most MaxQuarantineReports); sent
+	// only when there are some, so a hall that predates them sees none.
+	Quarantined []QuarantineReport `json:"quarantined,omitempty"`
+}
+
+// MaxQuarantineReports bounds the reports of one request.
+const MaxQuarantineReports = 100
+
+// QuarantineReport is an event a station set aside instead of applying it.
+type QuarantineReport struct {
+	EventID string `json:"event_id"`
+	CaseID  string `json:"case_id"`
+	Seq     int64  `json:"seq,omitempty"` // the event's hall log position
+	Code    string `json:"code"`
+	Reason  string `json:"reason"`
+}
+
+// Office is the station's registry row as the hall decides by it: its kind
+// and region (and name). A sync answer carries it after it changed.
+type Office struct {
+	Kind   string `json:"kind"`
+	Region string `json:"region"`
+	Name   string `json:"name"`
 }
 
 // Ack statuses.
@@ -298,6 +323,10 @@ type SyncResponse struct {
 	// station sends its own hash of that row back as CheckSeq/CheckHash in
 	// the next request, so a rewritten history shows. 0: nothing recorded.
 	AuditSeq int64 `json:"audit_seq,omitempty"`
+	// Office is the station's kind, region and name in the hall's
+	// registry, sent in a few answers after they change (and to a station
+	// pulling from the start); absent otherwise.
+	Office *Office `json:"office,omitempty"`
 }
 
 // BlobMissingRequest asks which of the given attachments the hall lacks.

@@ -325,6 +325,13 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 		acks = append(acks, app.Ack{EventID: e.ID, Status: status, HallSeq: int64(100 + i), Reason: "fixture", Zh: "测试"})
 	}
 	must(st.ApplyAcks(ctx, acks), "acks")
+	// A pull page from another station's case that this station set aside
+	// (its note is out of bounds): quarantined, the rest applied.
+	bad, err := domain.NewEvent("01900000-0000-7000-8000-00000000f001", "01900000-0000-7000-8000-00000000f000", domain.EvNote, "",
+		domain.NotePayload{Text: string(make([]rune, domain.MaxTextLen+1))})
+	must(err, "quarantined event")
+	bad.Office, bad.Actor, bad.HLC, bad.At = "370112099", "clerk", "0019c6f1a2b3c.000000.370112099", time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	must(st.ApplyPulled(ctx, app.Pulled{Events: []app.PulledEvent{{Event: bad, HallSeq: 41, Status: app.StatusAccepted}}, Cursor: 41}), "quarantine")
 	must(st.SetMetas(ctx, map[string]string{"pull_cursor": "42"}), "meta")
 
 	// The manifest: what must survive any upgrade.

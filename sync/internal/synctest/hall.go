@@ -31,11 +31,13 @@ type Hall struct {
 }
 
 // StartHall starts a hall in a temporary directory behind a fault proxy
-// seeded with seed. Everything stops when the test ends.
+// seeded with seed, with the test catalog published (the hall takes opens
+// only of items it published). Everything stops when the test ends.
 func StartHall(tb testing.TB, seed uint64) *Hall {
 	tb.Helper()
 	h := &Hall{Dir: tb.TempDir(), tb: tb}
 	h.open()
+	h.PublishCatalog(tb)
 	h.Proxy = faultproxy.New(hallserver.New(h.svc, nil), seed)
 	h.URL = h.Proxy.Start()
 	tb.Cleanup(func() {
@@ -106,7 +108,8 @@ func (h *Hall) Enroll(tb testing.TB, st *Station, code string) *client.Client {
 	return c
 }
 
-// PublishCatalog publishes the test catalog at the hall.
+// PublishCatalog publishes the test catalog at the hall (again: unchanged
+// items are not published twice).
 func (h *Hall) PublishCatalog(tb testing.TB) {
 	tb.Helper()
 	if _, err := h.Service().PublishCatalog(context.Background(), Catalog()); err != nil {

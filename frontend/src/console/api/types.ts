@@ -248,6 +248,10 @@ export interface StationInfo {
   cursor: number
   lag: number
   conflicts: number
+  /** village, township, postal or helper: with the catalog, what it may do */
+  kind?: string
+  /** events of its pull pages the station set aside and reported */
+  quarantined?: number
   audit_seq?: number
   tampered?: boolean
   tamper_note?: string

@@ -208,6 +208,7 @@ export namespace app {
 	    zh: string;
 	    needs_reason: boolean;
 	    allowed: boolean;
+	    refusal?: string;
 	    blocked?: string;
 	
 	    static createFrom(source: any = {}) {
@@ -220,6 +221,7 @@ export namespace app {
 	        this.zh = source["zh"];
 	        this.needs_reason = source["needs_reason"];
 	        this.allowed = source["allowed"];
+	        this.refusal = source["refusal"];
 	        this.blocked = source["blocked"];
 	    }
 	}
@@ -1541,6 +1543,48 @@ export namespace domain {
 	        this.delivery_addr = source["delivery_addr"];
 	    }
 	}
+	export class ClockFlag {
+	    note: string;
+	    // Go type: time
+	    received_at?: any;
+	    // Go type: time
+	    accepted_at?: any;
+	    // Go type: time
+	    concluded_at?: any;
+	    // Go type: time
+	    delivered_at?: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new ClockFlag(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.note = source["note"];
+	        this.received_at = this.convertValues(source["received_at"], null);
+	        this.accepted_at = this.convertValues(source["accepted_at"], null);
+	        this.concluded_at = this.convertValues(source["concluded_at"], null);
+	        this.delivered_at = this.convertValues(source["delivered_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Evaluation {
 	    level: number;
 	    efficiency?: number;
@@ -1654,6 +1698,7 @@ export namespace domain {
 	    query_password?: string;
 	    station: string;
 	    holder: string;
+	    hall_held?: boolean;
 	    item_code: string;
 	    item_version: number;
 	    item_name: string;
@@ -1693,6 +1738,7 @@ export namespace domain {
 	    last_event: string;
 	    events: number;
 	    notes?: string[];
+	    clock?: ClockFlag;
 	
 	    static createFrom(source: any = {}) {
 	        return new Case(source);
@@ -1706,6 +1752,7 @@ export namespace domain {
 	        this.query_password = source["query_password"];
 	        this.station = source["station"];
 	        this.holder = source["holder"];
+	        this.hall_held = source["hall_held"];
 	        this.item_code = source["item_code"];
 	        this.item_version = source["item_version"];
 	        this.item_name = source["item_name"];
@@ -1740,6 +1787,7 @@ export namespace domain {
 	        this.last_event = source["last_event"];
 	        this.events = source["events"];
 	        this.notes = source["notes"];
+	        this.clock = this.convertValues(source["clock"], ClockFlag);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1760,6 +1808,7 @@ export namespace domain {
 		    return a;
 		}
 	}
+	
 	
 	
 	
@@ -1847,6 +1896,24 @@ export namespace domain {
 	        this.phone = source["phone"];
 	    }
 	}
+	export class Rights {
+	    take_in: string[];
+	    accept: string[];
+	    decide: string[];
+	    deliver: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Rights(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.take_in = source["take_in"];
+	        this.accept = source["accept"];
+	        this.decide = source["decide"];
+	        this.deliver = source["deliver"];
+	    }
+	}
 	export class Item {
 	    basic_code: string;
 	    implementation_code: string;
@@ -1863,6 +1930,7 @@ export namespace domain {
 	    promised_limit: workday.Limit;
 	    visits: number;
 	    handled_at: string;
+	    rights?: Rights;
 	    online_depth?: string;
 	    fee: Fee;
 	    allows_rongque: boolean;
@@ -1899,6 +1967,7 @@ export namespace domain {
 	        this.promised_limit = this.convertValues(source["promised_limit"], workday.Limit);
 	        this.visits = source["visits"];
 	        this.handled_at = source["handled_at"];
+	        this.rights = this.convertValues(source["rights"], Rights);
 	        this.online_depth = source["online_depth"];
 	        this.fee = this.convertValues(source["fee"], Fee);
 	        this.allows_rongque = source["allows_rongque"];
@@ -1933,6 +2002,7 @@ export namespace domain {
 		    return a;
 		}
 	}
+	
 	
 	
 	
