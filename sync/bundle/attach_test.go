@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"yizhan/domain"
+	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 	"yizhan/sync/client"
-	"yizhan/sync/internal/synctest"
 	"yizhan/sync/protocol"
 )
 

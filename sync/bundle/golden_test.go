@@ -21,9 +21,9 @@ import (
 	"yizhan/domain"
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
+	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 	"yizhan/sync/hallserver"
-	"yizhan/sync/internal/synctest"
 	"yizhan/sync/protocol"
 )
 

@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 	"yizhan/sync/client"
-	"yizhan/sync/internal/synctest"
 )
 
 // snapshot is what a station's sync state looks like: events with their

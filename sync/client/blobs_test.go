@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"yizhan/domain"
+	"yizhan/internal/synctest"
 	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/internal/synctest"
 	"yizhan/sync/protocol"
 )
 

@@ -10,9 +10,9 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/internal/synctest"
 	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/internal/synctest"
 )
 
 // quick is an Enroller that retries without sleeping.

@@ -12,10 +12,10 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/internal/synctest"
 	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 	"yizhan/sync/hallserver"
-	"yizhan/sync/internal/synctest"
 	"yizhan/sync/protocol"
 )
 

@@ -6,9 +6,9 @@ import (
 
 	"yizhan/app"
 	"yizhan/hall"
+	"yizhan/internal/synctest"
 	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/internal/synctest"
 )
 
 // TestOverlap syncs with the next request sent while the previous answer

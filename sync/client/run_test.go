@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/internal/synctest"
 	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/internal/synctest"
 )
 
 func TestBackoff(t *testing.T) {

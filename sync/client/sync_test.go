@@ -12,9 +12,9 @@ import (
 
 	"yizhan/app"
 	"yizhan/hall"
+	"yizhan/internal/synctest"
 	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/internal/synctest"
 	"yizhan/sync/protocol"
 )
 

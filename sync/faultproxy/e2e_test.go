@@ -12,9 +12,9 @@ import (
 	"yizhan/app"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/internal/synctest"
 	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/internal/synctest"
 )
 
 // node is one station in the simulation.

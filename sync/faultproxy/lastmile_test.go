@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 	"yizhan/sync/hallserver"
-	"yizhan/sync/internal/synctest"
 )
 
 // noSleep fires at once: the tests retry without waiting.
