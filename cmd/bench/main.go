@@ -10,7 +10,7 @@
 //
 // Everything runs on this machine: a real hall (hall.Service on SQLite,
 // served by hallserver over HTTP on 127.0.0.1), real stations (app.Station
-// on SQLite files) synced by sync/client, in-process TCP proxies that count
+// on SQLite files) synced by app/hallclient, in-process TCP proxies that count
 // the bytes on the wire (both directions) and shape slow links, and the
 // PouchDB peer in Node. The machine is shared, so the table records the load
 // average beside each figure.

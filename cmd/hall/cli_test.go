@@ -11,11 +11,11 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
 	"yizhan/sync/hallserver"
 )
 
@@ -90,7 +90,7 @@ func TestHallCLIConventions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := client.Enroll(ctx, st, srv.URL, enrol); err != nil {
+	if _, err := hallclient.Enroll(ctx, st, srv.URL, enrol); err != nil {
 		t.Fatal(err)
 	}
 	head, err := st.AddStaff(ctx, app.System, "head", "王站长", app.RoleHead, "head-secret-1")
@@ -106,7 +106,7 @@ func TestHallCLIConventions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, _ := client.New(st)
+	c, _ := hallclient.New(st)
 	if _, err := c.SyncOnce(ctx); err != nil {
 		t.Fatal(err)
 	}

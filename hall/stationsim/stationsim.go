@@ -3,7 +3,7 @@
 // payloads a clerk would fill in), enrolment requests, and speaks the sync
 // protocol over HTTP. The hall's differential and multi-instance tests and
 // the cmd/hallload benchmark use it; the real station lives in app/ and
-// sync/client.
+// app/hallclient.
 package stationsim
 
 import (

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/app/hallclient"
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 	"yizhan/sync/hallserver"
 )
@@ -89,17 +89,17 @@ func (h *Hall) Restart() {
 
 // Enroll announces a station at the hall, enrols st through the proxy and
 // returns a client tuned for tests: short timeouts, small backoff.
-func (h *Hall) Enroll(tb testing.TB, st *Station, code string) *client.Client {
+func (h *Hall) Enroll(tb testing.TB, st *Station, code string) *hallclient.Client {
 	tb.Helper()
 	ctx := context.Background()
 	enrol, err := h.Service().AddStation(ctx, code, "测试驿站 "+code, "370112")
 	if err != nil {
 		tb.Fatalf("add station %s: %v", code, err)
 	}
-	if _, err := client.Enroll(ctx, st.Station, h.URL, enrol); err != nil {
+	if _, err := hallclient.Enroll(ctx, st.Station, h.URL, enrol); err != nil {
 		tb.Fatalf("enroll %s: %v", code, err)
 	}
-	c, err := client.New(st.Station)
+	c, err := hallclient.New(st.Station)
 	if err != nil {
 		tb.Fatalf("client %s: %v", code, err)
 	}

@@ -27,10 +27,10 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/client"
 	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
@@ -212,7 +212,7 @@ type stationEnv struct {
 	code  string
 	dir   string
 	st    *app.Station
-	cl    *client.Client
+	cl    *hallclient.Client
 	actor app.Actor
 	token string
 	view  *sql.DB
@@ -234,12 +234,12 @@ func (h *hallEnv) station(code string) *stationEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := client.Enroll(ctx, s.st, h.srv.URL, enrol)
+	k, err := hallclient.Enroll(ctx, s.st, h.srv.URL, enrol)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.token = k.Token
-	if s.cl, err = client.New(s.st); err != nil {
+	if s.cl, err = hallclient.New(s.st); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.st.AddStaff(ctx, app.System, "head", "站长", app.RoleHead, "correct-horse-1"); err != nil {
@@ -256,7 +256,7 @@ func (h *hallEnv) station(code string) *stationEnv {
 }
 
 // sync runs one sync and requires it to succeed.
-func (s *stationEnv) sync() client.Result {
+func (s *stationEnv) sync() hallclient.Result {
 	s.h.t.Helper()
 	res, err := s.cl.SyncOnce(context.Background())
 	if err != nil {

@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
 	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
@@ -233,7 +233,7 @@ func TestAttackRevokedOrExpiredCredentials(t *testing.T) {
 	}
 	before := h.snapshot()
 	_, err := a.cl.SyncOnce(ctx)
-	if client.CodeOf(err) != client.CodeRevoked || !h.log.has(`"status":403`, protocol.PathSync) {
+	if hallclient.CodeOf(err) != hallclient.CodeRevoked || !h.log.has(`"status":403`, protocol.PathSync) {
 		t.Fatalf("revoked station synced: %v", err)
 	}
 	if _, err := bundle.HallImport(ctx, hallserver.BundleSide(h.svc), exp, exp+".reply"); !errors.Is(err, bundle.ErrForeign) {

@@ -14,8 +14,8 @@ import (
 	"filippo.io/age"
 	"github.com/google/uuid"
 
+	"yizhan/app/hallclient"
 	"yizhan/domain"
-	"yizhan/sync/client"
 	"yizhan/sync/protocol"
 )
 
@@ -52,16 +52,16 @@ type Hall struct {
 
 // HallReport says what a hall import did.
 type HallReport struct {
-	Bundle  string       `json:"bundle"`
-	Station string       `json:"station"`
-	Reply   string       `json:"reply"`
-	Events  int          `json:"events"`
-	Acks    client.Tally `json:"acks"`
-	Pages   int          `json:"pages"`
-	Pulled  int          `json:"pulled"`
-	Cursor  int64        `json:"cursor"`
-	More    bool         `json:"more,omitempty"` // pages left for the next reply
-	Resync  bool         `json:"resync,omitempty"`
+	Bundle  string           `json:"bundle"`
+	Station string           `json:"station"`
+	Reply   string           `json:"reply"`
+	Events  int              `json:"events"`
+	Acks    hallclient.Tally `json:"acks"`
+	Pages   int              `json:"pages"`
+	Pulled  int              `json:"pulled"`
+	Cursor  int64            `json:"cursor"`
+	More    bool             `json:"more,omitempty"` // pages left for the next reply
+	Resync  bool             `json:"resync,omitempty"`
 	// Attachments the export carried: kept (verified), held already, and
 	// refused (each with its reason in the reply); the station said how
 	// many more wait for a later bundle.
@@ -140,7 +140,7 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	if err := Seal(&buf, out, HallName, code, rcp, h.SignKey); err != nil {
 		return rep, err
 	}
-	if err := client.WriteFileAtomic(replyOut, buf.Bytes(), 0o600); err != nil {
+	if err := hallclient.WriteFileAtomic(replyOut, buf.Bytes(), 0o600); err != nil {
 		return rep, fmt.Errorf("hall import: %w", err)
 	}
 	rep.Reply = out.ID

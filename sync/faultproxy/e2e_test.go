@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/internal/synctest"
-	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 )
 
@@ -21,12 +21,12 @@ import (
 type node struct {
 	code string
 	st   *synctest.Station
-	c    *client.Client
+	c    *hallclient.Client
 }
 
 // sync runs one SyncOnce; faults make it fail often, which is the point.
 func (n *node) sync(t *testing.T) {
-	if _, err := n.c.SyncOnce(context.Background()); err != nil && client.CodeOf(err) != client.CodeOffline {
+	if _, err := n.c.SyncOnce(context.Background()); err != nil && hallclient.CodeOf(err) != hallclient.CodeOffline {
 		t.Fatalf("%s sync: %v", n.code, err)
 	}
 }

@@ -5,9 +5,9 @@ import (
 	"crypto/ed25519"
 	"fmt"
 
+	"yizhan/app/hallclient"
 	"yizhan/hall"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
 	"yizhan/sync/protocol"
 )
 
@@ -38,7 +38,7 @@ func BundleSide(svc *hall.Service) *bundle.Hall {
 			if err != nil {
 				return nil, "", err
 			}
-			pub, err := client.ParseSignKey(in.SignKey)
+			pub, err := hallclient.ParseSignKey(in.SignKey)
 			return pub, in.AgeKey, err
 		},
 		Sync: func(ctx context.Context, code string, req *protocol.SyncRequest) (*protocol.SyncResponse, error) {

@@ -1,4 +1,4 @@
-package client_test
+package hallclient_test
 
 import (
 	"bytes"
@@ -11,15 +11,15 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/hall"
 	"yizhan/internal/synctest"
-	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 	"yizhan/sync/protocol"
 )
 
 // setup is a hall with one enrolled station.
-func setup(t *testing.T, seed uint64) (*synctest.Hall, *synctest.Station, *client.Client) {
+func setup(t *testing.T, seed uint64) (*synctest.Hall, *synctest.Station, *hallclient.Client) {
 	t.Helper()
 	h := synctest.StartHall(t, seed)
 	st := synctest.OpenStation(t, t.TempDir(), "ST01")
@@ -27,7 +27,7 @@ func setup(t *testing.T, seed uint64) (*synctest.Hall, *synctest.Station, *clien
 	return h, st, c
 }
 
-func mustSync(t *testing.T, c *client.Client) client.Result {
+func mustSync(t *testing.T, c *hallclient.Client) hallclient.Result {
 	t.Helper()
 	res, err := c.SyncOnce(context.Background())
 	if err != nil {
@@ -93,7 +93,7 @@ func TestSyncOnce(t *testing.T) {
 		ids := st.EventIDs(t)
 		// The hall records the push, the answer never arrives.
 		h.Proxy.Script(faultproxy.DropResponse)
-		if _, err := c.SyncOnce(ctx); client.CodeOf(err) != client.CodeOffline {
+		if _, err := c.SyncOnce(ctx); hallclient.CodeOf(err) != hallclient.CodeOffline {
 			t.Fatalf("sync with lost answer: got %v, want offline", err)
 		}
 		if got := st.Pending(t); got != len(ids) {
@@ -132,7 +132,7 @@ func TestSyncOnce(t *testing.T) {
 		var log requestLog
 		h.Proxy.OnFault(log.hook)
 		h.Proxy.Script(faultproxy.Pass, faultproxy.Pass, faultproxy.Pass, faultproxy.CutBody)
-		if _, err := c.SyncOnce(ctx); client.CodeOf(err) != client.CodeOffline {
+		if _, err := c.SyncOnce(ctx); hallclient.CodeOf(err) != hallclient.CodeOffline {
 			t.Fatalf("cut sync: got %v, want offline", err)
 		}
 		cut, _ := st.Cursor(ctx)
@@ -221,14 +221,14 @@ func TestSyncOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := c.SyncOnce(ctx)
-		if client.CodeOf(err) != client.CodeRevoked || !client.Stops(err) {
+		if hallclient.CodeOf(err) != hallclient.CodeRevoked || !hallclient.Stops(err) {
 			t.Fatalf("got %v, want revoked", err)
 		}
 		s := c.Status(ctx)
-		if s.State != client.CodeRevoked || s.LastError == nil || s.LastError.Zh == "" || s.StateZh == "" {
+		if s.State != hallclient.CodeRevoked || s.LastError == nil || s.LastError.Zh == "" || s.StateZh == "" {
 			t.Fatalf("status %+v", s)
 		}
-		if err := c.Run(ctx); client.CodeOf(err) != client.CodeRevoked {
+		if err := c.Run(ctx); hallclient.CodeOf(err) != hallclient.CodeRevoked {
 			t.Fatalf("Run: got %v, want revoked", err)
 		}
 		_ = st
@@ -242,10 +242,10 @@ func TestUpgradeRequired(t *testing.T) {
 		json.NewEncoder(w).Encode(protocol.Error{Code: protocol.CodeUpgrade, Message: "wire version 1 not supported", Zh: "请升级"})
 	}))
 	_, err := c.SyncOnce(context.Background())
-	if client.CodeOf(err) != client.CodeUpgrade || !client.Stops(err) {
+	if hallclient.CodeOf(err) != hallclient.CodeUpgrade || !hallclient.Stops(err) {
 		t.Fatalf("got %v, want upgrade", err)
 	}
-	if s := c.Status(context.Background()); s.State != client.CodeUpgrade || s.LastError == nil || s.LastError.Zh == "" {
+	if s := c.Status(context.Background()); s.State != hallclient.CodeUpgrade || s.LastError == nil || s.LastError.Zh == "" {
 		t.Fatalf("status %+v", s)
 	}
 }
@@ -254,7 +254,7 @@ func TestStatus(t *testing.T) {
 	ctx := context.Background()
 	h, st, c := setup(t, 20)
 	st.OpenCase(t, synctest.StationItem)
-	s, err := client.StatusOf(ctx, st.Station)
+	s, err := hallclient.StatusOf(ctx, st.Station)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,11 +267,11 @@ func TestStatus(t *testing.T) {
 		t.Fatalf("after sync: %+v", s)
 	}
 	h.Proxy.Script(faultproxy.DropRequest)
-	if _, err := c.SyncOnce(ctx); client.CodeOf(err) != client.CodeOffline {
+	if _, err := c.SyncOnce(ctx); hallclient.CodeOf(err) != hallclient.CodeOffline {
 		t.Fatalf("got %v, want offline", err)
 	}
-	s, _ = client.StatusOf(ctx, st.Station) // what another process sees
-	if s.Online || s.State != client.CodeOffline || s.LastError == nil || s.LastError.Zh == "" || s.LastSuccess == nil {
+	s, _ = hallclient.StatusOf(ctx, st.Station) // what another process sees
+	if s.Online || s.State != hallclient.CodeOffline || s.LastError == nil || s.LastError.Zh == "" || s.LastSuccess == nil {
 		t.Fatalf("after failure: %+v", s)
 	}
 }

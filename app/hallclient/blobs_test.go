@@ -1,4 +1,4 @@
-package client_test
+package hallclient_test
 
 import (
 	"bytes"
@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/internal/synctest"
-	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 	"yizhan/sync/protocol"
 )
@@ -123,7 +123,7 @@ func TestBlobUpload(t *testing.T) {
 		b[10] ^= 1
 		os.WriteFile(p, b, 0o600)
 		_, err = c.SyncOnce(ctx)
-		if client.CodeOf(err) != client.CodeLocal || domain.ZhMessage(err) == "" {
+		if hallclient.CodeOf(err) != hallclient.CodeLocal || domain.ZhMessage(err) == "" {
 			t.Fatalf("got %v, want a local error about the damaged file", err)
 		}
 		if n, _ := st.PendingBlobCount(ctx); n != 1 {

@@ -1,13 +1,13 @@
-package client_test
+package hallclient_test
 
 import (
 	"context"
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/hall"
 	"yizhan/internal/synctest"
-	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 )
 
@@ -39,7 +39,7 @@ func TestOverlap(t *testing.T) {
 			}
 			ids := st.EventIDs(t)
 			h.Proxy.SetRates(tc.rates)
-			var res client.Result
+			var res hallclient.Result
 			var err error
 			for try := 0; ; try++ {
 				if res, err = c.SyncOnce(ctx); err == nil {

@@ -1,12 +1,12 @@
-package client_test
+package hallclient_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
+	"yizhan/app/hallclient"
 	"yizhan/internal/synctest"
-	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 )
 
@@ -15,13 +15,13 @@ func TestBackoff(t *testing.T) {
 	for f := 1; f <= 20; f++ {
 		ceil := min(limit, base<<min(f-1, 30))
 		for _, r := range []float64{0, 0.5, 0.999999} {
-			got := client.Backoff(f, base, limit, r)
+			got := hallclient.Backoff(f, base, limit, r)
 			if got <= 0 || got > ceil {
 				t.Fatalf("Backoff(%d, r=%v) = %v, want in (0, %v]", f, r, got, ceil)
 			}
 		}
 	}
-	if got := client.Backoff(30, base, limit, 0.999999); got < 4*time.Minute {
+	if got := hallclient.Backoff(30, base, limit, 0.999999); got < 4*time.Minute {
 		t.Fatalf("cap not reached: %v", got)
 	}
 }

@@ -1,4 +1,4 @@
-package client_test
+package hallclient_test
 
 import (
 	"context"
@@ -8,16 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/internal/synctest"
-	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 )
 
 // quick is an Enroller that retries without sleeping.
-func quick(attempts int) *client.Enroller {
-	return &client.Enroller{Attempts: attempts, After: func(time.Duration) <-chan time.Time {
+func quick(attempts int) *hallclient.Enroller {
+	return &hallclient.Enroller{Attempts: attempts, After: func(time.Duration) <-chan time.Time {
 		ch := make(chan time.Time, 1)
 		ch <- time.Time{}
 		return ch
@@ -43,7 +43,7 @@ func registry(t *testing.T, svc *hall.Service, code string) hall.StationInfo {
 // syncs checks that a station's credentials work: one clean sync.
 func syncs(t *testing.T, st *synctest.Station) {
 	t.Helper()
-	c, err := client.New(st.Station)
+	c, err := hallclient.New(st.Station)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestEnroll(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		k, err := client.Enroll(ctx, st.Station, h.URL, code)
+		k, err := hallclient.Enroll(ctx, st.Station, h.URL, code)
 		if err != nil {
 			t.Fatalf("enroll: %v", err)
 		}
@@ -75,7 +75,7 @@ func TestEnroll(t *testing.T) {
 			t.Fatalf("hall_url %q, want %q", u, h.URL)
 		}
 		for _, f := range []string{"station.json", "hall.json"} {
-			fi, err := os.Stat(filepath.Join(st.Dir, client.KeyDir, f))
+			fi, err := os.Stat(filepath.Join(st.Dir, hallclient.KeyDir, f))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,7 +83,7 @@ func TestEnroll(t *testing.T) {
 				t.Fatalf("%s mode %v, want 0600", f, fi.Mode().Perm())
 			}
 		}
-		again, err := client.LoadKeys(st.Dir)
+		again, err := hallclient.LoadKeys(st.Dir)
 		if err != nil || !again.Enrolled() || again.Token != k.Token || !again.HallSignKey.Equal(k.HallSignKey) {
 			t.Fatalf("reloaded keys differ: %v", err)
 		}
@@ -97,8 +97,8 @@ func TestEnroll(t *testing.T) {
 	t.Run("ErrBadCode", func(t *testing.T) {
 		h := synctest.StartHall(t, 2)
 		st := synctest.OpenStation(t, t.TempDir(), "")
-		_, err := client.Enroll(ctx, st.Station, h.URL, "AAAA-BBBB-CCCC-DDDD")
-		if client.CodeOf(err) != client.CodeRefused {
+		_, err := hallclient.Enroll(ctx, st.Station, h.URL, "AAAA-BBBB-CCCC-DDDD")
+		if hallclient.CodeOf(err) != hallclient.CodeRefused {
 			t.Fatalf("got %v, want refused", err)
 		}
 		if domain.ZhMessage(err) == "" || st.Code() != "" {
@@ -111,18 +111,18 @@ func TestEnroll(t *testing.T) {
 		h := synctest.StartHall(t, 3)
 		st := synctest.OpenStation(t, t.TempDir(), "ST09")
 		code, _ := h.Service().AddStation(ctx, "ST01", "城关镇驿站", "370112")
-		_, err := client.Enroll(ctx, st.Station, h.URL, code)
+		_, err := hallclient.Enroll(ctx, st.Station, h.URL, code)
 		if domain.ErrorCode(err) != domain.EConflict || !strings.Contains(domain.ZhMessage(err), "ST09") {
 			t.Fatalf("got %v (%s), want a conflict naming ST09", err, domain.ZhMessage(err))
 		}
-		if k, _ := client.LoadKeys(st.Dir); k != nil && k.Enrolled() {
+		if k, _ := hallclient.LoadKeys(st.Dir); k != nil && k.Enrolled() {
 			t.Fatal("credentials stored for a mismatched station")
 		}
 		if in := registry(t, h.Service(), "ST01"); in.Status != "announced" || in.SignKey != "" {
 			t.Fatalf("the hall recorded the wrong PC for ST01: %+v", in)
 		}
 		right := synctest.OpenStation(t, t.TempDir(), "")
-		if _, err := client.Enroll(ctx, right.Station, h.URL, code); err != nil {
+		if _, err := hallclient.Enroll(ctx, right.Station, h.URL, code); err != nil {
 			t.Fatalf("ST01's own code after the refused attempt: %v", err)
 		}
 		syncs(t, right)
@@ -130,7 +130,7 @@ func TestEnroll(t *testing.T) {
 	t.Run("ErrOffline", func(t *testing.T) {
 		st := synctest.OpenStation(t, t.TempDir(), "")
 		_, err := quick(3).Enroll(ctx, st.Station, "http://127.0.0.1:1", "AAAA")
-		if client.CodeOf(err) != client.CodeOffline {
+		if hallclient.CodeOf(err) != hallclient.CodeOffline {
 			t.Fatalf("got %v, want offline", err)
 		}
 		// The message says exactly what to do.
@@ -171,7 +171,7 @@ func TestEnrollSurvivesFaults(t *testing.T) {
 			h.Proxy.Script(tt.faults...)
 			_, err = quick(tt.attempts).Enroll(ctx, st.Station, h.URL, code)
 			if tt.again {
-				if client.CodeOf(err) != client.CodeOffline {
+				if hallclient.CodeOf(err) != hallclient.CodeOffline {
 					t.Fatalf("first call: got %v, want offline", err)
 				}
 				// The hall registered the station; the station has no
@@ -187,7 +187,7 @@ func TestEnrollSurvivesFaults(t *testing.T) {
 			syncs(t, st)
 			other := synctest.OpenStation(t, t.TempDir(), "")
 			_, err = quick(1).Enroll(ctx, other.Station, h.URL, code)
-			if client.CodeOf(err) != client.CodeRefused || !strings.Contains(domain.ZhMessage(err), "reenrol") {
+			if hallclient.CodeOf(err) != hallclient.CodeRefused || !strings.Contains(domain.ZhMessage(err), "reenrol") {
 				t.Fatalf("another PC with the used code: got %v (%s), want refused naming reenrol", err, domain.ZhMessage(err))
 			}
 			syncs(t, st) // the first PC's token still works
@@ -202,7 +202,7 @@ func TestReenrolRetry(t *testing.T) {
 	h := synctest.StartHall(t, 50)
 	st := synctest.OpenStation(t, t.TempDir(), "ST01")
 	h.Enroll(t, st, "ST01")
-	old, err := client.LoadKeys(st.Dir)
+	old, err := hallclient.LoadKeys(st.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestReenrolRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Proxy.Script(faultproxy.DropResponse)
-	if _, err := quick(1).Enroll(ctx, st.Station, h.URL, code); client.CodeOf(err) != client.CodeOffline {
+	if _, err := quick(1).Enroll(ctx, st.Station, h.URL, code); hallclient.CodeOf(err) != hallclient.CodeOffline {
 		t.Fatalf("first attempt: got %v, want offline", err)
 	}
 	k, err := quick(1).Enroll(ctx, st.Station, h.URL, code)
@@ -221,7 +221,7 @@ func TestReenrolRetry(t *testing.T) {
 	if k.SignPublic().Equal(old.SignPublic()) || k.Token == old.Token {
 		t.Fatal("reenrolment kept the old keys or token")
 	}
-	if _, err := os.Stat(filepath.Join(st.Dir, client.KeyDir, "station.next.json")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(st.Dir, hallclient.KeyDir, "station.next.json")); !os.IsNotExist(err) {
 		t.Fatalf("pending keys left behind: %v", err)
 	}
 	syncs(t, st)

@@ -1,4 +1,4 @@
-package client_test
+package hallclient_test
 
 import (
 	"context"
@@ -10,18 +10,18 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/internal/synctest"
-	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
 	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
 
 // mover is a HallMover that retries without sleeping.
-func mover() *client.HallMover {
-	return &client.HallMover{Attempts: 3, After: func(time.Duration) <-chan time.Time {
+func mover() *hallclient.HallMover {
+	return &hallclient.HallMover{Attempts: 3, After: func(time.Duration) <-chan time.Time {
 		ch := make(chan time.Time, 1)
 		ch <- time.Time{}
 		return ch
@@ -53,7 +53,7 @@ func TestMoveHall(t *testing.T) {
 	if err != nil || got != newURL {
 		t.Fatalf("move: %q %v", got, err)
 	}
-	if s, _ := client.StatusOf(ctx, st.Station); s.HallURL != newURL {
+	if s, _ := hallclient.StatusOf(ctx, st.Station); s.HallURL != newURL {
 		t.Fatalf("status shows hall %q, want %q", s.HallURL, newURL)
 	}
 	h.Proxy.Close() // the old address is gone
@@ -62,7 +62,7 @@ func TestMoveHall(t *testing.T) {
 	if res.Pushed == 0 || st.Pending(t) != 0 {
 		t.Fatalf("sync after the move: %+v", res)
 	}
-	if k, _ := client.LoadKeys(st.Dir); k.HallURL != newURL {
+	if k, _ := hallclient.LoadKeys(st.Dir); k.HallURL != newURL {
 		t.Fatalf("keys keep hall %q", k.HallURL)
 	}
 	// Another station with the code for every station.
@@ -119,11 +119,11 @@ func TestMoveHallRefused(t *testing.T) {
 		name, url, code string
 		code2           string // the error code wanted
 	}{
-		{"WrongCode", goodURL, "AAAA-BBBB-CCCC-DDDD", client.CodeRefused},
-		{"AnotherStationsCode", goodURL, codeB, client.CodeRefused},
-		{"CodeForAnotherAddress", relayURL, codeGood, client.CodeRefused},
+		{"WrongCode", goodURL, "AAAA-BBBB-CCCC-DDDD", hallclient.CodeRefused},
+		{"AnotherStationsCode", goodURL, codeB, hallclient.CodeRefused},
+		{"CodeForAnotherAddress", relayURL, codeGood, hallclient.CodeRefused},
 		{"StrangerServer", stranger.URL, codeStranger, domain.EForbidden},
-		{"Unreachable", "http://127.0.0.1:1", codeGood, client.CodeOffline},
+		{"Unreachable", "http://127.0.0.1:1", codeGood, hallclient.CodeOffline},
 		{"NotAnAddress", "ftp://hall", codeGood, domain.EInvalid},
 	}
 	for _, tt := range tests {
@@ -132,7 +132,7 @@ func TestMoveHallRefused(t *testing.T) {
 			if domain.ErrorCode(err) != tt.code2 || domain.ZhMessage(err) == "" {
 				t.Fatalf("got %v (%s), want %s", err, domain.ZhMessage(err), tt.code2)
 			}
-			if s, _ := client.StatusOf(ctx, st.Station); s.HallURL != h.URL {
+			if s, _ := hallclient.StatusOf(ctx, st.Station); s.HallURL != h.URL {
 				t.Fatalf("address changed to %q by a refused move", s.HallURL)
 			}
 		})
@@ -141,7 +141,7 @@ func TestMoveHallRefused(t *testing.T) {
 		if _, err := h.Service().Reenrol(ctx, "ST02"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := mover().Move(ctx, b.Station, goodURL, codeB); client.CodeOf(err) != client.CodeRefused {
+		if _, err := mover().Move(ctx, b.Station, goodURL, codeB); hallclient.CodeOf(err) != hallclient.CodeRefused {
 			t.Fatalf("a reenrolled station's old PC moved: %v", err)
 		}
 	})

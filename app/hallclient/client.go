@@ -8,7 +8,7 @@
 // may be repeated after a lost answer; each pull page is applied with its
 // cursor in one transaction, so a cut connection resumes after the last page
 // applied.
-package client
+package hallclient
 
 import (
 	"context"

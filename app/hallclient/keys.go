@@ -1,4 +1,4 @@
-package client
+package hallclient
 
 import (
 	"crypto/ed25519"
