@@ -13,9 +13,9 @@ import (
 	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	"yizhan/internal/synctest"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
 
@@ -41,7 +41,7 @@ func TestMoveHall(t *testing.T) {
 	st.OpenCase(t, synctest.StationItem)
 	mustSync(t, c)
 
-	moved := faultproxy.New(hallserver.New(h.Service(), nil), 71)
+	moved := faultproxy.New(httpapi.New(h.Service(), nil), 71)
 	newURL := moved.Start()
 	t.Cleanup(moved.Close)
 	code, _, err := h.Service().MoveCode(ctx, "ST01", newURL+"/")
@@ -71,7 +71,7 @@ func TestMoveHall(t *testing.T) {
 	if _, err := quick(1).Enroll(ctx, other.Station, newURL, enrol); err != nil {
 		t.Fatal(err)
 	}
-	third := faultproxy.New(hallserver.New(h.Service(), nil), 72)
+	third := faultproxy.New(httpapi.New(h.Service(), nil), 72)
 	thirdURL := third.Start()
 	t.Cleanup(third.Close)
 	all, _, err := h.Service().MoveCode(ctx, hall.AllStations, thirdURL)
@@ -94,12 +94,12 @@ func TestMoveHallRefused(t *testing.T) {
 	h.Enroll(t, st, "ST01")
 	b := synctest.OpenStation(t, t.TempDir(), "ST02")
 	h.Enroll(t, b, "ST02")
-	good := faultproxy.New(hallserver.New(h.Service(), nil), 74)
+	good := faultproxy.New(httpapi.New(h.Service(), nil), 74)
 	goodURL := good.Start()
 	t.Cleanup(good.Close)
 	// A relay the station is tricked into using: it forwards to the real
 	// hall, which could then hand it the station's traffic.
-	relay := faultproxy.New(hallserver.New(h.Service(), nil), 75)
+	relay := faultproxy.New(httpapi.New(h.Service(), nil), 75)
 	relayURL := relay.Start()
 	t.Cleanup(relay.Close)
 	// A stranger's server that answers every move with its own key.

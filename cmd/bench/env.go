@@ -16,15 +16,15 @@ import (
 	"yizhan/app"
 	"yizhan/app/hallclient"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/hallserver"
 )
 
 //go:embed catalog.json
 var catalogJSON []byte
 
 // hallEnv is a real hall: hall.Service on a SQLite file, served by
-// hallserver over HTTP on 127.0.0.1, as cmd/hall serves it.
+// httpapi over HTTP on 127.0.0.1, as cmd/hall serves it.
 type hallEnv struct {
 	dir   string
 	store *hallsqlite.Store
@@ -53,7 +53,7 @@ func startHall(ctx context.Context, dir string) (*hallEnv, error) {
 		return nil, err
 	}
 	h := &hallEnv{dir: dir, store: store, svc: svc, ln: ln}
-	api := hallserver.New(svc, nil)
+	api := httpapi.New(svc, nil)
 	h.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.reqs.Add(1)
 		api.ServeHTTP(w, r)

@@ -14,9 +14,9 @@ import (
 	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/sync/bundle"
-	"yizhan/sync/hallserver"
 )
 
 // TestHallHelpListsEveryCommand: `hall help` names every command
@@ -83,7 +83,7 @@ func TestHallCLIConventions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(hallserver.New(svc, nil))
+	srv := httptest.NewServer(httpapi.New(svc, nil))
 	defer srv.Close()
 	st, err := app.Open(app.Config{Dir: t.TempDir()})
 	if err != nil {

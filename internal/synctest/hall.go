@@ -10,13 +10,13 @@ import (
 
 	"yizhan/app/hallclient"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/sync/bundle"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/hallserver"
 )
 
-// Hall is a real hall (hall.Service on a SQLite file, served by hallserver)
+// Hall is a real hall (hall.Service on a SQLite file, served by httpapi)
 // behind a fault proxy on 127.0.0.1.
 type Hall struct {
 	Dir   string
@@ -38,7 +38,7 @@ func StartHall(tb testing.TB, seed uint64) *Hall {
 	h := &Hall{Dir: tb.TempDir(), tb: tb}
 	h.open()
 	h.PublishCatalog(tb)
-	h.Proxy = faultproxy.New(hallserver.New(h.svc, nil), seed)
+	h.Proxy = faultproxy.New(httpapi.New(h.svc, nil), seed)
 	h.URL = h.Proxy.Start()
 	tb.Cleanup(func() {
 		h.Proxy.Close()
@@ -84,7 +84,7 @@ func (h *Hall) Service() *hall.Service {
 func (h *Hall) Restart() {
 	h.tb.Helper()
 	h.open()
-	h.Proxy.SetBackend(hallserver.New(h.Service(), nil))
+	h.Proxy.SetBackend(httpapi.New(h.Service(), nil))
 }
 
 // Enroll announces a station at the hall, enrols st through the proxy and
@@ -119,7 +119,7 @@ func (h *Hall) PublishCatalog(tb testing.TB) {
 
 // BundleSide returns what bundle.HallImport needs, wired to this hall the
 // way cmd/hall wires it.
-func (h *Hall) BundleSide() *bundle.Hall { return hallserver.BundleSide(h.Service()) }
+func (h *Hall) BundleSide() *bundle.Hall { return httpapi.BundleSide(h.Service()) }
 
 // Handler returns the proxy as an http.Handler for in-process use.
 func (h *Hall) Handler() http.Handler { return h.Proxy }

@@ -30,8 +30,8 @@ import (
 	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
 
@@ -104,7 +104,7 @@ func newHall(t *testing.T) *hallEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.srv = httptest.NewServer(hallserver.New(h.svc, logger))
+	h.srv = httptest.NewServer(httpapi.New(h.svc, logger))
 	t.Cleanup(h.srv.Close)
 	if _, err := h.svc.PublishCatalog(ctx, catalog(t)); err != nil {
 		t.Fatal(err)

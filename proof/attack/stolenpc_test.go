@@ -9,8 +9,8 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	"yizhan/hall/httpapi"
 	"yizhan/sync/bundle"
-	"yizhan/sync/hallserver"
 )
 
 // A stolen PC: once the hall runs `hall station reenrol`, everything the
@@ -32,7 +32,7 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	side := hallserver.BundleSide(h.svc)
+	side := httpapi.BundleSide(h.svc)
 	snap := h.snapshot()
 
 	// Before the new PC enrols: online and by USB, the thief gets nothing.

@@ -12,8 +12,8 @@ import (
 	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/hallserver"
 )
 
 // TestDeadPCRebuiltFromTheHall is the recovery path of docs/reliability.md:
@@ -36,7 +36,7 @@ func TestDeadPCRebuiltFromTheHall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(hallserver.New(svc, nil))
+	srv := httptest.NewServer(httpapi.New(svc, nil))
 	defer srv.Close()
 	catalog, err := os.ReadFile("../sim/catalog.json")
 	if err != nil {

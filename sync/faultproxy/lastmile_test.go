@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"yizhan/app/hallclient"
+	"yizhan/hall/httpapi"
 	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/hallserver"
 )
 
 // noSleep fires at once: the tests retry without waiting.
@@ -126,14 +126,14 @@ func TestLastMileUnderFaults(t *testing.T) {
 		if r.IntN(5) == 0 {
 			h.Restart()
 			if moved != nil {
-				moved.SetBackend(hallserver.New(h.Service(), nil))
+				moved.SetBackend(httpapi.New(h.Service(), nil))
 			}
 		}
 		if round == 12 {
 			// The hall moves. A follows with the code, through the same
 			// faults; the old address is switched off once A has moved
 			// (B keeps it a little longer, then moves too).
-			moved = faultproxy.New(hallserver.New(h.Service(), nil), seed+1)
+			moved = faultproxy.New(httpapi.New(h.Service(), nil), seed+1)
 			moved.SetRates(rates)
 			moved.MaxDelay = 5e6
 			newURL := moved.Start()

@@ -1,4 +1,4 @@
-package hallserver
+package httpapi
 
 import (
 	"context"

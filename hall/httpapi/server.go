@@ -1,8 +1,8 @@
-// Package hallserver serves the hall's sync API over HTTP: enrolment, the
+// Package httpapi serves the hall's sync API over HTTP: enrolment, the
 // sync round trip, and resumable attachment uploads, with bearer
 // authentication, body limits, optional gzip both ways and protocol.Error
 // bodies. It adapts hall.Service to HTTP and holds no logic of its own.
-package hallserver
+package httpapi
 
 import (
 	"context"

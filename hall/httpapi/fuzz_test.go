@@ -1,4 +1,4 @@
-package hallserver_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -19,13 +19,13 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/hall/stationsim"
-	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
 
-// fuzzHall is a real hall (SQLite store, hallserver handler) with two
+// fuzzHall is a real hall (SQLite store, httpapi handler) with two
 // enrolled stations; station B02 has an open case, so hostile requests from
 // A01 can aim at another station's data.
 type fuzzHall struct {
@@ -49,7 +49,7 @@ func newFuzzHall(f *testing.F) *fuzzHall {
 	if _, err := svc.PublishCatalog(ctx, stationsim.Catalog()); err != nil {
 		f.Fatal(err)
 	}
-	fh := &fuzzHall{h: hallserver.New(svc, nil), caseB: "01900000-0000-7000-8000-0000000000b1"}
+	fh := &fuzzHall{h: httpapi.New(svc, nil), caseB: "01900000-0000-7000-8000-0000000000b1"}
 	enrol := func(code string) string {
 		c, err := svc.AddStation(ctx, code, "站 "+code, "")
 		if err != nil {

@@ -1,4 +1,4 @@
-package hallserver_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -25,9 +25,9 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/hall/stationsim"
-	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
 
@@ -73,7 +73,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	buf := &syncBuffer{}
-	srv := httptest.NewServer(hallserver.New(svc, slog.New(slog.NewJSONHandler(buf, nil))))
+	srv := httptest.NewServer(httpapi.New(svc, slog.New(slog.NewJSONHandler(buf, nil))))
 	t.Cleanup(srv.Close)
 	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
 		t.Fatalf("test server not on loopback: %s", srv.URL)

@@ -1,4 +1,4 @@
-package hallserver_test
+package httpapi_test
 
 import (
 	"bufio"
@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
 
@@ -33,7 +33,7 @@ func TestBodyDeadlines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(hallserver.NewWithConfig(svc, hallserver.Config{BodyTimeout: 300 * time.Millisecond, StationBodyTimeout: 10 * time.Second}))
+	srv := httptest.NewServer(httpapi.NewWithConfig(svc, httpapi.Config{BodyTimeout: 300 * time.Millisecond, StationBodyTimeout: 10 * time.Second}))
 	defer srv.Close()
 	e := &env{t: t, svc: svc, srv: srv}
 	token := e.enroll("A01")
