@@ -79,7 +79,7 @@ func (e *Enroller) Enroll(ctx context.Context, st *app.Station, hallURL, code st
 	if err != nil {
 		return nil, err
 	}
-	req := protocol.EnrollRequest{V: protocol.Version, Code: code, SignKey: base64.StdEncoding.EncodeToString(k.SignPublic()),
+	req := protocol.EnrollRequest{V: protocol.Version, Code: code, SignKey: protocol.EncodeSignKey(k.SignPublic()),
 		AgeKey: k.AgeRecipient().String(), AppVersion: e.AppVersion, Station: st.Code()}
 	req.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(k.SignKey, protocol.EnrollSigMessage(&req)))
 	resp, err := e.send(ctx, st, hallURL, &req)
@@ -207,7 +207,7 @@ func acceptEnrolment(k *Keys, resp *protocol.EnrollResponse) error {
 	if !strings.HasPrefix(resp.Token, resp.Station+".") {
 		return bad("token")
 	}
-	pub, err := ParseSignKey(resp.HallSignKey)
+	pub, err := protocol.ParseSignKey(resp.HallSignKey)
 	if err != nil {
 		return bad("hall signing key")
 	}

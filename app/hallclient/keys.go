@@ -14,7 +14,7 @@ import (
 
 	"filippo.io/age"
 
-	"yizhan/domain"
+	"yizhan/sync/protocol"
 )
 
 // KeyDir is the folder under the station's data directory that holds its
@@ -94,7 +94,7 @@ func LoadKeys(dataDir string) (*Keys, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	pub, err := ParseSignKey(h.HallSignKey)
+	pub, err := protocol.ParseSignKey(h.HallSignKey)
 	if err != nil {
 		return nil, fmt.Errorf("keys: %s: %w", hallFile, err)
 	}
@@ -104,15 +104,6 @@ func LoadKeys(dataDir string) (*Keys, error) {
 	}
 	k.Station, k.Token, k.HallSignKey, k.HallAgeKey, k.HallURL, k.EnrolledAt = h.Station, h.Token, pub, rcp, h.HallURL, h.EnrolledAt
 	return k, nil
-}
-
-// ParseSignKey decodes a base64 Ed25519 public key.
-func ParseSignKey(s string) (ed25519.PublicKey, error) {
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || len(b) != ed25519.PublicKeySize {
-		return nil, domain.Errorf(domain.EInvalid, "签名公钥格式不正确。", "bad Ed25519 public key")
-	}
-	return ed25519.PublicKey(b), nil
 }
 
 // genKeys makes a fresh set of station key pairs, in memory.
@@ -157,7 +148,7 @@ func (k *Keys) saveStation(dataDir string) error {
 
 // saveHall stores what enrolment returned.
 func (k *Keys) saveHall(dataDir string) error {
-	h := hallJSON{V: 1, Station: k.Station, Token: k.Token, HallSignKey: base64.StdEncoding.EncodeToString(k.HallSignKey),
+	h := hallJSON{V: 1, Station: k.Station, Token: k.Token, HallSignKey: protocol.EncodeSignKey(k.HallSignKey),
 		HallAgeKey: k.HallAgeKey.String(), HallURL: k.HallURL, EnrolledAt: k.EnrolledAt.UTC()}
 	return writeJSON(filepath.Join(dataDir, KeyDir, hallFile), h)
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"fmt"
 
-	"yizhan/app/hallclient"
 	"yizhan/hall"
 	"yizhan/sync/bundle"
 	"yizhan/sync/protocol"
@@ -38,7 +37,7 @@ func BundleSide(svc *hall.Service) *bundle.Hall {
 			if err != nil {
 				return nil, "", err
 			}
-			pub, err := hallclient.ParseSignKey(in.SignKey)
+			pub, err := protocol.ParseSignKey(in.SignKey)
 			return pub, in.AgeKey, err
 		},
 		Sync: func(ctx context.Context, code string, req *protocol.SyncRequest) (*protocol.SyncResponse, error) {

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -160,7 +159,7 @@ func EnrollRequest(code string, rnd io.Reader) (protocol.EnrollRequest, error) {
 	if err != nil {
 		return protocol.EnrollRequest{}, fmt.Errorf("enroll request: %w", err)
 	}
-	return protocol.EnrollRequest{V: protocol.Version, Code: code, SignKey: base64.StdEncoding.EncodeToString(pub),
+	return protocol.EnrollRequest{V: protocol.Version, Code: code, SignKey: protocol.EncodeSignKey(pub),
 		AgeKey: id.Recipient().String(), AppVersion: "stationsim"}, nil
 }
 
