@@ -8,36 +8,18 @@ import (
 	"yizhan/sync/protocol"
 )
 
-// Tally counts the hall's verdicts on pushed events.
-type Tally struct {
-	Accepted   int `json:"accepted"`
-	Conflicts  int `json:"conflicts"`
-	Rejected   int `json:"rejected"`
-	Duplicates int `json:"duplicates"`
-}
-
 // ApplyAcks records the hall's answers to a push at the station. Online sync
 // and reply bundles both come through here, so a verdict means the same
 // whichever way it travelled.
-func ApplyAcks(ctx context.Context, st *app.Station, acks []protocol.Ack) (Tally, error) {
-	var t Tally
+func ApplyAcks(ctx context.Context, st *app.Station, acks []protocol.Ack) (protocol.AckTally, error) {
+	var t protocol.AckTally
 	if len(acks) == 0 {
 		return t, nil
 	}
 	out := make([]app.Ack, 0, len(acks))
 	for _, a := range acks {
-		switch a.Status {
-		case protocol.AckAccepted:
-			t.Accepted++
-		case protocol.AckConflict:
-			t.Conflicts++
-		case protocol.AckRejected:
-			t.Rejected++
-		default:
+		if !t.Add(a) {
 			return t, &Error{Code: CodeRefused, Message: fmt.Sprintf("hall sent unknown ack status %q", a.Status), Zh: "大厅返回的数据无法识别，请升级驿站软件。"}
-		}
-		if a.Duplicate {
-			t.Duplicates++
 		}
 		zh := a.Zh
 		if a.Status == protocol.AckRejected && zh == "" {

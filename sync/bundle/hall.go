@@ -52,16 +52,16 @@ type Hall struct {
 
 // HallReport says what a hall import did.
 type HallReport struct {
-	Bundle  string           `json:"bundle"`
-	Station string           `json:"station"`
-	Reply   string           `json:"reply"`
-	Events  int              `json:"events"`
-	Acks    hallclient.Tally `json:"acks"`
-	Pages   int              `json:"pages"`
-	Pulled  int              `json:"pulled"`
-	Cursor  int64            `json:"cursor"`
-	More    bool             `json:"more,omitempty"` // pages left for the next reply
-	Resync  bool             `json:"resync,omitempty"`
+	Bundle  string            `json:"bundle"`
+	Station string            `json:"station"`
+	Reply   string            `json:"reply"`
+	Events  int               `json:"events"`
+	Acks    protocol.AckTally `json:"acks"`
+	Pages   int               `json:"pages"`
+	Pulled  int               `json:"pulled"`
+	Cursor  int64             `json:"cursor"`
+	More    bool              `json:"more,omitempty"` // pages left for the next reply
+	Resync  bool              `json:"resync,omitempty"`
 	// Attachments the export carried: kept (verified), held already, and
 	// refused (each with its reason in the reply); the station said how
 	// many more wait for a later bundle.
@@ -223,17 +223,7 @@ func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRe
 		rep.Pages++
 		rep.Pulled += len(resp.Events)
 		for _, a := range resp.Acks {
-			switch a.Status {
-			case protocol.AckAccepted:
-				rep.Acks.Accepted++
-			case protocol.AckConflict:
-				rep.Acks.Conflicts++
-			case protocol.AckRejected:
-				rep.Acks.Rejected++
-			}
-			if a.Duplicate {
-				rep.Acks.Duplicates++
-			}
+			rep.Acks.Add(a)
 		}
 	}
 	// Every request carries the station's cursor at export time; each is

@@ -263,13 +263,13 @@ func auditHead(ctx context.Context, st *app.Station) (*protocol.AuditHead, error
 
 // ImportResult says what importing a reply did.
 type ImportResult struct {
-	ID        string           `json:"id"`
-	Already   bool             `json:"already_imported,omitempty"` // imported before: nothing changed
-	Acks      hallclient.Tally `json:"acks"`
-	Pulled    int              `json:"pulled"`
-	Published int              `json:"published"`
-	Cursor    int64            `json:"cursor"`
-	Resync    bool             `json:"resync,omitempty"`
+	ID        string            `json:"id"`
+	Already   bool              `json:"already_imported,omitempty"` // imported before: nothing changed
+	Acks      protocol.AckTally `json:"acks"`
+	Pulled    int               `json:"pulled"`
+	Published int               `json:"published"`
+	Cursor    int64             `json:"cursor"`
+	Resync    bool              `json:"resync,omitempty"`
 	// Attachments counts the attachments the hall confirmed it holds
 	// (they no longer wait); AttachmentsRefused are those it did not keep,
 	// which stay waiting.
