@@ -14,8 +14,8 @@ import (
 	"filippo.io/age"
 	"github.com/google/uuid"
 
-	"yizhan/app/hallclient"
 	"yizhan/domain"
+	"yizhan/internal/atomicfile"
 	"yizhan/sync/protocol"
 )
 
@@ -140,7 +140,7 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	if err := Seal(&buf, out, HallName, code, rcp, h.SignKey); err != nil {
 		return rep, err
 	}
-	if err := hallclient.WriteFileAtomic(replyOut, buf.Bytes(), 0o600); err != nil {
+	if err := atomicfile.Write(replyOut, buf.Bytes(), 0o600); err != nil {
 		return rep, fmt.Errorf("hall import: %w", err)
 	}
 	rep.Reply = out.ID

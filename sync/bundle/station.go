@@ -16,6 +16,7 @@ import (
 	"yizhan/app"
 	"yizhan/app/hallclient"
 	"yizhan/domain"
+	"yizhan/internal/atomicfile"
 	"yizhan/sync/protocol"
 )
 
@@ -164,7 +165,7 @@ func Export(ctx context.Context, st *app.Station, file string, o ExportOptions) 
 	if err := Seal(&buf, p, k.Station, HallName, k.HallAgeKey, k.SignKey); err != nil {
 		return res, err
 	}
-	if err := hallclient.WriteFileAtomic(file, buf.Bytes(), 0o600); err != nil {
+	if err := atomicfile.Write(file, buf.Bytes(), 0o600); err != nil {
 		return res, fmt.Errorf("export bundle: %w", err)
 	}
 	res.Bytes = int64(buf.Len())
@@ -451,7 +452,7 @@ func Relay(src, dst string) (Header, error) {
 	if err != nil {
 		return h, err
 	}
-	if err := hallclient.WriteFileAtomic(dst, data, 0o600); err != nil {
+	if err := atomicfile.Write(dst, data, 0o600); err != nil {
 		return h, fmt.Errorf("relay bundle: %w", err)
 	}
 	return h, nil
