@@ -130,7 +130,7 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	// the station's.
 	pub, now, err := h.Station(ctx, code)
 	if err != nil || now != rcpText || !pub.Equal(signer) {
-		return rep, foreign(fmt.Sprintf("station %s's keys changed during the import (reenrolled?); no reply written", code), err)
+		return rep, Foreign(fmt.Sprintf("station %s's keys changed during the import (reenrolled?); no reply written", code), err)
 	}
 	// The reply speaks the export's version: a station of format 1 reads
 	// nothing newer.
@@ -157,7 +157,7 @@ func (h *Hall) putBlobs(ctx context.Context, code string, p *Payload, rep *HallR
 	seen := map[string]bool{}
 	for _, b := range p.Blobs {
 		if !validHash(b.SHA256) || seen[b.SHA256] {
-			return nil, malformed("an attachment with a bad or repeated hash", nil)
+			return nil, Malformed("an attachment with a bad or repeated hash", nil)
 		}
 		seen[b.SHA256] = true
 		ack := BlobAck{SHA256: b.SHA256, Status: BlobStored}
@@ -212,7 +212,7 @@ func validHash(h string) bool {
 // reply budget.
 func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRequest, rep *HallReport) ([]Reply, error) {
 	if len(reqs) == 0 {
-		return nil, malformed("export without requests", nil)
+		return nil, Malformed("export without requests", nil)
 	}
 	var replies []Reply
 	size := 0
@@ -234,7 +234,7 @@ func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRe
 	cursor, more := reqs[0].Cursor, false
 	for _, req := range reqs {
 		if req == nil || req.Station != code {
-			return nil, tampered("a request inside the export names another station", nil)
+			return nil, Tampered("a request inside the export names another station", nil)
 		}
 		rep.Events += len(req.Events)
 		r := *req

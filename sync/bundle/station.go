@@ -343,7 +343,7 @@ func applyReplies(ctx context.Context, st *app.Station, replies []Reply, res *Im
 	for _, r := range replies {
 		resp := r.Response
 		if resp == nil {
-			return malformed("reply without a response", nil)
+			return Malformed("reply without a response", nil)
 		}
 		t, err := hallclient.ApplyAcks(ctx, st, resp.Acks)
 		if err != nil {
@@ -416,7 +416,7 @@ func progress(ctx context.Context, st *app.Station) ([3]int64, error) {
 func applyBlobAcks(ctx context.Context, st *app.Station, acks []BlobAck, res *ImportResult) error {
 	for _, a := range acks {
 		if !app.ValidBlobHash(a.SHA256) {
-			return malformed("attachment answer with a bad hash", nil)
+			return Malformed("attachment answer with a bad hash", nil)
 		}
 		switch a.Status {
 		case BlobStored, BlobPresent:
@@ -432,7 +432,7 @@ func applyBlobAcks(ctx context.Context, st *app.Station, acks []BlobAck, res *Im
 		case BlobRefused:
 			res.AttachmentsRefused = append(res.AttachmentsRefused, a)
 		default:
-			return malformed(fmt.Sprintf("attachment answer with status %q", a.Status), nil)
+			return Malformed(fmt.Sprintf("attachment answer with status %q", a.Status), nil)
 		}
 	}
 	return nil
