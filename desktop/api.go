@@ -474,6 +474,16 @@ func (s *Station) KioskEvaluate(in app.KioskRatingInput) (string, error) {
 	return st.KioskEvaluate(s.context(), in)
 }
 
+// KioskQueueBoard is what the waiting-room display shows (no sign-in):
+// the numbers being called to which window, and the next numbers.
+func (s *Station) KioskQueueBoard() (*app.QueueBoard, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	return st.KioskQueueBoard(s.context())
+}
+
 // KioskItems lists every item the station takes in, for the kiosk's ticket
 // screen (no sign-in): those handled here and those decided at the hall.
 func (s *Station) KioskItems() ([]app.ItemSummary, error) {

@@ -4,7 +4,8 @@
 //
 //   node e2e/day.spec.mjs --url http://127.0.0.1:PORT --user head --password PW --hall-bin /path/to/hall
 //
-// The day: sign in; issue a ticket and call it; open a case for it with a
+// The day: sign in; issue a ticket and call it (the call is spoken, through a
+// stubbed speechSynthesis, and shown on the waiting-room display); open a case for it with a
 // required material missing; print the one-time correction notice; 补齐材料
 // records the photo brought, then 受理; forward; sync with the hall (同步 → 立即同步); the
 // hall approves the case (`hall case approve`, run by this script on
@@ -156,6 +157,23 @@ step('issue a ticket and call it to the window', async (page, s) => {
   s.ticket = number
   await page.getByTestId('call-next').click()
   await page.locator('.serving-ticket.mine', { hasText: number }).waitFor()
+})
+
+step('the call is announced: spoken, and on the waiting-room display', async (page, s) => {
+  // The window number was asked once (at sign-in / settings), not before the call.
+  const text = `请 ${s.ticket} 号到 1 号窗口办理`
+  const spoken = await page.evaluate(() => window.__spoken)
+  assert.ok(
+    spoken.some((u) => u.text === text && u.lang === 'zh-CN'),
+    `speechSynthesis was asked to say ${JSON.stringify(text)}, got ${JSON.stringify(spoken)}`,
+  )
+  const display = await page.context().newPage()
+  try {
+    await display.goto(`${BASE}/#/display`)
+    await display.getByTestId('display-latest').filter({ hasText: text }).waitFor()
+  } finally {
+    await display.close()
+  }
 })
 
 step('open a case for the ticket with a required material missing', async (page, s) => {
@@ -338,6 +356,13 @@ async function main() {
     await ctx.addInitScript(() => {
       localStorage.setItem('yizhan.locale', 'zh-CN')
       localStorage.setItem('yizhan.window', '1')
+      // The platform's speech synthesis, stubbed: the walk asserts what the
+      // waiting room would have heard.
+      window.__spoken = []
+      Object.defineProperty(window, 'speechSynthesis', {
+        configurable: true,
+        value: { speak: (u) => window.__spoken.push({ text: u.text, lang: u.lang, volume: u.volume }), cancel: () => {}, getVoices: () => [] },
+      })
     })
     const page = await ctx.newPage()
     page.setDefaultTimeout(TIMEOUT)

@@ -1,5 +1,5 @@
 import { call } from './transport'
-import type { ItemSummary, KioskQuery, KioskRatingInput, Progress, Ticket } from './types'
+import type { ItemSummary, KioskQuery, KioskRatingInput, Progress, QueueBoard, Ticket } from './types'
 
 /** kioskIssueTicket takes a queue number at the self-service kiosk (no sign-in). */
 export function kioskIssueTicket(itemCode: string): Promise<Ticket> {
@@ -22,4 +22,9 @@ export function kioskEvaluate(input: KioskRatingInput): Promise<string> {
 /** kioskItems lists every item the station takes in, those decided at the hall too. */
 export async function kioskItems(): Promise<ItemSummary[]> {
   return (await call<ItemSummary[] | null>('KioskItems')) ?? []
+}
+
+/** kioskQueueBoard is the waiting-room display's board (no sign-in): calls and next numbers. */
+export function kioskQueueBoard(): Promise<QueueBoard> {
+  return call<QueueBoard>('KioskQueueBoard')
 }

@@ -57,6 +57,7 @@ export type Dashboard = Plain<app.Dashboard>
 export type Progress = Plain<app.Progress>
 export type KioskQuery = Plain<app.KioskQuery>
 export type KioskRatingInput = Plain<app.KioskRatingInput>
+export type QueueBoard = Plain<app.QueueBoard>
 
 // Sync.
 export type SyncStatus = Plain<client.Status>

@@ -30,6 +30,24 @@ export namespace app {
 	        this.status = source["status"];
 	    }
 	}
+	export class BoardCall {
+	    id: string;
+	    number: string;
+	    window: string;
+	    called_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BoardCall(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.number = source["number"];
+	        this.window = source["window"];
+	        this.called_at = source["called_at"];
+	    }
+	}
 	export class CaseFilter {
 	    query?: string;
 	    state?: string;
@@ -757,6 +775,40 @@ export namespace app {
 		}
 	}
 	
+	export class QueueBoard {
+	    calls: BoardCall[];
+	    next: string[];
+	    waiting: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueueBoard(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.calls = this.convertValues(source["calls"], BoardCall);
+	        this.next = source["next"];
+	        this.waiting = source["waiting"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Rectification {
 	    id: string;
 	    evaluation_id: string;
@@ -831,6 +883,7 @@ export namespace app {
 	    serve_secs?: number;
 	    transfers?: string;
 	    appointment?: string;
+	    ahead?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Ticket(source);
@@ -854,6 +907,7 @@ export namespace app {
 	        this.serve_secs = source["serve_secs"];
 	        this.transfers = source["transfers"];
 	        this.appointment = source["appointment"];
+	        this.ahead = source["ahead"];
 	    }
 	}
 

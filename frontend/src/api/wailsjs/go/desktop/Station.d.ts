@@ -68,6 +68,8 @@ export function KioskItems():Promise<Array<app.ItemSummary>>;
 
 export function KioskProgress(arg1:app.KioskQuery):Promise<app.Progress>;
 
+export function KioskQueueBoard():Promise<app.QueueBoard>;
+
 export function ListStaff():Promise<Array<app.Staff>>;
 
 export function Lock():Promise<void>;

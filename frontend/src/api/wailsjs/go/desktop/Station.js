@@ -126,6 +126,10 @@ export function KioskProgress(arg1) {
   return window['go']['desktop']['Station']['KioskProgress'](arg1);
 }
 
+export function KioskQueueBoard() {
+  return window['go']['desktop']['Station']['KioskQueueBoard']();
+}
+
 export function ListStaff() {
   return window['go']['desktop']['Station']['ListStaff']();
 }
