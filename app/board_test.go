@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/domain"
 )
 
 // TestQueueBoard: the waiting-room display shows who is called to which
@@ -37,5 +38,43 @@ func TestQueueBoard(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, []string{"A001@2", "Y001@1"}) || b.Waiting != want.Waiting || !reflect.DeepEqual(b.Next, want.Next) {
 		t.Fatalf("board %+v (calls %v), want calls [A001@2 Y001@1], next %v", b, got, want.Next)
+	}
+}
+
+// TestChangeMark: the dashboard's fingerprint moves with every case, ticket
+// and rating, and stays put otherwise.
+func TestChangeMark(t *testing.T) {
+	s := MustOpenStation(t)
+	mark := func() string {
+		m, err := s.ChangeMark(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	prev := mark()
+	if mark() != prev {
+		t.Fatal("the mark moved without a change")
+	}
+	c := mustOpenCase(t, s, itemStationNow, zhang)
+	for _, change := range []struct {
+		name string
+		do   func() error
+	}{
+		{"case step", func() error { _, err := s.Accept(ctx, s.Clerk, c.ID); return err }},
+		{"ticket", func() error { _, err := s.IssueTicket(ctx, s.Clerk, "", ""); return err }},
+		{"rating", func() error {
+			_, err := s.Evaluate(ctx, s.Clerk, app.EvaluationInput{Evaluation: domain.Evaluation{Level: 5, Source: "qr"}})
+			return err
+		}},
+	} {
+		if err := change.do(); err != nil {
+			t.Fatal(err)
+		}
+		if m := mark(); m == prev {
+			t.Fatalf("a %s left the mark at %s", change.name, m)
+		} else {
+			prev = m
+		}
 	}
 }

@@ -370,6 +370,16 @@ func (s *Station) SetAppointmentStatus(id, status string) error {
 // Slots returns the appointment slots of a day.
 func (s *Station) Slots() []string { return app.Slots }
 
+// ChangeMark changes whenever a case, ticket or rating is recorded or
+// pulled: the dashboard polls it and reloads its figures only then.
+func (s *Station) ChangeMark() (string, error) {
+	st, _, err := s.session()
+	if err != nil {
+		return "", err
+	}
+	return st.ChangeMark(s.context())
+}
+
 // Dashboard returns the dashboard figures.
 func (s *Station) Dashboard() (*app.Dashboard, error) {
 	st, _, err := s.session()

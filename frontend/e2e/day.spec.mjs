@@ -329,6 +329,69 @@ step('the dashboard changed', async (page, s) => {
   if (s.before.satisfaction === '暂无评价') assert.equal(after.satisfaction, '100%', 'satisfaction after the first rating')
 })
 
+step('a keyboard-only intake: Alt+3, type, Enter, Tab — no mouse', async (page, s) => {
+  await page.goto(`${BASE}/#/dashboard`)
+  await page.getByTestId('stat-today').waitFor()
+  await page.keyboard.press('Alt+3')
+  await page.waitForURL(/#\/intake/)
+  // The item search has the focus: type the pinyin initials, Enter takes the first match.
+  await page.locator('.item-picker').waitFor()
+  await page.keyboard.type(ITEM.query)
+  await page.locator('.item-picker .result.active', { hasText: ITEM.name }).waitFor()
+  await page.keyboard.press('Enter')
+  await page.locator('.situation-picker').waitFor()
+  await page.keyboard.press(ITEM.situation)
+  // The applicant's first field has the focus; Enter moves on, as an ID-card reader does.
+  await page.locator('.applicant-form').waitFor()
+  await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'name')
+  for (const v of ['王秀英', '370112195801010020', '13700000001', '示例镇西村 3 号']) {
+    await page.keyboard.type(v)
+    await page.keyboard.press('Enter')
+  }
+  // The materials step: the focus lands on the first material's choice.
+  await page.locator('.materials-checklist').waitFor()
+  await page.waitForFunction(() => !!document.activeElement?.closest('.materials-checklist'))
+  // Tab to 其余全部收纸质; Enter does that and nothing more (the step stays).
+  for (let i = 0; i < 40; i++) {
+    if (await page.evaluate(() => document.activeElement?.getAttribute('data-test') === 'all-paper')) break
+    await page.keyboard.press('Tab')
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-test')), 'all-paper', 'Tab reaches 其余全部收纸质')
+  await page.keyboard.press('Enter')
+  await page.waitForFunction(() => document.querySelectorAll('.materials-checklist .row').length > 0 && !document.querySelector('.materials-checklist .row:not(.done)'))
+  assert.equal(await page.locator('.materials-checklist').count(), 1, 'Enter on 其余全部收纸质 stayed on the materials step')
+  await page.keyboard.press('Tab') // to 下一步
+  await page.keyboard.press('Enter')
+  await page.locator('.intake-confirm').waitFor()
+  await page.keyboard.press('Enter') // 确认收件 has the focus
+  await page.locator('.intake-done').waitFor()
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-test') === 'print-receipt')
+  s.keyboardCase = (await page.locator('.intake-done').getByTestId('case-number').innerText()).trim()
+  console.log(`  case ${s.keyboardCase}, opened with the keyboard alone`)
+  // The case list: Tab to the case and open it with Enter.
+  await page.keyboard.press('Alt+4')
+  await page.waitForURL(/#\/cases$/)
+  const link = page.getByTestId('case-link').filter({ hasText: s.keyboardCase })
+  await link.focus()
+  await page.keyboard.press('Enter')
+  await page.getByTestId('case-number').filter({ hasText: s.keyboardCase }).waitFor()
+})
+
+step('at 1024×768 the case page shows its actions before the applicant and materials', async (page, s) => {
+  await page.setViewportSize({ width: 1024, height: 768 })
+  try {
+    await page.reload()
+    const accept = page.getByTestId('step-accept')
+    await accept.waitFor()
+    const box = await accept.boundingBox()
+    const applicant = await page.locator('.applicant-panel').boundingBox()
+    assert.ok(box && box.y + box.height <= 768, `受理 is in view at 1024×768 (bottom at ${box && box.y + box.height})`)
+    assert.ok(applicant && box.y < applicant.y, 'the actions come before the applicant card')
+  } finally {
+    await page.setViewportSize({ width: 1366, height: 900 })
+  }
+})
+
 // ---- runner ----
 
 async function main() {

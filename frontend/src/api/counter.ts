@@ -40,3 +40,8 @@ export async function rectifications(all: boolean): Promise<Rectification[]> {
 export function dashboard(): Promise<Dashboard> {
   return call<Dashboard>('Dashboard')
 }
+
+/** changeMark changes whenever a case, ticket or rating is recorded or pulled. */
+export function changeMark(): Promise<string> {
+  return call<string>('ChangeMark')
+}

@@ -18,6 +18,8 @@ export function BookAppointment(arg1:app.Appointment):Promise<app.Appointment>;
 
 export function CallNext(arg1:string):Promise<app.Ticket>;
 
+export function ChangeMark():Promise<string>;
+
 export function CheckField(arg1:string,arg2:string):Promise<desktop.FieldCheck>;
 
 export function CheckIntake(arg1:app.OpenCaseInput):Promise<app.IntakeCheck>;

@@ -26,6 +26,10 @@ export function CallNext(arg1) {
   return window['go']['desktop']['Station']['CallNext'](arg1);
 }
 
+export function ChangeMark() {
+  return window['go']['desktop']['Station']['ChangeMark']();
+}
+
 export function CheckField(arg1, arg2) {
   return window['go']['desktop']['Station']['CheckField'](arg1, arg2);
 }
