@@ -10,7 +10,8 @@
 // records the photo brought, then 受理; forward; sync with the hall (同步 → 立即同步); the
 // hall approves the case (`hall case approve`, run by this script on
 // --hall-dir, default $YIZHAN_HALL_DIR); sync again and see 已办结 / 准予;
-// the applicant rates before the delivery is recorded, and the delivery by
+// the clerk invites a rating and the applicant gives it on the window's
+// rating pad (#/pad) before the delivery is recorded, and the delivery by
 // EMS is still recorded after it; sync and find the hall has it all; and see
 // the dashboard's figures change.
 //
@@ -268,10 +269,21 @@ step('sync: the station sees it approved (已办结 / 准予)', async (page, s) 
   await expectState(page, '已办结', '准予')
 })
 
-step('the applicant rates before the delivery is recorded', async (page) => {
-  const pad = page.locator('.evaluation-pad')
-  await pad.locator('.face[data-level="5"]').click()
-  await pad.getByTestId('submit').click()
+step('the applicant rates before the delivery is recorded, on the window\'s rating pad', async (page) => {
+  // 一次一评: the clerk's screen offers the rating and never hosts it.
+  assert.equal(await page.locator('.evaluation-pad').count(), 0, 'no rating pad on the clerk\'s screen')
+  await page.getByTestId('invite-rating').click()
+  const pad = await page.context().newPage()
+  try {
+    await pad.goto(`${BASE}/#/pad?window=1`)
+    await pad.getByTestId('pad-invite').waitFor()
+    await pad.locator('.face[data-level="5"]').click()
+    await pad.getByTestId('submit').click()
+    await pad.getByText('感谢您的评价').waitFor()
+  } finally {
+    await pad.close()
+  }
+  await page.reload()
   await page.getByTestId('rated').waitFor()
   // A rating is not a step: the case is still concluded, the delivery next.
   await expectState(page, '已办结', '准予')
@@ -292,6 +304,8 @@ step('deliver by EMS after the rating', async (page) => {
   })
   await expectState(page, '已送达')
   await page.getByTestId('rated').waitFor()
+  // The pickup ends a visit: the clerk's screen offers a rating (already given today).
+  await page.locator('.el-message-box').getByRole('button', { name: '不用了' }).click()
 })
 
 step('finish the ticket', async (page, s) => {
@@ -308,6 +322,10 @@ step('finish the ticket', async (page, s) => {
     }
   }
   await t.waitFor({ state: 'detached' })
+  // The visit is over: the clerk's screen offers the rating on the pad.
+  const prompt = page.locator('.el-message-box', { hasText: s.ticket })
+  await prompt.waitFor()
+  await prompt.getByRole('button', { name: '不用了' }).click()
 })
 
 step('sync: the hall has the delivery and the rating', async (page, s) => {

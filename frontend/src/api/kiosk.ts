@@ -1,5 +1,5 @@
 import { call } from './transport'
-import type { ItemSummary, KioskQuery, KioskRatingInput, Progress, QueueBoard, Ticket } from './types'
+import type { Evaluation, ItemSummary, KioskQuery, KioskRatingInput, Progress, QueueBoard, RatingInvite, Ticket } from './types'
 
 /** kioskIssueTicket takes a queue number at the self-service kiosk (no sign-in). */
 export function kioskIssueTicket(itemCode: string): Promise<Ticket> {
@@ -27,4 +27,14 @@ export async function kioskItems(): Promise<ItemSummary[]> {
 /** kioskQueueBoard is the waiting-room display's board (no sign-in): calls and next numbers. */
 export function kioskQueueBoard(): Promise<QueueBoard> {
   return call<QueueBoard>('KioskQueueBoard')
+}
+
+/** kioskPadInvitation is the rating pad's question: its window's open invitation, or null. */
+export function kioskPadInvitation(window: string): Promise<RatingInvite | null> {
+  return call<RatingInvite | null>('KioskPadInvitation', window)
+}
+
+/** kioskPadEvaluate records the rating given on the pad for an open invitation. */
+export function kioskPadEvaluate(inviteID: string, ev: Evaluation, contact: string): Promise<string> {
+  return call<string>('KioskPadEvaluate', inviteID, ev, contact)
 }

@@ -58,6 +58,7 @@ export type Progress = Plain<app.Progress>
 export type KioskQuery = Plain<app.KioskQuery>
 export type KioskRatingInput = Plain<app.KioskRatingInput>
 export type QueueBoard = Plain<app.QueueBoard>
+export type RatingInvite = Plain<app.RatingInvite>
 
 // Sync.
 export type SyncStatus = Plain<client.Status>

@@ -809,6 +809,32 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class RatingInvite {
+	    id: string;
+	    window: string;
+	    ticket_id?: string;
+	    ticket_number?: string;
+	    case_id?: string;
+	    item_name?: string;
+	    clerk_name: string;
+	    expires_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RatingInvite(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.window = source["window"];
+	        this.ticket_id = source["ticket_id"];
+	        this.ticket_number = source["ticket_number"];
+	        this.case_id = source["case_id"];
+	        this.item_name = source["item_name"];
+	        this.clerk_name = source["clerk_name"];
+	        this.expires_at = source["expires_at"];
+	    }
+	}
 	export class Rectification {
 	    id: string;
 	    evaluation_id: string;

@@ -58,6 +58,8 @@ export function ImportScan(arg1:string,arg2:string,arg3:string):Promise<string>;
 
 export function Info():Promise<desktop.AppInfo>;
 
+export function InviteRating(arg1:string,arg2:string,arg3:string):Promise<app.RatingInvite>;
+
 export function IssueTicket(arg1:string):Promise<app.Ticket>;
 
 export function Item(arg1:string):Promise<domain.Item>;
@@ -67,6 +69,10 @@ export function KioskEvaluate(arg1:app.KioskRatingInput):Promise<string>;
 export function KioskIssueTicket(arg1:string):Promise<app.Ticket>;
 
 export function KioskItems():Promise<Array<app.ItemSummary>>;
+
+export function KioskPadEvaluate(arg1:string,arg2:domain.Evaluation,arg3:string):Promise<string>;
+
+export function KioskPadInvitation(arg1:string):Promise<app.RatingInvite>;
 
 export function KioskProgress(arg1:app.KioskQuery):Promise<app.Progress>;
 

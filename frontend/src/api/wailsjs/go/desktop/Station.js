@@ -106,6 +106,10 @@ export function Info() {
   return window['go']['desktop']['Station']['Info']();
 }
 
+export function InviteRating(arg1, arg2, arg3) {
+  return window['go']['desktop']['Station']['InviteRating'](arg1, arg2, arg3);
+}
+
 export function IssueTicket(arg1) {
   return window['go']['desktop']['Station']['IssueTicket'](arg1);
 }
@@ -124,6 +128,14 @@ export function KioskIssueTicket(arg1) {
 
 export function KioskItems() {
   return window['go']['desktop']['Station']['KioskItems']();
+}
+
+export function KioskPadEvaluate(arg1, arg2, arg3) {
+  return window['go']['desktop']['Station']['KioskPadEvaluate'](arg1, arg2, arg3);
+}
+
+export function KioskPadInvitation(arg1) {
+  return window['go']['desktop']['Station']['KioskPadInvitation'](arg1);
 }
 
 export function KioskProgress(arg1) {
