@@ -97,6 +97,8 @@ export namespace app {
 	    due_soon: boolean;
 	    provisional?: boolean;
 	    holder: string;
+	    match?: string;
+	    name_shown?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new CaseSummary(source);
@@ -120,6 +122,8 @@ export namespace app {
 	        this.due_soon = source["due_soon"];
 	        this.provisional = source["provisional"];
 	        this.holder = source["holder"];
+	        this.match = source["match"];
+	        this.name_shown = source["name_shown"];
 	    }
 	}
 	export class CasePage {
