@@ -244,9 +244,46 @@ step('补齐材料 records what was brought, then 受理', async (page, s) => {
   assert.equal(await page.getByTestId('case-reason').count(), 0, 'no stale reason on the accepted case')
 })
 
-step('forward to the hall', async (page) => {
+step('forward to the hall: the transfer list of the paper materials prints', async (page, s) => {
   await runStep(page, 'forward')
+  await page.waitForURL(/print\/transfer/)
+  const sheet = page.locator('.sheet')
+  await sheet.waitFor()
+  const text = await sheet.innerText()
+  assert.ok(text.includes('纸质材料移交清单') && text.includes(s.number), 'the 移交清单 of the case')
+  assert.ok(await sheet.getByTestId('transfer-materials').locator('tbody tr').count() >= 5, 'the paper materials are listed')
+  await openCase(page, s)
   await expectState(page, '已转报')
+})
+
+step('the receipt prints on one A4 page, in Chinese even in the English interface, dated in the station\'s zone', async (page, s) => {
+  await page.goto(`${BASE}/#/cases`)
+  await page.locator('.el-table__row', { hasText: s.number }).first().click()
+  await page.getByTestId('print-receipt').click()
+  const sheet = page.locator('.sheet').first()
+  await sheet.locator('img').waitFor()
+  // Each material with its specification (the photo: 二寸…).
+  assert.match(await sheet.getByTestId('print-materials').innerText(), /二寸/, 'the photo carries its specification')
+  await page.emulateMedia({ media: 'print' })
+  const pdf = (await page.pdf({ format: 'A4', printBackground: true })).toString('latin1')
+  await page.emulateMedia({ media: 'screen' })
+  const pages = pdf.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0
+  assert.equal(pages, 1, 'the receipt is one A4 page')
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).split('-')
+  const zhDate = `${today[0]}年${Number(today[1])}月${Number(today[2])}日`
+  assert.equal((await sheet.getByTestId('doc-date').innerText()).trim(), zhDate, 'dated in the station\'s zone')
+  // The clerk switches the interface to English: the document stays Chinese.
+  const locale = page.locator('.side-menu .locale-switch')
+  await locale.getByText('English').click()
+  try {
+    await page.getByRole('button', { name: 'Print' }).waitFor()
+    await page.locator('.sheet').first().locator('h1', { hasText: '收件凭证' }).waitFor()
+    await page.getByTestId('english-copy').click()
+    await page.locator('.sheet[lang=en-US] h1', { hasText: 'Receipt' }).waitFor()
+  } finally {
+    await locale.getByText('中文').click()
+    await page.getByRole('button', { name: '打印' }).waitFor()
+  }
 })
 
 step('sync: the hall receives the case', async (page, s) => {

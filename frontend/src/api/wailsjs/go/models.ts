@@ -1330,6 +1330,32 @@ export namespace desktop {
 		    return a;
 		}
 	}
+	export class DocMaterial {
+	    code: string;
+	    name: string;
+	    required: string;
+	    spec?: string;
+	    originals: number;
+	    copies: number;
+	    collected: string;
+	    count?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DocMaterial(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.name = source["name"];
+	        this.required = source["required"];
+	        this.spec = source["spec"];
+	        this.originals = source["originals"];
+	        this.copies = source["copies"];
+	        this.collected = source["collected"];
+	        this.count = source["count"];
+	    }
+	}
 	export class Document {
 	    kind: string;
 	    case?: domain.Case;
@@ -1345,6 +1371,7 @@ export namespace desktop {
 	    waived: number;
 	    query_password?: string;
 	    short_number?: string;
+	    materials: DocMaterial[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Document(source);
@@ -1366,6 +1393,7 @@ export namespace desktop {
 	        this.waived = source["waived"];
 	        this.query_password = source["query_password"];
 	        this.short_number = source["short_number"];
+	        this.materials = this.convertValues(source["materials"], DocMaterial);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
