@@ -230,8 +230,8 @@ step('补齐材料 records what was brought, then 受理', async (page, s) => {
   // The applicant brings the photo: the supplement dialog records it (M6 on
   // paper) and says nothing required is left.
   await runStep(page, 'supplement', async (dialog) => {
-    const row = dialog.getByTestId('brought-M6')
-    await row.locator('.el-radio-button', { hasText: '纸质' }).click()
+    // The owed photo starts as brought on paper; nothing required is left.
+    await dialog.getByTestId('brought-M6').locator('.el-radio-button.is-active', { hasText: '纸质' }).waitFor()
     await dialog.getByTestId('supplement-ready').waitFor()
   })
   await expectState(page, '已收件')
