@@ -1032,7 +1032,7 @@ export namespace bundle {
 	export class ImportResult {
 	    id: string;
 	    already_imported?: boolean;
-	    acks: client.Tally;
+	    acks: protocol.AckTally;
 	    pulled: number;
 	    published: number;
 	    cursor: number;
@@ -1050,7 +1050,7 @@ export namespace bundle {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.already_imported = source["already_imported"];
-	        this.acks = this.convertValues(source["acks"], client.Tally);
+	        this.acks = this.convertValues(source["acks"], protocol.AckTally);
 	        this.pulled = source["pulled"];
 	        this.published = source["published"];
 	        this.cursor = source["cursor"];
@@ -1078,208 +1078,6 @@ export namespace bundle {
 		    }
 		    return a;
 		}
-	}
-
-}
-
-export namespace client {
-	
-	export class BlobResult {
-	    uploaded: number;
-	    present: number;
-	    bytes: number;
-	    pending: number;
-	    error?: string;
-	    error_zh?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new BlobResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.uploaded = source["uploaded"];
-	        this.present = source["present"];
-	        this.bytes = source["bytes"];
-	        this.pending = source["pending"];
-	        this.error = source["error"];
-	        this.error_zh = source["error_zh"];
-	    }
-	}
-	export class ErrorInfo {
-	    code: string;
-	    message: string;
-	    zh: string;
-	    // Go type: time
-	    at: any;
-	
-	    static createFrom(source: any = {}) {
-	        return new ErrorInfo(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.code = source["code"];
-	        this.message = source["message"];
-	        this.zh = source["zh"];
-	        this.at = this.convertValues(source["at"], null);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class Result {
-	    rounds: number;
-	    pushed: number;
-	    accepted: number;
-	    conflicts: number;
-	    rejected: number;
-	    duplicates: number;
-	    pulled: number;
-	    published: number;
-	    cursor: number;
-	    resynced?: boolean;
-	    partial?: boolean;
-	    upgrade_advised?: boolean;
-	    clock_skew: number;
-	    blobs: BlobResult;
-	
-	    static createFrom(source: any = {}) {
-	        return new Result(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.rounds = source["rounds"];
-	        this.pushed = source["pushed"];
-	        this.accepted = source["accepted"];
-	        this.conflicts = source["conflicts"];
-	        this.rejected = source["rejected"];
-	        this.duplicates = source["duplicates"];
-	        this.pulled = source["pulled"];
-	        this.published = source["published"];
-	        this.cursor = source["cursor"];
-	        this.resynced = source["resynced"];
-	        this.partial = source["partial"];
-	        this.upgrade_advised = source["upgrade_advised"];
-	        this.clock_skew = source["clock_skew"];
-	        this.blobs = this.convertValues(source["blobs"], BlobResult);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class Status {
-	    enrolled: boolean;
-	    station?: string;
-	    hall_url?: string;
-	    online: boolean;
-	    state: string;
-	    state_zh: string;
-	    pending_events: number;
-	    pending_blobs: number;
-	    open_conflicts: number;
-	    cursor: number;
-	    // Go type: time
-	    last_attempt?: any;
-	    // Go type: time
-	    last_success?: any;
-	    last_error?: ErrorInfo;
-	    clock_skew_ms: number;
-	    clock_note?: string;
-	    clock_note_zh?: string;
-	    upgrade_advised?: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new Status(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.enrolled = source["enrolled"];
-	        this.station = source["station"];
-	        this.hall_url = source["hall_url"];
-	        this.online = source["online"];
-	        this.state = source["state"];
-	        this.state_zh = source["state_zh"];
-	        this.pending_events = source["pending_events"];
-	        this.pending_blobs = source["pending_blobs"];
-	        this.open_conflicts = source["open_conflicts"];
-	        this.cursor = source["cursor"];
-	        this.last_attempt = this.convertValues(source["last_attempt"], null);
-	        this.last_success = this.convertValues(source["last_success"], null);
-	        this.last_error = this.convertValues(source["last_error"], ErrorInfo);
-	        this.clock_skew_ms = source["clock_skew_ms"];
-	        this.clock_note = source["clock_note"];
-	        this.clock_note_zh = source["clock_note_zh"];
-	        this.upgrade_advised = source["upgrade_advised"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class Tally {
-	    accepted: number;
-	    conflicts: number;
-	    rejected: number;
-	    duplicates: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Tally(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.accepted = source["accepted"];
-	        this.conflicts = source["conflicts"];
-	        this.rejected = source["rejected"];
-	        this.duplicates = source["duplicates"];
-	    }
 	}
 
 }
@@ -2118,6 +1916,213 @@ export namespace domain {
 	
 	
 	
+
+}
+
+export namespace hallclient {
+	
+	export class BlobResult {
+	    uploaded: number;
+	    present: number;
+	    bytes: number;
+	    pending: number;
+	    error?: string;
+	    error_zh?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BlobResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.uploaded = source["uploaded"];
+	        this.present = source["present"];
+	        this.bytes = source["bytes"];
+	        this.pending = source["pending"];
+	        this.error = source["error"];
+	        this.error_zh = source["error_zh"];
+	    }
+	}
+	export class ErrorInfo {
+	    code: string;
+	    message: string;
+	    zh: string;
+	    // Go type: time
+	    at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new ErrorInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.message = source["message"];
+	        this.zh = source["zh"];
+	        this.at = this.convertValues(source["at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Result {
+	    rounds: number;
+	    pushed: number;
+	    accepted: number;
+	    conflicts: number;
+	    rejected: number;
+	    duplicates: number;
+	    pulled: number;
+	    published: number;
+	    cursor: number;
+	    resynced?: boolean;
+	    partial?: boolean;
+	    upgrade_advised?: boolean;
+	    clock_skew: number;
+	    blobs: BlobResult;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rounds = source["rounds"];
+	        this.pushed = source["pushed"];
+	        this.accepted = source["accepted"];
+	        this.conflicts = source["conflicts"];
+	        this.rejected = source["rejected"];
+	        this.duplicates = source["duplicates"];
+	        this.pulled = source["pulled"];
+	        this.published = source["published"];
+	        this.cursor = source["cursor"];
+	        this.resynced = source["resynced"];
+	        this.partial = source["partial"];
+	        this.upgrade_advised = source["upgrade_advised"];
+	        this.clock_skew = source["clock_skew"];
+	        this.blobs = this.convertValues(source["blobs"], BlobResult);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Status {
+	    enrolled: boolean;
+	    station?: string;
+	    hall_url?: string;
+	    online: boolean;
+	    state: string;
+	    state_zh: string;
+	    pending_events: number;
+	    pending_blobs: number;
+	    open_conflicts: number;
+	    cursor: number;
+	    // Go type: time
+	    last_attempt?: any;
+	    // Go type: time
+	    last_success?: any;
+	    last_error?: ErrorInfo;
+	    clock_skew_ms: number;
+	    clock_note?: string;
+	    clock_note_zh?: string;
+	    upgrade_advised?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Status(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enrolled = source["enrolled"];
+	        this.station = source["station"];
+	        this.hall_url = source["hall_url"];
+	        this.online = source["online"];
+	        this.state = source["state"];
+	        this.state_zh = source["state_zh"];
+	        this.pending_events = source["pending_events"];
+	        this.pending_blobs = source["pending_blobs"];
+	        this.open_conflicts = source["open_conflicts"];
+	        this.cursor = source["cursor"];
+	        this.last_attempt = this.convertValues(source["last_attempt"], null);
+	        this.last_success = this.convertValues(source["last_success"], null);
+	        this.last_error = this.convertValues(source["last_error"], ErrorInfo);
+	        this.clock_skew_ms = source["clock_skew_ms"];
+	        this.clock_note = source["clock_note"];
+	        this.clock_note_zh = source["clock_note_zh"];
+	        this.upgrade_advised = source["upgrade_advised"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace protocol {
+	
+	export class AckTally {
+	    accepted: number;
+	    conflicts: number;
+	    rejected: number;
+	    duplicates: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AckTally(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.accepted = source["accepted"];
+	        this.conflicts = source["conflicts"];
+	        this.rejected = source["rejected"];
+	        this.duplicates = source["duplicates"];
+	    }
+	}
 
 }
 

@@ -4,7 +4,7 @@ import {app} from '../models';
 import {domain} from '../models';
 import {desktop} from '../models';
 import {bundle} from '../models';
-import {client} from '../models';
+import {hallclient} from '../models';
 
 export function AddStaff(arg1:string,arg2:string,arg3:string,arg4:string):Promise<app.Staff>;
 
@@ -112,9 +112,9 @@ export function Slots():Promise<Array<string>>;
 
 export function Step(arg1:string,arg2:desktop.StepInput):Promise<domain.Case>;
 
-export function SyncNow():Promise<client.Result>;
+export function SyncNow():Promise<hallclient.Result>;
 
-export function SyncStatus():Promise<client.Status>;
+export function SyncStatus():Promise<hallclient.Status>;
 
 export function TransferTicket(arg1:string,arg2:string,arg3:string):Promise<app.Ticket>;
 
