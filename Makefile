@@ -32,7 +32,7 @@ wails:
 app: wails
 	$(WAILS) build -clean -m -o yizhan $(WAILS_TAGS)
 
-## bindings: regenerate frontend/src/api/wailsjs from the Go desktop package
+## bindings: regenerate frontend/src/station/api/wailsjs from the Go desktop package
 bindings: wails
 	$(WAILS) generate module $(WAILS_TAGS)
 

@@ -10,6 +10,7 @@ import { defineConfig } from 'vite'
 export default defineConfig({
   plugins: [vue()],
   base: '/console/',
+  resolve: { alias: { '@shared': fileURLToPath(new URL('./src/shared', import.meta.url)) } },
   publicDir: fileURLToPath(new URL('./src/console/public', import.meta.url)),
   define: {
     __VUE_I18N_FULL_INSTALL__: true,

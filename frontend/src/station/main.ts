@@ -1,5 +1,5 @@
 import 'element-plus/dist/index.css'
-import './styles/theme.css'
+import '@shared/styles/theme.css'
 
 import ElementPlus from 'element-plus'
 import { createPinia } from 'pinia'

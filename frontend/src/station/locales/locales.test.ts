@@ -72,7 +72,7 @@ describe('locales', () => {
 // slips in most easily, so no template may contain CJK characters, except
 // the logo glyph, which is the brand and not text.
 // The hall console (src/console) is a separate app with its own locales and checks.
-const templates = import.meta.glob(['../**/*.vue', '!../console/**'], { query: '?raw', import: 'default', eager: true }) as Record<
+const templates = import.meta.glob(['../**/*.vue', '../../shared/**/*.vue'], { query: '?raw', import: 'default', eager: true }) as Record<
   string,
   string
 >
@@ -98,7 +98,7 @@ describe('templates', () => {
 
 // Every literal key the code asks for must exist (keys built at run time,
 // like `states.${s}`, are checked where they are built).
-const sources = import.meta.glob(['../**/*.vue', '../**/*.ts', '!../**/*.test.ts', '!../api/wailsjs/**', '!../console/**'], {
+const sources = import.meta.glob(['../**/*.vue', '../**/*.ts', '!../**/*.test.ts', '!../api/wailsjs/**'], {
   query: '?raw',
   import: 'default',
   eager: true,
