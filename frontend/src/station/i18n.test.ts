@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiError } from './api/errors'
+import { ApiError } from '@shared/errors'
 import { errorText, i18n } from './i18n'
 
 describe('errorText', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, toApiError } from './errors'
+import { ApiError, toApiError } from '@shared/errors'
 import { call, CSRF_HEADER, forgetSession } from './transport'
 
 /** rejection runs p and returns what it rejected with. */

@@ -1,4 +1,5 @@
-import { ApiError, toApiError } from './errors'
+import { ApiError, toApiError } from '@shared/errors'
+import { fetchOrUnavailable, readAnswer } from '@shared/http'
 
 /** A bound Go method as Wails exposes it: it returns a Promise. */
 type BoundMethod = (...args: unknown[]) => Promise<unknown>
@@ -74,7 +75,7 @@ function session(stale?: string): Promise<string> {
 }
 
 async function mint(): Promise<string> {
-  const res = await fetch('/api/session', { method: 'POST', headers: { [CSRF_HEADER]: 'new' } })
+  const res = await fetchOrUnavailable('/api/session', { method: 'POST', headers: { [CSRF_HEADER]: 'new' } })
   const body = (await res.json().catch(() => null)) as { csrf?: string; code?: string } | null
   if (!res.ok || !body?.csrf) {
     if (body?.code) throw body
@@ -85,39 +86,22 @@ async function mint(): Promise<string> {
   return token
 }
 
+/**
+ * post makes the call over HTTP (shared/http.ts decodes the answer). No
+ * cookie, an expired session or a stale token: it takes a new session
+ * once. The new one has nobody signed in; the caller sees that.
+ */
 async function post<T>(method: string, args: unknown[]): Promise<T> {
-  let res: Response
-  try {
-    const used = await session()
-    res = await send(method, args, used)
-    // No cookie, an expired session or a stale token: take a new session
-    // once. The new one has nobody signed in; the caller sees that.
-    if (res.status === 401 && res.headers.get('X-Yizhan-Session') === 'required') {
-      res = await send(method, args, await session(used))
-    }
-  } catch (e) {
-    if (e instanceof ApiError || (typeof e === 'object' && e !== null && 'code' in e)) throw e
-    throw new ApiError('unavailable', e instanceof Error ? e.message : String(e))
+  const used = await session()
+  let res = await send(method, args, used)
+  if (res.status === 401 && res.headers.get('X-Yizhan-Session') === 'required') {
+    res = await send(method, args, await session(used))
   }
-  const text = await res.text()
-  let body: unknown = undefined
-  if (text !== '') {
-    try {
-      body = JSON.parse(text)
-    } catch {
-      body = text
-    }
-  }
-  if (res.ok) return body as T
-  if (res.status === 404 && typeof body !== 'object') {
-    throw new ApiError('not_implemented', `${method}: HTTP 404`)
-  }
-  if (typeof body === 'object' && body !== null) throw body
-  throw new ApiError('internal', `${method}: HTTP ${res.status} ${typeof body === 'string' ? body : ''}`.trim())
+  return readAnswer<T>(res, method)
 }
 
 function send(method: string, args: unknown[], csrf: string): Promise<Response> {
-  return fetch(`/api/${encodeURIComponent(method)}`, {
+  return fetchOrUnavailable(`/api/${encodeURIComponent(method)}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', [CSRF_HEADER]: csrf },
     body: JSON.stringify({ args }),

@@ -1,4 +1,4 @@
-import { toApiError } from '../api/errors'
+import { toApiError } from '@shared/errors'
 
 /** A form field an identity check can refuse. */
 export type IdentField = 'name' | 'id' | 'phone'

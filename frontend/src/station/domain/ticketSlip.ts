@@ -1,6 +1,6 @@
+import { formatDateTime } from '@shared/time'
 import type { Ticket } from '../api/types'
 import { i18n } from '../i18n'
-import { formatDateTime } from './time'
 
 /** Documents for citizens are printed in Chinese whatever the interface language. */
 const zh = (key: string, named: Record<string, unknown> = {}) => i18n.global.t(key, named, { locale: 'zh-CN' })

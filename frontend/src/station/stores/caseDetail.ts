@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { toApiError, type ApiError } from '@shared/errors'
 import * as api from '../api/cases'
-import { toApiError, type ApiError } from '../api/errors'
 import type { CaseView, StepInput } from '../api/types'
 import type { Collection } from '../domain/materials'
 

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { reactive, ref } from 'vue'
+import { toApiError, type ApiError } from '@shared/errors'
 import * as api from '../api/cases'
-import { toApiError, type ApiError } from '../api/errors'
 import type { CaseFilter, CaseSummary } from '../api/types'
 
 /** Rows per page: the backend caps a page at 500; 50 keeps the table quick. */

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
+import { toApiError, type ApiError } from '@shared/errors'
 import * as cases from '../api/cases'
-import { toApiError, type ApiError } from '../api/errors'
 import type { Applicant, Case, CaseMaterial, IntakeCheck, Item, ItemSummary, OpenCaseInput } from '../api/types'
 import type { Collection } from '../domain/materials'
 import { summarize } from '../domain/materials'

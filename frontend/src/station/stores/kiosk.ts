@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
+import { toApiError, type ApiError } from '@shared/errors'
 import * as api from '../api/kiosk'
-import { toApiError, type ApiError } from '../api/errors'
 import type { Evaluation, ItemSummary, KioskQuery, Progress, Ticket } from '../api/types'
 import { parseReceiptQR } from '../domain/receiptQR'
 

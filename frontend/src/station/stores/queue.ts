@@ -1,11 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
+import { toApiError, type ApiError } from '@shared/errors'
+import { parseTime } from '@shared/time'
 import * as api from '../api/counter'
-import { toApiError, type ApiError } from '../api/errors'
 import type { Ticket } from '../api/types'
 import { speak } from '../composables/useSpeech'
 import { callText, windowNumber } from '../domain/announce'
-import { parseTime } from '../domain/time'
 import { usePrefsStore } from './prefs'
 
 /** localStorage key of this counter's window number: it belongs to the desk, not the clerk. */

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { ApiError, toApiError } from '../api/errors'
+import { ApiError, toApiError } from '@shared/errors'
 import * as station from '../api/station'
 import type { AppInfo, SetupInput, Staff } from '../api/station'
 

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { toApiError, type ApiError } from '@shared/errors'
 import * as catalogApi from '../api/catalog'
-import { toApiError, type ApiError } from '../api/errors'
 import * as api from '../api/station'
 import type { ImportResult, Staff, StaffUpdate } from '../api/types'
 import { useCatalogStore } from './catalog'

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { toApiError, type ApiError } from '@shared/errors'
 import * as cases from '../api/cases'
-import { toApiError, type ApiError } from '../api/errors'
 import * as api from '../api/sync'
 import type { BundleExport, BundleImport, ConflictView, SyncResult, SyncStatus } from '../api/types'
 

@@ -1,6 +1,7 @@
 /**
- * Times as the backend sends them: RFC 3339 in UTC, often with nanoseconds
- * ("2026-11-27T05:48:00.123456789Z"), which not every WebKit parses.
+ * Times as the backends send them: RFC 3339 in UTC, often with nanoseconds
+ * ("2026-11-27T05:48:00.123456789Z"), which not every WebKit parses. Both
+ * apps show them in China time with these functions.
  */
 
 /** parseTime returns the time in ms since the epoch, or NaN for "" and junk. */
@@ -34,6 +35,11 @@ export function formatDateTime(s: string | null | undefined): string {
   if (Number.isNaN(t)) return ''
   const p = stationParts(t)
   return `${p.y}-${pad(p.mo)}-${pad(p.d)} ${pad(p.h)}:${pad(p.mi)}`
+}
+
+/** formatDate shows a time as "YYYY-MM-DD" in the station's zone ("" for none). */
+export function formatDate(s: string | null | undefined): string {
+  return formatDateTime(s).slice(0, 10)
 }
 
 /** formatClock shows a time as "HH:mm" ("" for none). */

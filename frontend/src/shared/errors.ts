@@ -1,4 +1,11 @@
 /**
+ * The one error type of both apps. The station's calls (src/station/api)
+ * and the hall console's (src/console/api) reject with an ApiError; the
+ * backends send the same {code, message, zh} body (domain/error.go on the Go
+ * side), so one class and one errorText (shared/i18n.ts) serve both.
+ */
+
+/**
  * Error codes a call can reject with. The first six come from the Go domain
  * (domain/error.go); the last two are made on this side of the bridge.
  */
@@ -16,19 +23,22 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
 /**
- * ApiError is the only error type the api layer throws. `code` is what the UI
- * branches on; `zh` is the clerk-facing Chinese sentence the backend wrote
- * (may be empty); `message` is English detail for logs.
+ * ApiError is the only error type the api layers throw. `code` is what the UI
+ * branches on; `zh` is the user-facing Chinese sentence the backend wrote
+ * (may be empty); `message` is English detail for logs; `status` is the HTTP
+ * status when the call travelled over HTTP and had one (0 otherwise).
  */
 export class ApiError extends Error {
   readonly code: string
   readonly zh: string
+  readonly status: number
 
-  constructor(code: string, message: string, zh = '') {
+  constructor(code: string, message: string, zh = '', status = 0) {
     super(message)
     this.name = 'ApiError'
     this.code = code
     this.zh = zh
+    this.status = status
   }
 
   /** isCode reports whether this error has one of the given codes. */
