@@ -59,7 +59,7 @@ export const routes: RouteRecordRaw[] = [
   },
   {
     path: '/',
-    component: () => import('./components/AppShell.vue'),
+    component: () => import('./components/shell/AppShell.vue'),
     redirect: { name: 'dashboard' },
     children: [
       ...menu.map((m) => ({ path: m.name, name: m.name, component: views[m.name] })),
