@@ -19,65 +19,65 @@ export type DocumentKind = (typeof DOCUMENT_KINDS)[number]
 
 /** checkIntake validates an intake form and returns warnings and the materials checklist. */
 export function checkIntake(input: OpenCaseInput): Promise<IntakeCheck> {
-  return call<IntakeCheck>('CheckIntake', input)
+  return call('CheckIntake', input)
 }
 
 /** openCase receives an application (收件). */
 export function openCase(input: OpenCaseInput): Promise<Case> {
-  return call<Case>('OpenCase', input)
+  return call('OpenCase', input)
 }
 
 /** findCases returns one page of cases; personal data comes masked. */
 export function findCases(filter: CaseFilter): Promise<CasePage> {
-  return call<CasePage>('FindCases', filter)
+  return call('FindCases', filter)
 }
 
 /** showCase returns a case's detail, masked. */
 export function showCase(id: string): Promise<CaseView> {
-  return call<CaseView>('ShowCase', id)
+  return call('ShowCase', id)
 }
 
 /** revealCase returns a case's detail unmasked; the purpose is logged. */
 export function revealCase(id: string, purpose: string): Promise<CaseView> {
-  return call<CaseView>('RevealCase', id, purpose)
+  return call('RevealCase', id, purpose)
 }
 
 /** recordMaterial records how one material was collected. */
 export function recordMaterial(caseID: string, input: MaterialInput): Promise<Case> {
-  return call<Case>('RecordMaterial', caseID, input)
+  return call('RecordMaterial', caseID, input)
 }
 
 /** step performs one lifecycle step (accept, conclude, deliver...). */
 export function step(caseID: string, input: StepInput): Promise<Case> {
-  return call<Case>('Step', caseID, input)
+  return call('Step', caseID, input)
 }
 
 /** updateApplicant changes free-form applicant fields. */
 export function updateApplicant(caseID: string, update: ApplicantUpdate): Promise<Case> {
-  return call<Case>('UpdateApplicant', caseID, update)
+  return call('UpdateApplicant', caseID, update)
 }
 
 /** attachScan stores a scanned page or photo (base64, no data: prefix) on a case material. */
 export function attachScan(caseID: string, materialCode: string, name: string, mime: string, base64: string): Promise<Case> {
-  return call<Case>('AttachScan', caseID, materialCode, name, mime, base64)
+  return call('AttachScan', caseID, materialCode, name, mime, base64)
 }
 
 /** scanDataURL returns a stored scan as a data: URL for preview. */
 export function scanDataURL(sha: string): Promise<string> {
-  return call<string>('ScanDataURL', sha)
+  return call('ScanDataURL', sha)
 }
 
 /** printDocument prepares a notice for printing (unmasked; logged as an access). */
 export function printDocument(caseID: string, kind: DocumentKind): Promise<PrintedDocument> {
-  return call<PrintedDocument>('PrintDocument', caseID, kind)
+  return call('PrintDocument', caseID, kind)
 }
 
 /** conflicts lists sync conflicts; only open ones unless all. */
 export async function conflicts(all: boolean): Promise<ConflictView[]> {
-  return (await call<ConflictView[] | null>('Conflicts', all)) ?? []
+  return (await call('Conflicts', all)) ?? []
 }
 
 /** resolveConflict records how a conflict was settled. */
 export function resolveConflict(eventID: string, resolution: string): Promise<void> {
-  return call<void>('ResolveConflict', eventID, resolution)
+  return call('ResolveConflict', eventID, resolution)
 }

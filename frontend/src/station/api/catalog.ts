@@ -3,20 +3,20 @@ import type { ImportResult, Item, ItemSummary } from './types'
 
 /** findItems searches the catalog by name, code or pinyin initials ("" lists all). */
 export async function findItems(query: string): Promise<ItemSummary[]> {
-  return (await call<ItemSummary[] | null>('FindItems', query)) ?? []
+  return (await call('FindItems', query)) ?? []
 }
 
 /** item returns the newest published version of an item. */
 export function item(code: string): Promise<Item> {
-  return call<Item>('Item', code)
+  return call('Item', code)
 }
 
 /** importCatalog imports a catalog from its JSON text. */
 export function importCatalog(jsonText: string): Promise<ImportResult> {
-  return call<ImportResult>('ImportCatalog', jsonText)
+  return call('ImportCatalog', jsonText)
 }
 
 /** importCatalogFile imports a catalog from a file path on this computer. */
 export function importCatalogFile(path: string): Promise<ImportResult> {
-  return call<ImportResult>('ImportCatalogFile', path)
+  return call('ImportCatalogFile', path)
 }

@@ -3,7 +3,7 @@ import type { Evaluation, ItemSummary, KioskQuery, KioskRatingInput, Progress, Q
 
 /** kioskIssueTicket takes a queue number at the self-service kiosk (no sign-in). */
 export function kioskIssueTicket(itemCode: string): Promise<Ticket> {
-  return call<Ticket>('KioskIssueTicket', itemCode)
+  return call('KioskIssueTicket', itemCode)
 }
 
 /**
@@ -11,30 +11,30 @@ export function kioskIssueTicket(itemCode: string): Promise<Ticket> {
  * code, or a case number (full or short) with its query password.
  */
 export function kioskProgress(q: KioskQuery): Promise<Progress> {
-  return call<Progress>('KioskProgress', q)
+  return call('KioskProgress', q)
 }
 
 /** kioskEvaluate records a rating given at the kiosk, tied to a case or today's ticket. */
 export function kioskEvaluate(input: KioskRatingInput): Promise<string> {
-  return call<string>('KioskEvaluate', input)
+  return call('KioskEvaluate', input)
 }
 
 /** kioskItems lists every item the station takes in, those decided at the hall too. */
 export async function kioskItems(): Promise<ItemSummary[]> {
-  return (await call<ItemSummary[] | null>('KioskItems')) ?? []
+  return (await call('KioskItems')) ?? []
 }
 
 /** kioskQueueBoard is the waiting-room display's board (no sign-in): calls and next numbers. */
 export function kioskQueueBoard(): Promise<QueueBoard> {
-  return call<QueueBoard>('KioskQueueBoard')
+  return call('KioskQueueBoard')
 }
 
 /** kioskPadInvitation is the rating pad's question: its window's open invitation, or null. */
 export function kioskPadInvitation(window: string): Promise<RatingInvite | null> {
-  return call<RatingInvite | null>('KioskPadInvitation', window)
+  return call('KioskPadInvitation', window)
 }
 
 /** kioskPadEvaluate records the rating given on the pad for an open invitation. */
 export function kioskPadEvaluate(inviteID: string, ev: Evaluation, contact: string): Promise<string> {
-  return call<string>('KioskPadEvaluate', inviteID, ev, contact)
+  return call('KioskPadEvaluate', inviteID, ev, contact)
 }

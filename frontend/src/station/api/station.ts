@@ -12,58 +12,58 @@ export type { AppInfo, FileFilter, SetupInput, Staff, StaffUpdate }
 
 /** info returns the version, the station identity and the current session. */
 export function info(): Promise<AppInfo> {
-  return call<AppInfo>('Info')
+  return call('Info')
 }
 
 /** setup initialises a new station and its first account (the station head). */
 export function setup(input: SetupInput): Promise<AppInfo> {
-  return call<AppInfo>('Setup', input)
+  return call('Setup', input)
 }
 
 /** signIn checks a login and password and returns the staff member; it also switches user. */
 export function signIn(login: string, password: string): Promise<Staff> {
-  return call<Staff>('SignIn', login, password)
+  return call('SignIn', login, password)
 }
 
 /** signOut ends the current staff session. */
 export function signOut(): Promise<void> {
-  return call<void>('SignOut')
+  return call('SignOut')
 }
 
 /** lock locks the screen; the same staff member unlocks it with their password. */
 export function lock(): Promise<void> {
-  return call<void>('Lock')
+  return call('Lock')
 }
 
 /** unlock unlocks the screen for the signed-in staff member. */
 export function unlock(password: string): Promise<Staff> {
-  return call<Staff>('Unlock', password)
+  return call('Unlock', password)
 }
 
 /** listStaff lists the station's accounts. */
-export function listStaff(): Promise<Staff[]> {
-  return call<Staff[]>('ListStaff')
+export async function listStaff(): Promise<Staff[]> {
+  return (await call('ListStaff')) ?? []
 }
 
 /** addStaff adds an account (station head only). */
 export function addStaff(login: string, name: string, role: string, password: string): Promise<Staff> {
-  return call<Staff>('AddStaff', login, name, role, password)
+  return call('AddStaff', login, name, role, password)
 }
 
 /** updateStaff changes an account's role, password, disabled flag or lockout. */
 export function updateStaff(id: string, update: StaffUpdate): Promise<void> {
-  return call<void>('UpdateStaff', id, update)
+  return call('UpdateStaff', id, update)
 }
 
 /** backup writes a backup of the station's database to path. */
 export function backup(path: string): Promise<void> {
-  return call<void>('Backup', path)
+  return call('Backup', path)
 }
 
 /** hasWindow reports whether the app runs in its desktop window, where file dialogs exist. */
 export async function hasWindow(): Promise<boolean> {
   try {
-    return await call<boolean>('HasWindow')
+    return await call('HasWindow')
   } catch {
     return false
   }
@@ -71,10 +71,10 @@ export async function hasWindow(): Promise<boolean> {
 
 /** chooseOpenFile shows the system open-file dialog; "" means cancelled. */
 export function chooseOpenFile(title: string, filters: FileFilter[]): Promise<string> {
-  return call<string>('ChooseOpenFile', title, filters)
+  return call('ChooseOpenFile', title, filters)
 }
 
 /** chooseSaveFile shows the system save-file dialog; "" means cancelled. */
 export function chooseSaveFile(title: string, defaultName: string, filters: FileFilter[]): Promise<string> {
-  return call<string>('ChooseSaveFile', title, defaultName, filters)
+  return call('ChooseSaveFile', title, defaultName, filters)
 }

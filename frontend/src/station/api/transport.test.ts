@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { ApiError, toApiError } from '@shared/errors'
 import { call, CSRF_HEADER, forgetSession } from './transport'
+import type { AppInfo, Ticket } from './types'
 
 /** rejection runs p and returns what it rejected with. */
 async function rejection(p: Promise<unknown>): Promise<unknown> {
@@ -42,6 +43,26 @@ describe('toApiError', () => {
   })
 })
 
+describe('call types', () => {
+  // vue-tsc checks these (npm run typecheck); a binding renamed, removed or
+  // retyped on the Go side makes them, or the wrappers, fail to compile.
+  it('come from the generated bindings', () => {
+    expectTypeOf(call<'Info'>).returns.resolves.toEqualTypeOf<AppInfo>()
+    // A nil Go slice arrives as null.
+    expectTypeOf(call<'Queue'>).returns.resolves.toEqualTypeOf<Ticket[] | null>()
+    expectTypeOf(call<'FinishTicket'>).parameters.toEqualTypeOf<['FinishTicket', string, boolean]>()
+    const neverRun = () => {
+      // @ts-expect-error: no such bound method
+      void call('NoSuchMethod')
+      // @ts-expect-error: SignIn takes a login and a password
+      void call('SignIn', 'zhang')
+      // @ts-expect-error: FinishTicket's second argument is a boolean
+      void call('FinishTicket', 't1', 'yes')
+    }
+    expect(neverRun).toBeTypeOf('function')
+  })
+})
+
 describe('call in Wails', () => {
   afterEach(() => {
     delete window.go
@@ -70,7 +91,7 @@ describe('call in Wails', () => {
 
   it('rejects with not_implemented for a method that is not bound', async () => {
     window.go = { desktop: { Station: {} } }
-    const e = await rejection(call('Nope'))
+    const e = await rejection(call('Appointments', '2026-01-05'))
     expect(e).toMatchObject({ code: 'not_implemented' })
   })
 })
@@ -93,7 +114,7 @@ describe('call in a browser', () => {
   it('POSTs {"args": [...]} to /api/<Method> with the session token', async () => {
     fetchMock.mockResolvedValueOnce(session('tok-1'))
     fetchMock.mockResolvedValueOnce(new Response(JSON.stringify('0.1.0'), { status: 200 }))
-    await expect(call('Version')).resolves.toBe('0.1.0')
+    await expect(call('ChangeMark')).resolves.toBe('0.1.0')
     fetchMock.mockResolvedValue(new Response(JSON.stringify({ id: 's1' }), { status: 200 }))
     await call('SignIn', 'zhang', 'secret')
     const [surl, sinit] = fetchMock.mock.calls[0]
@@ -112,7 +133,7 @@ describe('call in a browser', () => {
     fetchMock.mockImplementation(async (url: string) =>
       url === '/api/session' ? session('tok-1') : new Response('1', { status: 200 }),
     )
-    await Promise.all([call('Info'), call('FindItems', ''), call('Slots')])
+    await Promise.all([call('Info'), call('FindItems', ''), call('Queue')])
     expect(fetchMock.mock.calls.filter(([url]) => url === '/api/session')).toHaveLength(1)
   })
 
@@ -146,7 +167,7 @@ describe('call in a browser', () => {
     const body = { code: 'conflict', message: 'case changed', zh: '办件已被修改' }
     fetchMock.mockResolvedValueOnce(session('t'))
     fetchMock.mockResolvedValue(new Response(JSON.stringify(body), { status: 409 }))
-    const e = await rejection(call('UpdateCase', 'c1'))
+    const e = await rejection(call('ShowCase', 'c1'))
     expect(e).toBeInstanceOf(ApiError)
     expect(e).toMatchObject(body)
   })
@@ -160,11 +181,11 @@ describe('call in a browser', () => {
   it('maps a 404 without an error body to not_implemented', async () => {
     fetchMock.mockResolvedValueOnce(session('t'))
     fetchMock.mockResolvedValue(new Response('404 page not found', { status: 404 }))
-    expect(await rejection(call('Nope'))).toMatchObject({ code: 'not_implemented' })
+    expect(await rejection(call('Appointments', '2026-01-05'))).toMatchObject({ code: 'not_implemented' })
   })
 
   it('maps a network failure to unavailable', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'))
-    expect(await rejection(call('Version'))).toMatchObject({ code: 'unavailable' })
+    expect(await rejection(call('ChangeMark'))).toMatchObject({ code: 'unavailable' })
   })
 })

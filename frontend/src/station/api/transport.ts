@@ -1,5 +1,7 @@
 import { ApiError, toApiError } from '@shared/errors'
 import { fetchOrUnavailable, readAnswer } from '@shared/http'
+import type { Plain } from './types'
+import * as bound from './wailsjs/go/desktop/Station'
 
 /** A bound Go method as Wails exposes it: it returns a Promise. */
 type BoundMethod = (...args: unknown[]) => Promise<unknown>
@@ -11,6 +13,32 @@ declare global {
   }
 }
 
+/**
+ * The methods of the bound Go type, as `make bindings` generates them
+ * (wailsjs/go/desktop/Station.d.ts). Every call's method name, arguments
+ * and result come from here, so a Go method renamed, removed or retyped
+ * without regenerating and adapting the wrappers fails `vue-tsc`.
+ */
+type Bindings = typeof bound
+
+/** Method is the name of a bound Go method. */
+export type Method = keyof Bindings
+
+/** PlainAll applies Plain to each element of a tuple of arguments. */
+type PlainAll<T extends unknown[]> = { [K in keyof T]: Plain<T[K]> }
+
+/** Args are a method's arguments, as the plain JSON shapes a call really sends. */
+export type Args<M extends Method> = PlainAll<Parameters<Bindings[M]>>
+
+/**
+ * Result is what a method's Promise resolves with, as plain JSON. A Go slice
+ * may be nil, which arrives as null; the generated typings do not say so,
+ * so Result does. (A Go pointer may be nil too: the wrappers of the few
+ * methods that return one say so in their own signature.)
+ */
+export type Result<M extends Method> =
+  Plain<Awaited<ReturnType<Bindings[M]>>> extends infer R ? (R extends unknown[] ? R | null : R) : never
+
 /** inWails reports whether the page runs inside the Wails webview. */
 export function inWails(): boolean {
   return typeof window !== 'undefined' && window.go !== undefined
@@ -18,27 +46,37 @@ export function inWails(): boolean {
 
 /**
  * call invokes a method of the Go `desktop.Station` and resolves with its
- * result, or rejects with an ApiError.
+ * result, or rejects with an ApiError. Only this folder (src/station/api)
+ * calls it; stores call the typed wrappers beside it.
  *
- * In Wails it calls `window.go.desktop.Station[method](...args)`.
+ * In Wails it calls the generated binding, which calls
+ * `window.go.desktop.Station[method](...args)`.
  * Without Wails (`station serve-ui`, browser tests) it POSTs `{"args": [...]}`
  * as JSON to `/api/<method>` with this browser's session: the cookie the
  * adapter set and its CSRF token in the `X-Yizhan-CSRF` header (see
  * docs/security.md). The adapter answers 2xx with the JSON result (an empty
  * body means no result), or a non-2xx status with a `{code, message, zh}` body.
  */
-export async function call<T>(method: string, ...args: unknown[]): Promise<T> {
+export async function call<M extends Method>(method: M, ...args: Args<M>): Promise<Result<M>> {
   try {
-    if (inWails()) {
-      const fn = window.go?.desktop?.Station?.[method]
-      if (typeof fn !== 'function') {
-        throw new ApiError('not_implemented', `desktop.Station.${method} is not bound`)
-      }
-      return (await fn(...args)) as T
-    }
-    return await post<T>(method, args)
+    if (inWails()) return (await desktop(method, args)) as Result<M>
+    return await post<Result<M>>(method, args)
   } catch (e) {
     throw toApiError(e)
+  }
+}
+
+/**
+ * desktop calls the generated binding. A bound method always answers with
+ * a Promise, so one that throws at once is not bound in this window (the
+ * frontend is newer than the Go side it runs in).
+ */
+function desktop(method: Method, args: unknown[]): Promise<unknown> {
+  const fn = bound[method] as (...a: unknown[]) => Promise<unknown>
+  try {
+    return fn(...args)
+  } catch (e) {
+    throw new ApiError('not_implemented', `desktop.Station.${method} is not bound: ${e instanceof Error ? e.message : String(e)}`)
   }
 }
 
