@@ -10,9 +10,9 @@ import (
 
 	"yizhan/app/hallclient"
 	"yizhan/hall"
+	"yizhan/hall/bundleimport"
 	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/bundle"
 	"yizhan/sync/faultproxy"
 )
 
@@ -117,9 +117,9 @@ func (h *Hall) PublishCatalog(tb testing.TB) {
 	}
 }
 
-// BundleSide returns what bundle.HallImport needs, wired to this hall the
+// BundleSide returns what bundleimport.HallImport needs, wired to this hall the
 // way cmd/hall wires it.
-func (h *Hall) BundleSide() *bundle.Hall { return httpapi.BundleSide(h.Service()) }
+func (h *Hall) BundleSide() *bundleimport.Hall { return bundleimport.BundleSide(h.Service()) }
 
 // Handler returns the proxy as an http.Handler for in-process use.
 func (h *Hall) Handler() http.Handler { return h.Proxy }

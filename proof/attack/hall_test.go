@@ -17,6 +17,7 @@ import (
 	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/bundleimport"
 	"yizhan/hall/httpapi"
 	"yizhan/sync/bundle"
 	"yizhan/sync/protocol"
@@ -191,12 +192,12 @@ func TestAttackReplayCapturedRequestsAndBundles(t *testing.T) {
 	if _, err := bundle.ExportBundle(ctx, a.st, exp); err != nil {
 		t.Fatal(err)
 	}
-	side := httpapi.BundleSide(h.svc)
-	if _, err := bundle.HallImport(ctx, side, exp, reply); err != nil {
+	side := bundleimport.BundleSide(h.svc)
+	if _, err := bundleimport.HallImport(ctx, side, exp, reply); err != nil {
 		t.Fatal(err)
 	}
 	before = h.snapshot()
-	rep, err := bundle.HallImport(ctx, side, exp, reply2)
+	rep, err := bundleimport.HallImport(ctx, side, exp, reply2)
 	if err != nil || rep.Acks.Duplicates != rep.Events || rep.Events == 0 {
 		t.Fatalf("second import of an export: %+v %v", rep, err)
 	}
@@ -236,7 +237,7 @@ func TestAttackRevokedOrExpiredCredentials(t *testing.T) {
 	if hallclient.CodeOf(err) != hallclient.CodeRevoked || !h.log.has(`"status":403`, protocol.PathSync) {
 		t.Fatalf("revoked station synced: %v", err)
 	}
-	if _, err := bundle.HallImport(ctx, httpapi.BundleSide(h.svc), exp, exp+".reply"); !errors.Is(err, bundle.ErrForeign) {
+	if _, err := bundleimport.HallImport(ctx, bundleimport.BundleSide(h.svc), exp, exp+".reply"); !errors.Is(err, bundle.ErrForeign) {
 		t.Fatalf("revoked station's bundle: %v", err)
 	}
 	for _, tok := range []string{"A01.forged", "Z99.abc", "", "A01.", ".x"} {

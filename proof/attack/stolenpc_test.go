@@ -9,7 +9,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
-	"yizhan/hall/httpapi"
+	"yizhan/hall/bundleimport"
 	"yizhan/sync/bundle"
 )
 
@@ -32,14 +32,14 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	side := httpapi.BundleSide(h.svc)
+	side := bundleimport.BundleSide(h.svc)
 	snap := h.snapshot()
 
 	// Before the new PC enrols: online and by USB, the thief gets nothing.
 	if _, err := old.cl.SyncOnce(ctx); hallclient.CodeOf(err) != hallclient.CodeRevoked || !h.log.has(`"status":401`, "/v1/sync") {
 		t.Fatalf("old PC synced after reenrol: %v", err)
 	}
-	if _, err := bundle.HallImport(ctx, side, before, before+".reply"); !errors.Is(err, bundle.ErrForeign) {
+	if _, err := bundleimport.HallImport(ctx, side, before, before+".reply"); !errors.Is(err, bundle.ErrForeign) {
 		t.Fatalf("old PC's bundle imported after reenrol: %v", err)
 	}
 	if _, err := os.Stat(before + ".reply"); !os.IsNotExist(err) {
@@ -63,7 +63,7 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap = h.snapshot()
-	if _, err := bundle.HallImport(ctx, side, after, after+".reply"); err == nil {
+	if _, err := bundleimport.HallImport(ctx, side, after, after+".reply"); err == nil {
 		t.Fatal("old PC's bundle imported after the new PC enrolled")
 	}
 	if h.snapshot() != snap {
@@ -75,7 +75,7 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 	if _, err := bundle.ExportBundle(ctx, nst, fresh); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bundle.HallImport(ctx, side, fresh, fresh+".reply"); err != nil {
+	if _, err := bundleimport.HallImport(ctx, side, fresh, fresh+".reply"); err != nil {
 		t.Fatalf("new PC's bundle: %v", err)
 	}
 	osnap := old.snapshot()

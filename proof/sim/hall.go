@@ -11,9 +11,9 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/bundleimport"
 	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/bundle"
 )
 
 // errCrash is what every store call returns once the hall "process" died.
@@ -116,10 +116,10 @@ func (h *hallNode) guarded(p float64, fn func(svc *hall.Service) error) (err err
 	return err, false
 }
 
-// bundleSide is what bundle.HallImport needs, with the simulation's clock
+// bundleSide is what bundleimport.HallImport needs, with the simulation's clock
 // and IDs.
-func (h *hallNode) bundleSide() *bundle.Hall {
-	b := httpapi.BundleSide(h.svc)
+func (h *hallNode) bundleSide() *bundleimport.Hall {
+	b := bundleimport.BundleSide(h.svc)
 	b.Now, b.NewID = h.w.Now, h.ids.New
 	return b
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"yizhan/hall"
+	"yizhan/hall/bundleimport"
 	"yizhan/sync/bundle"
 )
 
@@ -85,10 +86,10 @@ func (w *world) carryToHall() {
 		w.toHall = append(w.toHall[:i], w.toHall[i+1:]...)
 	}
 	reply := w.newUSBPath("reply-" + f.station)
-	var rep *bundle.HallReport
+	var rep *bundleimport.HallReport
 	err, died := w.hall.guarded(w.rates.hallCrash*3, func(svc *hall.Service) error {
 		var err error
-		rep, err = bundle.HallImport(context.Background(), w.hall.bundleSide(), f.path, reply)
+		rep, err = bundleimport.HallImport(context.Background(), w.hall.bundleSide(), f.path, reply)
 		return err
 	})
 	switch {

@@ -7,6 +7,7 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/bundleimport"
 	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 )
@@ -36,7 +37,7 @@ func TestOfflineApprovalByBundle(t *testing.T) {
 	if _, err := bundle.ExportBundle(ctx, st.Station, out); err != nil {
 		t.Fatalf("export: %v", err)
 	}
-	if _, err := bundle.HallImport(ctx, h.BundleSide(), out, reply1); err != nil {
+	if _, err := bundleimport.HallImport(ctx, h.BundleSide(), out, reply1); err != nil {
 		t.Fatalf("hall import: %v", err)
 	}
 	if err := h.Service().Approve(ctx, hall.Actor{ID: "approver", Name: "审批员"}, c.ID, "证书-001"); err != nil {
@@ -44,7 +45,7 @@ func TestOfflineApprovalByBundle(t *testing.T) {
 	}
 	// The helper goes back with a reply made after the approval (the hall
 	// imports the same export again: every event a duplicate).
-	if _, err := bundle.HallImport(ctx, h.BundleSide(), out, reply2); err != nil {
+	if _, err := bundleimport.HallImport(ctx, h.BundleSide(), out, reply2); err != nil {
 		t.Fatalf("hall import again: %v", err)
 	}
 	if _, err := bundle.ImportReply(ctx, st.Station, reply2); err != nil {

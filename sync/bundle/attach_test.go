@@ -12,6 +12,7 @@ import (
 
 	"yizhan/app/hallclient"
 	"yizhan/domain"
+	"yizhan/hall/bundleimport"
 	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 	"yizhan/sync/protocol"
@@ -88,11 +89,11 @@ func TestScansTravelByUSB(t *testing.T) {
 	}
 
 	// The hall keeps and acknowledges them; the station stops waiting.
-	rep, err := bundle.HallImport(ctx, h.BundleSide(), carried, filepath.Join(dir, "r1.yzb"))
+	rep, err := bundleimport.HallImport(ctx, h.BundleSide(), carried, filepath.Join(dir, "r1.yzb"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Attachments != (bundle.AttachTally{Stored: 2, Left: 1}) {
+	if rep.Attachments != (bundleimport.AttachTally{Stored: 2, Left: 1}) {
 		t.Fatalf("hall import: %+v", rep.Attachments)
 	}
 	ir, err := bundle.ImportReply(ctx, st.Station, filepath.Join(dir, "r1.yzb"))
@@ -104,10 +105,10 @@ func TestScansTravelByUSB(t *testing.T) {
 	}
 	// The second export arrives too; its scan completes the set, and a
 	// second import of the first changes nothing ("present").
-	if _, err := bundle.HallImport(ctx, h.BundleSide(), e2, filepath.Join(dir, "r2.yzb")); err != nil {
+	if _, err := bundleimport.HallImport(ctx, h.BundleSide(), e2, filepath.Join(dir, "r2.yzb")); err != nil {
 		t.Fatal(err)
 	}
-	again, err := bundle.HallImport(ctx, h.BundleSide(), e1, filepath.Join(dir, "r1b.yzb"))
+	again, err := bundleimport.HallImport(ctx, h.BundleSide(), e1, filepath.Join(dir, "r1b.yzb"))
 	if err != nil || again.Attachments.Present != 2 || again.Attachments.Stored != 0 {
 		t.Fatalf("first export imported again: %+v %v", again.Attachments, err)
 	}
@@ -197,7 +198,7 @@ func TestHallChecksEachScan(t *testing.T) {
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "e.yzb"), buf.Bytes(), 0o600)
-	rep, err := bundle.HallImport(ctx, h.BundleSide(), filepath.Join(dir, "e.yzb"), filepath.Join(dir, "r.yzb"))
+	rep, err := bundleimport.HallImport(ctx, h.BundleSide(), filepath.Join(dir, "e.yzb"), filepath.Join(dir, "r.yzb"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 	"yizhan/app"
 	"yizhan/domain"
 	"yizhan/hall"
-	"yizhan/hall/httpapi"
+	"yizhan/hall/bundleimport"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
@@ -183,7 +183,7 @@ func TestWriteGolden(t *testing.T) {
 	if _, err := bundle.ExportBundle(ctx, st.Station, exp); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bundle.HallImport(ctx, httpapi.BundleSide(svc), exp, reply); err != nil {
+	if _, err := bundleimport.HallImport(ctx, bundleimport.BundleSide(svc), exp, reply); err != nil {
 		t.Fatal(err)
 	}
 	hdr := inspectFile(t, exp)
@@ -252,7 +252,7 @@ func TestGoldenBundlesImport(t *testing.T) {
 				events += len(r.Events)
 			}
 			tmp := t.TempDir()
-			rep, err := bundle.HallImport(ctx, httpapi.BundleSide(svc), exp, filepath.Join(tmp, "reply"))
+			rep, err := bundleimport.HallImport(ctx, bundleimport.BundleSide(svc), exp, filepath.Join(tmp, "reply"))
 			if err != nil {
 				t.Fatalf("hall import of a v%d export: %v", v, err)
 			}

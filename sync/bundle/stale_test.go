@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"yizhan/hall/bundleimport"
 	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 )
@@ -25,7 +26,7 @@ func TestStaleReplySaysNothingNew(t *testing.T) {
 		if _, err := bundle.ExportBundle(ctx, st.Station, e); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := bundle.HallImport(ctx, h.BundleSide(), e, r); err != nil {
+		if _, err := bundleimport.HallImport(ctx, h.BundleSide(), e, r); err != nil {
 			t.Fatal(err)
 		}
 		return r

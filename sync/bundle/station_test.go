@@ -12,6 +12,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	"yizhan/hall/bundleimport"
 	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 )
@@ -97,14 +98,14 @@ func TestStationBundles(t *testing.T) {
 		data[len(data)-1] ^= 1
 		altered := filepath.Join(dir, "altered.yzb")
 		os.WriteFile(altered, data, 0o600)
-		if _, err := bundle.HallImport(ctx, h.BundleSide(), altered, filepath.Join(dir, "x.reply")); !errors.Is(err, bundle.ErrTampered) {
+		if _, err := bundleimport.HallImport(ctx, h.BundleSide(), altered, filepath.Join(dir, "x.reply")); !errors.Is(err, bundle.ErrTampered) {
 			t.Fatalf("hall imported an altered bundle: %v", err)
 		}
 		export = carried // the hall gets the relayed copy
 	})
 
 	reply := filepath.Join(dir, "ST01.reply.yzb")
-	rep, err := bundle.HallImport(ctx, h.BundleSide(), export, reply)
+	rep, err := bundleimport.HallImport(ctx, h.BundleSide(), export, reply)
 	if err != nil {
 		t.Fatalf("hall import: %v", err)
 	}
@@ -136,7 +137,7 @@ func TestStationBundles(t *testing.T) {
 		// The hall imports the same export again (its reply was lost, say):
 		// every event is a duplicate, and the fresh reply changes nothing.
 		reply2 := filepath.Join(dir, "ST01.reply2.yzb")
-		rep2, err := bundle.HallImport(ctx, h.BundleSide(), export, reply2)
+		rep2, err := bundleimport.HallImport(ctx, h.BundleSide(), export, reply2)
 		if err != nil || rep2.Acks.Duplicates != 2 || rep2.Acks.Accepted != 2 {
 			t.Fatalf("hall re-import: %+v %v", rep2, err)
 		}

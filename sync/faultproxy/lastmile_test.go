@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"yizhan/app/hallclient"
+	"yizhan/hall/bundleimport"
 	"yizhan/hall/httpapi"
 	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
@@ -108,7 +109,7 @@ func TestLastMileUnderFaults(t *testing.T) {
 		case x < 5 && len(exports) > 0:
 			i := r.IntN(len(exports))
 			reply := filepath.Join(dir, fmt.Sprintf("reply-%d.yzb", round))
-			if _, err := bundle.HallImport(ctx, h.BundleSide(), exports[i], reply); err != nil {
+			if _, err := bundleimport.HallImport(ctx, h.BundleSide(), exports[i], reply); err != nil {
 				t.Fatal(err)
 			}
 			if r.IntN(3) > 0 {
@@ -177,7 +178,7 @@ func TestLastMileUnderFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := bundle.HallImport(ctx, h.BundleSide(), e, reply); err != nil {
+		if _, err := bundleimport.HallImport(ctx, h.BundleSide(), e, reply); err != nil {
 			t.Fatal(err)
 		}
 		ir, err := bundle.ImportReply(ctx, usb.st.Station, reply)
