@@ -270,7 +270,7 @@ func cmdBundleExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := bundle.Export(e.ctx, st, pos[0], bundle.ExportOptions{AttachBytes: n})
+	res, err := hallclient.Export(e.ctx, st, pos[0], hallclient.ExportOptions{AttachBytes: n})
 	if err != nil {
 		return syncErr(err)
 	}
@@ -293,9 +293,9 @@ func cmdBundleExport(e *env, args []string) error {
 // leftText says why an attachment stayed behind, and what to do.
 func leftText(reason string) string {
 	switch reason {
-	case bundle.LeftTooLarge:
+	case hallclient.LeftTooLarge:
 		return "larger than the budget: raise --attach-budget / 超过附件上限，请调大 --attach-budget"
-	case bundle.LeftDamaged:
+	case hallclient.LeftDamaged:
 		return "file damaged on this PC: scan the material again / 本机文件已损坏，请重新扫描该材料"
 	}
 	return "did not fit: goes in the next bundle / 本次放不下，下次导出时携带"
@@ -341,7 +341,7 @@ func cmdBundleImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := bundle.ImportReply(e.ctx, st, pos[0])
+	res, err := hallclient.ImportReply(e.ctx, st, pos[0])
 	if err != nil {
 		return syncErr(err)
 	}
@@ -369,7 +369,7 @@ func cmdBundleRelay(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, err := bundle.Relay(pos[0], pos[1])
+	h, err := hallclient.Relay(pos[0], pos[1])
 	if err != nil {
 		return syncErr(err)
 	}

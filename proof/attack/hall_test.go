@@ -189,7 +189,7 @@ func TestAttackReplayCapturedRequestsAndBundles(t *testing.T) {
 	a.open(stationItem)
 	dir := t.TempDir()
 	exp, reply, reply2 := filepath.Join(dir, "e.bundle"), filepath.Join(dir, "r.bundle"), filepath.Join(dir, "r2.bundle")
-	if _, err := bundle.ExportBundle(ctx, a.st, exp); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, a.st, exp); err != nil {
 		t.Fatal(err)
 	}
 	side := bundleimport.BundleSide(h.svc)
@@ -204,16 +204,16 @@ func TestAttackReplayCapturedRequestsAndBundles(t *testing.T) {
 	if h.snapshot() != before {
 		t.Fatal("re-importing an export changed the hall's data")
 	}
-	if _, err := bundle.ImportReply(ctx, a.st, reply); err != nil {
+	if _, err := hallclient.ImportReply(ctx, a.st, reply); err != nil {
 		t.Fatal(err)
 	}
 	sbefore := a.snapshot()
-	res, err := bundle.ImportReply(ctx, a.st, reply)
+	res, err := hallclient.ImportReply(ctx, a.st, reply)
 	if err != nil || !res.Already || a.snapshot() != sbefore {
 		t.Fatalf("second import of a reply: %+v %v", res, err)
 	}
 	bbefore := b.snapshot()
-	if _, err := bundle.ImportReply(ctx, b.st, reply); !errors.Is(err, bundle.ErrForeign) || b.snapshot() != bbefore {
+	if _, err := hallclient.ImportReply(ctx, b.st, reply); !errors.Is(err, bundle.ErrForeign) || b.snapshot() != bbefore {
 		t.Fatalf("A's reply imported at B: %v", err)
 	}
 }
@@ -226,7 +226,7 @@ func TestAttackRevokedOrExpiredCredentials(t *testing.T) {
 	ctx := context.Background()
 	a.open(stationItem)
 	exp := filepath.Join(t.TempDir(), "e.bundle")
-	if _, err := bundle.ExportBundle(ctx, a.st, exp); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, a.st, exp); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.svc.Revoke(ctx, "A01"); err != nil {

@@ -25,7 +25,7 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 	dir := t.TempDir()
 	old.open(stationItem)
 	before := filepath.Join(dir, "before.bundle")
-	if _, err := bundle.ExportBundle(ctx, old.st, before); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, old.st, before); err != nil {
 		t.Fatal(err)
 	}
 	code, err := h.svc.Reenrol(ctx, "A01")
@@ -59,7 +59,7 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 		t.Fatalf("new PC: %v", err)
 	}
 	after := filepath.Join(dir, "old-after.bundle")
-	if _, err := bundle.ExportBundle(ctx, old.st, after); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, old.st, after); err != nil {
 		t.Fatal(err)
 	}
 	snap = h.snapshot()
@@ -72,20 +72,20 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 
 	// A reply made for the new PC does not open on the old one.
 	fresh := filepath.Join(dir, "new.bundle")
-	if _, err := bundle.ExportBundle(ctx, nst, fresh); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, nst, fresh); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := bundleimport.HallImport(ctx, side, fresh, fresh+".reply"); err != nil {
 		t.Fatalf("new PC's bundle: %v", err)
 	}
 	osnap := old.snapshot()
-	if _, err := bundle.ImportReply(ctx, old.st, fresh+".reply"); !errors.Is(err, bundle.ErrForeign) {
+	if _, err := hallclient.ImportReply(ctx, old.st, fresh+".reply"); !errors.Is(err, bundle.ErrForeign) {
 		t.Fatalf("old PC opened a reply made after reenrol: %v", err)
 	}
 	if old.snapshot() != osnap {
 		t.Fatal("the refused reply changed the old PC's data")
 	}
-	if _, err := bundle.ImportReply(ctx, nst, fresh+".reply"); err != nil {
+	if _, err := hallclient.ImportReply(ctx, nst, fresh+".reply"); err != nil {
 		t.Fatalf("new PC's reply: %v", err)
 	}
 }

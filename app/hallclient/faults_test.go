@@ -1,4 +1,4 @@
-package faultproxy_test
+package hallclient_test
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package bundle_test
+package hallclient_test
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"filippo.io/age"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/hall/bundleimport"
@@ -27,15 +28,16 @@ import (
 	"yizhan/sync/protocol"
 )
 
-// Golden bundles in testdata/golden, one export and its reply per format
+// Golden bundles in sync/bundle/testdata/golden (they belong to the file
+// format, which both sides share), one export and its reply per format
 // version, made by the code of that version with fixed test keys. A
 // version's files are written once, when it becomes current
-// (go test ./sync/bundle -run TestWriteGolden -golden.write), and never
+// (go test ./app/hallclient -run TestWriteGolden -golden.write), and never
 // again: they are what stations and halls of that version put on USB
 // sticks, which a newer program must still import.
 var writeGolden = flag.Bool("golden.write", false, "write the golden bundles of the current format version (never overwrite an older version's)")
 
-const goldenDir = "testdata/golden"
+const goldenDir = "../../sync/bundle/testdata/golden"
 
 // goldenKeys are the fixed test keys the golden bundles are sealed with.
 type goldenKeys struct {
@@ -176,11 +178,11 @@ func TestWriteGolden(t *testing.T) {
 	c := st.OpenCase(t, synctest.StationItem)
 	st.Note(t, c.ID, "golden")
 	if bundle.Version >= 2 {
-		scan(t, st, c.ID, goldenScan)
+		scanMaterial(t, st, c.ID, goldenScan)
 	}
 	tmp := t.TempDir()
 	exp, reply := filepath.Join(tmp, "export"), filepath.Join(tmp, "reply")
-	if _, err := bundle.ExportBundle(ctx, st.Station, exp); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, st.Station, exp); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := bundleimport.HallImport(ctx, bundleimport.BundleSide(svc), exp, reply); err != nil {
@@ -215,8 +217,8 @@ func inspectFile(t *testing.T, path string) bundle.Header {
 // goldenScan is the attachment in the golden exports from version 2 on.
 var goldenScan = []byte("golden scan: \x89PNG stand-in, 0123456789")
 
-// scan stores data as an attachment and records it on the case's M1.
-func scan(t *testing.T, st *synctest.Station, caseID string, data []byte) string {
+// scanMaterial stores data as an attachment and records it on the case's M1.
+func scanMaterial(t *testing.T, st *synctest.Station, caseID string, data []byte) string {
 	t.Helper()
 	ctx := context.Background()
 	sha, err := st.ImportBlob(ctx, st.Actor, "scan.jpg", "image/jpeg", bytes.NewReader(data))
@@ -296,7 +298,7 @@ func TestGoldenBundlesImport(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			res, err := bundle.ImportReply(ctx, st.Station, reply)
+			res, err := hallclient.ImportReply(ctx, st.Station, reply)
 			if err != nil {
 				t.Fatalf("station import of a v%d reply: %v", v, err)
 			}

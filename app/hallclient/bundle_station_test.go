@@ -1,4 +1,4 @@
-package bundle_test
+package hallclient_test
 
 import (
 	"context"
@@ -63,7 +63,7 @@ func TestStationBundles(t *testing.T) {
 	dir := t.TempDir()
 	export := filepath.Join(dir, "ST01.export.yzb")
 
-	res, err := bundle.ExportBundle(ctx, st.Station, export)
+	res, err := hallclient.ExportBundle(ctx, st.Station, export)
 	if err != nil {
 		t.Fatalf("export: %v", err)
 	}
@@ -90,7 +90,7 @@ func TestStationBundles(t *testing.T) {
 			t.Fatal("relay opened the export posing as the hall")
 		}
 		carried := filepath.Join(dir, "carried.yzb")
-		hdr, err := bundle.Relay(export, carried)
+		hdr, err := hallclient.Relay(export, carried)
 		if err != nil || hdr.From != "ST01" || hdr.To != bundle.HallName {
 			t.Fatalf("relay: %+v %v", hdr, err)
 		}
@@ -112,10 +112,10 @@ func TestStationBundles(t *testing.T) {
 	if rep.Station != "ST01" || rep.Acks.Accepted != 2 || rep.Pulled == 0 {
 		t.Fatalf("hall import report %+v", rep)
 	}
-	if _, err := bundle.ImportReply(ctx, relay.Station, reply); !errors.Is(err, bundle.ErrForeign) {
+	if _, err := hallclient.ImportReply(ctx, relay.Station, reply); !errors.Is(err, bundle.ErrForeign) {
 		t.Fatalf("ST02 imported ST01's reply: %v", err)
 	}
-	ir, err := bundle.ImportReply(ctx, st.Station, reply)
+	ir, err := hallclient.ImportReply(ctx, st.Station, reply)
 	if err != nil {
 		t.Fatalf("import reply: %v", err)
 	}
@@ -130,7 +130,7 @@ func TestStationBundles(t *testing.T) {
 
 	t.Run("ImportTwiceChangesNothing", func(t *testing.T) {
 		before := snapshot(t, st)
-		again, err := bundle.ImportReply(ctx, st.Station, reply)
+		again, err := hallclient.ImportReply(ctx, st.Station, reply)
 		if err != nil || !again.Already {
 			t.Fatalf("second import: %+v %v", again, err)
 		}
@@ -141,7 +141,7 @@ func TestStationBundles(t *testing.T) {
 		if err != nil || rep2.Acks.Duplicates != 2 || rep2.Acks.Accepted != 2 {
 			t.Fatalf("hall re-import: %+v %v", rep2, err)
 		}
-		if _, err := bundle.ImportReply(ctx, st.Station, reply2); err != nil {
+		if _, err := hallclient.ImportReply(ctx, st.Station, reply2); err != nil {
 			t.Fatal(err)
 		}
 		if after := snapshot(t, st); after != before {
