@@ -148,7 +148,7 @@ func goldenHall(t *testing.T, k goldenKeys) *hall.Service {
 
 // goldenStation opens a station ST01 in a fresh directory whose key folder
 // holds the golden station keys and the golden hall's public keys.
-func goldenStation(t *testing.T, k goldenKeys) *synctest.Station {
+func goldenStation(t *testing.T, k goldenKeys) *synctest.TestStation {
 	t.Helper()
 	dir := t.TempDir()
 	kdir := filepath.Join(dir, "keys")
@@ -218,7 +218,7 @@ func inspectFile(t *testing.T, path string) bundle.Header {
 var goldenScan = []byte("golden scan: \x89PNG stand-in, 0123456789")
 
 // scanMaterial stores data as an attachment and records it on the case's M1.
-func scanMaterial(t *testing.T, st *synctest.Station, caseID string, data []byte) string {
+func scanMaterial(t *testing.T, st *synctest.TestStation, caseID string, data []byte) string {
 	t.Helper()
 	ctx := context.Background()
 	sha, err := st.ImportBlob(ctx, st.Actor, "scan.jpg", "image/jpeg", bytes.NewReader(data))

@@ -19,7 +19,7 @@ import (
 
 // snapshot is what a station's sync state looks like: events with their
 // verdicts, case states, conflicts and the cursor.
-func snapshot(t *testing.T, st *synctest.Station) string {
+func snapshot(t *testing.T, st *synctest.TestStation) string {
 	t.Helper()
 	var b strings.Builder
 	for _, q := range []string{

@@ -89,7 +89,7 @@ func (h *Hall) Restart() {
 
 // Enroll announces a station at the hall, enrols st through the proxy and
 // returns a client tuned for tests: short timeouts, small backoff.
-func (h *Hall) Enroll(tb testing.TB, st *Station, code string) *hallclient.Client {
+func (h *Hall) Enroll(tb testing.TB, st *TestStation, code string) *hallclient.Client {
 	tb.Helper()
 	ctx := context.Background()
 	enrol, err := h.Service().AddStation(ctx, code, "测试驿站 "+code, "370112")
