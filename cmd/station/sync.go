@@ -18,7 +18,7 @@ import (
 	"yizhan/app"
 	"yizhan/app/hallclient"
 	"yizhan/domain"
-	"yizhan/support"
+	"yizhan/internal/logfile"
 	"yizhan/sync/bundle"
 )
 
@@ -242,7 +242,7 @@ func cmdSyncRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c.Logger = support.Tee(slog.New(slog.NewTextHandler(e.stderr, nil)), e.logger())
+	c.Logger = logfile.Tee(slog.New(slog.NewTextHandler(e.stderr, nil)), e.logger())
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintln(e.stdout, "syncing until Ctrl-C / 正在同步，按 Ctrl-C 停止")
