@@ -142,7 +142,7 @@ screenshot:
 
 ## bench: the performance table (cmd/bench, docs/performance.md): every figure
 ## from one run beside the PouchDB peer; 30-45 minutes (the first run also
-## builds the cached 1,000,000-case station, about 40 minutes), installs bench/pouch
+## builds the cached 1,000,000-case station, about 40 minutes), installs cmd/bench/pouch
 ## with npm ci --ignore-scripts when missing. BENCH_FLAGS passes flags on.
 bench:
 	go run ./cmd/bench -peer on $(BENCH_FLAGS)

@@ -1,6 +1,6 @@
 // Command bench measures Yizhan's sync and the station's local work and
 // prints one table: every figure from one run, side by side with the
-// PouchDB peer where one exists (bench/pouch), as a ratio, against the goal
+// PouchDB peer where one exists (cmd/bench/pouch), as a ratio, against the goal
 // of the performance issue. docs/performance.md keeps the latest table and
 // explains each figure.
 //
@@ -85,7 +85,7 @@ type bench struct {
 	rep       *report
 	tmp       string
 	cache     string
-	pouch     string // bench/pouch, or "" when the peer is skipped
+	pouch     string // cmd/bench/pouch, or "" when the peer is skipped
 	pouchInfo string
 	seed      uint64
 	floorBare float64 // events/s of the bare insert, when the floor ran
