@@ -13,7 +13,7 @@ WAILS := bin/wails
 TAGS ?=
 WAILS_TAGS := $(if $(TAGS),-tags "$(TAGS)",)
 
-.PHONY: setup wails app bindings frontend-test frontend-build console e2e-console console-screens go-test test fmt fmt-check vet screenshot demo proof fuzz-short soak \
+.PHONY: arch-doc setup wails app bindings frontend-test frontend-build console e2e-console console-screens go-test test fmt fmt-check vet screenshot demo proof fuzz-short soak \
 	package package-windows package-deb package-hall package-check dist-list bench bench-quick
 
 ## demo: the main job: hall + station app with the sample catalog (scripts/demo.sh)
@@ -131,6 +131,11 @@ soak:
 ## fmt: format Go code
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+## arch-doc: redraw the package picture in docs/architecture.md from go list
+## (internal/arch; its test fails while the committed picture differs)
+arch-doc:
+	go test -count=1 -run TestPicture ./internal/arch -update
 
 ## vet: static checks
 vet:
