@@ -44,7 +44,7 @@ func OpenStation(tb testing.TB, dir, code string) *TestStation {
 	if err != nil {
 		tb.Fatalf("open station: %v", err)
 	}
-	tb.Cleanup(func() { st.Close() })
+	tb.Cleanup(func() { _ = st.Close() })
 	if code != "" && st.Code() == "" {
 		if err := st.Init(ctx, app.Identity{Code: code, Name: "测试驿站 " + code, Region: "370112"}); err != nil {
 			tb.Fatalf("init station: %v", err)
@@ -140,8 +140,13 @@ func (s *TestStation) EventIDs(tb testing.TB) []string {
 	var ids []string
 	for rows.Next() {
 		var id string
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			tb.Fatal(err)
+		}
 		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
 	}
 	return ids
 }

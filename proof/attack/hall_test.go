@@ -105,6 +105,9 @@ func TestAttackForgedHallOnlyTransitions(t *testing.T) {
 			t.Errorf("%s: refusal not logged", name)
 		}
 	}
+	if h.snapshot() != before {
+		t.Fatal("forged events changed the hall's data")
+	}
 	// The hall takes the case up; the station then forges the approval.
 	if err := h.svc.Suspend(ctx, hall.Actor{ID: "clerk"}, c.ID, "核查"); err != nil {
 		t.Fatal(err)

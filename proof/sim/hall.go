@@ -57,7 +57,7 @@ func (h *hallNode) start() error {
 		PageEntries: h.w.pageEntries, SeenEvery: time.Minute}
 	svc, err := hall.New(ctx, h.store, cfg)
 	if err != nil {
-		inner.Close()
+		_ = inner.Close() // the error being returned says more
 		return fmt.Errorf("hall start: %w", err)
 	}
 	h.svc, h.handler, h.down = svc, httpapi.New(svc, nil), false
@@ -67,7 +67,7 @@ func (h *hallNode) start() error {
 // stop closes the store: a clean stop, or the aftermath of a crash.
 func (h *hallNode) stop() {
 	if h.store != nil {
-		h.store.Store.Close()
+		_ = h.store.Store.Close() // a stop, clean or after a crash: the next start checks the file
 		h.store = nil
 	}
 	h.svc, h.handler, h.down = nil, nil, true

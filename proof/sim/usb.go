@@ -2,9 +2,7 @@ package sim
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"yizhan/app/hallclient"
@@ -168,14 +166,4 @@ func (w *world) usbRound(s *stationNode) int {
 		return 0
 	}
 	return before - w.stationPending(s) + res.Pulled + res.Published
-}
-
-// removeUSB deletes the run's bundles (they hold personal data, even if
-// encrypted).
-func (w *world) removeUSB() error {
-	err := os.RemoveAll(filepath.Join(w.dir, "usb"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("remove usb: %w", err)
-	}
-	return nil
 }
