@@ -17,8 +17,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -115,7 +117,9 @@ func main() {
 		if err != nil {
 			fatal(err)
 		}
-		pprof.StartCPUProfile(f)
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatal(err)
+		}
 		defer pprof.StopCPUProfile()
 	}
 	cfg := fullConfig()
@@ -150,15 +154,19 @@ func main() {
 	if rep != nil {
 		rep.text(os.Stdout)
 		if *md != "" {
-			f, ferr := os.Create(*md)
-			if ferr == nil {
-				rep.markdown(f)
-				f.Close()
+			var buf bytes.Buffer
+			rep.markdown(&buf)
+			if werr := os.WriteFile(*md, buf.Bytes(), 0o644); werr != nil {
+				err = errors.Join(err, fmt.Errorf("-md: %w", werr))
 			}
 		}
 		if *js != "" {
-			if b, jerr := json.MarshalIndent(rep, "", "  "); jerr == nil {
-				os.WriteFile(*js, b, 0o644)
+			b, jerr := json.MarshalIndent(rep, "", "  ")
+			if jerr == nil {
+				jerr = os.WriteFile(*js, b, 0o644)
+			}
+			if jerr != nil {
+				err = errors.Join(err, fmt.Errorf("-json: %w", jerr))
 			}
 		}
 	}
@@ -195,7 +203,7 @@ func run(ctx context.Context, cfg config, o options) (*report, error) {
 		return nil, err
 	}
 	if !o.keep {
-		defer os.RemoveAll(tmp)
+		defer func() { _ = os.RemoveAll(tmp) }() // a temporary folder
 	} else {
 		fmt.Fprintln(os.Stderr, "scratch directory:", tmp)
 	}

@@ -130,7 +130,7 @@ func sqliteIntegrity(ctx context.Context, path string) string {
 	if err != nil {
 		return err.Error()
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }() // read only
 	var res string
 	if err := db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
 		return err.Error()
@@ -145,7 +145,7 @@ func diagService(ctx context.Context, c *common, ck *hallChecks) {
 		ck.Errors = append(ck.Errors, "open store: "+err.Error())
 		return
 	}
-	defer store.Close()
+	defer func() { _ = store.Close() }() // read only
 	if sv, ok := store.(interface {
 		SchemaVersion(context.Context) (int, error)
 	}); ok {

@@ -65,7 +65,7 @@ func serve(e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("log: %w", err)
 		}
-		defer lf.Close()
+		defer func() { _ = lf.Close() }() // the server has stopped; nothing left to log it to
 		logger = lf.Logger
 	}
 	logger.Info("hall starting", "version", Version, "store", storeKind(c.db))

@@ -96,7 +96,9 @@ func cmdDiagnostics(e *env, args []string) error {
 				// Without the list the zip could leak a name: refuse.
 				return fmt.Errorf("diagnostics: read what to mask: %w", err)
 			}
-			st.DB().QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&ck.SQLiteVersion)
+			if err := st.DB().QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&ck.SQLiteVersion); err != nil {
+				ck.Errors = append(ck.Errors, "sqlite version: "+err.Error())
+			}
 			if rep, err := st.VerifyAudit(ctx); err != nil {
 				ck.Errors = append(ck.Errors, "audit: "+err.Error())
 			} else {
@@ -230,9 +232,14 @@ func counts(ctx context.Context, st *app.Station, errs *[]string) (map[string]in
 		for rows.Next() {
 			var k string
 			var v int
-			if rows.Scan(&k, &v) == nil {
-				m[k] = v
+			if err := rows.Scan(&k, &v); err != nil {
+				*errs = append(*errs, err.Error())
+				continue
 			}
+			m[k] = v
+		}
+		if err := rows.Err(); err != nil {
+			*errs = append(*errs, err.Error())
 		}
 		return m
 	}

@@ -95,9 +95,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer func() {
 		if e.st != nil {
-			e.st.Close()
+			_ = e.st.Close() // the command's result is decided; exiting releases the file
 		}
-		e.log.Close()
+		_ = e.log.Close() // the command's result is decided
 	}()
 	return app.Run(ctx, args, stdout, stderr)
 }

@@ -398,7 +398,7 @@ func cmdAttach(e *env, args []string) error {
 	if err != nil {
 		return domain.Errorf(domain.EInvalid, "无法打开文件："+pos[1], "attach: %v", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	if *mimeType == "" {
 		*mimeType = mime.TypeByExtension(filepath.Ext(pos[1]))
 	}

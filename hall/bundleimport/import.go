@@ -104,7 +104,7 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	if err != nil {
 		return nil, fmt.Errorf("hall import: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	var rcpText string
 	var signer ed25519.PublicKey
 	b, err := bundle.Open(f, bundle.Opener{Me: bundle.HallName, Identity: h.Identity, Kind: bundle.KindExport, Signer: func(from string) (ed25519.PublicKey, error) {

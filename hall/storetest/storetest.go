@@ -51,7 +51,7 @@ func Run(t *testing.T, open func(tb testing.TB) hall.Store) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := open(t)
-			t.Cleanup(func() { s.Close() })
+			t.Cleanup(func() { _ = s.Close() })
 			tt.fn(t, s)
 		})
 	}

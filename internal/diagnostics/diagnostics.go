@@ -115,7 +115,9 @@ func (d *Zip) Logs(logDir string) error {
 		}
 		data, err := readLog(filepath.Join(logDir, f.name), budget)
 		if err != nil {
-			d.Text("logs/"+f.name+".error.txt", err.Error())
+			if err := d.Text("logs/"+f.name+".error.txt", err.Error()); err != nil {
+				return err
+			}
 			continue
 		}
 		budget -= int64(len(data))
@@ -132,7 +134,7 @@ func readLog(path string, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	var r io.Reader = f
 	if strings.HasSuffix(path, ".gz") {
 		gz, err := gzip.NewReader(f)
@@ -158,12 +160,12 @@ func readLog(path string, max int64) ([]byte, error) {
 // Close finishes the zip and moves it into place.
 func (d *Zip) Close() error {
 	if err := d.zw.Close(); err != nil {
-		d.tmp.Close()
-		os.Remove(d.tmp.Name())
+		_ = d.tmp.Close()           // the zip error is returned
+		_ = os.Remove(d.tmp.Name()) // the zip error is returned
 		return err
 	}
 	if err := d.tmp.Sync(); err != nil {
-		d.tmp.Close()
+		_ = d.tmp.Close() // the sync error is returned
 		return err
 	}
 	if err := d.tmp.Close(); err != nil {
@@ -174,9 +176,9 @@ func (d *Zip) Close() error {
 
 // Abort discards the zip.
 func (d *Zip) Abort() {
-	d.zw.Close()
-	d.tmp.Close()
-	os.Remove(d.tmp.Name())
+	_ = d.zw.Close()            // discarding the zip
+	_ = d.tmp.Close()           // discarding the zip
+	_ = os.Remove(d.tmp.Name()) // discarding the zip
 }
 
 // Versions is the build and system part of every diagnostics zip.

@@ -44,9 +44,9 @@ func StartHall(tb testing.TB, seed uint64) *Hall {
 		h.Proxy.Close()
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		h.store.Close()
+		_ = h.store.Close() // the test is over
 		for _, s := range h.old {
-			s.Close()
+			_ = s.Close() // the test is over
 		}
 	})
 	return h
