@@ -13,7 +13,7 @@ WAILS := bin/wails
 TAGS ?=
 WAILS_TAGS := $(if $(TAGS),-tags "$(TAGS)",)
 
-.PHONY: arch-doc setup wails app bindings frontend-test frontend-build console e2e-console console-screens go-test test fmt fmt-check vet screenshot demo proof fuzz-short soak \
+.PHONY: arch-doc lint lint-tools setup wails app bindings frontend-test frontend-build console e2e-console console-screens go-test test fmt fmt-check vet screenshot demo proof fuzz-short soak \
 	package package-windows package-deb package-hall package-check dist-list bench bench-quick
 
 ## demo: the main job: hall + station app with the sample catalog (scripts/demo.sh)
@@ -71,7 +71,7 @@ fmt-check:
 
 ## test: every check and test, then the release artifacts built and checked
 ## (the README's test command runs this after setup with SETUP_PACKAGING=1)
-test: fmt-check vet frontend-test go-test e2e-console proof fuzz-short package-check e2e-station app-check
+test: fmt-check lint frontend-test go-test e2e-console proof fuzz-short package-check e2e-station app-check
 
 ## package: every release artifact into dist/ (scripts/package.sh): the Windows
 ## installer, app and CLI, the .deb(s), the static hall binary
@@ -140,6 +140,16 @@ arch-doc:
 ## vet: static checks
 vet:
 	go vet ./...
+
+## lint-tools: build the pinned linters into bin/ (skipped when up to date)
+lint-tools:
+	scripts/install-lint.sh
+
+## lint: go vet, staticcheck and errcheck at the versions tools/lint pins
+## (scripts/lint.sh; errcheck's deliberate exclusions are in
+## tools/lint/errcheck-excludes.txt, each with its reason)
+lint:
+	scripts/lint.sh
 
 ## screenshot: run the built app under Xvfb and save a screenshot (OUT=...)
 screenshot:

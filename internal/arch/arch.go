@@ -12,8 +12,6 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 )
@@ -93,13 +91,8 @@ type Module struct {
 	byPath map[string]*Package
 }
 
-// goCmd finds the go command: the one on PATH, or the toolchain's own.
-func goCmd() string {
-	if p, err := exec.LookPath("go"); err == nil {
-		return p
-	}
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
-}
+// goCmd is the go command on PATH, as make and go test run it.
+func goCmd() string { return "go" }
 
 func goList(dir string, args ...string) ([]byte, error) {
 	cmd := exec.Command(goCmd(), append([]string{"list"}, args...)...)
@@ -248,7 +241,7 @@ func (m *Module) Deps(pattern string) ([]*Package, error) {
 		if p, ok := m.byPath[line]; ok {
 			deps = append(deps, p)
 		} else if m.own(line) {
-			return nil, fmt.Errorf("go list -deps %s: %s is not in go list ./...", pattern, line)
+			return nil, fmt.Errorf("go list -deps %s: %s is missing from the module's package list", pattern, line)
 		}
 	}
 	sort.Slice(deps, func(i, j int) bool { return deps[i].ImportPath < deps[j].ImportPath })

@@ -120,3 +120,32 @@ func firstDiff(got, want string) string {
 	}
 	return ""
 }
+
+// TestRowsErrChecked: every loop over query rows asks rows.Err() after it
+// (the reason make lint may leave rows.Close unchecked).
+func TestRowsErrChecked(t *testing.T) {
+	got, err := load(t).UncheckedRows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range got {
+		if pendingStoreMove(f) {
+			continue
+		}
+		t.Errorf("%s: loops over rows without checking rows.Err()", f)
+	}
+}
+
+// pendingStoreMove names loops in code that the station's store move (issue
+// 15, the station's side) is rewriting as this check lands; they are fixed
+// where the move puts them. Remove an entry once it no longer matches.
+func pendingStoreMove(finding string) bool {
+	for _, p := range []string{
+		"app/kiosk.go:", "app/syncstore.go:", "sqlite/internal/mkfixture/main.go:",
+	} {
+		if strings.HasPrefix(finding, p) {
+			return true
+		}
+	}
+	return false
+}
