@@ -149,3 +149,15 @@ func pendingStoreMove(finding string) bool {
 	}
 	return false
 }
+
+// TestCommentsCiteFilesThatExist: a comment that sends the reader to a
+// file (docs/sync.md, hall/push.go) names one that exists.
+func TestCommentsCiteFilesThatExist(t *testing.T) {
+	got, err := load(t).MissingCitations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range got {
+		t.Errorf("%s: no such file", f)
+	}
+}
