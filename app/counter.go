@@ -33,6 +33,9 @@ type Ticket struct {
 	ServeSecs   int    `json:"serve_secs,omitempty"`
 	Transfers   string `json:"transfers,omitempty"`
 	Appointment string `json:"appointment,omitempty"`
+	// Ahead is how many are called before this ticket, as of its issue
+	// (printed on the ticket).
+	Ahead int `json:"ahead,omitempty"`
 }
 
 const ticketCols = `id,number,day,item_code,window,staff_id,status,issued_at,called_at,started_at,ended_at,case_id,transfers,appointment`
@@ -75,6 +78,14 @@ func (s *Station) IssueTicket(ctx context.Context, a Actor, itemCode, appointmen
 			return err
 		}
 		t.Number = fmt.Sprintf("%s%03d", prefix, n)
+		// Who CallNext takes first: appointment holders, then by issue time.
+		q := `SELECT count(*) FROM tickets WHERE day=? AND status='waiting' AND appointment<>''`
+		if appointmentID == "" {
+			q = `SELECT count(*) FROM tickets WHERE day=? AND status='waiting'`
+		}
+		if err := tx.QueryRowContext(ctx, q, day).Scan(&t.Ahead); err != nil {
+			return fmt.Errorf("issue ticket: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO tickets(id,number,day,item_code,status,issued_at,appointment) VALUES(?,?,?,?,?,?,?)`,
 			t.ID, t.Number, t.Day, t.ItemCode, t.Status, t.IssuedAt, appointmentID); err != nil {
 			return fmt.Errorf("issue ticket: %w", err)
@@ -192,6 +203,59 @@ func (s *Station) Queue(ctx context.Context) ([]Ticket, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// QueueBoard is what the waiting-room display shows: the numbers being
+// called to which window, newest first, and the next numbers. Numbers and
+// windows only: no names, nothing personal.
+type QueueBoard struct {
+	Calls   []BoardCall `json:"calls"`
+	Next    []string    `json:"next"`
+	Waiting int         `json:"waiting"`
+}
+
+// BoardCall is one number called to a window.
+type BoardCall struct {
+	ID       string `json:"id"`
+	Number   string `json:"number"`
+	Window   string `json:"window"`
+	CalledAt string `json:"called_at"`
+}
+
+// Board returns today's queue board: up to 8 current calls and the next 10
+// numbers in the order CallNext takes them.
+func (s *Station) Board(ctx context.Context) (*QueueBoard, error) {
+	day := workday.DateOf(s.now(), workday.China).String()
+	b := &QueueBoard{Calls: []BoardCall{}, Next: []string{}}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, number, window, called_at FROM tickets WHERE day=? AND status='serving' ORDER BY called_at DESC LIMIT 8`, day)
+	if err != nil {
+		return nil, fmt.Errorf("queue board: %w", err)
+	}
+	for rows.Next() {
+		var c BoardCall
+		if err := rows.Scan(&c.ID, &c.Number, &c.Window, &c.CalledAt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("queue board: %w", err)
+		}
+		b.Calls = append(b.Calls, c)
+	}
+	rows.Close()
+	rows, err = s.db.QueryContext(ctx, `SELECT number FROM tickets WHERE day=? AND status='waiting' ORDER BY (appointment=''), issued_at`, day)
+	if err != nil {
+		return nil, fmt.Errorf("queue board: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("queue board: %w", err)
+		}
+		b.Waiting++
+		if len(b.Next) < 10 {
+			b.Next = append(b.Next, n)
+		}
+	}
+	return b, rows.Err()
 }
 
 // Slots are the appointment slots of a day.

@@ -358,6 +358,12 @@ type CaseSummary struct {
 	DueSoon     bool   `json:"due_soon"`
 	Provisional bool   `json:"provisional,omitempty"`
 	Holder      string `json:"holder"`
+	// Match says why a row answered a search: number, name_exact, name,
+	// id_prefix, id_suffix or phone (empty without a query).
+	Match string `json:"match,omitempty"`
+	// NameShown is set when Applicant is the full name: a search shows it so
+	// the clerk can tell rows apart, and each such reveal is audited.
+	NameShown bool `json:"name_shown,omitempty"`
 }
 
 // CasePage is one page of results with the total count.
@@ -390,8 +396,16 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+where, args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("find cases: count: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id,number,item_name,state,result,channel,applicant_name,applicant_id,applicant_phone,received_at,due_date,provisional,holder FROM cases WHERE `+where+` ORDER BY received_at DESC LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
+	q := strings.TrimSpace(f.Query)
+	kind := queryKind(q)
+	// A name search ranks the exact name first (张伟 before 张伟国 and
+	// 李张伟), then the newest.
+	order, orderArgs := `received_at DESC`, []any{}
+	if kind == "name" {
+		order, orderArgs = `(applicant_name = ?) DESC, received_at DESC`, []any{strings.ReplaceAll(q, " ", "")}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id,number,item_name,state,result,channel,applicant_name,applicant_id,applicant_phone,received_at,due_date,provisional,holder FROM cases WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(append(args, orderArgs...), limit, f.Offset)...)
 	if err != nil {
 		return page, fmt.Errorf("find cases: %w", err)
 	}
@@ -405,7 +419,13 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 		}
 		cs.StateZh = domain.State(cs.State).Zh()
 		cs.Provisional = prov != 0
-		cs.Applicant, cs.Phone = ident.MaskName(cs.Applicant), ident.MaskPhone(cs.Phone)
+		cs.Match = matchOf(kind, q, cs.Applicant, cs.IDNumber, cs.Phone)
+		if q == "" {
+			cs.Applicant = ident.MaskName(cs.Applicant)
+		} else {
+			cs.NameShown = true
+		}
+		cs.Phone = ident.MaskPhone(cs.Phone)
 		if len(cs.IDNumber) == 18 && !strings.HasPrefix(cs.IDNumber, "9") {
 			cs.IDNumber = ident.MaskID(cs.IDNumber)
 		} else {
@@ -423,9 +443,59 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 		return page, err
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, a, "case.search", "", "masked", "", maskQuery(f.Query)+fmt.Sprintf(" -> %d", page.Total))
+		if err := s.audit(ctx, tx, a, "case.search", "", "masked", "", maskQuery(f.Query)+fmt.Sprintf(" -> %d", page.Total)); err != nil {
+			return err
+		}
+		// Every full name a search showed is a reveal, in the access log.
+		for _, cs := range page.Cases {
+			if cs.NameShown {
+				if err := s.audit(ctx, tx, a, "case.reveal", cs.ID, "name", "search: "+cs.Match, cs.Number); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	return page, err
+}
+
+// queryKind tells how caseWhere reads a search: number, id (a partial ID
+// number or phone), name, or "" for none.
+func queryKind(q string) string {
+	switch {
+	case q == "":
+		return ""
+	case caseNoRe.MatchString(q):
+		return "number"
+	case idPartRe.MatchString(q):
+		return "id"
+	}
+	return "name"
+}
+
+// matchOf says why a row answered a search of kind for q.
+func matchOf(kind, q, name, idNumber, phone string) string {
+	switch kind {
+	case "number":
+		return "number"
+	case "id":
+		up := strings.ToUpper(q)
+		switch {
+		case strings.HasPrefix(phone, q):
+			return "phone"
+		case strings.HasPrefix(idNumber, up):
+			return "id_prefix"
+		case strings.HasSuffix(idNumber, up):
+			return "id_suffix"
+		}
+		return "id"
+	case "name":
+		if name == strings.ReplaceAll(q, " ", "") {
+			return "name_exact"
+		}
+		return "name"
+	}
+	return ""
 }
 
 // maskQuery keeps a search term fit for the audit log.

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"yizhan/domain"
 	"yizhan/ident"
@@ -19,6 +21,9 @@ type EvaluationInput struct {
 	TicketID string `json:"ticket_id,omitempty"`
 	domain.Evaluation
 	Contact string `json:"contact,omitempty"` // for the call-back of a real-name bad review
+	// servedBy, when set, is the staff ID of the clerk the rating is about
+	// (the one who invited it on the pad).
+	servedBy string
 }
 
 // RatingSources are the channels a rating comes through.
@@ -112,6 +117,10 @@ func (s *Station) rate(ctx context.Context, tx *sql.Tx, a Actor, in EvaluationIn
 	if err != nil {
 		return "", err
 	}
+	if in.servedBy != "" {
+		staffID = in.servedBy
+		tx.QueryRowContext(ctx, `SELECT login FROM staff WHERE id=?`, staffID).Scan(&staffLogin)
+	}
 	id := s.NewID()
 	ev := in.Evaluation
 	ev.RatingID, ev.Ticket, ev.Staff, ev.CaseState = id, "", staffLogin, ""
@@ -201,4 +210,147 @@ func wrapErr(what string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// RatingInviteTTL is how long a rating invitation waits on the pad.
+const RatingInviteTTL = 10 * time.Minute
+
+// RatingInvite is a clerk's invitation to rate the visit just served, shown
+// on the rating pad (or kiosk screen) of the clerk's window.
+type RatingInvite struct {
+	ID           string `json:"id"`
+	Window       string `json:"window"`
+	TicketID     string `json:"ticket_id,omitempty"`
+	TicketNumber string `json:"ticket_number,omitempty"`
+	CaseID       string `json:"case_id,omitempty"`
+	ItemName     string `json:"item_name,omitempty"`
+	ClerkName    string `json:"clerk_name"`
+	ExpiresAt    string `json:"expires_at"`
+}
+
+// InviteRating asks the citizen just served at window to rate the visit on
+// the window's rating pad: the clerk's screen offers it, the pad hosts it.
+// The invitation ties the rating to the ticket (when there is one), the case
+// (when there is one; the case's own ticket of today when no ticket is
+// given) and the inviting clerk. A newer invitation at the same window
+// replaces an older one.
+func (s *Station) InviteRating(ctx context.Context, a Actor, window, ticketID, caseID string) (*RatingInvite, error) {
+	if err := requireStaff(a); err != nil {
+		return nil, err
+	}
+	window = strings.TrimSpace(window)
+	if window == "" {
+		return nil, domain.Errorf(domain.EInvalid, "请先设置本机窗口号，评价器按窗口号显示邀请。", "invite rating: window required")
+	}
+	if ticketID == "" && caseID == "" {
+		return nil, domain.Errorf(domain.EInvalid, "评价须对应一个号码或一个办件。", "invite rating: neither ticket nor case")
+	}
+	inv := &RatingInvite{ID: s.NewID(), Window: window, ClerkName: a.Name}
+	now := s.now()
+	inv.ExpiresAt = sqlite.FormatTime(now.Add(RatingInviteTTL))
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var c *domain.Case
+		var tk *Ticket
+		var err error
+		if caseID != "" {
+			if c, err = loadCase(ctx, tx, caseID); err != nil {
+				return err
+			}
+			inv.CaseID, inv.ItemName = c.ID, c.ItemName
+			if ticketID == "" && c.TicketID != "" {
+				// The case's own ticket, when it is today's visit.
+				var day string
+				if tx.QueryRowContext(ctx, `SELECT day FROM tickets WHERE id=?`, c.TicketID).Scan(&day) == nil && day == s.today().String() {
+					ticketID = c.TicketID
+				}
+			}
+		}
+		if ticketID != "" {
+			t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=?`, ticketID))
+			if errors.Is(err, sql.ErrNoRows) {
+				return domain.Errorf(domain.ENotFound, "找不到该号码。", "invite rating: ticket %s not found", ticketID)
+			}
+			if err != nil {
+				return fmt.Errorf("invite rating: %w", err)
+			}
+			tk = &t
+			inv.TicketID, inv.TicketNumber = t.ID, t.Number
+			if c == nil && t.CaseID != "" {
+				if c, err = loadCase(ctx, tx, t.CaseID); err == nil {
+					inv.CaseID, inv.ItemName = c.ID, c.ItemName
+				}
+			}
+		}
+		if err := s.oneRatingPerVisit(ctx, tx, c, tk); err != nil {
+			return err
+		}
+		nowS := sqlite.FormatTime(now)
+		if _, err := tx.ExecContext(ctx, `UPDATE rating_invites SET expires_at=? WHERE window=? AND rating_id='' AND expires_at>?`, nowS, window, nowS); err != nil {
+			return fmt.Errorf("invite rating: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rating_invites(id,window,ticket_id,case_id,staff_id,created_at,expires_at) VALUES(?,?,?,?,?,?,?)`,
+			inv.ID, window, inv.TicketID, inv.CaseID, a.ID, nowS, inv.ExpiresAt); err != nil {
+			return fmt.Errorf("invite rating: %w", err)
+		}
+		return s.audit(ctx, tx, a, "rating.invite", inv.ID, "", "", window)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// PadInvitation returns the open invitation of a window for its rating pad,
+// or nil: the ticket number, the item and the clerk's name, nothing about
+// the citizen.
+func (s *Station) PadInvitation(ctx context.Context, window string) (*RatingInvite, error) {
+	inv := &RatingInvite{}
+	var staffID string
+	err := s.db.QueryRowContext(ctx, `SELECT id, window, ticket_id, case_id, staff_id, expires_at FROM rating_invites
+		WHERE window=? AND rating_id='' AND expires_at>? ORDER BY created_at DESC LIMIT 1`,
+		strings.TrimSpace(window), sqlite.FormatTime(s.now())).Scan(&inv.ID, &inv.Window, &inv.TicketID, &inv.CaseID, &staffID, &inv.ExpiresAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pad invitation: %w", err)
+	}
+	s.db.QueryRowContext(ctx, `SELECT name FROM staff WHERE id=?`, staffID).Scan(&inv.ClerkName)
+	if inv.TicketID != "" {
+		s.db.QueryRowContext(ctx, `SELECT number FROM tickets WHERE id=?`, inv.TicketID).Scan(&inv.TicketNumber)
+	}
+	if inv.CaseID != "" {
+		s.db.QueryRowContext(ctx, `SELECT item_name FROM cases WHERE id=?`, inv.CaseID).Scan(&inv.ItemName)
+	}
+	return inv, nil
+}
+
+// PadEvaluate records the rating given on the pad for an open invitation:
+// tied to its ticket, its case and the clerk who invited it. An invitation
+// takes one rating.
+func (s *Station) PadEvaluate(ctx context.Context, inviteID string, ev domain.Evaluation, contact string) (string, error) {
+	in := EvaluationInput{Evaluation: ev, Contact: contact}
+	in.Source = "pad"
+	if err := s.checkRating(&in); err != nil {
+		return "", err
+	}
+	var id string
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var staffID, expires, ratingID string
+		err := tx.QueryRowContext(ctx, `SELECT ticket_id, case_id, staff_id, expires_at, rating_id FROM rating_invites WHERE id=?`, inviteID).
+			Scan(&in.TicketID, &in.CaseID, &staffID, &expires, &ratingID)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (ratingID != "" || expires <= sqlite.FormatTime(s.now()))) {
+			return domain.Errorf(domain.ENotFound, "评价邀请已结束，请向窗口工作人员咨询。", "pad rating: invitation %s not open", inviteID)
+		}
+		if err != nil {
+			return fmt.Errorf("pad rating: %w", err)
+		}
+		in.servedBy = staffID
+		if id, err = s.rate(ctx, tx, kioskActor, in); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE rating_invites SET rating_id=? WHERE id=?`, id, inviteID)
+		return err
+	})
+	return id, err
 }

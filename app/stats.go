@@ -47,6 +47,19 @@ type ItemCount struct {
 	Count int    `json:"count"`
 }
 
+// ChangeMark is a cheap fingerprint of what the dashboard counts: the
+// newest event, ticket and rating this station holds. It changes whenever a
+// case, a ticket or a rating is recorded here or pulled from the hall, so a
+// screen showing the figures reloads them only then.
+func (s *Station) ChangeMark(ctx context.Context) (string, error) {
+	var ev, tk, ra int64
+	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(local_seq),0) FROM events),
+		(SELECT coalesce(max(rowid),0) FROM tickets), (SELECT coalesce(max(rowid),0) FROM evaluations)`).Scan(&ev, &tk, &ra); err != nil {
+		return "", fmt.Errorf("change mark: %w", err)
+	}
+	return fmt.Sprintf("%d.%d.%d", ev, tk, ra), nil
+}
+
 // Dashboard computes the dashboard figures in one read transaction.
 //
 // Counts of cases come from the tallies kept beside the cases
