@@ -3,17 +3,14 @@ package app
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/crypto/argon2"
-
 	"yizhan/domain"
+	"yizhan/internal/passhash"
 	"yizhan/sqlite"
 )
 
@@ -37,40 +34,11 @@ type Staff struct {
 // Actor returns the staff member as an actor.
 func (st Staff) Actor() Actor { return Actor{ID: st.ID, Login: st.Login, Name: st.Name, Role: st.Role} }
 
-// argon2id parameters: OWASP's minimum (19 MiB, 2 passes) keeps sign-in under
-// a tenth of a second on an old station PC.
-const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
-	argonThreads = 1
-	argonKeyLen  = 32
-)
-
+// hashPassword hashes a new password. crypto/rand.Reader does not fail
+// (the runtime stops the program first), so neither does this.
 func hashPassword(pw string) string {
-	salt := make([]byte, 16)
-	rand.Read(salt)
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads,
-		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
-}
-
-func checkPassword(encoded, pw string) bool {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
-	}
-	var m, t uint32
-	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
-		return false
-	}
-	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
-	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	h, _ := passhash.Hash(rand.Reader, pw)
+	return h
 }
 
 func validPassword(pw string) error {
@@ -138,7 +106,7 @@ func (s *Station) SignIn(ctx context.Context, login, password string) (Staff, er
 			Scan(&st.ID, &st.Login, &st.Name, &st.Role, &hash, &failed, &st.LockedUntil, &disabled)
 		if errors.Is(err, sql.ErrNoRows) {
 			// Hash anyway so that timing does not reveal which logins exist.
-			checkPassword(dummyHash, password)
+			passhash.Check(dummyHash, password)
 			result = bad
 			return s.audit(ctx, tx, System, "staff.signin_failed", login, "", "", "unknown login")
 		}
@@ -155,7 +123,7 @@ func (s *Station) SignIn(ctx context.Context, login, password string) (Staff, er
 			result = domain.Errorf(domain.EUnauthorized, fmt.Sprintf("密码错误次数过多，账号已锁定，请 %d 分钟后再试或联系站长解锁。", mins), "sign in %q: locked until %s", login, st.LockedUntil)
 			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "locked")
 		}
-		if !checkPassword(hash, password) {
+		if !passhash.Check(hash, password) {
 			failed++
 			locked := ""
 			if failed >= s.cfg.MaxFailedLogins {

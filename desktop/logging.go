@@ -8,7 +8,8 @@ import (
 	wlogger "github.com/wailsapp/wails/v2/pkg/logger"
 
 	"yizhan/domain"
-	"yizhan/support"
+	"yizhan/internal/logfile"
+	"yizhan/internal/scrub"
 )
 
 // LogName is the desktop app's rotating log: <data dir>/logs/yizhan.log.
@@ -32,13 +33,13 @@ func logger() *slog.Logger {
 // code and English message), and one line per sync; never an applicant's
 // or a clerk's data (the handler also masks any ID or phone number).
 func (a *App) StartLogging() (*slog.Logger, func()) {
-	l, err := support.OpenLog(a.API.cfg.Dir, LogName, nil)
+	l, err := logfile.Open(a.API.cfg.Dir, LogName, nil)
 	if err != nil {
 		return slog.New(slog.DiscardHandler), func() {}
 	}
 	current.Store(l.Logger)
 	l.Logger.Info("start", "version", Version, "go", runtime.Version(), "os", runtime.GOOS, "arch", runtime.GOARCH,
-		"data_dir", support.HomeRel(a.API.cfg.Dir))
+		"data_dir", scrub.HomeRel(a.API.cfg.Dir))
 	return l.Logger, func() {
 		l.Logger.Info("stop")
 		current.CompareAndSwap(l.Logger, nil)

@@ -6,7 +6,6 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
-	"yizhan/sync/bundle"
 )
 
 // SyncStatus returns the sync panel's figures; it never contacts the hall.
@@ -59,22 +58,22 @@ func (s *Station) Enroll(hallURL, code string) (*AppInfo, error) {
 
 // ExportBundle writes everything the hall has not acknowledged to a sealed
 // file for a USB stick.
-func (s *Station) ExportBundle(path string) (*bundle.ExportResult, error) {
+func (s *Station) ExportBundle(path string) (*hallclient.ExportResult, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
 	}
-	res, err := bundle.ExportBundle(s.context(), st, path)
+	res, err := hallclient.ExportBundle(s.context(), st, path)
 	return &res, err
 }
 
 // ImportBundle applies a reply bundle the hall wrote.
-func (s *Station) ImportBundle(path string) (*bundle.ImportResult, error) {
+func (s *Station) ImportBundle(path string) (*hallclient.ImportResult, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
 	}
-	res, err := bundle.ImportReply(s.context(), st, path)
+	res, err := hallclient.ImportReply(s.context(), st, path)
 	return &res, err
 }
 

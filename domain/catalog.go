@@ -32,7 +32,7 @@ const (
 )
 
 // Catalog is a set of service items as the hall publishes it (事项清单).
-// Its JSON form is the one of shared/catalog/township-sample.json.
+// Its JSON form is the one of app/testdata/township-sample.json.
 type Catalog struct {
 	Version string  `json:"catalog_version"`
 	Region  Region  `json:"region"`

@@ -11,7 +11,8 @@ import (
 // of a case the office may take.
 type OfficeKind string
 
-// The kinds of office of shared/domain.md, "Who works where".
+// The kinds of office that serve citizens, from the village up
+// (docs/authority.md, "Kinds of office").
 const (
 	OfficeVillage  OfficeKind = "village"  // 村级便民服务站: takes in and forwards
 	OfficeTownship OfficeKind = "township" // 乡镇/街道便民服务中心: accepts, handles items to the end
@@ -129,7 +130,7 @@ const (
 )
 
 // DefaultRights derives an item's rights from its handled_at, the national
-// default of shared/domain.md: village stations, postal counters and field
+// default (docs/authority.md): village stations, postal counters and field
 // helpers take in and forward, and deliver the result; township centres
 // also accept, and decide the items handled at the township; the hall
 // accepts and decides everything. An item handled at the station ("station":

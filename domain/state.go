@@ -5,7 +5,8 @@ import "fmt"
 // State is where a case stands in its lifecycle.
 type State string
 
-// The case states of shared/domain.md.
+// The case states of 政务服务办件, from draft to delivery (docs/authority.md
+// lists the steps between them).
 const (
 	StateNone        State = ""             // before the open event
 	StateReceived    State = "received"     // 收件: receipt printed

@@ -204,7 +204,9 @@ func (s *Service) AppendBlob(ctx context.Context, station, hash string, offset, 
 	}
 	if have > total {
 		// An earlier upload declared another length: start again.
-		os.Remove(s.partialPath(station, hash))
+		if err := os.Remove(s.partialPath(station, hash)); err != nil {
+			return 0, false, fmt.Errorf("blob: discard an upload of another length: %w", err)
+		}
 		return 0, false, domain.Errorf(domain.EConflict, "附件长度与此前上传的不一致，请从头上传。",
 			"upload length %d, but %d bytes were already held; upload discarded", total, have)
 	}
@@ -277,7 +279,7 @@ func appendFile(path string, have, total int64, r io.Reader) (int64, error) {
 	if err != nil {
 		return have, fmt.Errorf("blob: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // synced above
 	n, copyErr := io.Copy(f, io.LimitReader(r, total-have))
 	if copyErr == nil {
 		var one [1]byte
@@ -305,7 +307,9 @@ func (s *Service) finishBlob(ctx context.Context, station, hash, path string, to
 		return err
 	}
 	if sum != hash {
-		os.Remove(path)
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("blob %s: discard a wrong upload: %w", hash, err)
+		}
 		return domain.Errorf(domain.EInvalid, "附件内容与编号（SHA-256）不符，已丢弃，请重新上传。",
 			"blob %s: content hashes to %s; upload discarded", hash, sum)
 	}
@@ -316,7 +320,7 @@ func (s *Service) finishBlob(ctx context.Context, station, hash, path string, to
 		return fmt.Errorf("blob: %w", err)
 	}
 	if _, err := os.Stat(final); err == nil {
-		os.Remove(path) // same content from another station: keep one copy
+		_ = os.Remove(path) // same content from another station: keep one copy; a duplicate left behind only costs disk
 	} else if err := os.Rename(path, final); err != nil {
 		return fmt.Errorf("blob: %w", err)
 	}
@@ -331,7 +335,7 @@ func fileSHA256(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("blob: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return "", fmt.Errorf("blob: %w", err)

@@ -43,11 +43,11 @@ func (s *Service) PutBlob(ctx context.Context, station, hash string, data []byte
 	if err := writeWhole(tmp, data); err != nil {
 		return false, err
 	}
-	defer os.Remove(tmp) // moved into place by finishBlob, or left from a failure
+	defer func() { _ = os.Remove(tmp) }() // moved into place by finishBlob, or left from a failure
 	if err := s.finishBlob(ctx, station, hash, tmp, int64(len(data))); err != nil {
 		return false, err
 	}
-	os.Remove(s.partialPath(station, hash))
+	_ = os.Remove(s.partialPath(station, hash)) // an abandoned partial upload only costs disk
 	return false, nil
 }
 
@@ -61,11 +61,11 @@ func writeWhole(path string, data []byte) error {
 		return fmt.Errorf("blob: %w", err)
 	}
 	if _, err := f.Write(data); err != nil {
-		f.Close()
+		_ = f.Close() // the write error is returned
 		return fmt.Errorf("blob: %w", err)
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
+		_ = f.Close() // the sync error is returned
 		return fmt.Errorf("blob: %w", err)
 	}
 	if err := f.Close(); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"filippo.io/age"
 
+	"yizhan/internal/atomicfile"
 	"yizhan/sync/protocol"
 )
 
@@ -123,30 +124,10 @@ func readSecret(path string) (string, error) {
 // writeSecret writes a key file atomically (temp file, fsync, rename) with
 // mode 0600, so a crash never leaves half a key behind.
 func writeSecret(path, text string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-key-*")
-	if err != nil {
+	if err := atomicfile.Write(path, []byte(text+"\n"), 0o600); err != nil {
 		return fmt.Errorf("hall keys: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("hall keys: %w", err)
-	}
-	if _, err := tmp.WriteString(text + "\n"); err != nil {
-		tmp.Close()
-		return fmt.Errorf("hall keys: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("hall keys: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("hall keys: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("hall keys: %w", err)
-	}
-	return syncDir(filepath.Dir(path))
+	return nil
 }
 
 // syncDir fsyncs a directory so a rename in it survives a power cut.
@@ -158,7 +139,7 @@ func syncDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("sync dir: %w", err)
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }() // read only: a handle to fsync the folder
 	if err := d.Sync(); err != nil {
 		return fmt.Errorf("sync dir: %w", err)
 	}

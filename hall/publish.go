@@ -21,7 +21,7 @@ type PublishResult struct {
 }
 
 // PublishCatalog publishes a catalog file (the JSON form of
-// shared/catalog/township-sample.json) to every station. Item versions are
+// hall/testdata/township-sample.json) to every station. Item versions are
 // immutable: republishing a version with the same content does nothing, a
 // status change (suspend, cancel) is published again, and any other change
 // refuses the whole file, because cases opened under the version keep

@@ -120,7 +120,7 @@ func (s *Service) process(b *batch, office string, e *domain.Event) (protocol.Ac
 	if e == nil {
 		return rejectedAck("", protocol.ValidateEvent(nil)), nil
 	}
-	if isUUID(e.ID) {
+	if protocol.IsUUID(e.ID) {
 		if ack, done, err := s.duplicate(b, office, e.ID); done || err != nil {
 			return ack, err
 		}
@@ -505,23 +505,4 @@ func errParts(err error) (code, reason, zh string) {
 		reason = domain.ErrorMessage(err)
 	}
 	return code, reason, domain.ZhMessage(err)
-}
-
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, r := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if r != '-' {
-				return false
-			}
-		default:
-			if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"yizhan/domain"
+	"yizhan/internal/passhash"
 )
 
 // Console sign-in, as anyone on the network sees it. Wrong passwords never
@@ -297,7 +298,7 @@ func (s *Service) hashNew(ctx context.Context, pw string) (string, error) {
 		return "", err
 	}
 	defer release()
-	return hashPassword(s.Rand, pw)
+	return passhash.Hash(s.Rand, pw)
 }
 
 // SignInFrom checks a console password for a sign-in from client and opens
@@ -341,9 +342,9 @@ func (s *Service) SignInFrom(ctx context.Context, login, password string, from C
 	}
 	var ok bool
 	if acct == nil {
-		checkPassword(dummyPasswordHash, password) // the same time as for a real login
+		passhash.Check(dummyPasswordHash, password) // the same time as for a real login
 	} else {
-		ok = checkPassword(acct.PasswordHash, password)
+		ok = passhash.Check(acct.PasswordHash, password)
 	}
 	release()
 	if acct == nil {

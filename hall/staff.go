@@ -11,9 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/crypto/argon2"
-
 	"yizhan/domain"
+	"yizhan/internal/passhash"
 )
 
 // Role is what a hall console account may do.
@@ -147,47 +146,9 @@ type Session struct {
 	LastSeen time.Time // idle sessions end after SessionIdle
 }
 
-// argon2id parameters, as the station uses: OWASP's minimum (19 MiB, two
-// passes).
-const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
-	argonThreads = 1
-	argonKeyLen  = 32
-)
-
-func hashPassword(rnd io.Reader, pw string) (string, error) {
-	salt := make([]byte, 16)
-	if _, err := io.ReadFull(rnd, salt); err != nil {
-		return "", fmt.Errorf("password salt: %w", err)
-	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads,
-		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
-}
-
-func checkPassword(encoded, pw string) bool {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
-	}
-	var m, t uint32
-	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
-		return false
-	}
-	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
-	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || m > 256*1024 || t > 16 {
-		return false
-	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
-}
-
 // dummyPasswordHash is checked against when a login is unknown, so that the
 // answer takes as long as for a known one.
-var dummyPasswordHash, _ = hashPassword(rand.Reader, "yizhan-hall-timing")
+var dummyPasswordHash, _ = passhash.Hash(rand.Reader, "yizhan-hall-timing")
 
 func checkNewPassword(pw string) error {
 	if utf8.RuneCountInString(pw) < 10 {

@@ -91,7 +91,7 @@ func (s *Service) pushTx(tx Tx, code string, req *protocol.SyncRequest, now time
 		var evs, cases []string
 		seen := map[string]bool{}
 		for _, e := range req.Events {
-			if e == nil || !isUUID(e.ID) {
+			if e == nil || !protocol.IsUUID(e.ID) {
 				continue
 			}
 			evs = append(evs, e.ID)
@@ -144,7 +144,7 @@ func putQuarantine(tx Tx, code string, reports []protocol.QuarantineReport, now 
 		if i == protocol.MaxQuarantineReports {
 			break
 		}
-		if !isUUID(r.EventID) {
+		if !protocol.IsUUID(r.EventID) {
 			continue
 		}
 		q := &Quarantine{Station: code, EventID: r.EventID, CaseID: cut(r.CaseID, domain.MaxCodeLen), LogSeq: max(r.Seq, 0),

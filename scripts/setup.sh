@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine (as root) to build and test Yizhan: system
-# packages, the pinned Wails CLI (bin/wails) and the frontend's node_modules.
+# packages, the pinned Wails CLI (bin/wails), the pinned Go linters
+# (bin/staticcheck, bin/errcheck) and the frontend's node_modules.
 # Idempotent: packages already installed are not fetched again, the CLI is
 # rebuilt only when stale, and npm ci runs only when package-lock.json changed.
 # Set SETUP_FORCE_NPM=1 to run npm ci anyway.
@@ -63,6 +64,9 @@ echo "node $(node --version), npm $(npm --version)"
 
 step "Wails CLI (bin/wails)"
 scripts/install-wails.sh
+
+step "Go linters (bin/staticcheck, bin/errcheck)"
+scripts/install-lint.sh
 
 step "frontend dependencies (npm ci)"
 stamp=frontend/node_modules/.setup-lock.sha256

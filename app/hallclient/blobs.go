@@ -97,7 +97,7 @@ func (c *Client) uploadBlob(ctx, bctx context.Context, b app.Blob) (int64, error
 	if err != nil {
 		return 0, local("open attachment "+b.SHA256, err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	h := sha256.New()
 	size, err := io.Copy(h, f.Reader())
 	if err != nil {

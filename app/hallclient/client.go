@@ -1,6 +1,9 @@
-// Package client is the station's side of online sync: enrolment with the
-// hall, the push-and-pull loop over HTTP, the attachment upload queue, the
-// background runner with backoff, and the sync status a clerk sees.
+// Package hallclient is the station's client of the hall, the station's
+// side of sync: enrolment with the hall, the push-and-pull loop over HTTP,
+// the attachment upload queue, the background runner with backoff, the
+// sync status a clerk sees, the station's keys, and the same round trip by
+// USB stick (bundle export, reply import, relay; the file format is
+// yizhan/sync/bundle).
 //
 // Everything the station stores goes through package app (PendingEvents,
 // ApplyAcks, ApplyPulled, the blobs table); this package only moves data and
@@ -536,7 +539,7 @@ func (c *Client) request(ctx context.Context, cursor int64, events []*domain.Eve
 	head := &protocol.AuditHead{Seq: seq, Hash: hash}
 	if check == 0 {
 		if v, _ := c.Station.Meta(ctx, metaAuditSeq); v != "" {
-			fmt.Sscan(v, &check)
+			_, _ = fmt.Sscan(v, &check) // unreadable: 0, no check to prove
 		}
 	}
 	if check > 0 {

@@ -41,7 +41,7 @@ func registry(t *testing.T, svc *hall.Service, code string) hall.StationInfo {
 }
 
 // syncs checks that a station's credentials work: one clean sync.
-func syncs(t *testing.T, st *synctest.Station) {
+func syncs(t *testing.T, st *synctest.TestStation) {
 	t.Helper()
 	c, err := hallclient.New(st.Station)
 	if err != nil {

@@ -99,8 +99,12 @@ func (c *Client) do(ctx context.Context, method, path, ctype string, body []byte
 		if c.GzipAbove > 0 && len(body) >= c.GzipAbove && ctype == "application/json" {
 			var buf bytes.Buffer
 			zw := gzip.NewWriter(&buf)
-			zw.Write(body)
-			zw.Close()
+			if _, err := zw.Write(body); err != nil {
+				return local("compress request", err)
+			}
+			if err := zw.Close(); err != nil {
+				return local("compress request", err)
+			}
 			body, gz = buf.Bytes(), true
 		}
 		rd = bytes.NewReader(body)

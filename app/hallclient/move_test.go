@@ -78,7 +78,7 @@ func TestMoveHall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []*synctest.Station{st, other} {
+	for _, s := range []*synctest.TestStation{st, other} {
 		if _, err := mover().Move(ctx, s.Station, thirdURL, all); err != nil {
 			t.Fatalf("%s with the all-stations code: %v", s.Code(), err)
 		}

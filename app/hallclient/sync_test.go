@@ -19,7 +19,7 @@ import (
 )
 
 // setup is a hall with one enrolled station.
-func setup(t *testing.T, seed uint64) (*synctest.Hall, *synctest.Station, *hallclient.Client) {
+func setup(t *testing.T, seed uint64) (*synctest.Hall, *synctest.TestStation, *hallclient.Client) {
 	t.Helper()
 	h := synctest.StartHall(t, seed)
 	st := synctest.OpenStation(t, t.TempDir(), "ST01")

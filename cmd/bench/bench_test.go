@@ -11,7 +11,7 @@ import (
 // TestQuick runs the whole bench at its quick sizes, every part end to end,
 // so that it cannot rot: the figures are not checked (the machine is
 // shared), only that each part ran and produced its rows. The PouchDB peer
-// runs when bench/pouch is installed (make bench-quick installs it).
+// runs when cmd/bench/pouch is installed (make bench-quick installs it).
 func TestQuick(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the bench smoke run takes about a minute")
@@ -39,7 +39,7 @@ func TestQuick(t *testing.T) {
 			t.Errorf("no %q rows in the table", s)
 		}
 	}
-	if _, err := os.Stat("../../bench/pouch/node_modules"); err == nil {
+	if _, err := os.Stat("pouch/node_modules"); err == nil {
 		found := false
 		for _, r := range rep.Rows {
 			found = found || r.Peer != ""

@@ -44,12 +44,12 @@ func startHall(ctx context.Context, dir string) (*hallEnv, error) {
 	}
 	svc, err := hall.New(ctx, store, hall.Config{Dir: filepath.Join(dir, "data")})
 	if err != nil {
-		store.Close()
+		_ = store.Close() // the error being returned says more
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		store.Close()
+		_ = store.Close() // the error being returned says more
 		return nil, err
 	}
 	h := &hallEnv{dir: dir, store: store, svc: svc, ln: ln}
@@ -58,7 +58,7 @@ func startHall(ctx context.Context, dir string) (*hallEnv, error) {
 		h.reqs.Add(1)
 		api.ServeHTTP(w, r)
 	}), ReadHeaderTimeout: time.Minute}
-	go h.srv.Serve(ln)
+	go func() { _ = h.srv.Serve(ln) }() // ErrServerClosed once the bench closes it
 	if _, err := svc.PublishCatalog(ctx, catalogJSON); err != nil {
 		h.close()
 		return nil, err
@@ -70,8 +70,8 @@ func (h *hallEnv) addr() string { return h.ln.Addr().String() }
 func (h *hallEnv) url() string  { return "http://" + h.addr() }
 
 func (h *hallEnv) close() {
-	h.srv.Close()
-	h.store.Close()
+	_ = h.srv.Close()   // tearing down after the measurement
+	_ = h.store.Close() // tearing down after the measurement
 }
 
 // openStation opens a station in dir initialised as code, with a head of
@@ -81,7 +81,7 @@ func openStation(ctx context.Context, dir, code string) (*app.Station, app.Actor
 	if err != nil {
 		return nil, app.Actor{}, err
 	}
-	fail := func(err error) (*app.Station, app.Actor, error) { st.Close(); return nil, app.Actor{}, err }
+	fail := func(err error) (*app.Station, app.Actor, error) { _ = st.Close(); return nil, app.Actor{}, err }
 	if st.Code() == "" {
 		if err := st.Init(ctx, app.Identity{Code: code, Name: "基准驿站 " + code, Region: "370112"}); err != nil {
 			return fail(err)

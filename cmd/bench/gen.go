@@ -215,7 +215,7 @@ func writePouchDocs(path string, cases [][]*domain.Event) (bytes int64, err erro
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // after an error; the end checks Close
 	w := bufio.NewWriterSize(f, 1<<20)
 	for _, c := range cases {
 		doc := struct {
@@ -230,5 +230,8 @@ func writePouchDocs(path string, cases [][]*domain.Event) (bytes int64, err erro
 		w.Write(b)
 		w.WriteByte('\n')
 	}
-	return bytes, w.Flush()
+	if err := w.Flush(); err != nil {
+		return 0, err
+	}
+	return bytes, f.Close()
 }

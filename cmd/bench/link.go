@@ -135,7 +135,7 @@ func (p *Proxy) Close() {
 	p.closed = true
 	close(p.stopOuts)
 	p.mu.Unlock()
-	p.ln.Close()
+	_ = p.ln.Close() // tearing down the proxy
 	p.resetAll(false)
 }
 
@@ -201,9 +201,9 @@ func (p *Proxy) accept() {
 // rst closes a connection with a reset rather than a FIN.
 func rst(c net.Conn) {
 	if tc, ok := c.(*net.TCPConn); ok {
-		tc.SetLinger(0)
+		_ = tc.SetLinger(0) // best effort: an abrupt close, like a cut link
 	}
-	c.Close()
+	_ = c.Close() // tearing down a proxied connection
 }
 
 type pconn struct {
@@ -236,8 +236,8 @@ func (p *Proxy) serve(client net.Conn) {
 	p.mu.Lock()
 	delete(p.live, pc)
 	p.mu.Unlock()
-	client.Close()
-	server.Close()
+	_ = client.Close() // tearing down a proxied connection
+	_ = server.Close() // tearing down a proxied connection
 }
 
 // segment is a piece of data with the time it reaches the other end.
@@ -249,7 +249,7 @@ type segment struct {
 func (p *Proxy) pump(pc *pconn, src, dst net.Conn, counter *atomic.Int64, up bool) {
 	defer func() {
 		if tc, ok := dst.(*net.TCPConn); ok {
-			tc.CloseWrite()
+			_ = tc.CloseWrite() // the peer sees the end of the stream either way
 		}
 	}()
 	if !p.Link.shaped() {

@@ -63,7 +63,7 @@ func (b *bench) localStation(n int) (string, error) {
 		fmt.Fprintf(os.Stderr, "upgrading the cached local dataset %s to schema %d\n", old, ms[len(ms)-1].Version)
 		began := time.Now()
 		tmp := dir + ".upgrading"
-		os.RemoveAll(tmp)
+		_ = os.RemoveAll(tmp) // a leftover of an interrupted build, if any
 		if err := copyDir(old, tmp); err != nil {
 			return "", err
 		}
@@ -72,27 +72,27 @@ func (b *bench) localStation(n int) (string, error) {
 			return "", fmt.Errorf("upgrade the cached dataset: %w", err)
 		}
 		if _, err := st.DB().ExecContext(b.ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-			st.Close()
+			_ = st.Close() // the error being returned says more
 			return "", err
 		}
-		st.Close()
+		_ = st.Close() // the dataset is checkpointed; closing frees it
 		// The copy the upgrade keeps of the old schema is not part of the
 		// dataset (and would be copied into every run).
 		baks, _ := filepath.Glob(filepath.Join(tmp, "*.bak"))
 		for _, f := range baks {
-			os.Remove(f)
+			_ = os.Remove(f) // a leftover backup only costs disk
 		}
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir) // the rename below fails if it is still there
 		if err := os.Rename(tmp, dir); err != nil {
 			return "", err
 		}
-		os.RemoveAll(old)
+		_ = os.RemoveAll(old) // the old dataset only costs disk
 		fmt.Fprintf(os.Stderr, "  upgraded in %s\n", fdur(time.Since(began)))
 		return dir, nil
 	}
 	fmt.Fprintf(os.Stderr, "building the local dataset of %s cases in %s (once; cached)\n", commas(int64(n)), dir)
 	tmp := dir + ".building"
-	os.RemoveAll(tmp)
+	_ = os.RemoveAll(tmp) // a leftover of an interrupted build, if any
 	st, _, err := openStation(b.ctx, tmp, "BENCHL")
 	if err != nil {
 		return "", err
@@ -108,7 +108,7 @@ func (b *bench) localStation(n int) (string, error) {
 		if len(page.Events) >= 2000 || i == n-1 {
 			page.Cursor = seq
 			if err := st.ApplyPulled(b.ctx, page); err != nil {
-				st.Close()
+				_ = st.Close() // the error being returned says more
 				return "", err
 			}
 			events += len(page.Events)
@@ -119,12 +119,14 @@ func (b *bench) localStation(n int) (string, error) {
 		}
 	}
 	if _, err := st.DB().ExecContext(b.ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		st.Close()
+		_ = st.Close() // the error being returned says more
 		return "", err
 	}
-	st.Close()
-	os.WriteFile(filepath.Join(tmp, "done"), []byte(strconv.Itoa(events)), 0o600)
-	os.RemoveAll(dir)
+	_ = st.Close() // the dataset is checkpointed; closing frees it
+	if err := os.WriteFile(filepath.Join(tmp, "done"), []byte(strconv.Itoa(events)), 0o600); err != nil {
+		return "", err
+	}
+	_ = os.RemoveAll(dir) // the rename below fails if it is still there
 	if err := os.Rename(tmp, dir); err != nil {
 		return "", err
 	}
@@ -155,13 +157,13 @@ func copyDir(src, dst string) error {
 		if err != nil {
 			return err
 		}
-		defer in.Close()
+		defer func() { _ = in.Close() }() // read only: nothing to lose
 		out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 		if err != nil {
 			return err
 		}
 		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
+			_ = out.Close() // the copy error is returned
 			return err
 		}
 		return out.Close()
@@ -203,15 +205,15 @@ func (b *bench) local() error {
 			return err
 		}
 		if _, err := st.SignIn(b.ctx, "head", "password-123"); err != nil {
-			st.Close()
+			_ = st.Close() // the error being returned says more
 			return err
 		}
 		if _, err := st.Dashboard(b.ctx); err != nil {
-			st.Close()
+			_ = st.Close() // the error being returned says more
 			return err
 		}
 		starts = append(starts, time.Since(t0))
-		st.Close()
+		_ = st.Close() // the error being returned says more
 	}
 	b.rep.add(row{Section: sec, Figure: "app start to first screen (open, sign in, dashboard; median of 3)", Ours: fdur(percentile(starts, 50))})
 
@@ -219,7 +221,7 @@ func (b *bench) local() error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }() // a bench store, measured already
 
 	// Opening a case at the counter.
 	it, err := st.Item(b.ctx, stationItem, 0)

@@ -1,6 +1,6 @@
 // Command bench measures Yizhan's sync and the station's local work and
 // prints one table: every figure from one run, side by side with the
-// PouchDB peer where one exists (bench/pouch), as a ratio, against the goal
+// PouchDB peer where one exists (cmd/bench/pouch), as a ratio, against the goal
 // of the performance issue. docs/performance.md keeps the latest table and
 // explains each figure.
 //
@@ -17,8 +17,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -85,7 +87,7 @@ type bench struct {
 	rep       *report
 	tmp       string
 	cache     string
-	pouch     string // bench/pouch, or "" when the peer is skipped
+	pouch     string // cmd/bench/pouch, or "" when the peer is skipped
 	pouchInfo string
 	seed      uint64
 	floorBare float64 // events/s of the bare insert, when the floor ran
@@ -115,7 +117,9 @@ func main() {
 		if err != nil {
 			fatal(err)
 		}
-		pprof.StartCPUProfile(f)
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatal(err)
+		}
 		defer pprof.StopCPUProfile()
 	}
 	cfg := fullConfig()
@@ -150,15 +154,19 @@ func main() {
 	if rep != nil {
 		rep.text(os.Stdout)
 		if *md != "" {
-			f, ferr := os.Create(*md)
-			if ferr == nil {
-				rep.markdown(f)
-				f.Close()
+			var buf bytes.Buffer
+			rep.markdown(&buf)
+			if werr := os.WriteFile(*md, buf.Bytes(), 0o644); werr != nil {
+				err = errors.Join(err, fmt.Errorf("-md: %w", werr))
 			}
 		}
 		if *js != "" {
-			if b, jerr := json.MarshalIndent(rep, "", "  "); jerr == nil {
-				os.WriteFile(*js, b, 0o644)
+			b, jerr := json.MarshalIndent(rep, "", "  ")
+			if jerr == nil {
+				jerr = os.WriteFile(*js, b, 0o644)
+			}
+			if jerr != nil {
+				err = errors.Join(err, fmt.Errorf("-json: %w", jerr))
 			}
 		}
 	}
@@ -195,7 +203,7 @@ func run(ctx context.Context, cfg config, o options) (*report, error) {
 		return nil, err
 	}
 	if !o.keep {
-		defer os.RemoveAll(tmp)
+		defer func() { _ = os.RemoveAll(tmp) }() // a temporary folder
 	} else {
 		fmt.Fprintln(os.Stderr, "scratch directory:", tmp)
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// pouchResult is what bench/pouch/replicate.js reports, with the bytes the
+// pouchResult is what pouch/replicate.js reports, with the bytes the
 // counting proxies saw.
 type pouchResult struct {
 	PouchDB         string  `json:"pouchdb"`
@@ -44,15 +44,15 @@ func (p *pouchResult) pull() time.Duration {
 	return time.Duration(p.PullMS * float64(time.Millisecond))
 }
 
-// pouchDir finds bench/pouch from the working directory (the repository
-// root under make, or cmd/bench under go test).
+// pouchDir finds cmd/bench/pouch from the working directory (the
+// repository root under make, or cmd/bench under go test).
 func pouchDir() (string, error) {
-	for _, d := range []string{"bench/pouch", "../../bench/pouch"} {
+	for _, d := range []string{"cmd/bench/pouch", "pouch"} {
 		if _, err := os.Stat(filepath.Join(d, "replicate.js")); err == nil {
 			return filepath.Abs(d)
 		}
 	}
-	return "", fmt.Errorf("bench/pouch/replicate.js not found: run from the repository root")
+	return "", fmt.Errorf("cmd/bench/pouch/replicate.js not found: run from the repository root")
 }
 
 // ensurePouch installs the peer's pinned packages (npm ci --ignore-scripts)
@@ -79,7 +79,7 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }() // only held to learn a free port
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 

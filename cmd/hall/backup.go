@@ -96,9 +96,9 @@ func vacuumInto(ctx context.Context, db, out string) (int, string, error) {
 	if err != nil {
 		return 0, "", fmt.Errorf("backup: %w", err)
 	}
-	defer src.Close()
+	defer func() { _ = src.Close() }() // read only: the source database
 	tmp := out + ".tmp"
-	os.Remove(tmp)
+	_ = os.Remove(tmp) // a leftover of an interrupted backup, if any
 	if _, err := src.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
 		return 0, "", fmt.Errorf("backup %s: %w", db, err)
 	}
@@ -112,9 +112,9 @@ func vacuumInto(ctx context.Context, db, out string) (int, string, error) {
 	if err == nil {
 		err = chk.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&schema)
 	}
-	chk.Close()
+	_ = chk.Close() // read only: the check's result is in err
 	if err != nil || res != "ok" {
-		os.Remove(tmp)
+		_ = os.Remove(tmp) // the copy failed its check: the error says so
 		return 0, "", fmt.Errorf("backup: the copy fails its check (%v %s)", err, res)
 	}
 	sum, err := syncAndHash(tmp)
@@ -132,7 +132,7 @@ func syncAndHash(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // synced above
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return "", err
@@ -154,7 +154,7 @@ func pgDump(ctx context.Context, url, out string) error {
 	cmd := exec.CommandContext(ctx, bin, "--format=custom", "--no-owner", "--file="+tmp, "--dbname="+url)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
-		os.Remove(tmp)
+		_ = os.Remove(tmp) // pg_dump failed: its error says so
 		return fmt.Errorf("backup: pg_dump: %w", err)
 	}
 	if _, err := syncAndHash(tmp); err != nil {
@@ -211,18 +211,18 @@ func copyFile(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	defer in.Close()
+	defer func() { _ = in.Close() }() // read only: nothing to lose
 	tmp := dst + ".tmp"
 	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
 	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
+		_ = out.Close() // the copy error is returned
 		return err
 	}
 	if err := out.Sync(); err != nil {
-		out.Close()
+		_ = out.Close() // the sync error is returned
 		return err
 	}
 	if err := out.Close(); err != nil {

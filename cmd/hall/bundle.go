@@ -6,8 +6,7 @@ import (
 	"io"
 
 	"yizhan/hall"
-	"yizhan/hall/httpapi"
-	"yizhan/sync/bundle"
+	"yizhan/hall/bundleimport"
 )
 
 func init() {
@@ -31,7 +30,7 @@ func cmdBundleImport(e *env, args []string) error {
 		return err
 	}
 	defer closeFn()
-	rep, err := bundle.HallImport(e.Ctx, httpapi.BundleSide(svc), pos[0], *reply)
+	rep, err := bundleimport.HallImport(e.Ctx, bundleimport.BundleSide(svc), pos[0], *reply)
 	if err != nil {
 		return err
 	}
@@ -39,7 +38,7 @@ func cmdBundleImport(e *env, args []string) error {
 }
 
 // printImport says what a bundle import did, in English and Chinese.
-func printImport(w io.Writer, rep *bundle.HallReport, reply string) {
+func printImport(w io.Writer, rep *bundleimport.HallReport, reply string) {
 	a, b := rep.Acks, rep.Attachments
 	fmt.Fprintf(w, "bundle %s from station %s imported; the reply for the station is %s\n", rep.Bundle, rep.Station, reply)
 	fmt.Fprintf(w, "events: %d received — %d accepted, %d already here, %d conflicts, %d refused\n",

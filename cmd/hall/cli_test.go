@@ -16,7 +16,6 @@ import (
 	"yizhan/hall"
 	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/bundle"
 )
 
 // TestHallHelpListsEveryCommand: `hall help` names every command
@@ -113,7 +112,7 @@ func TestHallCLIConventions(t *testing.T) {
 	st.OpenCase(ctx, head.Actor(), app.OpenCaseInput{ItemCode: "370112-RS-001-01-S",
 		Applicant: domain.Applicant{Type: domain.ApplicantPerson, Name: applicantName, IDNumber: applicantID, Phone: applicantPhone}})
 	exp := filepath.Join(t.TempDir(), "export.yzb")
-	if _, err := bundle.ExportBundle(ctx, st, exp); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, st, exp); err != nil {
 		t.Fatal(err)
 	}
 	reply := filepath.Join(t.TempDir(), "reply.yzb")

@@ -11,7 +11,10 @@ import (
 	"strings"
 
 	"yizhan/hall"
-	"yizhan/support"
+	"yizhan/internal/diagnostics"
+	"yizhan/internal/disk"
+	"yizhan/internal/logfile"
+	"yizhan/internal/scrub"
 )
 
 // Version is the hall's version; release builds set it with
@@ -66,8 +69,8 @@ func diagnosticsCmd(e *env, args []string) error {
 	if c.dir == "" {
 		return usageErr("--dir (or $YIZHAN_HALL_DIR) is required")
 	}
-	ck := hallChecks{DataDir: c.dir, Store: "sqlite", DiskFree: support.DiskFree(c.dir), Integrity: "not run"}
-	ck.BlobBytes, ck.BlobFiles = support.DirSize(filepath.Join(c.dir, "blobs"))
+	ck := hallChecks{DataDir: c.dir, Store: "sqlite", DiskFree: disk.Free(c.dir), Integrity: "not run"}
+	ck.BlobBytes, ck.BlobFiles = disk.DirSize(filepath.Join(c.dir, "blobs"))
 	if _, err := os.Stat(filepath.Join(c.dir, "keys")); err == nil {
 		ck.KeysPresent = true
 	}
@@ -79,7 +82,7 @@ func diagnosticsCmd(e *env, args []string) error {
 		if db == "" {
 			db = filepath.Join(c.dir, "hall.db")
 		}
-		ck.DBBytes, ck.WALBytes = support.FileSize(db), support.FileSize(db+"-wal")
+		ck.DBBytes, ck.WALBytes = disk.FileSize(db), disk.FileSize(db+"-wal")
 		ck.Integrity = sqliteIntegrity(ctx, db)
 	}
 	if ck.KeysPresent {
@@ -87,19 +90,19 @@ func diagnosticsCmd(e *env, args []string) error {
 	} else {
 		ck.Errors = append(ck.Errors, "no keys directory: not a hall data directory, or not started yet")
 	}
-	d, err := support.NewDiagnostics(pos[0], support.NewScrubber(nil))
+	d, err := diagnostics.New(pos[0], scrub.New(nil))
 	if err != nil {
 		return err
 	}
 	ld := *logDir
 	if ld == "" || ld == "-" {
-		ld = support.LogDir(c.dir)
+		ld = logfile.Dir(c.dir)
 	}
 	write := func() error {
-		if err := d.Text("README.txt", support.Readme("Yizhan hall")); err != nil {
+		if err := d.Text("README.txt", diagnostics.Readme("Yizhan hall")); err != nil {
 			return err
 		}
-		if err := d.JSON("versions.json", map[string]any{"hall": support.SystemVersions("hall", Version), "store": ck.Store, "schema": ck.Schema}); err != nil {
+		if err := d.JSON("versions.json", map[string]any{"hall": diagnostics.SystemVersions("hall", Version), "store": ck.Store, "schema": ck.Schema}); err != nil {
 			return err
 		}
 		if err := d.JSON("checks.json", ck); err != nil {
@@ -127,7 +130,7 @@ func sqliteIntegrity(ctx context.Context, path string) string {
 	if err != nil {
 		return err.Error()
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }() // read only
 	var res string
 	if err := db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
 		return err.Error()
@@ -142,7 +145,7 @@ func diagService(ctx context.Context, c *common, ck *hallChecks) {
 		ck.Errors = append(ck.Errors, "open store: "+err.Error())
 		return
 	}
-	defer store.Close()
+	defer func() { _ = store.Close() }() // read only
 	if sv, ok := store.(interface {
 		SchemaVersion(context.Context) (int, error)
 	}); ok {

@@ -118,10 +118,10 @@ func (c *common) open(ctx context.Context, cfg hall.Config) (*hall.Service, func
 	cfg.Dir = c.dir
 	svc, err := hall.New(ctx, store, cfg)
 	if err != nil {
-		store.Close()
+		_ = store.Close() // the error being returned says more
 		return nil, nil, err
 	}
-	return svc, func() { store.Close() }, nil
+	return svc, func() { _ = store.Close() }, nil
 }
 
 // isPostgres reports whether db names a PostgreSQL database rather than a

@@ -14,7 +14,7 @@ import (
 	"yizhan/hall"
 	"yizhan/hall/console"
 	"yizhan/hall/httpapi"
-	"yizhan/support"
+	"yizhan/internal/logfile"
 )
 
 // Server timeouts. A 256 KiB blob chunk on a 2G link (~20 KiB/s) takes
@@ -55,17 +55,17 @@ func serve(e *env, args []string) error {
 	}
 	// JSON lines to stderr (journald, docker logs) and, unless --log-dir -,
 	// to a rotating file that `hall diagnostics` collects.
-	logger := support.NewLogger(stderr)
+	logger := logfile.NewLogger(stderr)
 	if *logDir != "-" {
 		dir := *logDir
 		if dir == "" {
-			dir = support.LogDir(c.dir)
+			dir = logfile.Dir(c.dir)
 		}
-		lf, err := support.OpenLogIn(dir, "hall", stderr)
+		lf, err := logfile.OpenIn(dir, "hall", stderr)
 		if err != nil {
 			return fmt.Errorf("log: %w", err)
 		}
-		defer lf.Close()
+		defer func() { _ = lf.Close() }() // the server has stopped; nothing left to log it to
 		logger = lf.Logger
 	}
 	logger.Info("hall starting", "version", Version, "store", storeKind(c.db))

@@ -67,7 +67,7 @@ func startHalls(ctx context.Context, o options, config, dir string) (*halls, err
 		if err != nil {
 			return nil, err
 		}
-		h.closers = append(h.closers, func() { s.Close() })
+		h.closers = append(h.closers, func() { _ = s.Close() })
 		stores = append(stores, s)
 	default:
 		dsn, drop, err := newSchema(ctx, o.PG)
@@ -81,7 +81,7 @@ func startHalls(ctx context.Context, o options, config, dir string) (*halls, err
 				h.close()
 				return nil, err
 			}
-			h.closers = append(h.closers, func() { s.Close() })
+			h.closers = append(h.closers, func() { _ = s.Close() })
 			stores = append(stores, s)
 		}
 	}
@@ -102,8 +102,8 @@ func startHalls(ctx context.Context, o options, config, dir string) (*halls, err
 			return nil, fmt.Errorf("listen: %w", err)
 		}
 		srv := &http.Server{Handler: httpapi.New(svc, slog.New(slog.DiscardHandler)), ReadHeaderTimeout: 10 * time.Second}
-		go srv.Serve(ln)
-		h.closers = append(h.closers, func() { srv.Close() })
+		go func() { _ = srv.Serve(ln) }() // ErrServerClosed once the run closes it
+		h.closers = append(h.closers, func() { _ = srv.Close() })
 		h.svcs = append(h.svcs, svc)
 		h.urls = append(h.urls, "http://"+ln.Addr().String())
 	}
@@ -121,14 +121,14 @@ func newSchema(ctx context.Context, dsn string) (string, func(), error) {
 		if err != nil {
 			return fmt.Errorf("connect: %w", err)
 		}
-		defer conn.Close(ctx)
+		defer func() { _ = conn.Close(ctx) }() // an admin connection, its work done
 		_, err = conn.Exec(ctx, stmt)
 		return err
 	}
 	if err := admin(ctx, "CREATE SCHEMA "+name); err != nil {
 		return "", nil, fmt.Errorf("create schema: %w", err)
 	}
-	drop := func() { admin(context.Background(), "DROP SCHEMA "+name+" CASCADE") }
+	drop := func() { _ = admin(context.Background(), "DROP SCHEMA "+name+" CASCADE") } // a schema left behind only costs the test database
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		return dsn + " search_path=" + name, drop, nil
 	}
@@ -156,7 +156,7 @@ func runConfig(ctx context.Context, o options, config string, stderr io.Writer) 
 	if err != nil {
 		return r, fmt.Errorf("temp dir: %w", err)
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // a temporary folder
 	h, err := startHalls(ctx, o, config, dir)
 	if err != nil {
 		return r, err

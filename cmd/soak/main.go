@@ -165,7 +165,9 @@ func runCrash(ctx context.Context, n int, seed uint64, f *figures) map[string]an
 		"-crash.kills="+strconv.Itoa(n), "-crash.seed="+strconv.FormatUint(seed, 10))
 	var figs map[string]any
 	if m := crashFigures.FindStringSubmatch(out); m != nil {
-		json.Unmarshal([]byte(m[1]), &figs)
+		if err := json.Unmarshal([]byte(m[1]), &figs); err != nil {
+			f.Failures = append(f.Failures, "crash suite: unreadable figures: "+err.Error())
+		}
 	}
 	if err != nil {
 		f.Failures = append(f.Failures, "crash suite failed:\n"+tail(out, 40))
@@ -249,7 +251,7 @@ func tail(s string, n int) string {
 // report prints the figures.
 func report(w io.Writer, f *figures) {
 	bw := bufio.NewWriter(w)
-	defer bw.Flush()
+	defer func() { _ = bw.Flush() }() // the command's report: see the exclusions of fmt.Fprint
 	fmt.Fprintf(bw, "\n=== Yizhan soak figures (%ds) ===\n", f.ElapsedSecs)
 	if f.Sim != nil {
 		fmt.Fprintf(bw, "simulation: %s\n", strings.ReplaceAll(f.Sim.String(), "\n", "\n            "))

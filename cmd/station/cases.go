@@ -270,9 +270,8 @@ func cmdCaseMaterials(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var c *domain.Case
 	for _, in := range ins {
-		if c, err = st.RecordMaterial(e.ctx, a, pos[0], in); err != nil {
+		if _, err := st.RecordMaterial(e.ctx, a, pos[0], in); err != nil {
 			return err
 		}
 	}
@@ -280,7 +279,7 @@ func cmdCaseMaterials(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c = v.Case
+	c := v.Case
 	return e.out(map[string]any{"number": c.Number, "materials": c.Materials, "missing": names(c.Missing()), "waived": c.Waived(), "complete": c.Complete()}, func(w io.Writer) {
 		for _, m := range c.Materials {
 			fmt.Fprintf(w, "  %-4s %-30s %-6s %s\n", m.Code, m.Name, m.Required, m.Collected)
@@ -377,7 +376,9 @@ func compact(b json.RawMessage) string {
 		return ""
 	}
 	var buf bytes.Buffer
-	json.Compact(&buf, b)
+	if err := json.Compact(&buf, b); err != nil {
+		return string(b)
+	}
 	return buf.String()
 }
 

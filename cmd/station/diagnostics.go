@@ -12,8 +12,11 @@ import (
 	"yizhan/app/hallclient"
 	"yizhan/desktop"
 	"yizhan/domain"
+	"yizhan/internal/diagnostics"
+	"yizhan/internal/disk"
+	"yizhan/internal/logfile"
+	"yizhan/internal/scrub"
 	"yizhan/sqlite"
-	"yizhan/support"
 )
 
 func init() {
@@ -63,12 +66,12 @@ func cmdDiagnostics(e *env, args []string) error {
 	out := pos[0]
 	ctx := e.ctx
 	dbPath := filepath.Join(e.dir, app.DBFile)
-	ck := stationChecks{DataDir: support.HomeRel(e.dir), DiskFree: support.DiskFree(e.dir),
-		DBBytes: support.FileSize(dbPath), WALBytes: support.FileSize(dbPath + "-wal")}
+	ck := stationChecks{DataDir: scrub.HomeRel(e.dir), DiskFree: disk.Free(e.dir),
+		DBBytes: disk.FileSize(dbPath), WALBytes: disk.FileSize(dbPath + "-wal")}
 	if ms, err := sqlite.Migrations(); err == nil && len(ms) > 0 {
 		ck.SchemaLatest = ms[len(ms)-1].Version
 	}
-	ck.BlobBytes, ck.BlobFiles = support.DirSize(filepath.Join(e.dir, "blobs"))
+	ck.BlobBytes, ck.BlobFiles = disk.DirSize(filepath.Join(e.dir, "blobs"))
 
 	// Read-only checks first: they work even when the app would refuse the file.
 	if ck.DBBytes < 0 {
@@ -93,7 +96,9 @@ func cmdDiagnostics(e *env, args []string) error {
 				// Without the list the zip could leak a name: refuse.
 				return fmt.Errorf("diagnostics: read what to mask: %w", err)
 			}
-			st.DB().QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&ck.SQLiteVersion)
+			if err := st.DB().QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&ck.SQLiteVersion); err != nil {
+				ck.Errors = append(ck.Errors, "sqlite version: "+err.Error())
+			}
 			if rep, err := st.VerifyAudit(ctx); err != nil {
 				ck.Errors = append(ck.Errors, "audit: "+err.Error())
 			} else {
@@ -111,15 +116,15 @@ func cmdDiagnostics(e *env, args []string) error {
 		}
 	}
 
-	d, err := support.NewDiagnostics(out, support.NewScrubber(personal))
+	d, err := diagnostics.New(out, scrub.New(personal))
 	if err != nil {
 		return domain.Errorf(domain.EInvalid, "无法写入诊断文件："+out, "diagnostics: %v", err)
 	}
 	write := func() error {
-		if err := d.Text("README.txt", support.Readme("Yizhan station")); err != nil {
+		if err := d.Text("README.txt", diagnostics.Readme("Yizhan station")); err != nil {
 			return err
 		}
-		v := support.SystemVersions("station", desktop.Version)
+		v := diagnostics.SystemVersions("station", desktop.Version)
 		if err := d.JSON("versions.json", map[string]any{"station": v, "schema": ck.Schema, "schema_latest": ck.SchemaLatest, "sqlite": ck.SQLiteVersion}); err != nil {
 			return err
 		}
@@ -131,7 +136,7 @@ func cmdDiagnostics(e *env, args []string) error {
 				return err
 			}
 		}
-		return d.Logs(support.LogDir(e.dir))
+		return d.Logs(logfile.Dir(e.dir))
 	}
 	if err := write(); err != nil {
 		d.Abort()
@@ -227,9 +232,14 @@ func counts(ctx context.Context, st *app.Station, errs *[]string) (map[string]in
 		for rows.Next() {
 			var k string
 			var v int
-			if rows.Scan(&k, &v) == nil {
-				m[k] = v
+			if err := rows.Scan(&k, &v); err != nil {
+				*errs = append(*errs, err.Error())
+				continue
 			}
+			m[k] = v
+		}
+		if err := rows.Err(); err != nil {
+			*errs = append(*errs, err.Error())
 		}
 		return m
 	}

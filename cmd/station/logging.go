@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"yizhan/domain"
-	"yizhan/support"
+	"yizhan/internal/logfile"
 )
 
 // cliLogName is the station CLI's rotating log under <data dir>/logs. The
@@ -17,7 +17,7 @@ const cliLogName = "station-cli"
 // command.
 func (e *env) logger() *slog.Logger {
 	if e.log == nil {
-		l, err := support.OpenLog(e.dir, cliLogName, nil)
+		l, err := logfile.Open(e.dir, cliLogName, nil)
 		if err != nil {
 			return slog.New(slog.DiscardHandler)
 		}

@@ -25,7 +25,7 @@ import (
 	"yizhan/app"
 	"yizhan/domain"
 	"yizhan/internal/cli"
-	"yizhan/support"
+	"yizhan/internal/logfile"
 )
 
 // env is what every command gets: parsed global flags, output streams and a
@@ -39,7 +39,7 @@ type env struct {
 	stdout   io.Writer
 	stderr   io.Writer
 	st       *app.Station
-	log      *support.Log // <dir>/logs/station-cli.log, opened on first use (logging.go)
+	log      *logfile.Log // <dir>/logs/station-cli.log, opened on first use (logging.go)
 }
 
 // command is one subcommand; name may contain a space ("case open"). usage
@@ -95,9 +95,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer func() {
 		if e.st != nil {
-			e.st.Close()
+			_ = e.st.Close() // the command's result is decided; exiting releases the file
 		}
-		e.log.Close()
+		_ = e.log.Close() // the command's result is decided
 	}()
 	return app.Run(ctx, args, stdout, stderr)
 }

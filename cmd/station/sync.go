@@ -18,7 +18,7 @@ import (
 	"yizhan/app"
 	"yizhan/app/hallclient"
 	"yizhan/domain"
-	"yizhan/support"
+	"yizhan/internal/logfile"
 	"yizhan/sync/bundle"
 )
 
@@ -242,7 +242,7 @@ func cmdSyncRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c.Logger = support.Tee(slog.New(slog.NewTextHandler(e.stderr, nil)), e.logger())
+	c.Logger = logfile.Tee(slog.New(slog.NewTextHandler(e.stderr, nil)), e.logger())
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintln(e.stdout, "syncing until Ctrl-C / 正在同步，按 Ctrl-C 停止")
@@ -270,7 +270,7 @@ func cmdBundleExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := bundle.Export(e.ctx, st, pos[0], bundle.ExportOptions{AttachBytes: n})
+	res, err := hallclient.Export(e.ctx, st, pos[0], hallclient.ExportOptions{AttachBytes: n})
 	if err != nil {
 		return syncErr(err)
 	}
@@ -293,9 +293,9 @@ func cmdBundleExport(e *env, args []string) error {
 // leftText says why an attachment stayed behind, and what to do.
 func leftText(reason string) string {
 	switch reason {
-	case bundle.LeftTooLarge:
+	case hallclient.LeftTooLarge:
 		return "larger than the budget: raise --attach-budget / 超过附件上限，请调大 --attach-budget"
-	case bundle.LeftDamaged:
+	case hallclient.LeftDamaged:
 		return "file damaged on this PC: scan the material again / 本机文件已损坏，请重新扫描该材料"
 	}
 	return "did not fit: goes in the next bundle / 本次放不下，下次导出时携带"
@@ -341,7 +341,7 @@ func cmdBundleImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := bundle.ImportReply(e.ctx, st, pos[0])
+	res, err := hallclient.ImportReply(e.ctx, st, pos[0])
 	if err != nil {
 		return syncErr(err)
 	}
@@ -369,7 +369,7 @@ func cmdBundleRelay(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, err := bundle.Relay(pos[0], pos[1])
+	h, err := hallclient.Relay(pos[0], pos[1])
 	if err != nil {
 		return syncErr(err)
 	}
@@ -398,7 +398,7 @@ func cmdAttach(e *env, args []string) error {
 	if err != nil {
 		return domain.Errorf(domain.EInvalid, "无法打开文件："+pos[1], "attach: %v", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	if *mimeType == "" {
 		*mimeType = mime.TypeByExtension(filepath.Ext(pos[1]))
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -118,7 +119,7 @@ func WriteStatsWorkbook(w io.Writer, st *hall.Stats, lang string) error {
 		tx = workbookText["zh-CN"]
 	}
 	f := excelize.NewFile()
-	defer f.Close()
+	defer func() { _ = f.Close() }() // an in-memory workbook, written out above
 	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"DCE6F1"}, Pattern: 1}})
 	if err != nil {
 		return fmt.Errorf("workbook: %w", err)
@@ -156,8 +157,9 @@ func WriteStatsWorkbook(w io.Writer, st *hall.Stats, lang string) error {
 			return fmt.Errorf("workbook: %w", err)
 		}
 	}
-	f.SetColWidth(tx.notes, "A", "A", 24)
-	f.SetColWidth(tx.notes, "B", "B", 100)
+	if err := errors.Join(f.SetColWidth(tx.notes, "A", "A", 24), f.SetColWidth(tx.notes, "B", "B", 100)); err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("workbook: %w", err)
 	}
@@ -173,7 +175,9 @@ func writeSheet(f *excelize.File, sheet string, headers []string, rows []hall.St
 		return fmt.Errorf("workbook %s: %w", sheet, err)
 	}
 	last, _ := excelize.CoordinatesToCellName(len(headers), 1)
-	f.SetCellStyle(sheet, "A1", last, head)
+	if err := f.SetCellStyle(sheet, "A1", last, head); err != nil {
+		return fmt.Errorf("workbook %s: %w", sheet, err)
+	}
 	for i, r := range rows {
 		rate := func(ok bool, v float64) any {
 			if !ok {
@@ -190,14 +194,16 @@ func writeSheet(f *excelize.File, sheet string, headers []string, rows []hall.St
 		}
 		for _, col := range []int{7, 12} {
 			c, _ := excelize.CoordinatesToCellName(col, i+2)
-			f.SetCellStyle(sheet, c, c, pct)
+			if err := f.SetCellStyle(sheet, c, c, pct); err != nil {
+				return fmt.Errorf("workbook %s: %w", sheet, err)
+			}
 		}
 	}
 	tot, _ := excelize.CoordinatesToCellName(1, len(rows)+1)
-	f.SetCellStyle(sheet, tot, tot, bold)
-	f.SetColWidth(sheet, "A", "A", 36)
-	f.SetColWidth(sheet, "B", "B", 22)
-	f.SetColWidth(sheet, "C", "N", 12)
+	if err := errors.Join(f.SetCellStyle(sheet, tot, tot, bold), f.SetColWidth(sheet, "A", "A", 36),
+		f.SetColWidth(sheet, "B", "B", 22), f.SetColWidth(sheet, "C", "N", 12)); err != nil {
+		return fmt.Errorf("workbook %s: %w", sheet, err)
+	}
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return fmt.Errorf("workbook %s: %w", sheet, err)
 	}

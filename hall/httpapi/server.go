@@ -115,7 +115,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // request; the zero time removes it. A writer that cannot (HTTP/2 before
 // Go supported it) keeps the server's own read timeout.
 func setReadDeadline(w http.ResponseWriter, t time.Time) {
-	http.NewResponseController(w).SetReadDeadline(t)
+	_ = http.NewResponseController(w).SetReadDeadline(t) // a writer without a connection (a test recorder) has no deadline
 }
 
 // logged writes one structured line per request: method, path, status,

@@ -1,6 +1,6 @@
-// Package storetest is the conformance suite every hall.Store must pass: the
-// SQLite store runs it now, a PostgreSQL store runs the same tests later, so
-// the two cannot drift apart on what the service relies on (delivery
+// Package storetest is the conformance suite every hall.Store must pass:
+// the SQLite store and the PostgreSQL store run the same tests, so the two
+// cannot drift apart on what the service relies on (delivery
 // sequence numbers without gaps, event IDs unique, rollback of a failed
 // transaction), and concurrent Updates that must behave as if serial
 // (concurrency.go).
@@ -51,7 +51,7 @@ func Run(t *testing.T, open func(tb testing.TB) hall.Store) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := open(t)
-			t.Cleanup(func() { s.Close() })
+			t.Cleanup(func() { _ = s.Close() })
 			tt.fn(t, s)
 		})
 	}

@@ -36,7 +36,7 @@ func ReadPE(path string) (*PEInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	info := &PEInfo{Machine: f.FileHeader.Machine, Resources: map[uint32]int{}}
 	switch oh := f.OptionalHeader.(type) {
 	case *pe.OptionalHeader64:

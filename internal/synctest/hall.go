@@ -10,9 +10,9 @@ import (
 
 	"yizhan/app/hallclient"
 	"yizhan/hall"
+	"yizhan/hall/bundleimport"
 	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/bundle"
 	"yizhan/sync/faultproxy"
 )
 
@@ -44,9 +44,9 @@ func StartHall(tb testing.TB, seed uint64) *Hall {
 		h.Proxy.Close()
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		h.store.Close()
+		_ = h.store.Close() // the test is over
 		for _, s := range h.old {
-			s.Close()
+			_ = s.Close() // the test is over
 		}
 	})
 	return h
@@ -89,7 +89,7 @@ func (h *Hall) Restart() {
 
 // Enroll announces a station at the hall, enrols st through the proxy and
 // returns a client tuned for tests: short timeouts, small backoff.
-func (h *Hall) Enroll(tb testing.TB, st *Station, code string) *hallclient.Client {
+func (h *Hall) Enroll(tb testing.TB, st *TestStation, code string) *hallclient.Client {
 	tb.Helper()
 	ctx := context.Background()
 	enrol, err := h.Service().AddStation(ctx, code, "测试驿站 "+code, "370112")
@@ -117,9 +117,9 @@ func (h *Hall) PublishCatalog(tb testing.TB) {
 	}
 }
 
-// BundleSide returns what bundle.HallImport needs, wired to this hall the
+// BundleSide returns what bundleimport.HallImport needs, wired to this hall the
 // way cmd/hall wires it.
-func (h *Hall) BundleSide() *bundle.Hall { return httpapi.BundleSide(h.Service()) }
+func (h *Hall) BundleSide() *bundleimport.Hall { return bundleimport.BundleSide(h.Service()) }
 
 // Handler returns the proxy as an http.Handler for in-process use.
 func (h *Hall) Handler() http.Handler { return h.Proxy }

@@ -1,6 +1,8 @@
 // Package synctest holds what the sync tests share: stations on real SQLite
-// files with a small catalog and a signed-in clerk, and FakeHall, an
-// in-memory hall that speaks the wire protocol and can be told to fail.
+// files with a small catalog and a signed-in clerk (TestStation), and Hall,
+// a real hall on a SQLite file behind a fault proxy that can be told to
+// fail. It builds both sides, so it belongs to neither: only tests import
+// it.
 package synctest
 
 import (
@@ -24,8 +26,9 @@ const (
 // Catalog returns the test catalog JSON.
 func Catalog() []byte { return append([]byte(nil), catalogJSON...) }
 
-// Station is an open station with a signed-in clerk.
-type Station struct {
+// TestStation is an open station with a signed-in clerk: the station
+// side of a sync test (app.Station with what a test needs around it).
+type TestStation struct {
 	*app.Station
 	Actor app.Actor
 	Dir   string
@@ -34,25 +37,25 @@ type Station struct {
 // OpenStation opens a station in dir (created if needed) with the test
 // catalog imported and a station head signed in. Code "" leaves the station
 // uninitialised (for enrolment to initialise it).
-func OpenStation(tb testing.TB, dir, code string) *Station {
+func OpenStation(tb testing.TB, dir, code string) *TestStation {
 	tb.Helper()
 	ctx := context.Background()
 	st, err := app.Open(app.Config{Dir: dir})
 	if err != nil {
 		tb.Fatalf("open station: %v", err)
 	}
-	tb.Cleanup(func() { st.Close() })
+	tb.Cleanup(func() { _ = st.Close() })
 	if code != "" && st.Code() == "" {
 		if err := st.Init(ctx, app.Identity{Code: code, Name: "测试驿站 " + code, Region: "370112"}); err != nil {
 			tb.Fatalf("init station: %v", err)
 		}
 	}
-	s := &Station{Station: st, Dir: dir}
+	s := &TestStation{Station: st, Dir: dir}
 	s.ensureStaff(tb)
 	return s
 }
 
-func (s *Station) ensureStaff(tb testing.TB) {
+func (s *TestStation) ensureStaff(tb testing.TB) {
 	tb.Helper()
 	ctx := context.Background()
 	staff, err := s.SignIn(ctx, "head", "password-123")
@@ -71,7 +74,7 @@ func (s *Station) ensureStaff(tb testing.TB) {
 }
 
 // OpenCase opens a case of item with all materials collected on paper.
-func (s *Station) OpenCase(tb testing.TB, item string) *domain.Case {
+func (s *TestStation) OpenCase(tb testing.TB, item string) *domain.Case {
 	tb.Helper()
 	ctx := context.Background()
 	it, err := s.Item(ctx, item, 0)
@@ -95,7 +98,7 @@ func (s *Station) OpenCase(tb testing.TB, item string) *domain.Case {
 }
 
 // Note adds a note to a case: a cheap event.
-func (s *Station) Note(tb testing.TB, caseID, text string) {
+func (s *TestStation) Note(tb testing.TB, caseID, text string) {
 	tb.Helper()
 	if _, err := s.AddNote(context.Background(), s.Actor, caseID, text); err != nil {
 		tb.Fatalf("note: %v", err)
@@ -103,7 +106,7 @@ func (s *Station) Note(tb testing.TB, caseID, text string) {
 }
 
 // Pending returns the number of pending events.
-func (s *Station) Pending(tb testing.TB) int {
+func (s *TestStation) Pending(tb testing.TB) int {
 	tb.Helper()
 	n, err := s.PendingCount(context.Background())
 	if err != nil {
@@ -113,7 +116,7 @@ func (s *Station) Pending(tb testing.TB) int {
 }
 
 // EventStatus returns an event's status and hall position at the station.
-func (s *Station) EventStatus(tb testing.TB, id string) (status string, hallSeq int64) {
+func (s *TestStation) EventStatus(tb testing.TB, id string) (status string, hallSeq int64) {
 	tb.Helper()
 	var hs *int64
 	err := s.DB().QueryRowContext(context.Background(), `SELECT status, hall_seq FROM events WHERE id=?`, id).Scan(&status, &hs)
@@ -127,7 +130,7 @@ func (s *Station) EventStatus(tb testing.TB, id string) (status string, hallSeq 
 }
 
 // EventIDs returns every event id the station holds, in local order.
-func (s *Station) EventIDs(tb testing.TB) []string {
+func (s *TestStation) EventIDs(tb testing.TB) []string {
 	tb.Helper()
 	rows, err := s.DB().QueryContext(context.Background(), `SELECT id FROM events ORDER BY local_seq`)
 	if err != nil {
@@ -137,14 +140,19 @@ func (s *Station) EventIDs(tb testing.TB) []string {
 	var ids []string
 	for rows.Next() {
 		var id string
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			tb.Fatal(err)
+		}
 		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
 	}
 	return ids
 }
 
 // CaseBody returns a case's stored state as JSON, for comparing replicas.
-func (s *Station) CaseBody(tb testing.TB, id string) string {
+func (s *TestStation) CaseBody(tb testing.TB, id string) string {
 	tb.Helper()
 	var body string
 	if err := s.DB().QueryRowContext(context.Background(), `SELECT body FROM cases WHERE id=?`, id).Scan(&body); err != nil {

@@ -17,6 +17,7 @@ import (
 	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/bundleimport"
 	"yizhan/hall/httpapi"
 	"yizhan/sync/bundle"
 	"yizhan/sync/protocol"
@@ -104,6 +105,9 @@ func TestAttackForgedHallOnlyTransitions(t *testing.T) {
 			t.Errorf("%s: refusal not logged", name)
 		}
 	}
+	if h.snapshot() != before {
+		t.Fatal("forged events changed the hall's data")
+	}
 	// The hall takes the case up; the station then forges the approval.
 	if err := h.svc.Suspend(ctx, hall.Actor{ID: "clerk"}, c.ID, "核查"); err != nil {
 		t.Fatal(err)
@@ -188,31 +192,31 @@ func TestAttackReplayCapturedRequestsAndBundles(t *testing.T) {
 	a.open(stationItem)
 	dir := t.TempDir()
 	exp, reply, reply2 := filepath.Join(dir, "e.bundle"), filepath.Join(dir, "r.bundle"), filepath.Join(dir, "r2.bundle")
-	if _, err := bundle.ExportBundle(ctx, a.st, exp); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, a.st, exp); err != nil {
 		t.Fatal(err)
 	}
-	side := httpapi.BundleSide(h.svc)
-	if _, err := bundle.HallImport(ctx, side, exp, reply); err != nil {
+	side := bundleimport.BundleSide(h.svc)
+	if _, err := bundleimport.HallImport(ctx, side, exp, reply); err != nil {
 		t.Fatal(err)
 	}
 	before = h.snapshot()
-	rep, err := bundle.HallImport(ctx, side, exp, reply2)
+	rep, err := bundleimport.HallImport(ctx, side, exp, reply2)
 	if err != nil || rep.Acks.Duplicates != rep.Events || rep.Events == 0 {
 		t.Fatalf("second import of an export: %+v %v", rep, err)
 	}
 	if h.snapshot() != before {
 		t.Fatal("re-importing an export changed the hall's data")
 	}
-	if _, err := bundle.ImportReply(ctx, a.st, reply); err != nil {
+	if _, err := hallclient.ImportReply(ctx, a.st, reply); err != nil {
 		t.Fatal(err)
 	}
 	sbefore := a.snapshot()
-	res, err := bundle.ImportReply(ctx, a.st, reply)
+	res, err := hallclient.ImportReply(ctx, a.st, reply)
 	if err != nil || !res.Already || a.snapshot() != sbefore {
 		t.Fatalf("second import of a reply: %+v %v", res, err)
 	}
 	bbefore := b.snapshot()
-	if _, err := bundle.ImportReply(ctx, b.st, reply); !errors.Is(err, bundle.ErrForeign) || b.snapshot() != bbefore {
+	if _, err := hallclient.ImportReply(ctx, b.st, reply); !errors.Is(err, bundle.ErrForeign) || b.snapshot() != bbefore {
 		t.Fatalf("A's reply imported at B: %v", err)
 	}
 }
@@ -225,7 +229,7 @@ func TestAttackRevokedOrExpiredCredentials(t *testing.T) {
 	ctx := context.Background()
 	a.open(stationItem)
 	exp := filepath.Join(t.TempDir(), "e.bundle")
-	if _, err := bundle.ExportBundle(ctx, a.st, exp); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, a.st, exp); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.svc.Revoke(ctx, "A01"); err != nil {
@@ -236,7 +240,7 @@ func TestAttackRevokedOrExpiredCredentials(t *testing.T) {
 	if hallclient.CodeOf(err) != hallclient.CodeRevoked || !h.log.has(`"status":403`, protocol.PathSync) {
 		t.Fatalf("revoked station synced: %v", err)
 	}
-	if _, err := bundle.HallImport(ctx, httpapi.BundleSide(h.svc), exp, exp+".reply"); !errors.Is(err, bundle.ErrForeign) {
+	if _, err := bundleimport.HallImport(ctx, bundleimport.BundleSide(h.svc), exp, exp+".reply"); !errors.Is(err, bundle.ErrForeign) {
 		t.Fatalf("revoked station's bundle: %v", err)
 	}
 	for _, tok := range []string{"A01.forged", "Z99.abc", "", "A01.", ".x"} {

@@ -9,7 +9,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
-	"yizhan/hall/httpapi"
+	"yizhan/hall/bundleimport"
 	"yizhan/sync/bundle"
 )
 
@@ -25,21 +25,21 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 	dir := t.TempDir()
 	old.open(stationItem)
 	before := filepath.Join(dir, "before.bundle")
-	if _, err := bundle.ExportBundle(ctx, old.st, before); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, old.st, before); err != nil {
 		t.Fatal(err)
 	}
 	code, err := h.svc.Reenrol(ctx, "A01")
 	if err != nil {
 		t.Fatal(err)
 	}
-	side := httpapi.BundleSide(h.svc)
+	side := bundleimport.BundleSide(h.svc)
 	snap := h.snapshot()
 
 	// Before the new PC enrols: online and by USB, the thief gets nothing.
 	if _, err := old.cl.SyncOnce(ctx); hallclient.CodeOf(err) != hallclient.CodeRevoked || !h.log.has(`"status":401`, "/v1/sync") {
 		t.Fatalf("old PC synced after reenrol: %v", err)
 	}
-	if _, err := bundle.HallImport(ctx, side, before, before+".reply"); !errors.Is(err, bundle.ErrForeign) {
+	if _, err := bundleimport.HallImport(ctx, side, before, before+".reply"); !errors.Is(err, bundle.ErrForeign) {
 		t.Fatalf("old PC's bundle imported after reenrol: %v", err)
 	}
 	if _, err := os.Stat(before + ".reply"); !os.IsNotExist(err) {
@@ -59,11 +59,11 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 		t.Fatalf("new PC: %v", err)
 	}
 	after := filepath.Join(dir, "old-after.bundle")
-	if _, err := bundle.ExportBundle(ctx, old.st, after); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, old.st, after); err != nil {
 		t.Fatal(err)
 	}
 	snap = h.snapshot()
-	if _, err := bundle.HallImport(ctx, side, after, after+".reply"); err == nil {
+	if _, err := bundleimport.HallImport(ctx, side, after, after+".reply"); err == nil {
 		t.Fatal("old PC's bundle imported after the new PC enrolled")
 	}
 	if h.snapshot() != snap {
@@ -72,20 +72,20 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 
 	// A reply made for the new PC does not open on the old one.
 	fresh := filepath.Join(dir, "new.bundle")
-	if _, err := bundle.ExportBundle(ctx, nst, fresh); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, nst, fresh); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bundle.HallImport(ctx, side, fresh, fresh+".reply"); err != nil {
+	if _, err := bundleimport.HallImport(ctx, side, fresh, fresh+".reply"); err != nil {
 		t.Fatalf("new PC's bundle: %v", err)
 	}
 	osnap := old.snapshot()
-	if _, err := bundle.ImportReply(ctx, old.st, fresh+".reply"); !errors.Is(err, bundle.ErrForeign) {
+	if _, err := hallclient.ImportReply(ctx, old.st, fresh+".reply"); !errors.Is(err, bundle.ErrForeign) {
 		t.Fatalf("old PC opened a reply made after reenrol: %v", err)
 	}
 	if old.snapshot() != osnap {
 		t.Fatal("the refused reply changed the old PC's data")
 	}
-	if _, err := bundle.ImportReply(ctx, nst, fresh+".reply"); err != nil {
+	if _, err := hallclient.ImportReply(ctx, nst, fresh+".reply"); err != nil {
 		t.Fatalf("new PC's reply: %v", err)
 	}
 }

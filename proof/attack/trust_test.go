@@ -157,6 +157,9 @@ func TestAttackRouteTakesCaseOrLeaksIt(t *testing.T) {
 	a.sync()
 	before := h.snapshot()
 	h.refused("route a forwarded case back", a.push(step("A01", c.ID, domain.EvRoute, "", domain.RoutePayload{To: "A01"})))
+	if h.snapshot() != before {
+		t.Fatal("a route changed the hall's data")
+	}
 	if err := h.svc.StartProcess(ctx, hall.Actor{ID: "clerk"}, c.ID); err != nil {
 		t.Fatal(err)
 	}

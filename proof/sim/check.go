@@ -50,6 +50,9 @@ func (w *world) checkCursor(s *stationNode) {
 		}
 		ds = append(ds, d)
 	}
+	if err := rows.Err(); err != nil {
+		w.violation("hall view: deliveries of %s: %v", s.code, err)
+	}
 	rows.Close()
 	for _, d := range ds {
 		if d.id != "" {
@@ -73,14 +76,18 @@ func (w *world) checkCursor(s *stationNode) {
 // version or calendar year.
 func (w *world) hasPublished(s *stationNode, key string) bool {
 	var n int
+	var err error
 	switch {
 	case strings.HasPrefix(key, "item:"):
 		code, ver, _ := strings.Cut(strings.TrimPrefix(key, "item:"), "@")
 		v, _ := strconv.Atoi(ver)
-		s.st.DB().QueryRow(`SELECT count(*) FROM catalog_items WHERE code=? AND version=?`, code, v).Scan(&n)
+		err = s.st.DB().QueryRow(`SELECT count(*) FROM catalog_items WHERE code=? AND version=?`, code, v).Scan(&n)
 	case strings.HasPrefix(key, "calendar:"):
 		y, _ := strconv.Atoi(strings.TrimPrefix(key, "calendar:"))
-		s.st.DB().QueryRow(`SELECT count(*) FROM calendar_years WHERE year=?`, y).Scan(&n)
+		err = s.st.DB().QueryRow(`SELECT count(*) FROM calendar_years WHERE year=?`, y).Scan(&n)
+	}
+	if err != nil {
+		w.violation("station %s: read %s: %v", s.code, key, err)
 	}
 	return n > 0
 }
@@ -153,8 +160,12 @@ func (w *world) pendingWork() int {
 // the hall.
 func (w *world) stationPending(s *stationNode) int {
 	var e, b int
-	s.st.DB().QueryRow(`SELECT count(*) FROM events WHERE status='pending'`).Scan(&e)
-	s.st.DB().QueryRow(`SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&b)
+	if err := s.st.DB().QueryRow(`SELECT count(*) FROM events WHERE status='pending'`).Scan(&e); err != nil {
+		w.violation("station %s: count pending events: %v", s.code, err)
+	}
+	if err := s.st.DB().QueryRow(`SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&b); err != nil {
+		w.violation("station %s: count waiting attachments: %v", s.code, err)
+	}
 	return e + b
 }
 

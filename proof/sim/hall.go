@@ -11,9 +11,9 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/bundleimport"
 	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/bundle"
 )
 
 // errCrash is what every store call returns once the hall "process" died.
@@ -57,7 +57,7 @@ func (h *hallNode) start() error {
 		PageEntries: h.w.pageEntries, SeenEvery: time.Minute}
 	svc, err := hall.New(ctx, h.store, cfg)
 	if err != nil {
-		inner.Close()
+		_ = inner.Close() // the error being returned says more
 		return fmt.Errorf("hall start: %w", err)
 	}
 	h.svc, h.handler, h.down = svc, httpapi.New(svc, nil), false
@@ -67,7 +67,7 @@ func (h *hallNode) start() error {
 // stop closes the store: a clean stop, or the aftermath of a crash.
 func (h *hallNode) stop() {
 	if h.store != nil {
-		h.store.Store.Close()
+		_ = h.store.Store.Close() // a stop, clean or after a crash: the next start checks the file
 		h.store = nil
 	}
 	h.svc, h.handler, h.down = nil, nil, true
@@ -116,10 +116,10 @@ func (h *hallNode) guarded(p float64, fn func(svc *hall.Service) error) (err err
 	return err, false
 }
 
-// bundleSide is what bundle.HallImport needs, with the simulation's clock
+// bundleSide is what bundleimport.HallImport needs, with the simulation's clock
 // and IDs.
-func (h *hallNode) bundleSide() *bundle.Hall {
-	b := httpapi.BundleSide(h.svc)
+func (h *hallNode) bundleSide() *bundleimport.Hall {
+	b := bundleimport.BundleSide(h.svc)
 	b.Now, b.NewID = h.w.Now, h.ids.New
 	return b
 }

@@ -22,7 +22,10 @@ func (w *world) hallWork() {
 	// cheaper than the masked list and picks the same cases.
 	var c hall.CaseSummary
 	var n int
-	w.hallDB.QueryRow(`SELECT count(*) FROM cases`).Scan(&n)
+	if err := w.hallDB.QueryRow(`SELECT count(*) FROM cases`).Scan(&n); err != nil {
+		w.violation("hall view: count cases: %v", err)
+		return
+	}
 	if n == 0 {
 		return
 	}

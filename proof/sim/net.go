@@ -103,12 +103,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &netError{"timeout"}
 	case pick(r.dropResponse):
 		fault("drop-response")
-		w.serve(held, req, true)
+		_, _ = w.serve(held, req, true) // the answer is lost on the way: that is the fault
 		w.interleave(t.st)
 		return nil, &netError{"connection reset after the request was sent"}
 	case pick(r.duplicate):
 		fault("duplicate")
-		w.serve(held, req, true)
+		_, _ = w.serve(held, req, true) // the first delivery's answer is lost; the second is returned
 		w.interleave(t.st)
 		return w.serve(held, req, false)
 	case pick(r.cutBody):

@@ -94,7 +94,7 @@ func (s *stationNode) open() error {
 	}
 	cl, err := hallclient.New(st)
 	if err != nil {
-		st.Close()
+		_ = st.Close() // the error being returned says more
 		return fmt.Errorf("open station %s: client: %w", s.code, err)
 	}
 	s.cl = s.configure(cl)
@@ -121,7 +121,7 @@ func (s *stationNode) configure(cl *hallclient.Client) *hallclient.Client {
 // restart closes and reopens the station on the same files.
 func (s *stationNode) restart() {
 	if s.st != nil {
-		s.st.Close()
+		_ = s.st.Close() // a restart: the reopen below checks the files
 	}
 	s.st, s.cl, s.dead, s.crashAt = nil, nil, false, 0
 	if err := s.open(); err != nil {
@@ -171,6 +171,10 @@ func (s *stationNode) cases() []localCase {
 			return nil
 		}
 		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		s.w.violation("station %s: list cases: %v", s.code, err)
+		return nil
 	}
 	return out
 }
@@ -353,7 +357,7 @@ func (s *stationNode) scan(ctx context.Context, c localCase) (*domain.Case, erro
 		return nil, domain.Errorf(domain.EInvalid, "无材料", "case has no materials")
 	}
 	data := make([]byte, 1+w.rng.IntN(300<<10))
-	seededReader{rng: w.rng}.Read(data)
+	_, _ = seededReader{rng: w.rng}.Read(data) // a seeded source: never fails
 	sha, err := s.st.ImportBlob(ctx, s.actor, "scan.jpg", "image/jpeg", bytes.NewReader(data))
 	if err != nil {
 		return nil, err

@@ -2,13 +2,12 @@ package sim
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
+	"yizhan/app/hallclient"
 	"yizhan/hall"
-	"yizhan/sync/bundle"
+	"yizhan/hall/bundleimport"
 )
 
 // usbFile is a bundle on a USB stick somewhere between a station and the hall.
@@ -30,14 +29,14 @@ func (s *stationNode) export() {
 	}
 	w := s.w
 	file := w.newUSBPath("export-" + s.code)
-	var res bundle.ExportResult
-	var o bundle.ExportOptions
+	var res hallclient.ExportResult
+	var o hallclient.ExportOptions
 	if s.usbOnly {
 		o.AttachBytes = w.attachBudget
 	}
 	err, died := s.op(func(ctx context.Context) error {
 		var err error
-		res, err = bundle.Export(ctx, s.st, file, o)
+		res, err = hallclient.Export(ctx, s.st, file, o)
 		return err
 	})
 	switch {
@@ -51,12 +50,12 @@ func (s *stationNode) export() {
 			res.Attachments, len(res.AttachmentsLeft))
 		for _, l := range res.AttachmentsLeft {
 			switch l.Reason {
-			case bundle.LeftTooLarge:
+			case hallclient.LeftTooLarge:
 				// The export said a scan is larger than the budget and to
 				// raise it: the clerk does.
 				w.logf("%s: attachment %s larger than the budget; the clerk raises it", s.code, short(l.SHA256))
 				w.attachBudget = 0
-			case bundle.LeftDamaged:
+			case hallclient.LeftDamaged:
 				w.violation("station %s: attachment %s damaged", s.code, l.SHA256)
 			}
 		}
@@ -85,10 +84,10 @@ func (w *world) carryToHall() {
 		w.toHall = append(w.toHall[:i], w.toHall[i+1:]...)
 	}
 	reply := w.newUSBPath("reply-" + f.station)
-	var rep *bundle.HallReport
+	var rep *bundleimport.HallReport
 	err, died := w.hall.guarded(w.rates.hallCrash*3, func(svc *hall.Service) error {
 		var err error
-		rep, err = bundle.HallImport(context.Background(), w.hall.bundleSide(), f.path, reply)
+		rep, err = bundleimport.HallImport(context.Background(), w.hall.bundleSide(), f.path, reply)
 		return err
 	})
 	switch {
@@ -113,7 +112,7 @@ func (w *world) carryToHall() {
 
 // carryToStation takes one reply back to its station, in any order: lost,
 // copied, or imported twice. It returns what the import did (nil: none).
-func (w *world) carryToStation() *bundle.ImportResult {
+func (w *world) carryToStation() *hallclient.ImportResult {
 	if len(w.toStation) == 0 {
 		return nil
 	}
@@ -131,10 +130,10 @@ func (w *world) carryToStation() *bundle.ImportResult {
 	} else {
 		w.toStation = append(w.toStation[:i], w.toStation[i+1:]...)
 	}
-	var res bundle.ImportResult
+	var res hallclient.ImportResult
 	err, died := s.op(func(ctx context.Context) error {
 		var err error
-		res, err = bundle.ImportReply(ctx, s.st, f.path)
+		res, err = hallclient.ImportReply(ctx, s.st, f.path)
 		return err
 	})
 	switch {
@@ -167,14 +166,4 @@ func (w *world) usbRound(s *stationNode) int {
 		return 0
 	}
 	return before - w.stationPending(s) + res.Pulled + res.Published
-}
-
-// removeUSB deletes the run's bundles (they hold personal data, even if
-// encrypted).
-func (w *world) removeUSB() error {
-	err := os.RemoveAll(filepath.Join(w.dir, "usb"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("remove usb: %w", err)
-	}
-	return nil
 }

@@ -293,8 +293,13 @@ func (w *world) checkStation(s *stationNode, hs *hallState) {
 	for rows.Next() {
 		var id string
 		var e localEvent
-		rows.Scan(&id, &e.caseID, &e.office, &e.status, &e.hallSeq)
+		if err := rows.Scan(&id, &e.caseID, &e.office, &e.status, &e.hallSeq); err != nil {
+			w.violation("station %s: read events: %v", s.code, err)
+		}
 		events[id] = e
+	}
+	if err := rows.Err(); err != nil {
+		w.violation("station %s: read events: %v", s.code, err)
 	}
 	rows.Close()
 	for _, id := range s.acked {
@@ -305,11 +310,18 @@ func (w *world) checkStation(s *stationNode, hs *hallState) {
 	}
 	conflicts := map[string]bool{}
 	crows, err := db.Query(`SELECT event_id FROM conflicts`)
-	if err == nil {
+	if err != nil {
+		w.violation("station %s: read conflicts: %v", s.code, err)
+	} else {
 		for crows.Next() {
 			var id string
-			crows.Scan(&id)
+			if err := crows.Scan(&id); err != nil {
+				w.violation("station %s: read conflicts: %v", s.code, err)
+			}
 			conflicts[id] = true
+		}
+		if err := crows.Err(); err != nil {
+			w.violation("station %s: read conflicts: %v", s.code, err)
 		}
 		crows.Close()
 	}
@@ -363,8 +375,13 @@ func (w *world) checkCases(s *stationNode, hs *hallState) {
 	}
 	for rows.Next() {
 		var id, body string
-		rows.Scan(&id, &body)
+		if err := rows.Scan(&id, &body); err != nil {
+			w.violation("station %s: read cases: %v", s.code, err)
+		}
 		local[id] = canonical(body)
+	}
+	if err := rows.Err(); err != nil {
+		w.violation("station %s: read cases: %v", s.code, err)
 	}
 	rows.Close()
 	for id, body := range local {
@@ -402,15 +419,22 @@ func (w *world) checkLocal(ctx context.Context, s *stationNode, hs *hallState) {
 		w.violation("station %s: %v", s.code, err)
 	}
 	rows, err := st.DB().Query(`SELECT hlc FROM events WHERE office=? ORDER BY local_seq`, s.code)
-	if err == nil {
+	if err != nil {
+		w.violation("station %s: read stamps: %v", s.code, err)
+	} else {
 		prev := ""
 		for rows.Next() {
 			var h string
-			rows.Scan(&h)
+			if err := rows.Scan(&h); err != nil {
+				w.violation("station %s: read stamps: %v", s.code, err)
+			}
 			if h <= prev {
 				w.violation("station %s: HLC went backwards: %s after %s", s.code, h, prev)
 			}
 			prev = h
+		}
+		if err := rows.Err(); err != nil {
+			w.violation("station %s: read stamps: %v", s.code, err)
 		}
 		rows.Close()
 	}

@@ -110,15 +110,15 @@ func (w *world) makeDir() error {
 func (w *world) cleanup() {
 	for _, s := range w.stations {
 		if s.st != nil {
-			s.st.Close()
+			_ = s.st.Close() // the run is over
 		}
 	}
 	w.hall.stop()
 	if w.hallDB != nil {
-		w.hallDB.Close()
+		_ = w.hallDB.Close() // the run is over
 	}
 	if !w.cfg.Keep && w.cfg.Dir == "" {
-		os.RemoveAll(w.dir)
+		_ = os.RemoveAll(w.dir) // the run is over
 	}
 }
 

@@ -4,6 +4,10 @@
 // being able to read or alter it), the hall imports it and writes a sealed
 // reply, and the reply carried back is imported at the station.
 //
+// This package is the file format both sides share: sealing, opening and
+// inspecting a bundle. The station's export and reply import live in
+// yizhan/app/hallclient, the hall's import in yizhan/hall/bundleimport.
+//
 // # Construction
 //
 // A bundle file is

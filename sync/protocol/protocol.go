@@ -442,7 +442,7 @@ func ValidateEvent(e *domain.Event) error {
 	if e == nil {
 		return &Error{Code: domain.EInvalid, Message: "null event", Zh: "事件为空。"}
 	}
-	if !isUUID(e.ID) || !isUUID(e.CaseID) {
+	if !IsUUID(e.ID) || !IsUUID(e.CaseID) {
 		return &Error{Code: domain.EInvalid, Message: "event and case ids must be UUIDs", Zh: "事件编号格式不正确。"}
 	}
 	if !e.Kind.Known() {
@@ -457,7 +457,10 @@ func ValidateEvent(e *domain.Event) error {
 	return nil
 }
 
-func isUUID(s string) bool {
+// IsUUID reports whether s is a UUID in the form the wire carries event and
+// case IDs in: 36 characters, hyphenated, lowercase hex. The hall checks
+// IDs with it before it looks anything up by them.
+func IsUUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}

@@ -212,3 +212,24 @@ func TestAckTally(t *testing.T) {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
 }
+
+// TestIsUUID: only the canonical form the wire carries passes.
+func TestIsUUID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"01900000-0000-7000-8000-000000000001":   true,
+		"0190abcd-ef00-7000-8000-00000000000f":   true,
+		"0190ABCD-EF00-7000-8000-00000000000F":   false, // upper case
+		"01900000000070008000000000000001":       false, // no hyphens
+		"{01900000-0000-7000-8000-000000000001}": false,
+		"01900000-0000-7000-8000-00000000000":    false, // short
+		"01900000-0000-7000-8000-0000000000001":  false, // long
+		"01900000-0000-7000-8000_000000000001":   false,
+		"0190000g-0000-7000-8000-000000000001":   false,
+		"":                                       false,
+		"01900000-0000-7000-8000-0000000000é":    false, // 36 bytes, not ASCII
+	} {
+		if got := protocol.IsUUID(s); got != want {
+			t.Errorf("IsUUID(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

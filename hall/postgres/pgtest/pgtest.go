@@ -78,7 +78,7 @@ func admin(tb testing.TB, dsn, stmt string) {
 	if err != nil {
 		tb.Fatalf("pgtest: connect to %s: %v", EnvDSN, err)
 	}
-	defer conn.Close(ctx)
+	defer func() { _ = conn.Close(ctx) }() // an admin connection, its work done
 	if _, err := conn.Exec(ctx, stmt); err != nil {
 		tb.Fatalf("pgtest: %s: %v", stmt, err)
 	}

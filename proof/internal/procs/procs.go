@@ -62,7 +62,7 @@ func FreeAddr() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("free port: %w", err)
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }() // only held to learn a free port
 	return ln.Addr().String(), nil
 }
 
@@ -100,7 +100,7 @@ func RunKill(ctx context.Context, env []string, delay time.Duration, bin string,
 	select {
 	case err = <-done:
 	case <-time.After(delay):
-		cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Process.Signal(syscall.SIGKILL) // it may have exited already
 		err = <-done
 	}
 	o := Outcome{Stdout: out.String(), Stderr: errb.String()}
@@ -159,7 +159,7 @@ func StartServer(ctx context.Context, env []string, bin string, args ...string) 
 	}()
 	go func() {
 		s.err = s.cmd.Wait()
-		pw.Close()
+		_ = pw.Close() // wakes the log reader: the process has exited
 		close(s.done)
 	}()
 	select {
@@ -178,13 +178,13 @@ func StartServer(ctx context.Context, env []string, bin string, args ...string) 
 
 // Kill sends SIGKILL and waits for the process to go.
 func (s *Server) Kill() {
-	s.cmd.Process.Signal(syscall.SIGKILL)
+	_ = s.cmd.Process.Signal(syscall.SIGKILL) // it may have exited already
 	<-s.done
 }
 
 // Stop asks the process to stop (SIGTERM) and waits.
 func (s *Server) Stop() {
-	s.cmd.Process.Signal(syscall.SIGTERM)
+	_ = s.cmd.Process.Signal(syscall.SIGTERM) // it may have exited already
 	select {
 	case <-s.done:
 	case <-time.After(30 * time.Second):

@@ -1,4 +1,4 @@
-package faultproxy_test
+package hallclient_test
 
 import (
 	"context"
@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"yizhan/app/hallclient"
+	"yizhan/hall/bundleimport"
 	"yizhan/hall/httpapi"
 	"yizhan/internal/synctest"
-	"yizhan/sync/bundle"
 	"yizhan/sync/faultproxy"
 )
 
@@ -97,18 +97,18 @@ func TestLastMileUnderFaults(t *testing.T) {
 			// The USB-only station exports; the file travels through B,
 			// which relays it unread; sometimes it is carried twice.
 			e := filepath.Join(dir, fmt.Sprintf("export-%d.yzb", round))
-			if _, err := bundle.Export(ctx, usb.st.Station, e, bundle.ExportOptions{AttachBytes: 600 << 10}); err != nil {
+			if _, err := hallclient.Export(ctx, usb.st.Station, e, hallclient.ExportOptions{AttachBytes: 600 << 10}); err != nil {
 				t.Fatal(err)
 			}
 			relayed := e + ".relayed"
-			if _, err := bundle.Relay(e, relayed); err != nil {
+			if _, err := hallclient.Relay(e, relayed); err != nil {
 				t.Fatal(err)
 			}
 			exports = append(exports, relayed)
 		case x < 5 && len(exports) > 0:
 			i := r.IntN(len(exports))
 			reply := filepath.Join(dir, fmt.Sprintf("reply-%d.yzb", round))
-			if _, err := bundle.HallImport(ctx, h.BundleSide(), exports[i], reply); err != nil {
+			if _, err := bundleimport.HallImport(ctx, h.BundleSide(), exports[i], reply); err != nil {
 				t.Fatal(err)
 			}
 			if r.IntN(3) > 0 {
@@ -117,7 +117,7 @@ func TestLastMileUnderFaults(t *testing.T) {
 			replies = append(replies, reply)
 		case len(replies) > 0:
 			i := r.IntN(len(replies))
-			if _, err := bundle.ImportReply(ctx, usb.st.Station, replies[i]); err != nil {
+			if _, err := hallclient.ImportReply(ctx, usb.st.Station, replies[i]); err != nil {
 				t.Fatal(err)
 			}
 			replies = append(replies[:i], replies[i+1:]...)
@@ -173,14 +173,14 @@ func TestLastMileUnderFaults(t *testing.T) {
 			moving += res.Pushed + res.Pulled + res.Blobs.Uploaded
 		}
 		e, reply := filepath.Join(dir, fmt.Sprintf("final-%d.yzb", i)), filepath.Join(dir, fmt.Sprintf("final-%d.reply", i))
-		ex, err := bundle.ExportBundle(ctx, usb.st.Station, e)
+		ex, err := hallclient.ExportBundle(ctx, usb.st.Station, e)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := bundle.HallImport(ctx, h.BundleSide(), e, reply); err != nil {
+		if _, err := bundleimport.HallImport(ctx, h.BundleSide(), e, reply); err != nil {
 			t.Fatal(err)
 		}
-		ir, err := bundle.ImportReply(ctx, usb.st.Station, reply)
+		ir, err := hallclient.ImportReply(ctx, usb.st.Station, reply)
 		if err != nil {
 			t.Fatal(err)
 		}

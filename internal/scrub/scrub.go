@@ -1,6 +1,12 @@
-package support
+// Package scrub keeps personal data out of logs and diagnostics: it masks
+// resident ID numbers and mobile numbers wherever they appear, the names
+// and numbers a station holds when it is given them, and the user's home
+// folder in paths.
+package scrub
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -18,8 +24,8 @@ var (
 	rePhone = regexp.MustCompile(`(^|[^0-9])(\+?86[ -]?)?(1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})($|[^0-9])`)
 )
 
-// Scrub masks resident ID numbers and mobile numbers in s.
-func Scrub(s string) string {
+// Text masks resident ID numbers and mobile numbers in s.
+func Text(s string) string {
 	if !hasDigitRun(s, 11) {
 		return s
 	}
@@ -61,14 +67,14 @@ func hasDigitRun(s string, n int) bool {
 }
 
 // Scrubber masks a known list of personal strings (the names, ID numbers,
-// phones and addresses a station holds) as well as anything Scrub finds.
+// phones and addresses a station holds) as well as anything Text finds.
 type Scrubber struct {
 	r *strings.Replacer
 }
 
-// NewScrubber returns a scrubber for the given personal strings. Strings
-// shorter than two characters are ignored: they would mask ordinary words.
-func NewScrubber(personal []string) *Scrubber {
+// New returns a scrubber for the given personal strings. Strings shorter
+// than two characters are ignored: they would mask ordinary words.
+func New(personal []string) *Scrubber {
 	seen := map[string]bool{}
 	var list []string
 	for _, p := range personal {
@@ -93,5 +99,21 @@ func (sc *Scrubber) String(s string) string {
 	if sc != nil && sc.r != nil {
 		s = sc.r.Replace(s)
 	}
-	return Scrub(s)
+	return Text(s)
+}
+
+// HomeRel shows a path with the user's home directory as "~": a Windows
+// account name is often the clerk's real name.
+func HomeRel(path string) string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return path
+	}
+	if path == home {
+		return "~"
+	}
+	if rest, ok := strings.CutPrefix(path, home+string(filepath.Separator)); ok {
+		return "~" + string(filepath.Separator) + rest
+	}
+	return path
 }

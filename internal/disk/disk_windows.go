@@ -1,12 +1,12 @@
 //go:build windows
 
-package support
+package disk
 
 import "golang.org/x/sys/windows"
 
-// DiskFree returns the bytes free to the current user on the volume holding
+// Free returns the bytes free to the current user on the volume holding
 // path, or -1 when it cannot tell.
-func DiskFree(path string) int64 {
+func Free(path string) int64 {
 	p, err := windows.UTF16PtrFromString(path)
 	if err != nil {
 		return -1

@@ -1,4 +1,4 @@
-package bundle_test
+package hallclient_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"yizhan/app/hallclient"
 	"yizhan/domain"
+	"yizhan/hall/bundleimport"
 	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 	"yizhan/sync/protocol"
@@ -50,24 +51,24 @@ func TestScansTravelByUSB(t *testing.T) {
 	c := st.OpenCase(t, synctest.StationItem)
 	scans := [][]byte{noise(1, 300<<10, "SCAN-ONE"), noise(2, 300<<10, "SCAN-TWO"), noise(3, 500<<10, "SCAN-THREE")}
 	for _, s := range scans {
-		scan(t, st, c.ID, s)
+		scanMaterial(t, st, c.ID, s)
 	}
 	dir := t.TempDir()
 	budget := int64(700 << 10)
 
 	// First export: the two older scans fit, the third is listed.
 	e1 := filepath.Join(dir, "e1.yzb")
-	r1, err := bundle.Export(ctx, st.Station, e1, bundle.ExportOptions{AttachBytes: budget})
+	r1, err := hallclient.Export(ctx, st.Station, e1, hallclient.ExportOptions{AttachBytes: budget})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r1.Attachments != 2 || r1.AttachmentBytes != 600<<10 || len(r1.AttachmentsLeft) != 1 ||
-		r1.AttachmentsLeft[0].SHA256 != sha(scans[2]) || r1.AttachmentsLeft[0].Reason != bundle.LeftBudget {
+		r1.AttachmentsLeft[0].SHA256 != sha(scans[2]) || r1.AttachmentsLeft[0].Reason != hallclient.LeftBudget {
 		t.Fatalf("first export: %+v", r1)
 	}
 	// A second export before any reply carries first what was left out.
 	e2 := filepath.Join(dir, "e2.yzb")
-	r2, err := bundle.Export(ctx, st.Station, e2, bundle.ExportOptions{AttachBytes: budget})
+	r2, err := hallclient.Export(ctx, st.Station, e2, hallclient.ExportOptions{AttachBytes: budget})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestScansTravelByUSB(t *testing.T) {
 
 	// A relay carries the file; the scans inside cannot be read on the way.
 	carried := filepath.Join(dir, "carried.yzb")
-	if _, err := bundle.Relay(e1, carried); err != nil {
+	if _, err := hallclient.Relay(e1, carried); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(carried)
@@ -88,14 +89,14 @@ func TestScansTravelByUSB(t *testing.T) {
 	}
 
 	// The hall keeps and acknowledges them; the station stops waiting.
-	rep, err := bundle.HallImport(ctx, h.BundleSide(), carried, filepath.Join(dir, "r1.yzb"))
+	rep, err := bundleimport.HallImport(ctx, h.BundleSide(), carried, filepath.Join(dir, "r1.yzb"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Attachments != (bundle.AttachTally{Stored: 2, Left: 1}) {
+	if rep.Attachments != (bundleimport.AttachTally{Stored: 2, Left: 1}) {
 		t.Fatalf("hall import: %+v", rep.Attachments)
 	}
-	ir, err := bundle.ImportReply(ctx, st.Station, filepath.Join(dir, "r1.yzb"))
+	ir, err := hallclient.ImportReply(ctx, st.Station, filepath.Join(dir, "r1.yzb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,14 +105,14 @@ func TestScansTravelByUSB(t *testing.T) {
 	}
 	// The second export arrives too; its scan completes the set, and a
 	// second import of the first changes nothing ("present").
-	if _, err := bundle.HallImport(ctx, h.BundleSide(), e2, filepath.Join(dir, "r2.yzb")); err != nil {
+	if _, err := bundleimport.HallImport(ctx, h.BundleSide(), e2, filepath.Join(dir, "r2.yzb")); err != nil {
 		t.Fatal(err)
 	}
-	again, err := bundle.HallImport(ctx, h.BundleSide(), e1, filepath.Join(dir, "r1b.yzb"))
+	again, err := bundleimport.HallImport(ctx, h.BundleSide(), e1, filepath.Join(dir, "r1b.yzb"))
 	if err != nil || again.Attachments.Present != 2 || again.Attachments.Stored != 0 {
 		t.Fatalf("first export imported again: %+v %v", again.Attachments, err)
 	}
-	if _, err := bundle.ImportReply(ctx, st.Station, filepath.Join(dir, "r2.yzb")); err != nil {
+	if _, err := hallclient.ImportReply(ctx, st.Station, filepath.Join(dir, "r2.yzb")); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := st.PendingBlobCount(ctx); n != 0 {
@@ -136,7 +137,7 @@ func TestExportAttachmentBudget(t *testing.T) {
 	h.Enroll(t, st, "ST01")
 	c := st.OpenCase(t, synctest.StationItem)
 	big := noise(4, 200<<10, "BIG")
-	scan(t, st, c.ID, big)
+	scanMaterial(t, st, c.ID, big)
 	file := filepath.Join(t.TempDir(), "e.yzb")
 	tests := []struct {
 		name   string
@@ -144,13 +145,13 @@ func TestExportAttachmentBudget(t *testing.T) {
 		carry  int
 		reason string
 	}{
-		{"None", -1, 0, bundle.LeftTooLarge},
-		{"Smaller", 100 << 10, 0, bundle.LeftTooLarge},
+		{"None", -1, 0, hallclient.LeftTooLarge},
+		{"Smaller", 100 << 10, 0, hallclient.LeftTooLarge},
 		{"Default", 0, 1, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := bundle.Export(ctx, st.Station, file, bundle.ExportOptions{AttachBytes: tt.budget})
+			res, err := hallclient.Export(ctx, st.Station, file, hallclient.ExportOptions{AttachBytes: tt.budget})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +160,7 @@ func TestExportAttachmentBudget(t *testing.T) {
 			}
 		})
 	}
-	if _, err := bundle.Export(ctx, st.Station, file, bundle.ExportOptions{AttachBytes: bundle.MaxAttachBytes + 1}); domain.ErrorCode(err) != domain.EInvalid {
+	if _, err := hallclient.Export(ctx, st.Station, file, hallclient.ExportOptions{AttachBytes: hallclient.MaxAttachBytes + 1}); domain.ErrorCode(err) != domain.EInvalid {
 		t.Fatalf("budget over the limit: %v", err)
 	}
 	// A scan whose file was damaged on this PC is listed, never sent.
@@ -167,8 +168,8 @@ func TestExportAttachmentBudget(t *testing.T) {
 	if err := os.WriteFile(path, []byte("overwritten"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res, err := bundle.ExportBundle(ctx, st.Station, file)
-	if err != nil || res.Attachments != 0 || len(res.AttachmentsLeft) != 1 || res.AttachmentsLeft[0].Reason != bundle.LeftDamaged {
+	res, err := hallclient.ExportBundle(ctx, st.Station, file)
+	if err != nil || res.Attachments != 0 || len(res.AttachmentsLeft) != 1 || res.AttachmentsLeft[0].Reason != hallclient.LeftDamaged {
 		t.Fatalf("damaged scan: %+v %v", res, err)
 	}
 }
@@ -187,7 +188,7 @@ func TestHallChecksEachScan(t *testing.T) {
 	}
 	good, bad := noise(5, 1000, "GOOD"), noise(6, 1000, "BAD")
 	c := st.OpenCase(t, synctest.StationItem)
-	scan(t, st, c.ID, good)
+	scanMaterial(t, st, c.ID, good)
 	p := &bundle.Payload{V: bundle.Version, ID: st.NewID(), Kind: bundle.KindExport, Station: "ST01", Created: st.Now(),
 		Requests: []*protocol.SyncRequest{{V: protocol.Version, Station: "ST01"}},
 		Blobs:    []bundle.BlobFile{{SHA256: sha(good), Size: int64(len(bad)), Data: bad}}}
@@ -197,7 +198,7 @@ func TestHallChecksEachScan(t *testing.T) {
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "e.yzb"), buf.Bytes(), 0o600)
-	rep, err := bundle.HallImport(ctx, h.BundleSide(), filepath.Join(dir, "e.yzb"), filepath.Join(dir, "r.yzb"))
+	rep, err := bundleimport.HallImport(ctx, h.BundleSide(), filepath.Join(dir, "e.yzb"), filepath.Join(dir, "r.yzb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestHallChecksEachScan(t *testing.T) {
 	if _, complete, _ := h.Service().BlobStatus(ctx, "ST01", sha(good)); complete {
 		t.Fatal("the mismatched bytes are at the hall under the scan's name")
 	}
-	ir, err := bundle.ImportReply(ctx, st.Station, filepath.Join(dir, "r.yzb"))
+	ir, err := hallclient.ImportReply(ctx, st.Station, filepath.Join(dir, "r.yzb"))
 	if err != nil {
 		t.Fatal(err)
 	}

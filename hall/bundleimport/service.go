@@ -1,4 +1,4 @@
-package httpapi
+package bundleimport
 
 import (
 	"context"
@@ -6,14 +6,13 @@ import (
 	"fmt"
 
 	"yizhan/hall"
-	"yizhan/sync/bundle"
 	"yizhan/sync/protocol"
 )
 
-// BundleSide wires a hall service to bundle.HallImport: the hall's keys open
+// BundleSide wires a hall service to HallImport: the hall's keys open
 // and answer USB bundles, and each request inside goes through the same Sync
 // path as one that came over HTTP.
-func BundleSide(svc *hall.Service) *bundle.Hall {
+func BundleSide(svc *hall.Service) *Hall {
 	find := func(ctx context.Context, code string) (*hall.StationInfo, error) {
 		infos, err := svc.Stations(ctx)
 		if err != nil {
@@ -29,7 +28,7 @@ func BundleSide(svc *hall.Service) *bundle.Hall {
 		}
 		return nil, fmt.Errorf("unknown station %q", code)
 	}
-	return &bundle.Hall{
+	return &Hall{
 		SignKey:  svc.Keys().Sign,
 		Identity: svc.Keys().Age,
 		Station: func(ctx context.Context, code string) (ed25519.PublicKey, string, error) {

@@ -1,4 +1,7 @@
-package support
+// Package diagnostics writes the support zip of the station's and the
+// hall's "diagnostics" commands: logs, versions and check results, every
+// entry scrubbed, never a database, a key or a scan.
+package diagnostics
 
 import (
 	"archive/zip"
@@ -14,28 +17,30 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"yizhan/internal/scrub"
 )
 
 // MaxLogBytes bounds how much log history a diagnostics zip carries
 // (uncompressed, newest first): enough for weeks, small enough for e-mail.
 const MaxLogBytes = 16 << 20
 
-// Diagnostics writes a support zip. Every entry passes through the
-// scrubber: the zip never holds a database, a key, an attachment or a
-// person's name, ID number or phone number.
-type Diagnostics struct {
+// Zip writes a support zip. Every entry passes through the scrubber: the
+// zip never holds a database, a key, an attachment or a person's name, ID
+// number or phone number.
+type Zip struct {
 	path string
 	tmp  *os.File
 	zw   *zip.Writer
-	sc   *Scrubber
+	sc   *scrub.Scrubber
 	now  time.Time
 	// Entries lists the names written so far (for the command's summary).
 	Entries []string
 }
 
-// NewDiagnostics starts a zip at path (written to path+".tmp" and renamed by
-// Close, so a half-written zip never carries the real name).
-func NewDiagnostics(path string, sc *Scrubber) (*Diagnostics, error) {
+// New starts a zip at path (written to path+".tmp" and renamed by Close, so
+// a half-written zip never carries the real name).
+func New(path string, sc *scrub.Scrubber) (*Zip, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
@@ -45,16 +50,16 @@ func NewDiagnostics(path string, sc *Scrubber) (*Diagnostics, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Diagnostics{path: path, tmp: f, zw: zip.NewWriter(f), sc: sc, now: time.Now()}, nil
+	return &Zip{path: path, tmp: f, zw: zip.NewWriter(f), sc: sc, now: time.Now()}, nil
 }
 
-func (d *Diagnostics) create(name string) (io.Writer, error) {
+func (d *Zip) create(name string) (io.Writer, error) {
 	d.Entries = append(d.Entries, name)
 	return d.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: d.now})
 }
 
 // Text adds a text file, scrubbed.
-func (d *Diagnostics) Text(name, content string) error {
+func (d *Zip) Text(name, content string) error {
 	w, err := d.create(name)
 	if err != nil {
 		return err
@@ -64,7 +69,7 @@ func (d *Diagnostics) Text(name, content string) error {
 }
 
 // JSON adds v as indented JSON, scrubbed.
-func (d *Diagnostics) JSON(name string, v any) error {
+func (d *Zip) JSON(name string, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -78,7 +83,7 @@ func (d *Diagnostics) JSON(name string, v any) error {
 // Logs adds the log files of logDir (current and rotated, gzip ones
 // unpacked), newest first, up to MaxLogBytes in all, scrubbed line by line
 // on the way in. A missing directory adds nothing.
-func (d *Diagnostics) Logs(logDir string) error {
+func (d *Zip) Logs(logDir string) error {
 	ents, err := os.ReadDir(logDir)
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -110,7 +115,9 @@ func (d *Diagnostics) Logs(logDir string) error {
 		}
 		data, err := readLog(filepath.Join(logDir, f.name), budget)
 		if err != nil {
-			d.Text("logs/"+f.name+".error.txt", err.Error())
+			if err := d.Text("logs/"+f.name+".error.txt", err.Error()); err != nil {
+				return err
+			}
 			continue
 		}
 		budget -= int64(len(data))
@@ -127,7 +134,7 @@ func readLog(path string, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	var r io.Reader = f
 	if strings.HasSuffix(path, ".gz") {
 		gz, err := gzip.NewReader(f)
@@ -151,14 +158,14 @@ func readLog(path string, max int64) ([]byte, error) {
 }
 
 // Close finishes the zip and moves it into place.
-func (d *Diagnostics) Close() error {
+func (d *Zip) Close() error {
 	if err := d.zw.Close(); err != nil {
-		d.tmp.Close()
-		os.Remove(d.tmp.Name())
+		_ = d.tmp.Close()           // the zip error is returned
+		_ = os.Remove(d.tmp.Name()) // the zip error is returned
 		return err
 	}
 	if err := d.tmp.Sync(); err != nil {
-		d.tmp.Close()
+		_ = d.tmp.Close() // the sync error is returned
 		return err
 	}
 	if err := d.tmp.Close(); err != nil {
@@ -168,10 +175,10 @@ func (d *Diagnostics) Close() error {
 }
 
 // Abort discards the zip.
-func (d *Diagnostics) Abort() {
-	d.zw.Close()
-	d.tmp.Close()
-	os.Remove(d.tmp.Name())
+func (d *Zip) Abort() {
+	_ = d.zw.Close()            // discarding the zip
+	_ = d.tmp.Close()           // discarding the zip
+	_ = os.Remove(d.tmp.Name()) // discarding the zip
 }
 
 // Versions is the build and system part of every diagnostics zip.
@@ -219,30 +226,6 @@ func osRelease() string {
 	return ""
 }
 
-// DirSize returns the total size and count of regular files under dir.
-func DirSize(dir string) (size int64, files int) {
-	filepath.WalkDir(dir, func(_ string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return nil
-		}
-		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
-			size += info.Size()
-			files++
-		}
-		return nil
-	})
-	return size, files
-}
-
-// FileSize returns the size of path, or -1.
-func FileSize(path string) int64 {
-	info, err := os.Stat(path)
-	if err != nil {
-		return -1
-	}
-	return info.Size()
-}
-
 // Readme is the README.txt of a diagnostics zip.
 func Readme(program string) string {
 	return fmt.Sprintf(`%s diagnostics / 诊断信息
@@ -254,5 +237,5 @@ by %s.
 
 本压缩包供驿站技术支持使用，只包含日志、版本、同步状态、数据库检查结果和数量统计，
 不包含数据库、密钥或扫描件；身份证号、手机号和姓名均已替换为 %s。
-`, program, Redacted, Redacted)
+`, program, scrub.Redacted, scrub.Redacted)
 }

@@ -1,4 +1,4 @@
-package bundle
+package hallclient
 
 import (
 	"bytes"
@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"yizhan/app"
-	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/internal/atomicfile"
+	"yizhan/sync/bundle"
 	"yizhan/sync/protocol"
 )
 
@@ -107,12 +107,12 @@ func Export(ctx context.Context, st *app.Station, file string, o ExportOptions) 
 		return ExportResult{}, domain.Errorf(domain.EInvalid, fmt.Sprintf("附件上限不能超过 %d MB。", MaxAttachBytes>>20),
 			"attachment budget %d bytes is over the limit of %d", budget, MaxAttachBytes)
 	}
-	k, err := hallclient.LoadKeys(st.Dir())
+	k, err := LoadKeys(st.Dir())
 	if err != nil {
 		return ExportResult{}, err
 	}
 	if !k.Enrolled() {
-		return ExportResult{}, hallclient.ErrNotEnrolled
+		return ExportResult{}, ErrNotEnrolled
 	}
 	cursor, err := st.Cursor(ctx)
 	if err != nil {
@@ -130,7 +130,7 @@ func Export(ctx context.Context, st *app.Station, file string, o ExportOptions) 
 	if err != nil {
 		return ExportResult{}, fmt.Errorf("export bundle: %w", err)
 	}
-	p := &Payload{V: Version, ID: st.NewID(), Kind: KindExport, Station: k.Station, Created: st.Now().UTC()}
+	p := &bundle.Payload{V: bundle.Version, ID: st.NewID(), Kind: bundle.KindExport, Station: k.Station, Created: st.Now().UTC()}
 	newReq := func() *protocol.SyncRequest {
 		return &protocol.SyncRequest{V: protocol.Version, Station: k.Station, Cursor: cursor, Audit: head, MaxBytes: protocol.DefaultMaxBytes}
 	}
@@ -162,7 +162,7 @@ func Export(ctx context.Context, st *app.Station, file string, o ExportOptions) 
 		return res, err
 	}
 	var buf bytes.Buffer
-	if err := Seal(&buf, p, k.Station, HallName, k.HallAgeKey, k.SignKey); err != nil {
+	if err := bundle.Seal(&buf, p, k.Station, bundle.HallName, k.HallAgeKey, k.SignKey); err != nil {
 		return res, err
 	}
 	if err := atomicfile.Write(file, buf.Bytes(), 0o600); err != nil {
@@ -179,7 +179,7 @@ func Export(ctx context.Context, st *app.Station, file string, o ExportOptions) 
 // one left out), each in the order it was recorded. An attachment whose
 // file no longer matches its SHA-256 is never sent.
 // It returns the new value of metaCarried.
-func packBlobs(ctx context.Context, st *app.Station, p *Payload, budget int64, res *ExportResult) (string, error) {
+func packBlobs(ctx context.Context, st *app.Station, p *bundle.Payload, budget int64, res *ExportResult) (string, error) {
 	n, err := st.PendingBlobCount(ctx)
 	if err != nil || n == 0 {
 		return "{}", err
@@ -192,7 +192,7 @@ func packBlobs(ctx context.Context, st *app.Station, p *Payload, budget int64, r
 	if v, err := st.Meta(ctx, metaCarried); err != nil {
 		return "", fmt.Errorf("export bundle: %w", err)
 	} else if v != "" {
-		json.Unmarshal([]byte(v), &last) // a damaged record only changes the order
+		_ = json.Unmarshal([]byte(v), &last) // a damaged record only changes the order
 	}
 	sort.SliceStable(pending, func(a, b int) bool { return last[pending[a].SHA256] < last[pending[b].SHA256] })
 	next := map[string]string{}
@@ -211,7 +211,7 @@ func packBlobs(ctx context.Context, st *app.Station, p *Payload, budget int64, r
 			if data := readBlob(st, b.SHA256); data == nil {
 				left.Reason = LeftDamaged
 			} else {
-				p.Blobs = append(p.Blobs, BlobFile{SHA256: b.SHA256, Size: int64(len(data)), Data: data})
+				p.Blobs = append(p.Blobs, bundle.BlobFile{SHA256: b.SHA256, Size: int64(len(data)), Data: data})
 				used += int64(len(data))
 				next[b.SHA256] = stamp
 				continue
@@ -233,7 +233,7 @@ func readBlob(st *app.Station, sha string) []byte {
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	data, err := io.ReadAll(io.LimitReader(f.Reader(), app.MaxBlobBytes+1))
 	if err != nil {
 		return nil
@@ -252,7 +252,7 @@ func auditHead(ctx context.Context, st *app.Station) (*protocol.AuditHead, error
 	}
 	head := &protocol.AuditHead{Seq: seq, Hash: hash}
 	if v, _ := st.Meta(ctx, "sync_audit_seq"); v != "" {
-		fmt.Sscan(v, &head.CheckSeq)
+		_, _ = fmt.Sscan(v, &head.CheckSeq) // unreadable: 0, no check to prove
 		if head.CheckSeq > 0 {
 			if head.CheckHash, err = st.AuditHashAt(ctx, head.CheckSeq); err != nil {
 				return nil, fmt.Errorf("export bundle: %w", err)
@@ -274,8 +274,8 @@ type ImportResult struct {
 	// Attachments counts the attachments the hall confirmed it holds
 	// (they no longer wait); AttachmentsRefused are those it did not keep,
 	// which stay waiting.
-	Attachments        int       `json:"attachments"`
-	AttachmentsRefused []BlobAck `json:"attachments_refused,omitempty"`
+	Attachments        int              `json:"attachments"`
+	AttachmentsRefused []bundle.BlobAck `json:"attachments_refused,omitempty"`
 	// Stale counts events in pages the station had already applied (an
 	// older reply, or one whose news came by an online sync since).
 	Stale int `json:"stale"`
@@ -291,20 +291,20 @@ type ImportResult struct {
 // it again would still change nothing, as acks and pulled events are
 // idempotent and the cursor only moves forward.
 func ImportReply(ctx context.Context, st *app.Station, file string) (ImportResult, error) {
-	k, err := hallclient.LoadKeys(st.Dir())
+	k, err := LoadKeys(st.Dir())
 	if err != nil {
 		return ImportResult{}, err
 	}
 	if !k.Enrolled() {
-		return ImportResult{}, hallclient.ErrNotEnrolled
+		return ImportResult{}, ErrNotEnrolled
 	}
 	f, err := os.Open(file)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import reply: %w", err)
 	}
-	defer f.Close()
-	b, err := Open(f, Opener{Me: k.Station, Identity: k.AgeKey, Kind: KindReply, Signer: func(from string) (ed25519.PublicKey, error) {
-		if from != HallName {
+	defer func() { _ = f.Close() }() // read only: nothing to lose
+	b, err := bundle.Open(f, bundle.Opener{Me: k.Station, Identity: k.AgeKey, Kind: bundle.KindReply, Signer: func(from string) (ed25519.PublicKey, error) {
+		if from != bundle.HallName {
 			return nil, fmt.Errorf("replies come from the hall, not %q", from)
 		}
 		return k.HallSignKey, nil
@@ -339,13 +339,13 @@ func ImportReply(ctx context.Context, st *app.Station, file string) (ImportResul
 	return res, st.SetMetas(ctx, map[string]string{seenKey: st.Now().UTC().Format(time.RFC3339)})
 }
 
-func applyReplies(ctx context.Context, st *app.Station, replies []Reply, res *ImportResult) error {
+func applyReplies(ctx context.Context, st *app.Station, replies []bundle.Reply, res *ImportResult) error {
 	for _, r := range replies {
 		resp := r.Response
 		if resp == nil {
-			return Malformed("reply without a response", nil)
+			return bundle.Malformed("reply without a response", nil)
 		}
-		t, err := hallclient.ApplyAcks(ctx, st, resp.Acks)
+		t, err := ApplyAcks(ctx, st, resp.Acks)
 		if err != nil {
 			return err
 		}
@@ -378,7 +378,7 @@ func applyReplies(ctx context.Context, st *app.Station, replies []Reply, res *Im
 		if err != nil {
 			return fmt.Errorf("import reply: %w", err)
 		}
-		pulled, published, err := hallclient.ApplyPage(ctx, st, r.Base, resp)
+		pulled, published, err := ApplyPage(ctx, st, r.Base, resp)
 		if err != nil {
 			return err
 		}
@@ -413,13 +413,13 @@ func progress(ctx context.Context, st *app.Station) ([3]int64, error) {
 }
 
 // applyBlobAcks marks the attachments the hall confirmed as delivered.
-func applyBlobAcks(ctx context.Context, st *app.Station, acks []BlobAck, res *ImportResult) error {
+func applyBlobAcks(ctx context.Context, st *app.Station, acks []bundle.BlobAck, res *ImportResult) error {
 	for _, a := range acks {
 		if !app.ValidBlobHash(a.SHA256) {
-			return Malformed("attachment answer with a bad hash", nil)
+			return bundle.Malformed("attachment answer with a bad hash", nil)
 		}
 		switch a.Status {
-		case BlobStored, BlobPresent:
+		case bundle.BlobStored, bundle.BlobPresent:
 			if _, err := st.BlobInfo(ctx, a.SHA256); domain.ErrorCode(err) == domain.ENotFound {
 				continue // not ours (a station rebuilt since the export): nothing to mark
 			} else if err != nil {
@@ -429,10 +429,10 @@ func applyBlobAcks(ctx context.Context, st *app.Station, acks []BlobAck, res *Im
 				return fmt.Errorf("import reply: %w", err)
 			}
 			res.Attachments++
-		case BlobRefused:
+		case bundle.BlobRefused:
 			res.AttachmentsRefused = append(res.AttachmentsRefused, a)
 		default:
-			return Malformed(fmt.Sprintf("attachment answer with status %q", a.Status), nil)
+			return bundle.Malformed(fmt.Sprintf("attachment answer with status %q", a.Status), nil)
 		}
 	}
 	return nil
@@ -443,12 +443,12 @@ func applyBlobAcks(ctx context.Context, st *app.Station, acks []BlobAck, res *Im
 // that the file is whole (Inspect); it cannot read the content, which is
 // encrypted to the final recipient, nor change it unnoticed, since the
 // sender's signature covers every byte.
-func Relay(src, dst string) (Header, error) {
+func Relay(src, dst string) (bundle.Header, error) {
 	data, err := os.ReadFile(src)
 	if err != nil {
-		return Header{}, fmt.Errorf("relay bundle: %w", err)
+		return bundle.Header{}, fmt.Errorf("relay bundle: %w", err)
 	}
-	h, err := Inspect(bytes.NewReader(data))
+	h, err := bundle.Inspect(bytes.NewReader(data))
 	if err != nil {
 		return h, err
 	}

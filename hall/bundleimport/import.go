@@ -1,4 +1,8 @@
-package bundle
+// Package bundleimport is the hall's side of sync by USB stick: it opens a
+// station's export bundle (the file format is yizhan/sync/bundle), runs
+// each request inside through the same hall.Service.Sync path as one that
+// came over HTTP, and writes the sealed reply the clerk carries back.
+package bundleimport
 
 import (
 	"bytes"
@@ -16,6 +20,7 @@ import (
 
 	"yizhan/domain"
 	"yizhan/internal/atomicfile"
+	"yizhan/sync/bundle"
 	"yizhan/sync/protocol"
 )
 
@@ -84,7 +89,7 @@ type AttachTally struct {
 // again is harmless — every event is deduplicated by ID — and writes a
 // fresh reply, which is how a lost reply is replaced.
 //
-// The lead wires it into `hall bundle import FILE --reply OUT`.
+// cmd/hall runs it as `hall bundle import FILE --reply OUT`.
 func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport, error) {
 	if h.Now == nil {
 		h.Now = time.Now
@@ -99,10 +104,10 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	if err != nil {
 		return nil, fmt.Errorf("hall import: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	var rcpText string
 	var signer ed25519.PublicKey
-	b, err := Open(f, Opener{Me: HallName, Identity: h.Identity, Kind: KindExport, Signer: func(from string) (ed25519.PublicKey, error) {
+	b, err := bundle.Open(f, bundle.Opener{Me: bundle.HallName, Identity: h.Identity, Kind: bundle.KindExport, Signer: func(from string) (ed25519.PublicKey, error) {
 		pub, rcp, err := h.Station(ctx, from)
 		rcpText, signer = rcp, pub
 		return pub, err
@@ -130,14 +135,14 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	// the station's.
 	pub, now, err := h.Station(ctx, code)
 	if err != nil || now != rcpText || !pub.Equal(signer) {
-		return rep, Foreign(fmt.Sprintf("station %s's keys changed during the import (reenrolled?); no reply written", code), err)
+		return rep, bundle.Foreign(fmt.Sprintf("station %s's keys changed during the import (reenrolled?); no reply written", code), err)
 	}
 	// The reply speaks the export's version: a station of format 1 reads
 	// nothing newer.
-	out := &Payload{V: b.Header.V, ID: h.NewID(), Kind: KindReply, Station: code, Created: h.Now().UTC(), InReplyTo: b.Header.ID,
+	out := &bundle.Payload{V: b.Header.V, ID: h.NewID(), Kind: bundle.KindReply, Station: code, Created: h.Now().UTC(), InReplyTo: b.Header.ID,
 		Replies: replies, BlobAcks: acks}
 	var buf bytes.Buffer
-	if err := Seal(&buf, out, HallName, code, rcp, h.SignKey); err != nil {
+	if err := bundle.Seal(&buf, out, bundle.HallName, code, rcp, h.SignKey); err != nil {
 		return rep, err
 	}
 	if err := atomicfile.Write(replyOut, buf.Bytes(), 0o600); err != nil {
@@ -151,22 +156,22 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 // size and hands it to PutBlob; every one gets an answer for the reply. A
 // refused attachment does not stop the import: the events still go in,
 // and the station keeps the file waiting.
-func (h *Hall) putBlobs(ctx context.Context, code string, p *Payload, rep *HallReport) ([]BlobAck, error) {
+func (h *Hall) putBlobs(ctx context.Context, code string, p *bundle.Payload, rep *HallReport) ([]bundle.BlobAck, error) {
 	rep.Attachments.Left = p.BlobsLeft
-	var acks []BlobAck
+	var acks []bundle.BlobAck
 	seen := map[string]bool{}
 	for _, b := range p.Blobs {
 		if !validHash(b.SHA256) || seen[b.SHA256] {
-			return nil, Malformed("an attachment with a bad or repeated hash", nil)
+			return nil, bundle.Malformed("an attachment with a bad or repeated hash", nil)
 		}
 		seen[b.SHA256] = true
-		ack := BlobAck{SHA256: b.SHA256, Status: BlobStored}
+		ack := bundle.BlobAck{SHA256: b.SHA256, Status: bundle.BlobStored}
 		sum := sha256.Sum256(b.Data)
 		switch {
 		case int64(len(b.Data)) != b.Size || hex.EncodeToString(sum[:]) != b.SHA256:
-			ack.Status, ack.Reason, ack.Zh = BlobRefused, "content does not match its SHA-256 or size", "附件内容与其编号（SHA-256）不符，大厅未接收，请重新扫描该材料。"
+			ack.Status, ack.Reason, ack.Zh = bundle.BlobRefused, "content does not match its SHA-256 or size", "附件内容与其编号（SHA-256）不符，大厅未接收，请重新扫描该材料。"
 		case h.PutBlob == nil:
-			ack.Status, ack.Reason, ack.Zh = BlobRefused, "this hall takes no attachments by bundle", "大厅暂不接收数据包中的附件，请联网同步。"
+			ack.Status, ack.Reason, ack.Zh = bundle.BlobRefused, "this hall takes no attachments by bundle", "大厅暂不接收数据包中的附件，请联网同步。"
 		default:
 			present, err := h.PutBlob(ctx, code, b.SHA256, b.Data)
 			switch {
@@ -178,15 +183,15 @@ func (h *Hall) putBlobs(ctx context.Context, code string, p *Payload, rep *HallR
 				// be repeated.
 				return nil, fmt.Errorf("hall import %s: attachment %s: %w", code, b.SHA256, err)
 			case err != nil:
-				ack.Status, ack.Reason, ack.Zh = BlobRefused, domain.ErrorMessage(err), domain.ZhMessage(err)
+				ack.Status, ack.Reason, ack.Zh = bundle.BlobRefused, domain.ErrorMessage(err), domain.ZhMessage(err)
 			case present:
-				ack.Status = BlobPresent
+				ack.Status = bundle.BlobPresent
 			}
 		}
 		switch ack.Status {
-		case BlobStored:
+		case bundle.BlobStored:
 			rep.Attachments.Stored++
-		case BlobPresent:
+		case bundle.BlobPresent:
 			rep.Attachments.Present++
 		default:
 			rep.Attachments.Refused++
@@ -210,14 +215,14 @@ func validHash(h string) bool {
 
 // process runs the export's requests, then follow-up pulls within the
 // reply budget.
-func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRequest, rep *HallReport) ([]Reply, error) {
+func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRequest, rep *HallReport) ([]bundle.Reply, error) {
 	if len(reqs) == 0 {
-		return nil, Malformed("export without requests", nil)
+		return nil, bundle.Malformed("export without requests", nil)
 	}
-	var replies []Reply
+	var replies []bundle.Reply
 	size := 0
 	add := func(base int64, resp *protocol.SyncResponse) {
-		replies = append(replies, Reply{Base: base, Response: resp})
+		replies = append(replies, bundle.Reply{Base: base, Response: resp})
 		b, _ := json.Marshal(resp)
 		size += len(b)
 		rep.Pages++
@@ -234,7 +239,7 @@ func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRe
 	cursor, more := reqs[0].Cursor, false
 	for _, req := range reqs {
 		if req == nil || req.Station != code {
-			return nil, Tampered("a request inside the export names another station", nil)
+			return nil, bundle.Tampered("a request inside the export names another station", nil)
 		}
 		rep.Events += len(req.Events)
 		r := *req

@@ -1,12 +1,12 @@
 //go:build linux
 
-package support
+package disk
 
 import "syscall"
 
-// DiskFree returns the bytes free to an unprivileged user on the file
+// Free returns the bytes free to an unprivileged user on the file
 // system holding path, or -1 when it cannot tell.
-func DiskFree(path string) int64 {
+func Free(path string) int64 {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(path, &st); err != nil {
 		return -1

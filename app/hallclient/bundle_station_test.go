@@ -1,4 +1,4 @@
-package bundle_test
+package hallclient_test
 
 import (
 	"context"
@@ -12,13 +12,14 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	"yizhan/hall/bundleimport"
 	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
 )
 
 // snapshot is what a station's sync state looks like: events with their
 // verdicts, case states, conflicts and the cursor.
-func snapshot(t *testing.T, st *synctest.Station) string {
+func snapshot(t *testing.T, st *synctest.TestStation) string {
 	t.Helper()
 	var b strings.Builder
 	for _, q := range []string{
@@ -62,7 +63,7 @@ func TestStationBundles(t *testing.T) {
 	dir := t.TempDir()
 	export := filepath.Join(dir, "ST01.export.yzb")
 
-	res, err := bundle.ExportBundle(ctx, st.Station, export)
+	res, err := hallclient.ExportBundle(ctx, st.Station, export)
 	if err != nil {
 		t.Fatalf("export: %v", err)
 	}
@@ -89,7 +90,7 @@ func TestStationBundles(t *testing.T) {
 			t.Fatal("relay opened the export posing as the hall")
 		}
 		carried := filepath.Join(dir, "carried.yzb")
-		hdr, err := bundle.Relay(export, carried)
+		hdr, err := hallclient.Relay(export, carried)
 		if err != nil || hdr.From != "ST01" || hdr.To != bundle.HallName {
 			t.Fatalf("relay: %+v %v", hdr, err)
 		}
@@ -97,24 +98,24 @@ func TestStationBundles(t *testing.T) {
 		data[len(data)-1] ^= 1
 		altered := filepath.Join(dir, "altered.yzb")
 		os.WriteFile(altered, data, 0o600)
-		if _, err := bundle.HallImport(ctx, h.BundleSide(), altered, filepath.Join(dir, "x.reply")); !errors.Is(err, bundle.ErrTampered) {
+		if _, err := bundleimport.HallImport(ctx, h.BundleSide(), altered, filepath.Join(dir, "x.reply")); !errors.Is(err, bundle.ErrTampered) {
 			t.Fatalf("hall imported an altered bundle: %v", err)
 		}
 		export = carried // the hall gets the relayed copy
 	})
 
 	reply := filepath.Join(dir, "ST01.reply.yzb")
-	rep, err := bundle.HallImport(ctx, h.BundleSide(), export, reply)
+	rep, err := bundleimport.HallImport(ctx, h.BundleSide(), export, reply)
 	if err != nil {
 		t.Fatalf("hall import: %v", err)
 	}
 	if rep.Station != "ST01" || rep.Acks.Accepted != 2 || rep.Pulled == 0 {
 		t.Fatalf("hall import report %+v", rep)
 	}
-	if _, err := bundle.ImportReply(ctx, relay.Station, reply); !errors.Is(err, bundle.ErrForeign) {
+	if _, err := hallclient.ImportReply(ctx, relay.Station, reply); !errors.Is(err, bundle.ErrForeign) {
 		t.Fatalf("ST02 imported ST01's reply: %v", err)
 	}
-	ir, err := bundle.ImportReply(ctx, st.Station, reply)
+	ir, err := hallclient.ImportReply(ctx, st.Station, reply)
 	if err != nil {
 		t.Fatalf("import reply: %v", err)
 	}
@@ -129,18 +130,18 @@ func TestStationBundles(t *testing.T) {
 
 	t.Run("ImportTwiceChangesNothing", func(t *testing.T) {
 		before := snapshot(t, st)
-		again, err := bundle.ImportReply(ctx, st.Station, reply)
+		again, err := hallclient.ImportReply(ctx, st.Station, reply)
 		if err != nil || !again.Already {
 			t.Fatalf("second import: %+v %v", again, err)
 		}
 		// The hall imports the same export again (its reply was lost, say):
 		// every event is a duplicate, and the fresh reply changes nothing.
 		reply2 := filepath.Join(dir, "ST01.reply2.yzb")
-		rep2, err := bundle.HallImport(ctx, h.BundleSide(), export, reply2)
+		rep2, err := bundleimport.HallImport(ctx, h.BundleSide(), export, reply2)
 		if err != nil || rep2.Acks.Duplicates != 2 || rep2.Acks.Accepted != 2 {
 			t.Fatalf("hall re-import: %+v %v", rep2, err)
 		}
-		if _, err := bundle.ImportReply(ctx, st.Station, reply2); err != nil {
+		if _, err := hallclient.ImportReply(ctx, st.Station, reply2); err != nil {
 			t.Fatal(err)
 		}
 		if after := snapshot(t, st); after != before {

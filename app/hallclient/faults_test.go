@@ -1,4 +1,4 @@
-package faultproxy_test
+package hallclient_test
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 // node is one station in the simulation.
 type node struct {
 	code string
-	st   *synctest.Station
+	st   *synctest.TestStation
 	c    *hallclient.Client
 }
 

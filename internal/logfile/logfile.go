@@ -1,8 +1,7 @@
-// Package support is what a station's or a hall's IT person and Yizhan's
-// support need: rotating log files under <data dir>/logs, a scrubber that
-// keeps personal data out of logs and diagnostics, and the zip the
-// "diagnostics" commands write.
-package support
+// Package logfile writes the rotating JSON log files a station or a hall
+// keeps under <data dir>/logs, every string scrubbed of personal data
+// before it reaches the disk.
+package logfile
 
 import (
 	"context"
@@ -10,9 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"gopkg.in/natefinch/lumberjack.v2"
+
+	"yizhan/internal/scrub"
 )
 
 // Log rotation: a file is rotated at MaxSizeMB, the newest MaxBackups old
@@ -24,8 +24,8 @@ const (
 	MaxAgeDays = 180
 )
 
-// LogDir is where a data directory keeps its logs.
-func LogDir(dataDir string) string { return filepath.Join(dataDir, "logs") }
+// Dir is where a data directory keeps its logs.
+func Dir(dataDir string) string { return filepath.Join(dataDir, "logs") }
 
 // Log is an open rotating log file.
 type Log struct {
@@ -42,16 +42,17 @@ func (l *Log) Close() error {
 	return l.w.Close()
 }
 
-// OpenLog opens <dataDir>/logs/<name>.log as a rotating JSON log. Lines also
+// Open opens <dataDir>/logs/<name>.log as a rotating JSON log. Lines also
 // go to extra (stderr for a server under systemd or Docker) when it is not
-// nil. Every string value passes through Scrub, so an ID card or mobile
-// number that slips into a message is masked before it reaches the disk.
-func OpenLog(dataDir, name string, extra io.Writer) (*Log, error) {
-	return OpenLogIn(LogDir(dataDir), name, extra)
+// nil. Every string value passes through scrub.Text, so an ID card or
+// mobile number that slips into a message is masked before it reaches the
+// disk.
+func Open(dataDir, name string, extra io.Writer) (*Log, error) {
+	return OpenIn(Dir(dataDir), name, extra)
 }
 
-// OpenLogIn is OpenLog with the log directory itself given.
-func OpenLogIn(dir, name string, extra io.Writer) (*Log, error) {
+// OpenIn is Open with the log directory itself given.
+func OpenIn(dir, name string, extra io.Writer) (*Log, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
@@ -117,29 +118,13 @@ func (t teeHandler) WithGroup(name string) slog.Handler {
 func scrubAttr(_ []string, a slog.Attr) slog.Attr {
 	switch a.Value.Kind() {
 	case slog.KindString:
-		if s := a.Value.String(); s != Scrub(s) {
-			a.Value = slog.StringValue(Scrub(s))
+		if s := a.Value.String(); s != scrub.Text(s) {
+			a.Value = slog.StringValue(scrub.Text(s))
 		}
 	case slog.KindAny:
 		if err, ok := a.Value.Any().(error); ok {
-			a.Value = slog.StringValue(Scrub(err.Error()))
+			a.Value = slog.StringValue(scrub.Text(err.Error()))
 		}
 	}
 	return a
-}
-
-// HomeRel shows a path with the user's home directory as "~": a Windows
-// account name is often the clerk's real name.
-func HomeRel(path string) string {
-	home, err := os.UserHomeDir()
-	if err != nil || home == "" {
-		return path
-	}
-	if path == home {
-		return "~"
-	}
-	if rest, ok := strings.CutPrefix(path, home+string(filepath.Separator)); ok {
-		return "~" + string(filepath.Separator) + rest
-	}
-	return path
 }

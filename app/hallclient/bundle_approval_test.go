@@ -1,14 +1,15 @@
-package bundle_test
+package hallclient_test
 
 import (
 	"context"
 	"path/filepath"
 	"testing"
 
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/bundleimport"
 	"yizhan/internal/synctest"
-	"yizhan/sync/bundle"
 )
 
 // TestOfflineApprovalByBundle is the field helper's trip: a case opened at a
@@ -33,10 +34,10 @@ func TestOfflineApprovalByBundle(t *testing.T) {
 	}
 	dir := t.TempDir()
 	out, reply1, reply2 := filepath.Join(dir, "out.yzb"), filepath.Join(dir, "r1.yzb"), filepath.Join(dir, "r2.yzb")
-	if _, err := bundle.ExportBundle(ctx, st.Station, out); err != nil {
+	if _, err := hallclient.ExportBundle(ctx, st.Station, out); err != nil {
 		t.Fatalf("export: %v", err)
 	}
-	if _, err := bundle.HallImport(ctx, h.BundleSide(), out, reply1); err != nil {
+	if _, err := bundleimport.HallImport(ctx, h.BundleSide(), out, reply1); err != nil {
 		t.Fatalf("hall import: %v", err)
 	}
 	if err := h.Service().Approve(ctx, hall.Actor{ID: "approver", Name: "审批员"}, c.ID, "证书-001"); err != nil {
@@ -44,10 +45,10 @@ func TestOfflineApprovalByBundle(t *testing.T) {
 	}
 	// The helper goes back with a reply made after the approval (the hall
 	// imports the same export again: every event a duplicate).
-	if _, err := bundle.HallImport(ctx, h.BundleSide(), out, reply2); err != nil {
+	if _, err := bundleimport.HallImport(ctx, h.BundleSide(), out, reply2); err != nil {
 		t.Fatalf("hall import again: %v", err)
 	}
-	if _, err := bundle.ImportReply(ctx, st.Station, reply2); err != nil {
+	if _, err := hallclient.ImportReply(ctx, st.Station, reply2); err != nil {
 		t.Fatalf("station import: %v", err)
 	}
 	got, err := st.LoadCase(ctx, c.ID)

@@ -1,12 +1,13 @@
-package bundle_test
+package hallclient_test
 
 import (
 	"context"
 	"path/filepath"
 	"testing"
 
+	"yizhan/app/hallclient"
+	"yizhan/hall/bundleimport"
 	"yizhan/internal/synctest"
-	"yizhan/sync/bundle"
 )
 
 // TestStaleReplySaysNothingNew: a reply that arrives after a newer one
@@ -22,20 +23,20 @@ func TestStaleReplySaysNothingNew(t *testing.T) {
 	dir := t.TempDir()
 	trip := func(name string) string {
 		e, r := filepath.Join(dir, name+".yzb"), filepath.Join(dir, name+".reply.yzb")
-		if _, err := bundle.ExportBundle(ctx, st.Station, e); err != nil {
+		if _, err := hallclient.ExportBundle(ctx, st.Station, e); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := bundle.HallImport(ctx, h.BundleSide(), e, r); err != nil {
+		if _, err := bundleimport.HallImport(ctx, h.BundleSide(), e, r); err != nil {
 			t.Fatal(err)
 		}
 		return r
 	}
 	older, newer := trip("one"), trip("two")
-	res, err := bundle.ImportReply(ctx, st.Station, newer)
+	res, err := hallclient.ImportReply(ctx, st.Station, newer)
 	if err != nil || res.NothingNew || res.Pulled == 0 {
 		t.Fatalf("newer reply: %+v %v", res, err)
 	}
-	res, err = bundle.ImportReply(ctx, st.Station, older)
+	res, err = hallclient.ImportReply(ctx, st.Station, older)
 	if err != nil {
 		t.Fatal(err)
 	}
