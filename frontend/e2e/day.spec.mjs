@@ -28,7 +28,8 @@ import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium, selectors } from 'playwright-core'
+import { selectors } from 'playwright-core'
+import { launchChromium } from './chromium.mjs'
 
 const { values: opt } = parseArgs({
   options: {
@@ -433,21 +434,7 @@ step('at 1024×768 the case page shows its actions before the applicant and mate
 
 async function main() {
   mkdirSync(opt.artifacts, { recursive: true })
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-default-apps',
-    ],
-  })
+  const browser = await launchChromium()
   let passed = 0
   let failed = 0
   const pageErrors = []

@@ -16,16 +16,10 @@ describe('console locales', () => {
 // The console's templates: its own and those of the library it shares with
 // the station app.
 describeTemplates(
-  import.meta.glob(['../**/*.vue', '../../shared/**/*.vue'], { query: '?raw', import: 'default', eager: true }) as Record<
-    string,
-    string
-  >,
+  import.meta.glob<string>(['../**/*.vue', '../../shared/**/*.vue'], { query: '?raw', import: 'default', eager: true }),
 )
 
 describeKeysUsed(
-  import.meta.glob(['../**/*.vue', '../**/*.ts', '!../**/*.test.ts'], { query: '?raw', import: 'default', eager: true }) as Record<
-    string,
-    string
-  >,
+  import.meta.glob<string>(['../**/*.vue', '../**/*.ts', '!../**/*.test.ts'], { query: '?raw', import: 'default', eager: true }),
   zhCN,
 )

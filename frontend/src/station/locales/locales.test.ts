@@ -26,17 +26,10 @@ describe('areas', () => {
 // The station's templates: its own and those of the library it shares with
 // the hall console (src/console has the same checks over its own).
 describeTemplates(
-  import.meta.glob(['../**/*.vue', '../../shared/**/*.vue'], { query: '?raw', import: 'default', eager: true }) as Record<
-    string,
-    string
-  >,
+  import.meta.glob<string>(['../**/*.vue', '../../shared/**/*.vue'], { query: '?raw', import: 'default', eager: true }),
 )
 
 describeKeysUsed(
-  import.meta.glob(['../**/*.vue', '../**/*.ts', '!../**/*.test.ts', '!../api/wailsjs/**'], {
-    query: '?raw',
-    import: 'default',
-    eager: true,
-  }) as Record<string, string>,
+  import.meta.glob<string>(['../**/*.vue', '../**/*.ts', '!../**/*.test.ts', '!../api/wailsjs/**'], { query: '?raw', import: 'default', eager: true }),
   zhCN,
 )
