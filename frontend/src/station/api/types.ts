@@ -1,4 +1,4 @@
-import type { app, bundle, desktop, domain, hallclient } from './wailsjs/go/models'
+import type { app, desktop, domain, hallclient } from './wailsjs/go/models'
 
 /**
  * Plain turns a generated binding class into the plain JSON shape a call
@@ -63,5 +63,5 @@ export type RatingInvite = Plain<app.RatingInvite>
 // Sync.
 export type SyncStatus = Plain<hallclient.Status>
 export type SyncResult = Plain<hallclient.Result>
-export type BundleExport = Plain<bundle.ExportResult>
-export type BundleImport = Plain<bundle.ImportResult>
+export type BundleExport = Plain<hallclient.ExportResult>
+export type BundleImport = Plain<hallclient.ImportResult>

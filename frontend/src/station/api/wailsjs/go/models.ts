@@ -963,122 +963,6 @@ export namespace bundle {
 	        this.zh = source["zh"];
 	    }
 	}
-	export class BlobLeft {
-	    sha256: string;
-	    size: number;
-	    reason: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new BlobLeft(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.sha256 = source["sha256"];
-	        this.size = source["size"];
-	        this.reason = source["reason"];
-	    }
-	}
-	export class ExportResult {
-	    id: string;
-	    file: string;
-	    events: number;
-	    requests: number;
-	    cursor: number;
-	    left: number;
-	    bytes: number;
-	    attachments: number;
-	    attachment_bytes: number;
-	    attach_budget: number;
-	    attachments_left: BlobLeft[];
-	
-	    static createFrom(source: any = {}) {
-	        return new ExportResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.file = source["file"];
-	        this.events = source["events"];
-	        this.requests = source["requests"];
-	        this.cursor = source["cursor"];
-	        this.left = source["left"];
-	        this.bytes = source["bytes"];
-	        this.attachments = source["attachments"];
-	        this.attachment_bytes = source["attachment_bytes"];
-	        this.attach_budget = source["attach_budget"];
-	        this.attachments_left = this.convertValues(source["attachments_left"], BlobLeft);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class ImportResult {
-	    id: string;
-	    already_imported?: boolean;
-	    acks: protocol.AckTally;
-	    pulled: number;
-	    published: number;
-	    cursor: number;
-	    resync?: boolean;
-	    attachments: number;
-	    attachments_refused?: BlobAck[];
-	    stale: number;
-	    nothing_new: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ImportResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.already_imported = source["already_imported"];
-	        this.acks = this.convertValues(source["acks"], protocol.AckTally);
-	        this.pulled = source["pulled"];
-	        this.published = source["published"];
-	        this.cursor = source["cursor"];
-	        this.resync = source["resync"];
-	        this.attachments = source["attachments"];
-	        this.attachments_refused = this.convertValues(source["attachments_refused"], BlobAck);
-	        this.stale = source["stale"];
-	        this.nothing_new = source["nothing_new"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 
 }
 
@@ -1921,6 +1805,22 @@ export namespace domain {
 
 export namespace hallclient {
 	
+	export class BlobLeft {
+	    sha256: string;
+	    size: number;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BlobLeft(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sha256 = source["sha256"];
+	        this.size = source["size"];
+	        this.reason = source["reason"];
+	    }
+	}
 	export class BlobResult {
 	    uploaded: number;
 	    present: number;
@@ -1960,6 +1860,106 @@ export namespace hallclient {
 	        this.message = source["message"];
 	        this.zh = source["zh"];
 	        this.at = this.convertValues(source["at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ExportResult {
+	    id: string;
+	    file: string;
+	    events: number;
+	    requests: number;
+	    cursor: number;
+	    left: number;
+	    bytes: number;
+	    attachments: number;
+	    attachment_bytes: number;
+	    attach_budget: number;
+	    attachments_left: BlobLeft[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.file = source["file"];
+	        this.events = source["events"];
+	        this.requests = source["requests"];
+	        this.cursor = source["cursor"];
+	        this.left = source["left"];
+	        this.bytes = source["bytes"];
+	        this.attachments = source["attachments"];
+	        this.attachment_bytes = source["attachment_bytes"];
+	        this.attach_budget = source["attach_budget"];
+	        this.attachments_left = this.convertValues(source["attachments_left"], BlobLeft);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ImportResult {
+	    id: string;
+	    already_imported?: boolean;
+	    acks: protocol.AckTally;
+	    pulled: number;
+	    published: number;
+	    cursor: number;
+	    resync?: boolean;
+	    attachments: number;
+	    attachments_refused?: bundle.BlobAck[];
+	    stale: number;
+	    nothing_new: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.already_imported = source["already_imported"];
+	        this.acks = this.convertValues(source["acks"], protocol.AckTally);
+	        this.pulled = source["pulled"];
+	        this.published = source["published"];
+	        this.cursor = source["cursor"];
+	        this.resync = source["resync"];
+	        this.attachments = source["attachments"];
+	        this.attachments_refused = this.convertValues(source["attachments_refused"], bundle.BlobAck);
+	        this.stale = source["stale"];
+	        this.nothing_new = source["nothing_new"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
