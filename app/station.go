@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"yizhan/domain"
+	"yizhan/internal/migrate"
 	"yizhan/sqlite"
 	"yizhan/workday"
 )
@@ -87,7 +88,7 @@ func Open(cfg Config) (*Station, error) {
 	}
 	db, err := sqlite.Open(filepath.Join(cfg.Dir, DBFile))
 	if err != nil {
-		if errors.Is(err, sqlite.ErrTooNew) {
+		if errors.Is(err, migrate.ErrTooNew) {
 			return nil, domain.Errorf(domain.EInvalid, "该数据库由更新版本的驿站写入，请先升级本软件再打开。", "%v", err)
 		}
 		return nil, fmt.Errorf("open station: %w", err)

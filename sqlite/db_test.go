@@ -14,6 +14,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"yizhan/internal/migrate"
 	"yizhan/sqlite"
 )
 
@@ -173,7 +174,7 @@ func TestOpen(t *testing.T) {
 		before := fileHash(t, path)
 
 		_, err = sqlite.Open(path)
-		if !errors.Is(err, sqlite.ErrTooNew) {
+		if !errors.Is(err, migrate.ErrTooNew) {
 			t.Fatalf("got %v, want ErrTooNew", err)
 		}
 		if after := fileHash(t, path); after != before {

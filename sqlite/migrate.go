@@ -5,11 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+
+	"yizhan/internal/migrate"
 )
 
 // MigrateWith applies the migrations of ms above the database's version, up
-// to target (0 = all). Migrate calls it with the embedded migrations; tests
-// pass crafted lists (a migration that fails half-way).
+// to target (0 = all), through the shared runner (internal/migrate).
+// Migrate calls it with the embedded migrations; tests pass crafted lists
+// (a migration that fails half-way).
 //
 // All pending migrations run in ONE transaction together with the version
 // bump: an upgrade across several versions either completes or leaves the
@@ -18,47 +21,22 @@ import (
 // PRAGMA defer_foreign_keys, not foreign_keys=off, which a transaction
 // ignores.) Before an existing database is upgraded, a copy is kept beside
 // it as <file>.schema-<old>.bak.
-func (db *DB) MigrateWith(ctx context.Context, ms []Migration, target int) error {
-	if len(ms) == 0 {
-		return fmt.Errorf("migrate %s: no migrations", db.Path)
-	}
-	cur, err := db.SchemaVersion(ctx)
+func (db *DB) MigrateWith(ctx context.Context, ms []migrate.Migration, target int) error {
+	err := migrate.Run(ctx, migrate.SQLite(db.DB), ms, migrate.Options{
+		Target:         target,
+		OneTransaction: true,
+		BeforeUpgrade: func(ctx context.Context, from int) error {
+			if db.Path == "" || db.Path == ":memory:" {
+				return nil
+			}
+			if err := db.Backup(ctx, fmt.Sprintf("%s.schema-%d.bak", db.Path, from)); err != nil {
+				return fmt.Errorf("keep a copy before upgrading: %w", err)
+			}
+			return nil
+		},
+	})
 	if err != nil {
-		return fmt.Errorf("migrate: read version: %w", err)
-	}
-	if latest := ms[len(ms)-1].Version; cur > latest {
-		return fmt.Errorf("migrate %s: schema %d, this program knows %d: %w", db.Path, cur, latest, ErrTooNew)
-	}
-	var pending []Migration
-	for _, m := range ms {
-		if m.Version <= cur || (target > 0 && m.Version > target) {
-			continue
-		}
-		pending = append(pending, m)
-	}
-	if len(pending) == 0 {
-		return nil
-	}
-	if cur > 0 && db.Path != "" && db.Path != ":memory:" {
-		if err := db.Backup(ctx, fmt.Sprintf("%s.schema-%d.bak", db.Path, cur)); err != nil {
-			return fmt.Errorf("migrate %s: keep a copy before upgrading: %w", db.Path, err)
-		}
-	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", db.Path, err)
-	}
-	defer tx.Rollback()
-	for _, m := range pending {
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-			return fmt.Errorf("migrate %s: %s: %w (nothing was changed)", db.Path, m.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.Version)); err != nil {
-			return fmt.Errorf("migrate %s: %s: set version: %w", db.Path, m.Name, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migrate %s: commit: %w", db.Path, err)
+		return fmt.Errorf("migrate %s: %w (nothing was changed)", db.Path, err)
 	}
 	return nil
 }
@@ -83,8 +61,8 @@ func refuseTooNew(path string) error {
 	if err != nil {
 		return err
 	}
-	if latest := ms[len(ms)-1].Version; v > latest {
-		return fmt.Errorf("open %s: schema %d, this program knows %d: %w", path, v, latest, ErrTooNew)
+	if err := migrate.CheckVersion(v, ms); err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
 	}
 	return nil
 }

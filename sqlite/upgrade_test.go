@@ -19,6 +19,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/internal/migrate"
 	"yizhan/sqlite"
 )
 
@@ -306,7 +307,7 @@ func TestNewerDatabaseRefusedUntouched(t *testing.T) {
 	if domain.ErrorCode(err) != domain.EInvalid || !strings.Contains(domain.ZhMessage(err), "升级") || !strings.Contains(domain.ErrorMessage(err), "newer") {
 		t.Fatalf("got %q / %q, want a clear 'upgrade first' message", domain.ErrorMessage(err), domain.ZhMessage(err))
 	}
-	if _, err := sqlite.Open(dbPath); !errors.Is(err, sqlite.ErrTooNew) {
+	if _, err := sqlite.Open(dbPath); !errors.Is(err, migrate.ErrTooNew) {
 		t.Fatalf("sqlite.Open: %v, want ErrTooNew", err)
 	}
 	if after := fileHash(t, dbPath); after != before {
@@ -383,13 +384,13 @@ func TestFailedMigrationLeavesDatabaseAsItWas(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := latest(t)
-	bad := append(append([]sqlite.Migration(nil), ms...),
-		sqlite.Migration{Version: n + 1, Name: fmt.Sprintf("%04d_good.sql", n+1), SQL: `
+	bad := append(append([]migrate.Migration(nil), ms...),
+		migrate.Migration{Version: n + 1, Name: fmt.Sprintf("%04d_good.sql", n+1), SQL: `
 			CREATE TABLE upgrade_probe (x TEXT);
 			ALTER TABLE cases ADD COLUMN probe TEXT NOT NULL DEFAULT '';
 			UPDATE cases SET state = 'probe';
 			DELETE FROM tickets;`},
-		sqlite.Migration{Version: n + 2, Name: fmt.Sprintf("%04d_bad.sql", n+2), SQL: `
+		migrate.Migration{Version: n + 2, Name: fmt.Sprintf("%04d_bad.sql", n+2), SQL: `
 			UPDATE staff SET name = 'probe';
 			CREATE TABLE upgrade_probe2 (y TEXT);
 			INSERT INTO no_such_table VALUES (1);`},
