@@ -12,6 +12,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 	"yizhan/sqlite"
 )
 
@@ -114,7 +115,7 @@ func TestBackup(t *testing.T) {
 
 func TestRestoreAndReopen(t *testing.T) {
 	dir := t.TempDir()
-	clock := NewClock(start)
+	clock := testclock.New(start)
 	s := mustOpenBare(t, dir, clock)
 	first := mustOpenCase(t, s, itemStationNow, zhang)
 	backup := filepath.Join(t.TempDir(), "backup.db")
@@ -149,7 +150,7 @@ func TestRestoreAndReopen(t *testing.T) {
 }
 
 // mustReopen opens an existing station directory.
-func mustReopen(t *testing.T, dir string, clock *Clock) *TestStation {
+func mustReopen(t *testing.T, dir string, clock *testclock.Clock) *TestStation {
 	t.Helper()
 	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
 	if err != nil {
@@ -188,7 +189,7 @@ func TestOpenStation(t *testing.T) {
 	})
 
 	t.Run("ErrInitTwiceWithOtherCode", func(t *testing.T) {
-		s := mustOpenBare(t, t.TempDir(), NewClock(start))
+		s := mustOpenBare(t, t.TempDir(), testclock.New(start))
 		err := s.Init(ctx, app.Identity{Code: "370112009", Name: "别的站"})
 		wantCode(t, err, domain.EConflict)
 		if err := s.Init(ctx, app.Identity{Code: StationCode, Name: "改名后的中心"}); err != nil {
@@ -200,7 +201,7 @@ func TestOpenStation(t *testing.T) {
 	})
 
 	t.Run("ErrNotInitialised", func(t *testing.T) {
-		s, err := app.Open(app.Config{Dir: t.TempDir(), Now: NewClock(start).Now})
+		s, err := app.Open(app.Config{Dir: t.TempDir(), Now: testclock.New(start).Now})
 		if err != nil {
 			t.Fatal(err)
 		}

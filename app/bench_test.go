@@ -12,6 +12,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 	"yizhan/sqlite"
 	"yizhan/workday"
 )
@@ -98,7 +99,7 @@ var benchItem = struct {
 // benchEvents returns the hall log entries of case i: opened by BENCH01
 // within the year before start, then about 45% accepted, 20% forwarded and
 // 8% concluded by the hall.
-func benchEvents(g *gen, i int, seq *int64, hlc *domain.HLC, clk *Clock) []app.PulledEvent {
+func benchEvents(g *gen, i int, seq *int64, hlc *domain.HLC, clk *testclock.Clock) []app.PulledEvent {
 	caseID := fmt.Sprintf("b0000000-0000-7000-8000-%012x", i)
 	received := start.Add(-time.Duration(g.r.Int64N(int64(365 * 24 * time.Hour))))
 	ap := domain.Applicant{Type: domain.ApplicantPerson, Name: g.name(), IDType: "resident_id", IDNumber: g.residentID(),
@@ -167,7 +168,7 @@ func benchStation(b *testing.B, n int) (*TestStation, int64) {
 		b.Fatal(err)
 	}
 	size, _ := strconv.ParseInt(string(sb), 10, 64)
-	clock := NewClock(start)
+	clock := testclock.New(start)
 	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
@@ -184,7 +185,7 @@ func buildBench(b *testing.B, dir string, n int) {
 	tmp := fmt.Sprintf("%s.building-%d", dir, os.Getpid())
 	os.RemoveAll(tmp)
 	began := time.Now()
-	clock := NewClock(start)
+	clock := testclock.New(start)
 	s, err := app.Open(app.Config{Dir: tmp, Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
@@ -196,7 +197,7 @@ func buildBench(b *testing.B, dir string, n int) {
 		b.Fatal(err)
 	}
 	g := newGen(1)
-	remoteClock := NewClock(start)
+	remoteClock := testclock.New(start)
 	hlc := domain.NewHLC(benchOffice, remoteClock.Now)
 	var seq int64
 	const pageCases = 2000

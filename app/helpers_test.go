@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 )
 
 var ctx = context.Background()
@@ -25,40 +25,10 @@ var start = time.Date(2026, 3, 2, 9, 0, 0, 0, china)
 // StationCode is the office code of the test station.
 const StationCode = "370112001"
 
-// Clock is a fake clock that tests move by hand. It is safe for concurrent use.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// NewClock returns a clock standing at t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Set moves the clock to t, backwards if need be.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-// Add moves the clock by d.
-func (c *Clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // TestStation is an open station with its fake clock and two signed-up staff.
 type TestStation struct {
 	*app.Station
-	Clock *Clock
+	Clock *testclock.Clock
 	Dir   string
 	Head  app.Actor
 	Clerk app.Actor
@@ -79,7 +49,7 @@ func sampleCatalog(tb testing.TB) []byte {
 // the sample catalog. The station is closed when the test ends.
 func MustOpenStation(tb testing.TB) *TestStation {
 	tb.Helper()
-	ts := mustOpenBare(tb, tb.TempDir(), NewClock(start))
+	ts := mustOpenBare(tb, tb.TempDir(), testclock.New(start))
 	head, err := ts.AddStaff(ctx, app.System, "wang", "王站长", app.RoleHead, "head-password-1")
 	if err != nil {
 		tb.Fatalf("add head: %v", err)
@@ -96,7 +66,7 @@ func MustOpenStation(tb testing.TB) *TestStation {
 // mustOpenBare opens and initialises a station and imports the catalog, but
 // adds no staff: password hashing is deliberately slow, and the property test
 // opens many stations. Its actors are not in the staff table.
-func mustOpenBare(tb testing.TB, dir string, clock *Clock) *TestStation {
+func mustOpenBare(tb testing.TB, dir string, clock *testclock.Clock) *TestStation {
 	tb.Helper()
 	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
 	if err != nil {

@@ -8,13 +8,14 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 	"yizhan/receipt"
 )
 
 // kioskStation is a station whose receipts are signed with key.
 func kioskStation(t *testing.T, key ed25519.PrivateKey) *TestStation {
 	t.Helper()
-	clock := NewClock(start)
+	clock := testclock.New(start)
 	dir := t.TempDir()
 	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now,
 		ReceiptKey: func() (ed25519.PublicKey, error) { return key.Public().(ed25519.PublicKey), nil }})

@@ -12,6 +12,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 )
 
 // defaultPropertyChecks keeps the default run short; -rapid.checks or
@@ -33,7 +34,7 @@ func setDefaultChecks() {
 // opened so far.
 type propStation struct {
 	s     *app.Station
-	clock *Clock
+	clock *testclock.Clock
 	clerk app.Actor
 	cases []string
 	items map[string][]string // base material codes per item
@@ -275,7 +276,7 @@ func (p *propStation) check(t *rapid.T) {
 func TestStationProperty(t *testing.T) {
 	setDefaultChecks()
 	base := t.TempDir()
-	bare := mustOpenBare(t, filepath.Join(base, "catalog"), NewClock(start))
+	bare := mustOpenBare(t, filepath.Join(base, "catalog"), testclock.New(start))
 	items := map[string][]string{}
 	for _, code := range propItems {
 		it, err := bare.Item(ctx, code, 0)
@@ -294,7 +295,7 @@ func TestStationProperty(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		clock := NewClock(start)
+		clock := testclock.New(start)
 		s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
 		if err != nil {
 			rt.Fatal(err)

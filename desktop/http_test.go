@@ -11,13 +11,13 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"yizhan/app"
 	"yizhan/desktop"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 )
 
 // uiClient is one browser: a cookie jar and the session's CSRF token.
@@ -71,15 +71,6 @@ func (c *uiClient) post(method string, args ...any) (int, map[string]any, http.H
 	json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, out, resp.Header
 }
-
-// fakeClock is a settable clock for session expiry.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // newStation opens a station with a head and a clerk, set up through the
 // desktop window's own Station (which is then signed out).
@@ -160,7 +151,7 @@ func TestSessionsAreApart(t *testing.T) {
 	if _, err := a.API.SignIn("head", "secret123"); err != nil { // the window
 		t.Fatal(err)
 	}
-	clock := &fakeClock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 	srv := httptest.NewServer(desktop.Handler(a.API, nil, desktop.HTTPConfig{Now: clock.Now, MaxSessions: 3, SessionIdle: time.Hour}))
 	defer srv.Close()
 	b1, b2 := newClient(t, srv), newClient(t, srv)

@@ -30,6 +30,7 @@ import (
 	"yizhan/domain"
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
+	"yizhan/internal/testclock"
 	"yizhan/sync/client"
 	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
@@ -69,16 +70,6 @@ func (l *logBuf) has(parts ...string) bool {
 	return false
 }
 
-// clock is a settable fake clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // hallEnv is a real hall served over HTTP on 127.0.0.1.
 type hallEnv struct {
 	t     *testing.T
@@ -86,14 +77,14 @@ type hallEnv struct {
 	svc   *hall.Service
 	srv   *httptest.Server
 	log   *logBuf
-	clock *clock
+	clock *testclock.Clock
 	view  *sql.DB
 }
 
 func newHall(t *testing.T) *hallEnv {
 	t.Helper()
 	ctx := context.Background()
-	h := &hallEnv{t: t, dir: t.TempDir(), log: &logBuf{}, clock: &clock{t: time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)}}
+	h := &hallEnv{t: t, dir: t.TempDir(), log: &logBuf{}, clock: testclock.New(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))}
 	store, err := hallsqlite.Open(ctx, filepath.Join(h.dir, "hall.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 	"yizhan/sqlite"
 	"yizhan/workday"
 )
@@ -99,12 +100,10 @@ var china = time.FixedZone("CST", 8*3600)
 
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time { return c.t }
-
 // fill runs a fortnight of a township station through the services.
 func fill(dir, catalogPath string) (*Manifest, error) {
-	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, china)}
-	st, err := app.Open(app.Config{Dir: dir, Now: clk.now})
+	clk := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, china))
+	st, err := app.Open(app.Config{Dir: dir, Now: clk.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +150,7 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 		}
 		c, err := st.OpenCase(ctx, clerk, in)
 		must(err, "open case for "+name)
-		clk.t = clk.t.Add(7 * time.Minute)
+		clk.Add(7 * time.Minute)
 		return c
 	}
 	const (
