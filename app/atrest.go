@@ -31,7 +31,7 @@ import (
 const BlobKeyFile = "blobs.age"
 
 // keyDir is the folder of the station's secrets (shared with package
-// sync/client, which keeps the sync keys there).
+// app/hallclient, which keeps the sync keys there).
 const keyDir = "keys"
 
 // ageMagic opens every age file.

@@ -16,7 +16,7 @@ import (
 // coded error a clerk can read, never an internal one, and leave no half
 // import; an accepted file's items must all be findable.
 func FuzzImportCatalog(f *testing.F) {
-	if b, err := os.ReadFile("../sync/internal/synctest/catalog.json"); err == nil {
+	if b, err := os.ReadFile("../internal/synctest/catalog.json"); err == nil {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"catalog_version":"v","items":[{"implementation_code":"C","name":"事项","kind":"即办件","legal_limit":{"value":1,"unit":"G"},"promised_limit":{"value":0,"unit":"G"},"materials":[]}]}`))

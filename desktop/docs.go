@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/receipt"
-	"yizhan/sync/client"
 	"yizhan/workday"
 )
 
@@ -40,7 +40,7 @@ var docKinds = map[string]bool{"receipt": true, "accept": true, "not_accept": tr
 // station's QR codes, read when a code is scanned (enrolment makes it).
 func receiptKey(dir string) func() (ed25519.PublicKey, error) {
 	return func() (ed25519.PublicKey, error) {
-		k, err := client.LoadKeys(dir)
+		k, err := hallclient.LoadKeys(dir)
 		if err != nil {
 			return nil, err
 		}
@@ -80,7 +80,7 @@ func (s *Station) PrintDocument(caseID, kind string) (*Document, error) {
 	}
 	claim := receipt.Claim{Kind: kind, Number: c.Number, Station: id.Code, Date: d.Date}
 	d.QR = strings.Join([]string{receipt.Prefix, kind, c.Number, id.Code, d.Date}, "|")
-	if k, err := client.LoadKeys(st.Dir()); err == nil && k.SignKey != nil {
+	if k, err := hallclient.LoadKeys(st.Dir()); err == nil && k.SignKey != nil {
 		if code, err := receipt.Sign(claim, k.SignKey); err == nil {
 			d.QR, d.Signed = code, true
 		}

@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/sync/client"
 )
 
 // Version is the application version shown in the UI. Release builds
@@ -101,7 +101,7 @@ type core struct {
 	st       *app.Station
 	openErr  error
 	bg       func() // stops background work
-	syncer   *client.Client
+	syncer   *hallclient.Client
 	inWails  bool // running in the Wails window (runtime calls allowed)
 	syncStop func()
 }

@@ -5,12 +5,12 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
 )
 
 // SyncStatus returns the sync panel's figures; it never contacts the hall.
-func (s *Station) SyncStatus() (*client.Status, error) {
+func (s *Station) SyncStatus() (*hallclient.Status, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
@@ -22,13 +22,13 @@ func (s *Station) SyncStatus() (*client.Status, error) {
 		stt := c.Status(s.context())
 		return &stt, nil
 	}
-	stt, err := client.StatusOf(s.context(), st)
+	stt, err := hallclient.StatusOf(s.context(), st)
 	return &stt, err
 }
 
 // SyncNow syncs once, now (the "同步" button). The background loop keeps
 // running either way.
-func (s *Station) SyncNow() (*client.Result, error) {
+func (s *Station) SyncNow() (*hallclient.Result, error) {
 	if _, _, err := s.session(); err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (s *Station) Enroll(hallURL, code string) (*AppInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := client.Enroll(s.context(), st, hallURL, code); err != nil {
+	if _, err := hallclient.Enroll(s.context(), st, hallURL, code); err != nil {
 		return nil, err
 	}
 	s.startSync()
@@ -79,7 +79,7 @@ func (s *Station) ImportBundle(path string) (*bundle.ImportResult, error) {
 }
 
 // client returns the sync client, creating it once the station is enrolled.
-func (s *core) client() (*client.Client, error) {
+func (s *core) client() (*hallclient.Client, error) {
 	s.mu.Lock()
 	c := s.syncer
 	s.mu.Unlock()
@@ -90,7 +90,7 @@ func (s *core) client() (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err = client.New(st)
+	c, err = hallclient.New(st)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (s *core) startSync() {
 	if err != nil {
 		return
 	}
-	if k, err := client.LoadKeys(st.Dir()); err != nil || !k.Enrolled() {
+	if k, err := hallclient.LoadKeys(st.Dir()); err != nil || !k.Enrolled() {
 		return
 	}
 	c, err := s.client()

@@ -19,7 +19,7 @@ import (
 func FuzzParseCatalog(f *testing.F) {
 	// The small test catalog; the 130 KB sample catalog is too big for the
 	// mutator to make progress on in a short run.
-	if b, err := os.ReadFile(filepath.FromSlash("../sync/internal/synctest/catalog.json")); err == nil {
+	if b, err := os.ReadFile(filepath.FromSlash("../internal/synctest/catalog.json")); err == nil {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"catalog_version":"x","items":[null]}`))

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"filippo.io/age"
+
+	"yizhan/sync/protocol"
 )
 
 // Key file names under Dir/keys.
@@ -32,7 +34,7 @@ type Keys struct {
 // SignPublic returns the Ed25519 public key as base64, the form enrolment
 // hands to stations.
 func (k *Keys) SignPublic() string {
-	return base64.StdEncoding.EncodeToString(k.Sign.Public().(ed25519.PublicKey))
+	return protocol.EncodeSignKey(k.Sign.Public().(ed25519.PublicKey))
 }
 
 // AgeRecipient returns the age recipient ("age1...") stations encrypt to.

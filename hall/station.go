@@ -274,7 +274,7 @@ func (s *Service) enrolSecret(station, enrolHash, signKey, ageKey string) string
 }
 
 func checkStationKeys(signKey, ageKey string) error {
-	if k, err := base64.StdEncoding.DecodeString(signKey); err != nil || len(k) != ed25519.PublicKeySize {
+	if _, err := protocol.ParseSignKey(signKey); err != nil {
 		return domain.Errorf(domain.EInvalid, "站点签名公钥格式不正确。", "sign_key: not a base64 Ed25519 public key")
 	}
 	if _, err := age.ParseX25519Recipient(ageKey); err != nil {

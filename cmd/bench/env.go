@@ -14,17 +14,17 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/client"
-	"yizhan/sync/hallserver"
 )
 
 //go:embed catalog.json
 var catalogJSON []byte
 
 // hallEnv is a real hall: hall.Service on a SQLite file, served by
-// hallserver over HTTP on 127.0.0.1, as cmd/hall serves it.
+// httpapi over HTTP on 127.0.0.1, as cmd/hall serves it.
 type hallEnv struct {
 	dir   string
 	store *hallsqlite.Store
@@ -53,7 +53,7 @@ func startHall(ctx context.Context, dir string) (*hallEnv, error) {
 		return nil, err
 	}
 	h := &hallEnv{dir: dir, store: store, svc: svc, ln: ln}
-	api := hallserver.New(svc, nil)
+	api := httpapi.New(svc, nil)
 	h.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.reqs.Add(1)
 		api.ServeHTTP(w, r)
@@ -104,30 +104,30 @@ func openStation(ctx context.Context, dir, code string) (*app.Station, app.Actor
 
 // enroll announces code at the hall and enrols st directly (not through a
 // counting proxy).
-func (h *hallEnv) enroll(ctx context.Context, st *app.Station, code string) (*client.Keys, error) {
+func (h *hallEnv) enroll(ctx context.Context, st *app.Station, code string) (*hallclient.Keys, error) {
 	enrol, err := h.svc.AddStation(ctx, code, "基准驿站 "+code, "370112")
 	if err != nil {
 		return nil, err
 	}
-	return client.EnrollWith(ctx, &http.Client{Timeout: time.Minute}, st, h.url(), enrol)
+	return hallclient.EnrollWith(ctx, &http.Client{Timeout: time.Minute}, st, h.url(), enrol)
 }
 
 // newClient returns a sync client with the defaults a station runs with,
 // on its own HTTP transport (no connections shared between runs).
-func newClient(st *app.Station, keys *client.Keys, url string) *client.Client {
-	return &client.Client{Station: st, Keys: keys, HallURL: url, AppVersion: "bench",
+func newClient(st *app.Station, keys *hallclient.Keys, url string) *hallclient.Client {
+	return &hallclient.Client{Station: st, Keys: keys, HallURL: url, AppVersion: "bench",
 		HTTP: &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute}}}
 }
 
 // total adds up the results of several SyncOnce calls.
 type total struct {
-	client.Result
+	hallclient.Result
 	Calls    int
 	Failures int
 	Elapsed  time.Duration
 }
 
-func (t *total) add(r client.Result) {
+func (t *total) add(r hallclient.Result) {
 	t.Rounds += r.Rounds
 	t.Pushed += r.Pushed
 	t.Accepted += r.Accepted
@@ -146,7 +146,7 @@ func (t *total) add(r client.Result) {
 // the station's background runner does: after a failure it waits with the
 // client's backoff (exponential, full jitter, from a seeded source) and
 // tries again, within limit.
-func syncUntilDone(ctx context.Context, c *client.Client, limit time.Duration, seed uint64) (total, error) {
+func syncUntilDone(ctx context.Context, c *hallclient.Client, limit time.Duration, seed uint64) (total, error) {
 	var t total
 	rnd := rand.New(rand.NewPCG(seed, 1))
 	base, cap := c.BackoffBase, c.BackoffMax
@@ -187,7 +187,7 @@ func syncUntilDone(ctx context.Context, c *client.Client, limit time.Duration, s
 		if ctx.Err() != nil {
 			return t, fmt.Errorf("not done within %v (%d calls, %d failures): %w", limit, t.Calls, t.Failures, err)
 		}
-		if !blobErr && client.CodeOf(err) != client.CodeOffline {
+		if !blobErr && hallclient.CodeOf(err) != hallclient.CodeOffline {
 			return t, err
 		}
 		t.Failures++

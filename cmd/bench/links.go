@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"yizhan/sync/client"
+	"yizhan/app/hallclient"
 )
 
 // The links of the issue.
@@ -41,7 +41,7 @@ func (b *bench) linkSync(name string, l Link, n int, cut int64) (linkResult, err
 	if err := addPending(b.ctx, e.st, g.cases(n, g.stationCase)); err != nil {
 		return linkResult{}, err
 	}
-	m, err := b.measureSync(e, e.st, l, b.cfg.linkLimit, func(c *client.Client, p *Proxy) {
+	m, err := b.measureSync(e, e.st, l, b.cfg.linkLimit, func(c *hallclient.Client, p *Proxy) {
 		if cut > 0 {
 			p.CutAt(cut, false)
 		}
@@ -66,7 +66,7 @@ func (b *bench) scan(name string, l Link, size int, cutFrac float64) (measured, 
 	if _, err := e.st.ImportBlob(b.ctx, e.actor, "scan.jpg", "image/jpeg", bytes.NewReader(data)); err != nil {
 		return measured{}, err
 	}
-	return b.measureSync(e, e.st, l, b.cfg.linkLimit, func(c *client.Client, p *Proxy) {
+	return b.measureSync(e, e.st, l, b.cfg.linkLimit, func(c *hallclient.Client, p *Proxy) {
 		if cutFrac > 0 {
 			p.CutAt(int64(float64(size)*cutFrac), true)
 		}

@@ -9,8 +9,8 @@
 //	go run ./cmd/bench -only initial,noop -md out.md
 //
 // Everything runs on this machine: a real hall (hall.Service on SQLite,
-// served by hallserver over HTTP on 127.0.0.1), real stations (app.Station
-// on SQLite files) synced by sync/client, in-process TCP proxies that count
+// served by httpapi over HTTP on 127.0.0.1), real stations (app.Station
+// on SQLite files) synced by app/hallclient, in-process TCP proxies that count
 // the bytes on the wire (both directions) and shape slow links, and the
 // PouchDB peer in Node. The machine is shared, so the table records the load
 // average beside each figure.

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
-	"yizhan/sync/client"
 )
 
 // benchStart is when the generated cases begin: a week before the run.
@@ -21,7 +21,7 @@ type syncEnv struct {
 	h     *hallEnv
 	st    *app.Station
 	actor app.Actor
-	keys  *client.Keys
+	keys  *hallclient.Keys
 	code  string
 	dir   string
 }
@@ -72,7 +72,7 @@ type measured struct {
 
 func (m measured) bytes() int64 { return m.up + m.down }
 
-func (b *bench) measureSync(e *syncEnv, st *app.Station, l Link, limit time.Duration, tune func(c *client.Client, p *Proxy)) (measured, error) {
+func (b *bench) measureSync(e *syncEnv, st *app.Station, l Link, limit time.Duration, tune func(c *hallclient.Client, p *Proxy)) (measured, error) {
 	p, err := NewProxy(e.h.addr(), l)
 	if err != nil {
 		return measured{}, err

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
-	"yizhan/sync/client"
 )
 
 const (
@@ -74,10 +74,10 @@ func TestBackupAndDiagnostics(t *testing.T) {
 		Applicant: domain.Applicant{Type: domain.ApplicantPerson, Name: applicantName, IDNumber: applicantID, Phone: applicantPhone}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.Enroll(ctx, st, "http://"+addr, enrol); err != nil {
+	if _, err := hallclient.Enroll(ctx, st, "http://"+addr, enrol); err != nil {
 		t.Fatal(err)
 	}
-	c, err := client.New(st)
+	c, err := hallclient.New(st)
 	if err != nil {
 		t.Fatal(err)
 	}

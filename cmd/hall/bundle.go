@@ -6,8 +6,8 @@ import (
 	"io"
 
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	"yizhan/sync/bundle"
-	"yizhan/sync/hallserver"
 )
 
 func init() {
@@ -31,7 +31,7 @@ func cmdBundleImport(e *env, args []string) error {
 		return err
 	}
 	defer closeFn()
-	rep, err := bundle.HallImport(e.Ctx, hallserver.BundleSide(svc), pos[0], *reply)
+	rep, err := bundle.HallImport(e.Ctx, httpapi.BundleSide(svc), pos[0], *reply)
 	if err != nil {
 		return err
 	}

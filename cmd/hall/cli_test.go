@@ -11,12 +11,12 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
-	"yizhan/sync/hallserver"
 )
 
 // TestHallHelpListsEveryCommand: `hall help` names every command
@@ -83,14 +83,14 @@ func TestHallCLIConventions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(hallserver.New(svc, nil))
+	srv := httptest.NewServer(httpapi.New(svc, nil))
 	defer srv.Close()
 	st, err := app.Open(app.Config{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := client.Enroll(ctx, st, srv.URL, enrol); err != nil {
+	if _, err := hallclient.Enroll(ctx, st, srv.URL, enrol); err != nil {
 		t.Fatal(err)
 	}
 	head, err := st.AddStaff(ctx, app.System, "head", "王站长", app.RoleHead, "head-secret-1")
@@ -106,7 +106,7 @@ func TestHallCLIConventions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, _ := client.New(st)
+	c, _ := hallclient.New(st)
 	if _, err := c.SyncOnce(ctx); err != nil {
 		t.Fatal(err)
 	}

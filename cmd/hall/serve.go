@@ -13,8 +13,8 @@ import (
 
 	"yizhan/hall"
 	"yizhan/hall/console"
+	"yizhan/hall/httpapi"
 	"yizhan/support"
-	"yizhan/sync/hallserver"
 )
 
 // Server timeouts. A 256 KiB blob chunk on a 2G link (~20 KiB/s) takes
@@ -95,7 +95,7 @@ func serve(e *env, args []string) error {
 	// The console at /console/ beside the sync API, which keeps every other path.
 	mux := http.NewServeMux()
 	mux.Handle(console.Prefix, con)
-	mux.Handle("/", hallserver.New(svc, logger))
+	mux.Handle("/", httpapi.New(svc, logger))
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: readHeaderTimeout,

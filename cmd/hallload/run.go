@@ -24,10 +24,10 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallpg "yizhan/hall/postgres"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/hall/stationsim"
-	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
 
@@ -101,7 +101,7 @@ func startHalls(ctx context.Context, o options, config, dir string) (*halls, err
 			h.close()
 			return nil, fmt.Errorf("listen: %w", err)
 		}
-		srv := &http.Server{Handler: hallserver.New(svc, slog.New(slog.DiscardHandler)), ReadHeaderTimeout: 10 * time.Second}
+		srv := &http.Server{Handler: httpapi.New(svc, slog.New(slog.DiscardHandler)), ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
 		h.closers = append(h.closers, func() { srv.Close() })
 		h.svcs = append(h.svcs, svc)

@@ -37,8 +37,8 @@ import (
 var fuzzTargets = []struct{ pkg, name string }{
 	{"./sync/protocol", "FuzzDecodeSyncRequest"},
 	{"./sync/protocol", "FuzzDecodeCols"},
-	{"./sync/hallserver", "FuzzSyncRequest"},
-	{"./sync/hallserver", "FuzzEnrollRequest"},
+	{"./hall/httpapi", "FuzzSyncRequest"},
+	{"./hall/httpapi", "FuzzEnrollRequest"},
 	{"./sync/bundle", "FuzzOpen"},
 	{"./sync/bundle", "FuzzInspect"},
 	{"./sync/bundle", "FuzzOpenPayload"},

@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/hallserver"
 )
 
 // runStation runs one station command line in-process and returns its exit
@@ -143,7 +143,7 @@ func startHall(t *testing.T) *hallFixture {
 		t.Fatal(err)
 	}
 	h := &hallFixture{svc: svc}
-	api := hallserver.New(svc, nil)
+	api := httpapi.New(svc, nil)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h.failBlob && strings.HasPrefix(r.URL.Path, "/v1/blobs/") {
 			http.Error(w, `{"code":"internal","message":"blob store unavailable"}`, http.StatusServiceUnavailable)

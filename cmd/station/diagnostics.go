@@ -9,11 +9,11 @@ import (
 	"strings"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/desktop"
 	"yizhan/domain"
 	"yizhan/sqlite"
 	"yizhan/support"
-	"yizhan/sync/client"
 )
 
 func init() {
@@ -82,7 +82,7 @@ func cmdDiagnostics(e *env, args []string) error {
 	}
 
 	var personal []string
-	var status *client.Status
+	var status *hallclient.Status
 	if ck.DBBytes >= 0 {
 		st, err := e.station()
 		if err != nil {
@@ -103,7 +103,7 @@ func cmdDiagnostics(e *env, args []string) error {
 			if id, err := st.Identity(ctx); err == nil {
 				ck.Station = map[string]string{"code": id.Code, "name": id.Name, "region": id.Region, "kind": id.Kind}
 			}
-			if s, err := client.StatusOf(ctx, st); err != nil {
+			if s, err := hallclient.StatusOf(ctx, st); err != nil {
 				ck.Errors = append(ck.Errors, "sync status: "+err.Error())
 			} else {
 				status = &s

@@ -16,10 +16,10 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/support"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
 )
 
 func init() {
@@ -40,7 +40,7 @@ func init() {
 // syncErr maps sync and bundle errors to domain errors at the edge, so
 // report prints their English and Chinese messages as they are.
 func syncErr(err error) error {
-	var ce *client.Error
+	var ce *hallclient.Error
 	if errors.As(err, &ce) {
 		return &domain.Error{Code: ce.Code, Message: ce.Error(), Zh: ce.Zh}
 	}
@@ -62,7 +62,7 @@ func cmdEnroll(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	k, err := client.Enroll(e.ctx, st, *hall, *code)
+	k, err := hallclient.Enroll(e.ctx, st, *hall, *code)
 	if err != nil {
 		return syncErr(err)
 	}
@@ -88,7 +88,7 @@ func cmdHallSetURL(e *env, args []string) error {
 	}
 	// Three tries (pauses of 2 and 4 s): a wrong address should not keep
 	// the clerk waiting long.
-	u, err := (&client.HallMover{Attempts: 3}).Move(e.ctx, st, pos[0], *code)
+	u, err := (&hallclient.HallMover{Attempts: 3}).Move(e.ctx, st, pos[0], *code)
 	if err != nil {
 		return syncErr(err)
 	}
@@ -97,12 +97,12 @@ func cmdHallSetURL(e *env, args []string) error {
 	})
 }
 
-func newClient(e *env) (*client.Client, error) {
+func newClient(e *env) (*hallclient.Client, error) {
 	st, err := e.station()
 	if err != nil {
 		return nil, err
 	}
-	c, err := client.New(st)
+	c, err := hallclient.New(st)
 	if err != nil {
 		return nil, syncErr(err)
 	}
@@ -128,7 +128,7 @@ func cmdSync(e *env, args []string) error {
 }
 
 // printSync says in plain words what one sync did.
-func printSync(w io.Writer, res client.Result) {
+func printSync(w io.Writer, res hallclient.Result) {
 	fmt.Fprintf(w, "sent %d (accepted %d, conflicts %d, refused by the hall %d); received %d, catalog and calendar %d; %d round trips\n",
 		res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled, res.Published, res.Rounds)
 	fmt.Fprintf(w, "上传 %d 条（已接收 %d，冲突 %d，被拒 %d），下载 %d 条。\n", res.Pushed, res.Accepted, res.Conflicts, res.Rejected, res.Pulled)
@@ -147,16 +147,16 @@ func printSync(w io.Writer, res client.Result) {
 // unfinished is the error for a sync that ran but did not finish: the
 // attachment upload failed or ran out of time, or the round-trip bound
 // stopped it. Scripts see exit status 1 and the reason.
-func unfinished(res client.Result) error {
+func unfinished(res hallclient.Result) error {
 	switch b := res.Blobs; {
 	case b.Err != "":
-		return &domain.Error{Code: client.CodeOffline, Message: fmt.Sprintf("events synced, but the attachment upload failed (%d waiting): %s", b.Pending, b.Err),
+		return &domain.Error{Code: hallclient.CodeOffline, Message: fmt.Sprintf("events synced, but the attachment upload failed (%d waiting): %s", b.Pending, b.Err),
 			Zh: fmt.Sprintf("记录已同步，但附件上传失败（%d 个待上传）：%s", b.Pending, b.ErrZh)}
 	case b.Pending > 0:
-		return &domain.Error{Code: client.CodeOffline, Message: fmt.Sprintf("events synced, but %d attachments still wait: the time for attachments ran out; sync again", b.Pending),
+		return &domain.Error{Code: hallclient.CodeOffline, Message: fmt.Sprintf("events synced, but %d attachments still wait: the time for attachments ran out; sync again", b.Pending),
 			Zh: fmt.Sprintf("记录已同步，但还有 %d 个附件未上传完（本次上传时间已用完），请再次同步。", b.Pending)}
 	case res.Partial:
-		return &domain.Error{Code: client.CodeOffline, Message: "more is waiting than one sync carries; sync again",
+		return &domain.Error{Code: hallclient.CodeOffline, Message: "more is waiting than one sync carries; sync again",
 			Zh: "待同步的内容较多，本次未能全部完成，请再次同步。"}
 	}
 	return nil
@@ -198,14 +198,14 @@ func cmdSyncStatus(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := client.StatusOf(e.ctx, st)
+	s, err := hallclient.StatusOf(e.ctx, st)
 	if err != nil {
 		return err
 	}
 	return e.out(s, func(w io.Writer) { printStatus(w, s) })
 }
 
-func printStatus(w io.Writer, s client.Status) {
+func printStatus(w io.Writer, s hallclient.Status) {
 	when := func(t *time.Time) string {
 		if t == nil {
 			return "never / 从未"

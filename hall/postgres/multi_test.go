@@ -13,10 +13,10 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallpg "yizhan/hall/postgres"
 	"yizhan/hall/postgres/pgtest"
 	"yizhan/hall/stationsim"
-	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 	"yizhan/workday"
 )
@@ -46,7 +46,7 @@ func startInstance(t *testing.T, dsn, dir string) *instance {
 	if _, err := svc.PublishCatalog(ctx, stationsim.Catalog()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(hallserver.New(svc, nil))
+	srv := httptest.NewServer(httpapi.New(svc, nil))
 	t.Cleanup(srv.Close)
 	return &instance{store: store, svc: svc, url: srv.URL}
 }

@@ -3,14 +3,13 @@
 // payloads a clerk would fill in), enrolment requests, and speaks the sync
 // protocol over HTTP. The hall's differential and multi-instance tests and
 // the cmd/hallload benchmark use it; the real station lives in app/ and
-// sync/client.
+// app/hallclient.
 package stationsim
 
 import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -160,7 +159,7 @@ func EnrollRequest(code string, rnd io.Reader) (protocol.EnrollRequest, error) {
 	if err != nil {
 		return protocol.EnrollRequest{}, fmt.Errorf("enroll request: %w", err)
 	}
-	return protocol.EnrollRequest{V: protocol.Version, Code: code, SignKey: base64.StdEncoding.EncodeToString(pub),
+	return protocol.EnrollRequest{V: protocol.Version, Code: code, SignKey: protocol.EncodeSignKey(pub),
 		AgeKey: id.Recipient().String(), AppVersion: "stationsim"}, nil
 }
 

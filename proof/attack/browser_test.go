@@ -14,9 +14,9 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/desktop"
 	"yizhan/domain"
-	"yizhan/sync/client"
 )
 
 // The station's browser adapter (`station serve-ui`, desktop.Handler) as
@@ -86,7 +86,7 @@ func newUI(t *testing.T) *uiEnv {
 // snapshot digests the station's business tables and its sync keys.
 func (u *uiEnv) snapshot() string {
 	u.t.Helper()
-	k, _ := client.LoadKeys(u.dir)
+	k, _ := hallclient.LoadKeys(u.dir)
 	keys := ""
 	if k != nil {
 		keys = k.HallURL + "|" + k.Token

@@ -27,12 +27,12 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/internal/testclock"
-	"yizhan/sync/client"
-	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
 
@@ -95,7 +95,7 @@ func newHall(t *testing.T) *hallEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.srv = httptest.NewServer(hallserver.New(h.svc, logger))
+	h.srv = httptest.NewServer(httpapi.New(h.svc, logger))
 	t.Cleanup(h.srv.Close)
 	if _, err := h.svc.PublishCatalog(ctx, catalog(t)); err != nil {
 		t.Fatal(err)
@@ -203,7 +203,7 @@ type stationEnv struct {
 	code  string
 	dir   string
 	st    *app.Station
-	cl    *client.Client
+	cl    *hallclient.Client
 	actor app.Actor
 	token string
 	view  *sql.DB
@@ -225,12 +225,12 @@ func (h *hallEnv) station(code string) *stationEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := client.Enroll(ctx, s.st, h.srv.URL, enrol)
+	k, err := hallclient.Enroll(ctx, s.st, h.srv.URL, enrol)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.token = k.Token
-	if s.cl, err = client.New(s.st); err != nil {
+	if s.cl, err = hallclient.New(s.st); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.st.AddStaff(ctx, app.System, "head", "站长", app.RoleHead, "correct-horse-1"); err != nil {
@@ -247,7 +247,7 @@ func (h *hallEnv) station(code string) *stationEnv {
 }
 
 // sync runs one sync and requires it to succeed.
-func (s *stationEnv) sync() client.Result {
+func (s *stationEnv) sync() hallclient.Result {
 	s.h.t.Helper()
 	res, err := s.cl.SyncOnce(context.Background())
 	if err != nil {

@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
-	"yizhan/sync/hallserver"
 	"yizhan/sync/protocol"
 )
 
@@ -191,7 +191,7 @@ func TestAttackReplayCapturedRequestsAndBundles(t *testing.T) {
 	if _, err := bundle.ExportBundle(ctx, a.st, exp); err != nil {
 		t.Fatal(err)
 	}
-	side := hallserver.BundleSide(h.svc)
+	side := httpapi.BundleSide(h.svc)
 	if _, err := bundle.HallImport(ctx, side, exp, reply); err != nil {
 		t.Fatal(err)
 	}
@@ -233,10 +233,10 @@ func TestAttackRevokedOrExpiredCredentials(t *testing.T) {
 	}
 	before := h.snapshot()
 	_, err := a.cl.SyncOnce(ctx)
-	if client.CodeOf(err) != client.CodeRevoked || !h.log.has(`"status":403`, protocol.PathSync) {
+	if hallclient.CodeOf(err) != hallclient.CodeRevoked || !h.log.has(`"status":403`, protocol.PathSync) {
 		t.Fatalf("revoked station synced: %v", err)
 	}
-	if _, err := bundle.HallImport(ctx, hallserver.BundleSide(h.svc), exp, exp+".reply"); !errors.Is(err, bundle.ErrForeign) {
+	if _, err := bundle.HallImport(ctx, httpapi.BundleSide(h.svc), exp, exp+".reply"); !errors.Is(err, bundle.ErrForeign) {
 		t.Fatalf("revoked station's bundle: %v", err)
 	}
 	for _, tok := range []string{"A01.forged", "Z99.abc", "", "A01.", ".x"} {
@@ -287,7 +287,7 @@ func TestAttackOversizedBodiesAndAttachments(t *testing.T) {
 	if status, out := h.do(http.MethodPost, protocol.PathSync, a.token, &bomb, map[string]string{"Content-Encoding": "gzip"}); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("gzip bomb (%d bytes compressed): %d %s", bomb.Len(), status, out)
 	}
-	if status, _ := h.do(http.MethodPost, protocol.PathEnroll, "", bytes.NewReader(bytes.Repeat([]byte("x"), hallserver.MaxEnrollBytes+100)), nil); status != http.StatusRequestEntityTooLarge {
+	if status, _ := h.do(http.MethodPost, protocol.PathEnroll, "", bytes.NewReader(bytes.Repeat([]byte("x"), httpapi.MaxEnrollBytes+100)), nil); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized enrolment: %d", status)
 	}
 	hash := strings.Repeat("ab", 32)

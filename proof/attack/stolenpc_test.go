@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
+	"yizhan/hall/httpapi"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
-	"yizhan/sync/hallserver"
 )
 
 // A stolen PC: once the hall runs `hall station reenrol`, everything the
@@ -32,11 +32,11 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	side := hallserver.BundleSide(h.svc)
+	side := httpapi.BundleSide(h.svc)
 	snap := h.snapshot()
 
 	// Before the new PC enrols: online and by USB, the thief gets nothing.
-	if _, err := old.cl.SyncOnce(ctx); client.CodeOf(err) != client.CodeRevoked || !h.log.has(`"status":401`, "/v1/sync") {
+	if _, err := old.cl.SyncOnce(ctx); hallclient.CodeOf(err) != hallclient.CodeRevoked || !h.log.has(`"status":401`, "/v1/sync") {
 		t.Fatalf("old PC synced after reenrol: %v", err)
 	}
 	if _, err := bundle.HallImport(ctx, side, before, before+".reply"); !errors.Is(err, bundle.ErrForeign) {
@@ -55,7 +55,7 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nst.Close() })
-	if _, err := client.Enroll(ctx, nst, h.srv.URL, code); err != nil {
+	if _, err := hallclient.Enroll(ctx, nst, h.srv.URL, code); err != nil {
 		t.Fatalf("new PC: %v", err)
 	}
 	after := filepath.Join(dir, "old-after.bundle")

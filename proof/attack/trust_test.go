@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
-	"yizhan/sync/client"
 	"yizhan/sync/protocol"
 	"yizhan/workday"
 )
@@ -518,7 +518,7 @@ func TestAttackPulledEventsCannotStopAStation(t *testing.T) {
 		{Seq: 9002, Status: protocol.AckAccepted, Event: second},
 		{Seq: 9003, Status: protocol.AckAccepted, Event: huge},
 	}, Published: []protocol.Published{{Calendar: ptr(calendarYear(2032))}}}
-	if _, _, err := client.ApplyPage(ctx, b.st, cur, page); err != nil {
+	if _, _, err := hallclient.ApplyPage(ctx, b.st, cur, page); err != nil {
 		t.Fatalf("a page with events B cannot apply failed B's pull: %v", err)
 	}
 	if !b.st.Calendar().Known(2032) {

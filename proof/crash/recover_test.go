@@ -9,11 +9,11 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
-	"yizhan/sync/client"
-	"yizhan/sync/hallserver"
 )
 
 // TestDeadPCRebuiltFromTheHall is the recovery path of docs/reliability.md:
@@ -36,7 +36,7 @@ func TestDeadPCRebuiltFromTheHall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(hallserver.New(svc, nil))
+	srv := httptest.NewServer(httpapi.New(svc, nil))
 	defer srv.Close()
 	catalog, err := os.ReadFile("../sim/catalog.json")
 	if err != nil {
@@ -50,16 +50,16 @@ func TestDeadPCRebuiltFromTheHall(t *testing.T) {
 		t.Fatal(err)
 	}
 	actor := app.Actor{ID: "clerk-1", Login: "clerk", Name: "窗口", Role: app.RoleHead}
-	openPC := func(dir, code string) (*app.Station, *client.Client, string) {
+	openPC := func(dir, code string) (*app.Station, *hallclient.Client, string) {
 		st, err := app.Open(app.Config{Dir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
-		k, err := client.Enroll(ctx, st, srv.URL, code)
+		k, err := hallclient.Enroll(ctx, st, srv.URL, code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cl, err := client.New(st)
+		cl, err := hallclient.New(st)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,6 @@
 // Package sim is a deterministic simulation of the whole Yizhan system:
 // several stations (app.Station with the real sync client) and the hall
-// (hall.Service on hall/sqlite behind the real hallserver handler), driven
+// (hall.Service on hall/sqlite behind the real httpapi handler), driven
 // by one seeded, single-threaded scheduler.
 //
 // Everything that could make two runs of a seed differ is injected:

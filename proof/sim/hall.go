@@ -11,9 +11,9 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/sync/bundle"
-	"yizhan/sync/hallserver"
 )
 
 // errCrash is what every store call returns once the hall "process" died.
@@ -60,7 +60,7 @@ func (h *hallNode) start() error {
 		inner.Close()
 		return fmt.Errorf("hall start: %w", err)
 	}
-	h.svc, h.handler, h.down = svc, hallserver.New(svc, nil), false
+	h.svc, h.handler, h.down = svc, httpapi.New(svc, nil), false
 	return nil
 }
 
@@ -119,7 +119,7 @@ func (h *hallNode) guarded(p float64, fn func(svc *hall.Service) error) (err err
 // bundleSide is what bundle.HallImport needs, with the simulation's clock
 // and IDs.
 func (h *hallNode) bundleSide() *bundle.Hall {
-	b := hallserver.BundleSide(h.svc)
+	b := httpapi.BundleSide(h.svc)
 	b.Now, b.NewID = h.w.Now, h.ids.New
 	return b
 }

@@ -7,8 +7,8 @@ import (
 	"net/url"
 	"time"
 
+	"yizhan/app/hallclient"
 	"yizhan/hall"
-	"yizhan/sync/client"
 )
 
 // pendingMove is a new hall address a station was told to use, with the
@@ -63,7 +63,7 @@ func (s *stationNode) tryMove() {
 	if m == nil || s.cl == nil {
 		return
 	}
-	mv := &client.HallMover{HTTP: &http.Client{Transport: &transport{w: w, st: s}}, Attempts: 2, Rand: seededReader{rng: w.rng},
+	mv := &hallclient.HallMover{HTTP: &http.Client{Transport: &transport{w: w, st: s}}, Attempts: 2, Rand: seededReader{rng: w.rng},
 		After: func(time.Duration) <-chan time.Time {
 			ch := make(chan time.Time, 1)
 			ch <- s.wall()
@@ -83,7 +83,7 @@ func (s *stationNode) tryMove() {
 		if s.addr == m.url {
 			s.move = nil
 		}
-	case err != nil && client.CodeOf(err) == client.CodeOffline:
+	case err != nil && hallclient.CodeOf(err) == hallclient.CodeOffline:
 		w.logf("%s move to %s: offline, will retry", s.code, m.url)
 	case err != nil && w.now.Sub(m.issued) > 6*24*time.Hour:
 		// Days offline: the code may have expired (7 days, to the day).

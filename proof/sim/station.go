@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
-	"yizhan/sync/client"
 )
 
 // stationNode is one station: app.Station on its own files, its sync
@@ -22,7 +22,7 @@ type stationNode struct {
 	skew   time.Duration
 	ids    *idSource
 	st     *app.Station
-	cl     *client.Client
+	cl     *hallclient.Client
 	actor  app.Actor
 	ctx    context.Context // of the operation in progress
 	cancel context.CancelFunc
@@ -92,7 +92,7 @@ func (s *stationNode) open() error {
 	if u, err := st.Meta(context.Background(), "hall_url"); err == nil && u != "" {
 		s.addr = u // a move completed just before a crash counts
 	}
-	cl, err := client.New(st)
+	cl, err := hallclient.New(st)
 	if err != nil {
 		st.Close()
 		return fmt.Errorf("open station %s: client: %w", s.code, err)
@@ -102,7 +102,7 @@ func (s *stationNode) open() error {
 }
 
 // configure points a client at the simulated network with the run's tuning.
-func (s *stationNode) configure(cl *client.Client) *client.Client {
+func (s *stationNode) configure(cl *hallclient.Client) *hallclient.Client {
 	cl.HTTP = &http.Client{Transport: &transport{w: s.w, st: s}}
 	cl.Now = s.now
 	cl.Jitter = func() float64 { return 0.5 }
@@ -372,7 +372,7 @@ func (s *stationNode) sync() (moved int) {
 	if s.move != nil {
 		s.tryMove()
 	}
-	var res client.Result
+	var res hallclient.Result
 	err, died := s.op(func(ctx context.Context) error {
 		var err error
 		res, err = s.cl.SyncOnce(ctx)
@@ -385,8 +385,8 @@ func (s *stationNode) sync() (moved int) {
 	}
 	w.logf("%s sync: rounds %d pushed %d pulled %d published %d cursor %d blobs %d/%d: %s",
 		s.code, res.Rounds, res.Pushed, res.Pulled, res.Published, res.Cursor, res.Blobs.Uploaded, res.Blobs.Pending, syncCode(err))
-	if err != nil && client.CodeOf(err) != client.CodeOffline {
-		w.violation("station %s: sync failed with %s: %v", s.code, client.CodeOf(err), err)
+	if err != nil && hallclient.CodeOf(err) != hallclient.CodeOffline {
+		w.violation("station %s: sync failed with %s: %v", s.code, hallclient.CodeOf(err), err)
 	}
 	w.checkCursor(s)
 	if err != nil {
@@ -400,7 +400,7 @@ func syncCode(err error) string {
 	if err == nil {
 		return "ok"
 	}
-	return client.CodeOf(err)
+	return hallclient.CodeOf(err)
 }
 
 func short(id string) string {

@@ -14,9 +14,9 @@ import (
 	"runtime/debug"
 	"time"
 
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
-	"yizhan/sync/client"
 )
 
 // world is one run: the nodes, the network, the USB sticks, the clock and
@@ -249,7 +249,7 @@ func (w *world) enrol(ctx context.Context, s *stationNode) error {
 	if err != nil {
 		return fmt.Errorf("add station %s: %w", s.code, err)
 	}
-	en := &client.Enroller{HTTP: &http.Client{Transport: &transport{w: w, st: s}}, Attempts: 3, After: func(time.Duration) <-chan time.Time {
+	en := &hallclient.Enroller{HTTP: &http.Client{Transport: &transport{w: w, st: s}}, Attempts: 3, After: func(time.Duration) <-chan time.Time {
 		ch := make(chan time.Time, 1)
 		ch <- s.wall()
 		return ch
@@ -260,7 +260,7 @@ func (w *world) enrol(ctx context.Context, s *stationNode) error {
 			w.logf("%s enrolled (call %d)", s.code, try)
 			break
 		}
-		if client.CodeOf(err) != client.CodeOffline || try == 20 {
+		if hallclient.CodeOf(err) != hallclient.CodeOffline || try == 20 {
 			return fmt.Errorf("enrol %s (call %d): %w", s.code, try, err)
 		}
 		// The station gave up for now; the clerk runs it again, with the
@@ -271,7 +271,7 @@ func (w *world) enrol(ctx context.Context, s *stationNode) error {
 			w.restartHall()
 		}
 	}
-	cl, err := client.New(s.st)
+	cl, err := hallclient.New(s.st)
 	if err != nil {
 		return fmt.Errorf("client %s: %w", s.code, err)
 	}

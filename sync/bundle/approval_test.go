@@ -7,8 +7,8 @@ import (
 
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
-	"yizhan/sync/internal/synctest"
 )
 
 // TestOfflineApprovalByBundle is the field helper's trip: a case opened at a

@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"yizhan/app/hallclient"
 	"yizhan/domain"
+	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
-	"yizhan/sync/internal/synctest"
 	"yizhan/sync/protocol"
 )
 
@@ -122,7 +122,7 @@ func TestScansTravelByUSB(t *testing.T) {
 			t.Fatalf("scan %s at the hall: %d bytes, complete %v, %v", sha(s)[:8], have, complete, err)
 		}
 	}
-	s, err := client.StatusOf(ctx, st.Station)
+	s, err := hallclient.StatusOf(ctx, st.Station)
 	if err != nil || s.PendingBlobs != 0 {
 		t.Fatalf("sync status: %d attachments pending, %v", s.PendingBlobs, err)
 	}
@@ -181,7 +181,7 @@ func TestHallChecksEachScan(t *testing.T) {
 	h := synctest.StartHall(t, 62)
 	st := synctest.OpenStation(t, t.TempDir(), "ST01")
 	h.Enroll(t, st, "ST01")
-	k, err := client.LoadKeys(st.Dir)
+	k, err := hallclient.LoadKeys(st.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,9 @@ var (
 	ErrWrongKind = &Error{Reason: ReasonWrongKind}
 )
 
-func malformed(msg string, err error) *Error {
+// Malformed is the refusal of a file, or a part of one, that is not a
+// bundle this program can read.
+func Malformed(msg string, err error) *Error {
 	return &Error{Reason: ReasonMalformed, Message: msg, Err: err, Zh: "这不是有效的驿站数据包，或文件已损坏，无法读取。"}
 }
 
@@ -74,11 +76,15 @@ func truncated(msg string) *Error {
 	return &Error{Reason: ReasonTruncated, Message: msg, Zh: "数据包不完整（复制中断或U盘被拔出），请重新复制后再导入。"}
 }
 
-func tampered(msg string, err error) *Error {
+// Tampered is the refusal of a bundle whose signed content does not hold
+// together: changed in transit, or re-signed by someone else.
+func Tampered(msg string, err error) *Error {
 	return &Error{Reason: ReasonTampered, Message: msg, Err: err, Zh: "数据包签名校验失败：文件在途中被改动或损坏，已拒绝导入。请让对方重新导出。"}
 }
 
-func foreign(msg string, err error) *Error {
+// Foreign is the refusal of a bundle that is not for this side, or comes
+// from a sender it does not know.
+func Foreign(msg string, err error) *Error {
 	return &Error{Reason: ReasonForeign, Message: msg, Err: err, Zh: "该数据包不是发给本单位的，或来自未登记的发送方，已拒绝导入。"}
 }
 

@@ -245,29 +245,29 @@ func Open(r io.Reader, o Opener) (*Bundle, error) {
 	}
 	var hdr Header
 	if err := decodeStrict(h, &hdr); err != nil || hdr.ID == "" {
-		return nil, malformed("bad header", err)
+		return nil, Malformed("bad header", err)
 	}
 	if hdr.V < MinVersion || hdr.V > Version {
-		return nil, malformed(fmt.Sprintf("format version %d; this program reads %d to %d (upgrade it)", hdr.V, MinVersion, Version), nil)
+		return nil, Malformed(fmt.Sprintf("format version %d; this program reads %d to %d (upgrade it)", hdr.V, MinVersion, Version), nil)
 	}
 	switch {
 	case int64(len(ct)) < hdr.Size:
 		return nil, truncated(fmt.Sprintf("ciphertext is %d bytes of %d", len(ct), hdr.Size))
 	case int64(len(ct)) > hdr.Size:
-		return nil, tampered(fmt.Sprintf("%d bytes after the ciphertext", int64(len(ct))-hdr.Size), nil)
+		return nil, Tampered(fmt.Sprintf("%d bytes after the ciphertext", int64(len(ct))-hdr.Size), nil)
 	}
 	if o.Kind != "" && hdr.Kind != o.Kind {
 		return nil, wrongKind(fmt.Sprintf("bundle kind is %q, expected %q", hdr.Kind, o.Kind))
 	}
 	if hdr.To != o.Me {
-		return nil, foreign(fmt.Sprintf("bundle is addressed to %q, not %q", hdr.To, o.Me), nil)
+		return nil, Foreign(fmt.Sprintf("bundle is addressed to %q, not %q", hdr.To, o.Me), nil)
 	}
 	pub, err := o.Signer(hdr.From)
 	if err != nil || len(pub) != ed25519.PublicKeySize {
-		return nil, foreign(fmt.Sprintf("unknown sender %q", hdr.From), err)
+		return nil, Foreign(fmt.Sprintf("unknown sender %q", hdr.From), err)
 	}
 	if !ed25519.Verify(pub, sigMessage(h, ct), sig) {
-		return nil, tampered("signature does not match", nil)
+		return nil, Tampered("signature does not match", nil)
 	}
 	p, err := decrypt(ct, o.Identity)
 	if err != nil {
@@ -278,10 +278,10 @@ func Open(r io.Reader, o Opener) (*Bundle, error) {
 		station = hdr.To
 	}
 	if p.ID != hdr.ID || p.Kind != hdr.Kind || p.Station != station || p.V != hdr.V {
-		return nil, tampered("sealed payload does not match its header (re-signed by someone else?)", nil)
+		return nil, Tampered("sealed payload does not match its header (re-signed by someone else?)", nil)
 	}
 	if p.V < 2 && (len(p.Blobs) > 0 || len(p.BlobAcks) > 0 || p.BlobsLeft > 0) {
-		return nil, malformed("attachments in a version 1 bundle", nil)
+		return nil, Malformed("attachments in a version 1 bundle", nil)
 	}
 	return &Bundle{Header: hdr, Payload: p}, nil
 }
@@ -290,7 +290,7 @@ func Open(r io.Reader, o Opener) (*Bundle, error) {
 func split(r io.Reader) (header, sig, ct []byte, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxBundleBytes+1))
 	if err != nil {
-		return nil, nil, nil, malformed("read", err)
+		return nil, nil, nil, Malformed("read", err)
 	}
 	if len(data) > MaxBundleBytes {
 		return nil, nil, nil, tooLarge(fmt.Sprintf("file larger than %d bytes", MaxBundleBytes))
@@ -299,7 +299,7 @@ func split(r io.Reader) (header, sig, ct []byte, err error) {
 		if len(data) < len(Magic) && bytes.HasPrefix([]byte(Magic), data) {
 			return nil, nil, nil, truncated("file ends inside the magic line")
 		}
-		return nil, nil, nil, malformed("not a Yizhan bundle", nil)
+		return nil, nil, nil, Malformed("not a Yizhan bundle", nil)
 	}
 	br := bufio.NewReaderSize(bytes.NewReader(data[len(Magic):]), maxHeaderBytes+256)
 	line := func() ([]byte, error) {
@@ -308,7 +308,7 @@ func split(r io.Reader) (header, sig, ct []byte, err error) {
 			return nil, truncated("file ends inside the header")
 		}
 		if err != nil {
-			return nil, malformed("header line too long", err)
+			return nil, Malformed("header line too long", err)
 		}
 		return bytes.TrimSuffix(l, []byte("\n")), nil
 	}
@@ -323,7 +323,7 @@ func split(r io.Reader) (header, sig, ct []byte, err error) {
 	}
 	sig, err = base64.StdEncoding.DecodeString(string(sl))
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return nil, nil, nil, tampered("bad signature encoding", err)
+		return nil, nil, nil, Tampered("bad signature encoding", err)
 	}
 	used := len(Magic) + len(header) + 1 + len(sl) + 1
 	return header, sig, data[used:], nil
@@ -335,24 +335,24 @@ func decrypt(ct []byte, id age.Identity) (*Payload, error) {
 	if err != nil {
 		var nm *age.NoIdentityMatchError
 		if errors.As(err, &nm) {
-			return nil, foreign("not encrypted to this key", err)
+			return nil, Foreign("not encrypted to this key", err)
 		}
-		return nil, tampered("decrypt", err)
+		return nil, Tampered("decrypt", err)
 	}
 	zr, err := gzip.NewReader(ar)
 	if err != nil {
-		return nil, tampered("decompress", err)
+		return nil, Tampered("decompress", err)
 	}
 	data, err := io.ReadAll(io.LimitReader(zr, MaxPayloadBytes+1))
 	if err != nil {
-		return nil, tampered("decrypt payload", err)
+		return nil, Tampered("decrypt payload", err)
 	}
 	if len(data) > MaxPayloadBytes {
 		return nil, tooLarge(fmt.Sprintf("payload larger than %d bytes", MaxPayloadBytes))
 	}
 	var p Payload
 	if err := decodeStrict(data, &p); err != nil {
-		return nil, malformed("payload", err)
+		return nil, Malformed("payload", err)
 	}
 	return &p, nil
 }
@@ -379,13 +379,13 @@ func Inspect(r io.Reader) (Header, error) {
 	}
 	var hdr Header
 	if err := decodeStrict(h, &hdr); err != nil || hdr.V < MinVersion || hdr.V > Version {
-		return Header{}, malformed("bad header", err)
+		return Header{}, Malformed("bad header", err)
 	}
 	switch {
 	case int64(len(ct)) < hdr.Size:
 		return hdr, truncated(fmt.Sprintf("ciphertext is %d bytes of %d", len(ct), hdr.Size))
 	case int64(len(ct)) > hdr.Size:
-		return hdr, tampered("extra bytes after the ciphertext", nil)
+		return hdr, Tampered("extra bytes after the ciphertext", nil)
 	}
 	return hdr, nil
 }

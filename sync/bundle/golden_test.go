@@ -20,10 +20,10 @@ import (
 	"yizhan/app"
 	"yizhan/domain"
 	"yizhan/hall"
+	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
+	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
-	"yizhan/sync/hallserver"
-	"yizhan/sync/internal/synctest"
 	"yizhan/sync/protocol"
 )
 
@@ -183,7 +183,7 @@ func TestWriteGolden(t *testing.T) {
 	if _, err := bundle.ExportBundle(ctx, st.Station, exp); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bundle.HallImport(ctx, hallserver.BundleSide(svc), exp, reply); err != nil {
+	if _, err := bundle.HallImport(ctx, httpapi.BundleSide(svc), exp, reply); err != nil {
 		t.Fatal(err)
 	}
 	hdr := inspectFile(t, exp)
@@ -252,7 +252,7 @@ func TestGoldenBundlesImport(t *testing.T) {
 				events += len(r.Events)
 			}
 			tmp := t.TempDir()
-			rep, err := bundle.HallImport(ctx, hallserver.BundleSide(svc), exp, filepath.Join(tmp, "reply"))
+			rep, err := bundle.HallImport(ctx, httpapi.BundleSide(svc), exp, filepath.Join(tmp, "reply"))
 			if err != nil {
 				t.Fatalf("hall import of a v%d export: %v", v, err)
 			}

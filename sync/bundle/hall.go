@@ -15,7 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"yizhan/domain"
-	"yizhan/sync/client"
+	"yizhan/internal/atomicfile"
 	"yizhan/sync/protocol"
 )
 
@@ -52,16 +52,16 @@ type Hall struct {
 
 // HallReport says what a hall import did.
 type HallReport struct {
-	Bundle  string       `json:"bundle"`
-	Station string       `json:"station"`
-	Reply   string       `json:"reply"`
-	Events  int          `json:"events"`
-	Acks    client.Tally `json:"acks"`
-	Pages   int          `json:"pages"`
-	Pulled  int          `json:"pulled"`
-	Cursor  int64        `json:"cursor"`
-	More    bool         `json:"more,omitempty"` // pages left for the next reply
-	Resync  bool         `json:"resync,omitempty"`
+	Bundle  string            `json:"bundle"`
+	Station string            `json:"station"`
+	Reply   string            `json:"reply"`
+	Events  int               `json:"events"`
+	Acks    protocol.AckTally `json:"acks"`
+	Pages   int               `json:"pages"`
+	Pulled  int               `json:"pulled"`
+	Cursor  int64             `json:"cursor"`
+	More    bool              `json:"more,omitempty"` // pages left for the next reply
+	Resync  bool              `json:"resync,omitempty"`
 	// Attachments the export carried: kept (verified), held already, and
 	// refused (each with its reason in the reply); the station said how
 	// many more wait for a later bundle.
@@ -130,7 +130,7 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	// the station's.
 	pub, now, err := h.Station(ctx, code)
 	if err != nil || now != rcpText || !pub.Equal(signer) {
-		return rep, foreign(fmt.Sprintf("station %s's keys changed during the import (reenrolled?); no reply written", code), err)
+		return rep, Foreign(fmt.Sprintf("station %s's keys changed during the import (reenrolled?); no reply written", code), err)
 	}
 	// The reply speaks the export's version: a station of format 1 reads
 	// nothing newer.
@@ -140,7 +140,7 @@ func HallImport(ctx context.Context, h *Hall, in, replyOut string) (*HallReport,
 	if err := Seal(&buf, out, HallName, code, rcp, h.SignKey); err != nil {
 		return rep, err
 	}
-	if err := client.WriteFileAtomic(replyOut, buf.Bytes(), 0o600); err != nil {
+	if err := atomicfile.Write(replyOut, buf.Bytes(), 0o600); err != nil {
 		return rep, fmt.Errorf("hall import: %w", err)
 	}
 	rep.Reply = out.ID
@@ -157,7 +157,7 @@ func (h *Hall) putBlobs(ctx context.Context, code string, p *Payload, rep *HallR
 	seen := map[string]bool{}
 	for _, b := range p.Blobs {
 		if !validHash(b.SHA256) || seen[b.SHA256] {
-			return nil, malformed("an attachment with a bad or repeated hash", nil)
+			return nil, Malformed("an attachment with a bad or repeated hash", nil)
 		}
 		seen[b.SHA256] = true
 		ack := BlobAck{SHA256: b.SHA256, Status: BlobStored}
@@ -212,7 +212,7 @@ func validHash(h string) bool {
 // reply budget.
 func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRequest, rep *HallReport) ([]Reply, error) {
 	if len(reqs) == 0 {
-		return nil, malformed("export without requests", nil)
+		return nil, Malformed("export without requests", nil)
 	}
 	var replies []Reply
 	size := 0
@@ -223,17 +223,7 @@ func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRe
 		rep.Pages++
 		rep.Pulled += len(resp.Events)
 		for _, a := range resp.Acks {
-			switch a.Status {
-			case protocol.AckAccepted:
-				rep.Acks.Accepted++
-			case protocol.AckConflict:
-				rep.Acks.Conflicts++
-			case protocol.AckRejected:
-				rep.Acks.Rejected++
-			}
-			if a.Duplicate {
-				rep.Acks.Duplicates++
-			}
+			rep.Acks.Add(a)
 		}
 	}
 	// Every request carries the station's cursor at export time; each is
@@ -244,7 +234,7 @@ func (h *Hall) process(ctx context.Context, code string, reqs []*protocol.SyncRe
 	cursor, more := reqs[0].Cursor, false
 	for _, req := range reqs {
 		if req == nil || req.Station != code {
-			return nil, tampered("a request inside the export names another station", nil)
+			return nil, Tampered("a request inside the export names another station", nil)
 		}
 		rep.Events += len(req.Events)
 		r := *req

@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
-	"yizhan/sync/internal/synctest"
 )
 
 // TestStaleReplySaysNothingNew: a reply that arrives after a newer one

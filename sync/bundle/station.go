@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
-	"yizhan/sync/client"
+	"yizhan/internal/atomicfile"
 	"yizhan/sync/protocol"
 )
 
@@ -106,12 +107,12 @@ func Export(ctx context.Context, st *app.Station, file string, o ExportOptions) 
 		return ExportResult{}, domain.Errorf(domain.EInvalid, fmt.Sprintf("附件上限不能超过 %d MB。", MaxAttachBytes>>20),
 			"attachment budget %d bytes is over the limit of %d", budget, MaxAttachBytes)
 	}
-	k, err := client.LoadKeys(st.Dir())
+	k, err := hallclient.LoadKeys(st.Dir())
 	if err != nil {
 		return ExportResult{}, err
 	}
 	if !k.Enrolled() {
-		return ExportResult{}, client.ErrNotEnrolled
+		return ExportResult{}, hallclient.ErrNotEnrolled
 	}
 	cursor, err := st.Cursor(ctx)
 	if err != nil {
@@ -164,7 +165,7 @@ func Export(ctx context.Context, st *app.Station, file string, o ExportOptions) 
 	if err := Seal(&buf, p, k.Station, HallName, k.HallAgeKey, k.SignKey); err != nil {
 		return res, err
 	}
-	if err := client.WriteFileAtomic(file, buf.Bytes(), 0o600); err != nil {
+	if err := atomicfile.Write(file, buf.Bytes(), 0o600); err != nil {
 		return res, fmt.Errorf("export bundle: %w", err)
 	}
 	res.Bytes = int64(buf.Len())
@@ -263,13 +264,13 @@ func auditHead(ctx context.Context, st *app.Station) (*protocol.AuditHead, error
 
 // ImportResult says what importing a reply did.
 type ImportResult struct {
-	ID        string       `json:"id"`
-	Already   bool         `json:"already_imported,omitempty"` // imported before: nothing changed
-	Acks      client.Tally `json:"acks"`
-	Pulled    int          `json:"pulled"`
-	Published int          `json:"published"`
-	Cursor    int64        `json:"cursor"`
-	Resync    bool         `json:"resync,omitempty"`
+	ID        string            `json:"id"`
+	Already   bool              `json:"already_imported,omitempty"` // imported before: nothing changed
+	Acks      protocol.AckTally `json:"acks"`
+	Pulled    int               `json:"pulled"`
+	Published int               `json:"published"`
+	Cursor    int64             `json:"cursor"`
+	Resync    bool              `json:"resync,omitempty"`
 	// Attachments counts the attachments the hall confirmed it holds
 	// (they no longer wait); AttachmentsRefused are those it did not keep,
 	// which stay waiting.
@@ -290,12 +291,12 @@ type ImportResult struct {
 // it again would still change nothing, as acks and pulled events are
 // idempotent and the cursor only moves forward.
 func ImportReply(ctx context.Context, st *app.Station, file string) (ImportResult, error) {
-	k, err := client.LoadKeys(st.Dir())
+	k, err := hallclient.LoadKeys(st.Dir())
 	if err != nil {
 		return ImportResult{}, err
 	}
 	if !k.Enrolled() {
-		return ImportResult{}, client.ErrNotEnrolled
+		return ImportResult{}, hallclient.ErrNotEnrolled
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -342,9 +343,9 @@ func applyReplies(ctx context.Context, st *app.Station, replies []Reply, res *Im
 	for _, r := range replies {
 		resp := r.Response
 		if resp == nil {
-			return malformed("reply without a response", nil)
+			return Malformed("reply without a response", nil)
 		}
-		t, err := client.ApplyAcks(ctx, st, resp.Acks)
+		t, err := hallclient.ApplyAcks(ctx, st, resp.Acks)
 		if err != nil {
 			return err
 		}
@@ -377,7 +378,7 @@ func applyReplies(ctx context.Context, st *app.Station, replies []Reply, res *Im
 		if err != nil {
 			return fmt.Errorf("import reply: %w", err)
 		}
-		pulled, published, err := client.ApplyPage(ctx, st, r.Base, resp)
+		pulled, published, err := hallclient.ApplyPage(ctx, st, r.Base, resp)
 		if err != nil {
 			return err
 		}
@@ -415,7 +416,7 @@ func progress(ctx context.Context, st *app.Station) ([3]int64, error) {
 func applyBlobAcks(ctx context.Context, st *app.Station, acks []BlobAck, res *ImportResult) error {
 	for _, a := range acks {
 		if !app.ValidBlobHash(a.SHA256) {
-			return malformed("attachment answer with a bad hash", nil)
+			return Malformed("attachment answer with a bad hash", nil)
 		}
 		switch a.Status {
 		case BlobStored, BlobPresent:
@@ -431,7 +432,7 @@ func applyBlobAcks(ctx context.Context, st *app.Station, acks []BlobAck, res *Im
 		case BlobRefused:
 			res.AttachmentsRefused = append(res.AttachmentsRefused, a)
 		default:
-			return malformed(fmt.Sprintf("attachment answer with status %q", a.Status), nil)
+			return Malformed(fmt.Sprintf("attachment answer with status %q", a.Status), nil)
 		}
 	}
 	return nil
@@ -451,7 +452,7 @@ func Relay(src, dst string) (Header, error) {
 	if err != nil {
 		return h, err
 	}
-	if err := client.WriteFileAtomic(dst, data, 0o600); err != nil {
+	if err := atomicfile.Write(dst, data, 0o600); err != nil {
 		return h, fmt.Errorf("relay bundle: %w", err)
 	}
 	return h, nil

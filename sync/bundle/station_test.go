@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
+	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
-	"yizhan/sync/internal/synctest"
 )
 
 // snapshot is what a station's sync state looks like: events with their
@@ -71,7 +71,7 @@ func TestStationBundles(t *testing.T) {
 	}
 
 	t.Run("RelayCannotReadOrAlter", func(t *testing.T) {
-		k, err := client.LoadKeys(relay.Dir)
+		k, err := hallclient.LoadKeys(relay.Dir)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,23 +10,23 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	"yizhan/domain"
 	"yizhan/hall"
-	"yizhan/sync/client"
+	"yizhan/internal/synctest"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/internal/synctest"
 )
 
 // node is one station in the simulation.
 type node struct {
 	code string
 	st   *synctest.Station
-	c    *client.Client
+	c    *hallclient.Client
 }
 
 // sync runs one SyncOnce; faults make it fail often, which is the point.
 func (n *node) sync(t *testing.T) {
-	if _, err := n.c.SyncOnce(context.Background()); err != nil && client.CodeOf(err) != client.CodeOffline {
+	if _, err := n.c.SyncOnce(context.Background()); err != nil && hallclient.CodeOf(err) != hallclient.CodeOffline {
 		t.Fatalf("%s sync: %v", n.code, err)
 	}
 }

@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/app/hallclient"
+	"yizhan/hall/httpapi"
+	"yizhan/internal/synctest"
 	"yizhan/sync/bundle"
-	"yizhan/sync/client"
 	"yizhan/sync/faultproxy"
-	"yizhan/sync/hallserver"
-	"yizhan/sync/internal/synctest"
 )
 
 // noSleep fires at once: the tests retry without waiting.
@@ -51,7 +51,7 @@ func TestLastMileUnderFaults(t *testing.T) {
 	// arrives twice, ST03's answer is cut and then delivered twice.
 	nodes := []*node{{code: "ST01"}, {code: "ST02"}, {code: "ST03"}}
 	scripts := [][]faultproxy.Fault{{faultproxy.DropResponse, faultproxy.DropResponse}, {faultproxy.Duplicate}, {faultproxy.CutBody, faultproxy.Duplicate}}
-	enroller := &client.Enroller{Attempts: 2, After: noSleep}
+	enroller := &hallclient.Enroller{Attempts: 2, After: noSleep}
 	for i, n := range nodes {
 		h.Proxy.Script(scripts[i]...)
 		code, err := h.Service().AddStation(ctx, n.code, "测试驿站 "+n.code, "370112")
@@ -64,14 +64,14 @@ func TestLastMileUnderFaults(t *testing.T) {
 			if err == nil {
 				break
 			}
-			if client.CodeOf(err) != client.CodeOffline || try > 20 {
+			if hallclient.CodeOf(err) != hallclient.CodeOffline || try > 20 {
 				t.Fatalf("%s enrolment, call %d: %v", n.code, try, err)
 			}
 		}
 		if n.st.Code() != n.code {
 			t.Fatalf("enrolled as %q, want %s", n.st.Code(), n.code)
 		}
-		n.c, _ = client.New(n.st.Station)
+		n.c, _ = hallclient.New(n.st.Station)
 		n.c.RequestTimeout, n.c.PullBytes = 10*time.Second, 4<<10
 	}
 	enrolFaults := h.Proxy.Stats()
@@ -126,14 +126,14 @@ func TestLastMileUnderFaults(t *testing.T) {
 		if r.IntN(5) == 0 {
 			h.Restart()
 			if moved != nil {
-				moved.SetBackend(hallserver.New(h.Service(), nil))
+				moved.SetBackend(httpapi.New(h.Service(), nil))
 			}
 		}
 		if round == 12 {
 			// The hall moves. A follows with the code, through the same
 			// faults; the old address is switched off once A has moved
 			// (B keeps it a little longer, then moves too).
-			moved = faultproxy.New(hallserver.New(h.Service(), nil), seed+1)
+			moved = faultproxy.New(httpapi.New(h.Service(), nil), seed+1)
 			moved.SetRates(rates)
 			moved.MaxDelay = 5e6
 			newURL := moved.Start()
@@ -144,11 +144,11 @@ func TestLastMileUnderFaults(t *testing.T) {
 					t.Fatal(err)
 				}
 				for try := 1; ; try++ {
-					_, err := (&client.HallMover{Attempts: 2, After: noSleep}).Move(ctx, n.st.Station, newURL, code)
+					_, err := (&hallclient.HallMover{Attempts: 2, After: noSleep}).Move(ctx, n.st.Station, newURL, code)
 					if err == nil {
 						break
 					}
-					if client.CodeOf(err) != client.CodeOffline || try > 20 {
+					if hallclient.CodeOf(err) != hallclient.CodeOffline || try > 20 {
 						t.Fatalf("%s move, call %d: %v", n.code, try, err)
 					}
 				}

@@ -222,6 +222,34 @@ type Ack struct {
 	Zh        string `json:"zh,omitempty"`
 }
 
+// AckTally counts the hall's verdicts on pushed events: what an online sync
+// and a bundle import, on either side, report.
+type AckTally struct {
+	Accepted   int `json:"accepted"`
+	Conflicts  int `json:"conflicts"`
+	Rejected   int `json:"rejected"`
+	Duplicates int `json:"duplicates"`
+}
+
+// Add counts one ack. It reports false, and counts nothing, for a status
+// this version does not know.
+func (t *AckTally) Add(a Ack) bool {
+	switch a.Status {
+	case AckAccepted:
+		t.Accepted++
+	case AckConflict:
+		t.Conflicts++
+	case AckRejected:
+		t.Rejected++
+	default:
+		return false
+	}
+	if a.Duplicate {
+		t.Duplicates++
+	}
+	return true
+}
+
 // LogEvent is an event as the hall's log holds it, delivered in a pull page.
 type LogEvent struct {
 	Seq    int64         `json:"seq"`    // hall log position

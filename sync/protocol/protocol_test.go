@@ -189,3 +189,26 @@ func FuzzDecodeSyncRequest(f *testing.F) {
 		}
 	})
 }
+
+// TestAckTally: each verdict is counted under its status, duplicates on
+// top, and a status this version does not know is reported and not
+// counted at all.
+func TestAckTally(t *testing.T) {
+	var got protocol.AckTally
+	for _, a := range []protocol.Ack{
+		{Status: protocol.AckAccepted}, {Status: protocol.AckAccepted, Duplicate: true},
+		{Status: protocol.AckConflict}, {Status: protocol.AckRejected, Duplicate: true},
+		{Status: protocol.AckRejected},
+	} {
+		if !got.Add(a) {
+			t.Fatalf("Add(%+v) = false for a known status", a)
+		}
+	}
+	if got.Add(protocol.Ack{Status: "postponed", Duplicate: true}) {
+		t.Fatal("Add of an unknown status = true")
+	}
+	want := protocol.AckTally{Accepted: 2, Conflicts: 1, Rejected: 2, Duplicates: 2}
+	if got != want {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+}

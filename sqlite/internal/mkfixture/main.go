@@ -98,8 +98,6 @@ func main() {
 // china is China Standard Time.
 var china = time.FixedZone("CST", 8*3600)
 
-type clock struct{ t time.Time }
-
 // fill runs a fortnight of a township station through the services.
 func fill(dir, catalogPath string) (*Manifest, error) {
 	clk := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, china))
