@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // Actor is who does something: a signed-in staff member, or the system.

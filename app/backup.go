@@ -14,8 +14,8 @@ import (
 
 	"filippo.io/age"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // Backup writes a consistent copy of the station database to path while the

@@ -11,9 +11,9 @@ import (
 	"filippo.io/age"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/testclock"
-	"yizhan/sqlite"
 )
 
 func TestBackup(t *testing.T) {

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/testclock"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 

@@ -14,8 +14,8 @@ import (
 
 	"filippo.io/age"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // MaxBlobBytes is the largest attachment a station accepts: the same bound

@@ -10,9 +10,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 

@@ -11,8 +11,8 @@ import (
 
 	"github.com/mozillazg/go-pinyin"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // Initials returns the pinyin initials of s (城乡居民 → cxjm); clerks type

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
 	"yizhan/receipt"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 

@@ -8,9 +8,9 @@ import (
 	"regexp"
 	"strings"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 

@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/crypto/argon2"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // Staff roles on a station.

@@ -18,9 +18,9 @@ import (
 	"filippo.io/age"
 	"github.com/google/uuid"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/migrate"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"time"
 
-	"yizhan/sqlite"
+	"yizhan/app/sqlite"
 	"yizhan/workday"
 )
 

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 

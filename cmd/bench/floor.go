@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"yizhan/app"
-	"yizhan/sqlite"
+	"yizhan/app/sqlite"
 )
 
 // floor measures the station's apply path (app.ApplyPulled: the events,

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // localVersion changes whenever the generated local dataset changes, so a

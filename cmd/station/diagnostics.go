@@ -10,9 +10,9 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	"yizhan/app/sqlite"
 	"yizhan/desktop"
 	"yizhan/domain"
-	"yizhan/sqlite"
 	"yizhan/support"
 )
 

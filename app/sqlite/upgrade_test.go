@@ -1,7 +1,7 @@
 package sqlite_test
 
 // Upgrade tests: every released station schema has a fixture in testdata
-// (written once by `go run ./sqlite/internal/mkfixture`, see
+// (written once by `go run ./app/sqlite/internal/mkfixture`, see
 // docs/upgrades.md). They live in an external test package because they open
 // the fixtures through package app, as the desktop app does.
 
@@ -18,9 +18,9 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/migrate"
-	"yizhan/sqlite"
 )
 
 type manifest struct {
@@ -39,7 +39,7 @@ func fixtures(t *testing.T) []string {
 	t.Helper()
 	fs, err := filepath.Glob("testdata/schema-v*.db")
 	if err != nil || len(fs) == 0 {
-		t.Fatalf("no fixtures in sqlite/testdata (%v)", err)
+		t.Fatalf("no fixtures in app/sqlite/testdata (%v)", err)
 	}
 	sort.Strings(fs)
 	return fs
@@ -50,7 +50,7 @@ func fixtures(t *testing.T) []string {
 func TestEverySchemaHasAFixture(t *testing.T) {
 	for v := 1; v <= latest(t); v++ {
 		if _, err := os.Stat(fmt.Sprintf("testdata/schema-v%d.db", v)); err != nil {
-			t.Errorf("schema %d has no fixture: run `go run ./sqlite/internal/mkfixture` when releasing it (docs/upgrades.md)", v)
+			t.Errorf("schema %d has no fixture: run `go run ./app/sqlite/internal/mkfixture` when releasing it (docs/upgrades.md)", v)
 		}
 	}
 }

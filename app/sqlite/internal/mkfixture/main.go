@@ -1,11 +1,11 @@
 // Command mkfixture writes the upgrade fixture of the current station schema:
-// sqlite/testdata/schema-v<N>.db, a station database with realistic data in
+// app/sqlite/testdata/schema-v<N>.db, a station database with realistic data in
 // every table (cases in every state, their events and audit rows, tickets,
 // appointments, ratings, attachments, sync acknowledgements), and
 // schema-v<N>.json, what the upgrade test expects to find in it after any
 // later version has migrated it.
 //
-//	go run ./sqlite/internal/mkfixture            # from the repository root
+//	go run ./app/sqlite/internal/mkfixture            # from the repository root
 //
 // A fixture is written once, when a schema version is released, and is never
 // regenerated: it stands for the databases stations already have. The
@@ -25,9 +25,9 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/testclock"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -47,7 +47,7 @@ type Manifest struct {
 var ctx = context.Background()
 
 func main() {
-	out := flag.String("out", "sqlite/testdata", "fixture directory")
+	out := flag.String("out", "app/sqlite/testdata", "fixture directory")
 	catalog := flag.String("catalog", "app/testdata/township-sample.json", "catalog to import")
 	force := flag.Bool("force", false, "overwrite an existing fixture (only while the schema is unreleased)")
 	flag.Parse()
@@ -332,7 +332,7 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 	must(st.SetMetas(ctx, map[string]string{"pull_cursor": "42"}), "meta")
 
 	// The manifest: what must survive any upgrade.
-	m := &Manifest{Generated: "go run ./sqlite/internal/mkfixture", Counts: map[string]int{}, Cases: map[string]string{},
+	m := &Manifest{Generated: "go run ./app/sqlite/internal/mkfixture", Counts: map[string]int{}, Cases: map[string]string{},
 		Applicant: map[string]string{}, Tickets: map[string]string{}, Station: st.Code()}
 	rows, err := st.DB().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	must(err, "tables")

@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"yizhan/app/sqlite"
 	"yizhan/internal/migrate"
-	"yizhan/sqlite"
 )
 
 // insertCase writes a minimal case row numbered n.

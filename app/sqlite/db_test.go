@@ -14,8 +14,8 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"yizhan/app/sqlite"
 	"yizhan/internal/migrate"
-	"yizhan/sqlite"
 )
 
 var ctx = context.Background()
