@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -50,7 +49,7 @@ func (s *Station) audit(ctx context.Context, tx *sql.Tx, a Actor, action, target
 		return fmt.Errorf("audit: %w", err)
 	}
 	seq++
-	at := sqlite.FormatTime(s.now())
+	at := FormatTime(s.now())
 	office := s.officeOrLocal()
 	h := auditHash(prev, seq, at, a.Login, office, action, target, fields, purpose, detail)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit(seq,at,actor,office,action,target,fields,purpose,detail,prev_hash,hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)`,

@@ -14,7 +14,6 @@ import (
 
 	"filippo.io/age"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -150,8 +149,9 @@ func (s *Station) encryptedBackup(ctx context.Context, path string, rs []age.Rec
 // (the station must be closed; the current database is kept as
 // station.db.before-restore). An encrypted backup needs identityFile, the
 // age identity ("AGE-SECRET-KEY-1...") its recipient belongs to; it is
-// decrypted inside dataDir and the plain copy removed.
-func Restore(ctx context.Context, dataDir, src, identityFile string) error {
+// decrypted inside dataDir and the plain copy removed. put checks a plain
+// backup and puts it in place of the database file (app/sqlite.Restore).
+func Restore(ctx context.Context, dataDir, src, identityFile string, put func(ctx context.Context, src, dbPath string) error) error {
 	dbPath := filepath.Join(dataDir, DBFile)
 	head := make([]byte, len(ageMagic))
 	f, err := os.Open(src)
@@ -161,7 +161,7 @@ func Restore(ctx context.Context, dataDir, src, identityFile string) error {
 	n, _ := io.ReadFull(f, head)
 	f.Close()
 	if !bytes.Equal(head[:n], ageMagic) {
-		return sqlite.Restore(ctx, src, dbPath)
+		return put(ctx, src, dbPath)
 	}
 	if identityFile == "" {
 		return domain.Errorf(domain.EInvalid, "该备份已加密，请用 --identity 指定解密密钥文件。", "restore %s: encrypted backup, identity required", src)
@@ -184,7 +184,7 @@ func Restore(ctx context.Context, dataDir, src, identityFile string) error {
 	if err != nil {
 		return err
 	}
-	return sqlite.Restore(ctx, plain, dbPath)
+	return put(ctx, plain, dbPath)
 }
 
 // decryptTo decrypts src into a new file (mode 0600) in dir and returns its

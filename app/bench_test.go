@@ -169,12 +169,12 @@ func benchStation(b *testing.B, n int) (*TestStation, int64) {
 	}
 	size, _ := strconv.ParseInt(string(sb), 10, 64)
 	clock := testclock.New(start)
-	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
+	s, db, err := sqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	return &TestStation{Station: s, Clock: clock, Dir: dir,
+	return &TestStation{Station: s, DB: db, Clock: clock, Dir: dir,
 		Clerk: app.Actor{ID: "clerk-id", Login: "li", Name: "李窗口", Role: app.RoleClerk}}, size
 }
 
@@ -186,7 +186,7 @@ func buildBench(b *testing.B, dir string, n int) {
 	os.RemoveAll(tmp)
 	began := time.Now()
 	clock := testclock.New(start)
-	s, err := app.Open(app.Config{Dir: tmp, Now: clock.Now})
+	s, db, err := sqlite.OpenStation(ctx, app.Config{Dir: tmp, Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -214,11 +214,11 @@ func buildBench(b *testing.B, dir string, n int) {
 			b.Logf("built %d cases in %v", i, time.Since(began).Round(time.Second))
 		}
 	}
-	if _, err := s.DB().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		b.Fatal(err)
 	}
 	if n <= 100_000 { // a full check of a multi-gigabyte file takes minutes
-		if err := s.DB().IntegrityCheck(ctx); err != nil {
+		if err := db.IntegrityCheck(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

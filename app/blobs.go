@@ -14,7 +14,6 @@ import (
 
 	"filippo.io/age"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -77,7 +76,7 @@ func (s *Station) ImportBlob(ctx context.Context, a Actor, name, mime string, r 
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO blobs(sha256,size,mime,name,created_at) VALUES(?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING`,
-			sha, size, mime, name, sqlite.FormatTime(s.now()))
+			sha, size, mime, name, FormatTime(s.now()))
 		if err != nil {
 			return fmt.Errorf("import blob %s: %w", sha, err)
 		}

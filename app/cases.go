@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
 	"yizhan/workday"
@@ -67,7 +66,7 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 			}
 		}
 		if in.AppointmentID != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status='served', updated_at=? WHERE id=? AND status='pending'`, sqlite.FormatTime(now), in.AppointmentID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status='served', updated_at=? WHERE id=? AND status='pending'`, FormatTime(now), in.AppointmentID); err != nil {
 				return fmt.Errorf("open case: link appointment: %w", err)
 			}
 		}
@@ -151,7 +150,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, e *domain.Event, status string
 		hs = hallSeq
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
-		e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office, e.HLC, sqlite.FormatTime(e.At), hs, status)
+		e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office, e.HLC, FormatTime(e.At), hs, status)
 	if err != nil {
 		return fmt.Errorf("insert event %s: %w", e.ID, err)
 	}
@@ -231,12 +230,12 @@ func (s *Station) putCase(ctx context.Context, tx *sql.Tx, c *domain.Case) error
 		  provisional=excluded.provisional, paused=excluded.paused, updated_at=excluded.updated_at, body=excluded.body`,
 		c.ID, c.Number, c.Station, c.Holder, c.ItemCode, c.ItemVersion, c.ItemName, string(c.State), c.Result, c.Channel,
 		c.Applicant.Name, c.Applicant.IDNumber, reverse(c.Applicant.IDNumber), c.Applicant.Phone,
-		sqlite.FormatTime(c.ReceivedAt), fmtTimePtr(c.AcceptedAt), fmtTimePtr(c.ConcludedAt), fmtDate(pd.Due), fmtDate(ld.Due),
-		boolInt(pd.Provisional || ld.Provisional), boolInt(pd.Paused), sqlite.FormatTime(c.UpdatedAt), string(body))
+		FormatTime(c.ReceivedAt), fmtTimePtr(c.AcceptedAt), fmtTimePtr(c.ConcludedAt), fmtDate(pd.Due), fmtDate(ld.Due),
+		boolInt(pd.Provisional || ld.Provisional), boolInt(pd.Paused), FormatTime(c.UpdatedAt), string(body))
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
-	if err := tallyCase(ctx, tx, isNew, oldState, oldDue, string(c.State), fmtDate(pd.Due), sqlite.FormatTime(c.ReceivedAt), c.Channel, c.ItemName); err != nil {
+	if err := tallyCase(ctx, tx, isNew, oldState, oldDue, string(c.State), fmtDate(pd.Due), FormatTime(c.ReceivedAt), c.Channel, c.ItemName); err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
 	// Index the name the first time the case is written. That is not always
@@ -285,7 +284,7 @@ func fmtTimePtr(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return sqlite.FormatTime(*t)
+	return FormatTime(*t)
 }
 
 // record loads a case, lets build make the event from the current state, and
@@ -320,7 +319,7 @@ func (s *Station) step(ctx context.Context, a Actor, caseID string, kind domain.
 // missing). Use it after intake to complete a case.
 func (s *Station) RecordMaterial(ctx context.Context, a Actor, caseID string, m MaterialInput) (*domain.Case, error) {
 	return s.record(ctx, a, caseID, func(c *domain.Case) (*domain.Event, error) {
-		it, err := s.item(ctx, s.db.DB, c.ItemCode, c.ItemVersion)
+		it, err := s.item(ctx, s.db, c.ItemCode, c.ItemVersion)
 		if err != nil {
 			return nil, err
 		}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/mozillazg/go-pinyin"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -110,7 +109,7 @@ func (s *Station) putItem(ctx context.Context, tx *sql.Tx, catalog string, it *d
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO catalog_items(code,version,basic_code,name,handling,kind,status,handled_at,initials,body,catalog,imported_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
 		it.Code, it.Version, it.BasicCode, it.Name, it.HandlingItem, it.Kind, it.Status, it.HandledAt,
-		Initials(it.Name+it.HandlingItem), string(body), catalog, sqlite.FormatTime(s.now()))
+		Initials(it.Name+it.HandlingItem), string(body), catalog, FormatTime(s.now()))
 	if err != nil {
 		return false, fmt.Errorf("put item %s: %w", it.Key(), err)
 	}
@@ -170,7 +169,7 @@ func (s *Station) FindItems(ctx context.Context, q string) ([]ItemSummary, error
 
 // Item returns an item version; version 0 means the newest published one.
 func (s *Station) Item(ctx context.Context, code string, version int) (*domain.Item, error) {
-	return s.item(ctx, s.db.DB, code, version)
+	return s.item(ctx, s.db, code, version)
 }
 
 type querier interface {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
 	"yizhan/workday"
@@ -44,9 +43,9 @@ func scanTicket(sc interface{ Scan(...any) error }) (Ticket, error) {
 }
 
 func (s *Station) fillTicketTimes(t *Ticket) {
-	issued, _ := sqlite.ParseTime(t.IssuedAt)
-	start, _ := sqlite.ParseTime(t.StartedAt)
-	end, _ := sqlite.ParseTime(t.EndedAt)
+	issued, _ := ParseTime(t.IssuedAt)
+	start, _ := ParseTime(t.StartedAt)
+	end, _ := ParseTime(t.EndedAt)
 	if start.IsZero() {
 		if t.Status == "waiting" {
 			t.WaitSecs = int(s.now().Sub(issued).Seconds())
@@ -68,7 +67,7 @@ func (s *Station) IssueTicket(ctx context.Context, a Actor, itemCode, appointmen
 	if appointmentID != "" {
 		prefix = "Y"
 	}
-	t := Ticket{ID: s.NewID(), Day: day, ItemCode: itemCode, Status: "waiting", IssuedAt: sqlite.FormatTime(now), Appointment: appointmentID}
+	t := Ticket{ID: s.NewID(), Day: day, ItemCode: itemCode, Status: "waiting", IssuedAt: FormatTime(now), Appointment: appointmentID}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		n, err := nextCounter(ctx, tx, "ticket:"+prefix+":"+day)
 		if err != nil {
@@ -102,7 +101,7 @@ func (s *Station) CallNext(ctx context.Context, a Actor, window string) (Ticket,
 		if err != nil {
 			return fmt.Errorf("call next: %w", err)
 		}
-		now := sqlite.FormatTime(s.now())
+		now := FormatTime(s.now())
 		t.Status, t.CalledAt, t.StartedAt, t.Window, t.StaffID = "serving", now, now, window, a.ID
 		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status=?, called_at=?, started_at=?, window=?, staff_id=? WHERE id=?`, t.Status, now, now, window, a.ID, t.ID); err != nil {
 			return fmt.Errorf("call next: %w", err)
@@ -119,7 +118,7 @@ func (s *Station) FinishTicket(ctx context.Context, a Actor, id string, absent b
 		if t.Status != "serving" {
 			return domain.Errorf(domain.EConflict, "该号码不在办理中。", "ticket %s is %s", t.Number, t.Status)
 		}
-		t.Status, t.EndedAt = "done", sqlite.FormatTime(s.now())
+		t.Status, t.EndedAt = "done", FormatTime(s.now())
 		if absent {
 			t.Status = "absent"
 		}
@@ -138,7 +137,7 @@ func (s *Station) TransferTicket(ctx context.Context, a Actor, id, toItem, reaso
 		}
 		var tr []map[string]string
 		json.Unmarshal([]byte(t.Transfers), &tr)
-		tr = append(tr, map[string]string{"from": t.Window, "to_item": toItem, "reason": reason, "at": sqlite.FormatTime(s.now())})
+		tr = append(tr, map[string]string{"from": t.Window, "to_item": toItem, "reason": reason, "at": FormatTime(s.now())})
 		b, _ := json.Marshal(tr)
 		// Waiting continues from the original issue time: a transfer must
 		// not make the citizen's wait look shorter.
@@ -260,7 +259,7 @@ func (s *Station) BookAppointment(ctx context.Context, a Actor, ap Appointment) 
 		if n >= SlotCapacity {
 			return domain.Errorf(domain.EConflict, "该时段已约满，请选择其他时段。", "appointment: slot full")
 		}
-		now := sqlite.FormatTime(s.now())
+		now := FormatTime(s.now())
 		if _, err := tx.ExecContext(ctx, `INSERT INTO appointments(id,name,id_number,phone,company,uscc,item_code,day,slot,status,created_at,updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
 			ap.ID, ap.Name, ap.IDNumber, ap.Phone, ap.Company, ap.USCC, ap.ItemCode, ap.Day, ap.Slot, ap.Status, now, now); err != nil {
 			return fmt.Errorf("book: %w", err)
@@ -278,7 +277,7 @@ func (s *Station) SetAppointmentStatus(ctx context.Context, a Actor, id, status 
 		return domain.Errorf(domain.EInvalid, "预约状态不正确。", "appointment: unknown status %q", status)
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE appointments SET status=?, updated_at=? WHERE id=? AND status='pending'`, status, sqlite.FormatTime(s.now()), id)
+		res, err := tx.ExecContext(ctx, `UPDATE appointments SET status=?, updated_at=? WHERE id=? AND status='pending'`, status, FormatTime(s.now()), id)
 		if err != nil {
 			return fmt.Errorf("appointment %s: %w", id, err)
 		}
@@ -293,7 +292,7 @@ func (s *Station) SetAppointmentStatus(ctx context.Context, a Actor, id, status 
 func (s *Station) MarkNoShows(ctx context.Context) (int, error) {
 	var n int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE appointments SET status='no_show', updated_at=? WHERE status='pending' AND day < ?`, sqlite.FormatTime(s.now()), s.today().String())
+		res, err := tx.ExecContext(ctx, `UPDATE appointments SET status='no_show', updated_at=? WHERE status='pending' AND day < ?`, FormatTime(s.now()), s.today().String())
 		if err != nil {
 			return fmt.Errorf("no-shows: %w", err)
 		}
@@ -376,7 +375,7 @@ func (s *Station) CloseRectification(ctx context.Context, a Actor, id, status, c
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE rectifications SET status=?, callback=?, result=?, closed_at=? WHERE id=? AND status='open'`,
-			status, callback, result, sqlite.FormatTime(s.now()), id)
+			status, callback, result, FormatTime(s.now()), id)
 		if err != nil {
 			return fmt.Errorf("rectification %s: %w", id, err)
 		}
@@ -419,7 +418,7 @@ func (s *Station) RecordExtendedSession(ctx context.Context, a Actor, es Extende
 	es.ID = s.NewID()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO extended_sessions(id,day,kind,start_time,end_time,staff,served,created_at) VALUES(?,?,?,?,?,?,?,?)`,
-			es.ID, es.Day, es.Kind, es.Start, es.End, es.Staff, es.Served, sqlite.FormatTime(s.now())); err != nil {
+			es.ID, es.Day, es.Kind, es.Start, es.End, es.Staff, es.Served, FormatTime(s.now())); err != nil {
 			return fmt.Errorf("extended session: %w", err)
 		}
 		return s.audit(ctx, tx, a, "extended.add", es.ID, "", "", es.Day+" "+es.Kind)

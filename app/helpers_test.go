@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/testclock"
 )
@@ -28,6 +29,8 @@ const StationCode = "370112001"
 // TestStation is an open station with its fake clock and two signed-up staff.
 type TestStation struct {
 	*app.Station
+	// DB is the station's database, for the checks that read it directly.
+	DB    *appsqlite.DB
 	Clock *testclock.Clock
 	Dir   string
 	Head  app.Actor
@@ -68,7 +71,7 @@ func MustOpenStation(tb testing.TB) *TestStation {
 // opens many stations. Its actors are not in the staff table.
 func mustOpenBare(tb testing.TB, dir string, clock *testclock.Clock) *TestStation {
 	tb.Helper()
-	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
+	s, db, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock.Now})
 	if err != nil {
 		tb.Fatalf("open station: %v", err)
 	}
@@ -79,7 +82,7 @@ func mustOpenBare(tb testing.TB, dir string, clock *testclock.Clock) *TestStatio
 	if _, err := s.ImportCatalog(ctx, app.System, sampleCatalog(tb)); err != nil {
 		tb.Fatalf("import catalog: %v", err)
 	}
-	return &TestStation{Station: s, Clock: clock, Dir: dir,
+	return &TestStation{Station: s, DB: db, Clock: clock, Dir: dir,
 		Head:  app.Actor{ID: "head-id", Login: "wang", Name: "王站长", Role: app.RoleHead},
 		Clerk: app.Actor{ID: "clerk-id", Login: "li", Name: "李窗口", Role: app.RoleClerk}}
 }
@@ -164,7 +167,7 @@ func hasHan(s string) bool {
 func count(tb testing.TB, s *TestStation, query string, args ...any) int {
 	tb.Helper()
 	var n int
-	if err := s.DB().QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+	if err := s.DB.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		tb.Fatalf("%s: %v", query, err)
 	}
 	return n
@@ -173,7 +176,7 @@ func count(tb testing.TB, s *TestStation, query string, args ...any) int {
 // lastAudit returns the newest audit rows' actions, newest first.
 func lastAudit(tb testing.TB, s *TestStation, n int) []string {
 	tb.Helper()
-	rows, err := s.DB().QueryContext(ctx, `SELECT action FROM audit ORDER BY seq DESC LIMIT ?`, n)
+	rows, err := s.DB.QueryContext(ctx, `SELECT action FROM audit ORDER BY seq DESC LIMIT ?`, n)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
 	"yizhan/receipt"
@@ -141,7 +140,7 @@ func (s *Station) kioskCase(ctx context.Context, q KioskQuery) (*domain.Case, er
 	// lock of the full one).
 	key := maskQuery(lockKey(q.Number))
 	var failures int
-	since := sqlite.FormatTime(s.now().Add(-kioskLockout))
+	since := FormatTime(s.now().Add(-kioskLockout))
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE action='kiosk.query_failed' AND detail=? AND at>=?`,
 		key, since).Scan(&failures); err != nil {
 		return nil, fmt.Errorf("kiosk: %w", err)
@@ -192,7 +191,7 @@ func (s *Station) verifiedReceipt(ctx context.Context, code string, claim receip
 		})
 		return nil, false
 	}
-	c, err := loadCase(ctx, s.db.DB, claim.Number)
+	c, err := loadCase(ctx, s.db, claim.Number)
 	if err != nil || c.Number != claim.Number {
 		return nil, false
 	}
@@ -205,7 +204,7 @@ func (s *Station) verifiedReceipt(ctx context.Context, code string, claim receip
 func (s *Station) kioskCandidates(ctx context.Context, number string) []*domain.Case {
 	number = strings.TrimSpace(number)
 	if fullNumberRe.MatchString(number) {
-		c, err := loadCase(ctx, s.db.DB, number)
+		c, err := loadCase(ctx, s.db, number)
 		if err != nil || c.Number != number {
 			return nil
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/testclock"
 	"yizhan/receipt"
@@ -17,7 +18,7 @@ func kioskStation(t *testing.T, key ed25519.PrivateKey) *TestStation {
 	t.Helper()
 	clock := testclock.New(start)
 	dir := t.TempDir()
-	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now,
+	s, db, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock.Now,
 		ReceiptKey: func() (ed25519.PublicKey, error) { return key.Public().(ed25519.PublicKey), nil }})
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +38,7 @@ func kioskStation(t *testing.T, key ed25519.PrivateKey) *TestStation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &TestStation{Station: s, Clock: clock, Dir: dir, Head: head.Actor(), Clerk: clerk.Actor()}
+	return &TestStation{Station: s, DB: db, Clock: clock, Dir: dir, Head: head.Actor(), Clerk: clerk.Actor()}
 }
 
 func signed(t *testing.T, key ed25519.PrivateKey, kind, number string) string {

@@ -10,5 +10,5 @@ import (
 // unmasked. It writes no access record, so it is for sync and tests: screens
 // use ShowCase, which masks and logs.
 func (s *Station) LoadCase(ctx context.Context, id string) (*domain.Case, error) {
-	return loadCase(ctx, s.db.DB, id)
+	return loadCase(ctx, s.db, id)
 }

@@ -11,6 +11,7 @@ import (
 	"pgregory.net/rapid"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/testclock"
 )
@@ -34,6 +35,7 @@ func setDefaultChecks() {
 // opened so far.
 type propStation struct {
 	s     *app.Station
+	db    *appsqlite.DB
 	clock *testclock.Clock
 	clerk app.Actor
 	cases []string
@@ -68,7 +70,7 @@ func (p *propStation) caseID(t *rapid.T) string {
 
 func (p *propStation) events(t *rapid.T) int {
 	var n int
-	if err := p.s.DB().QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n); err != nil {
+	if err := p.db.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -296,7 +298,7 @@ func TestStationProperty(t *testing.T) {
 			rt.Fatal(err)
 		}
 		clock := testclock.New(start)
-		s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
+		s, db, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock.Now})
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -307,7 +309,7 @@ func TestStationProperty(t *testing.T) {
 		if _, err := s.ImportCatalog(ctx, app.System, catalog); err != nil {
 			rt.Fatal(err)
 		}
-		p := &propStation{s: s, clock: clock, items: items,
+		p := &propStation{s: s, db: db, clock: clock, items: items,
 			clerk: app.Actor{ID: "clerk-id", Login: "li", Name: "李窗口", Role: app.RoleClerk}}
 		n := rapid.IntRange(1, 50).Draw(rt, "steps")
 		for i := 0; i < n; i++ {

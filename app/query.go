@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
 	"yizhan/workday"
@@ -75,7 +74,7 @@ type CaseView struct {
 // and with the reason when not: the UI offers only what the hall would
 // take, and says why the rest is not for this station.
 func (s *Station) Steps(ctx context.Context, c *domain.Case) ([]Step, error) {
-	f, err := s.facts(ctx, s.db.DB, c, nil)
+	f, err := s.facts(ctx, s.db, c, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +149,7 @@ func (s *Station) ShowCase(ctx context.Context, a Actor, id string, reveal bool,
 	if reveal && strings.TrimSpace(purpose) == "" {
 		return nil, domain.Errorf(domain.EInvalid, "查看完整个人信息须填写用途。", "reveal requires a purpose")
 	}
-	c, err := loadCase(ctx, s.db.DB, id)
+	c, err := loadCase(ctx, s.db, id)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +313,7 @@ func (s *Station) ResolveConflict(ctx context.Context, a Actor, eventID, resolut
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE conflicts SET resolved_at=?, resolved_by=?, resolution=? WHERE event_id=? AND resolved_at=''`,
-			sqlite.FormatTime(s.now()), a.Login, resolution, eventID)
+			FormatTime(s.now()), a.Login, resolution, eventID)
 		if err != nil {
 			return fmt.Errorf("resolve conflict: %w", err)
 		}
@@ -513,7 +512,7 @@ func (s *Station) caseWhere(f CaseFilter) (string, []any, error) {
 		// Received times are UTC; a China day starts at 16:00 UTC the day before.
 		t := day.AddDays(d.add).Time(workday.China)
 		conds = append(conds, "received_at "+d.op+" ?")
-		args = append(args, sqlite.FormatTime(t))
+		args = append(args, FormatTime(t))
 	}
 	openStates := `state IN ('received','correction','accepted','forwarded','in_process','suspended')`
 	today := s.today()

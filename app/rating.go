@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
 	"yizhan/workday"
@@ -138,13 +137,13 @@ func (s *Station) rate(ctx context.Context, tx *sql.Tx, a Actor, in EvaluationIn
 	now := s.now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO evaluations(id,case_id,ticket_id,staff_id,level,efficiency,service,attitude,comment,source,real_name,contact,created_at,case_state,event_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		id, caseID, ticketID, staffID, ev.Level, ev.Efficiency, ev.Service, ev.Attitude, ev.Comment, ev.Source, boolInt(ev.RealName), in.Contact,
-		sqlite.FormatTime(now), string(ev.CaseState), eventID); err != nil {
+		FormatTime(now), string(ev.CaseState), eventID); err != nil {
 		return "", fmt.Errorf("evaluate: %w", err)
 	}
 	if ev.Bad() {
 		due := s.cal.Due(s.today(), workday.Limit{Value: s.cfg.RectificationDays, Unit: workday.G}, nil).Due
 		if _, err := tx.ExecContext(ctx, `INSERT INTO rectifications(id,evaluation_id,responsible,due_date,status,created_at) VALUES(?,?,?,?,?,?)`,
-			s.NewID(), id, staffID, due.String(), "open", sqlite.FormatTime(now)); err != nil {
+			s.NewID(), id, staffID, due.String(), "open", FormatTime(now)); err != nil {
 			return "", fmt.Errorf("evaluate: rectification: %w", err)
 		}
 	}
@@ -162,7 +161,7 @@ func (s *Station) oneRatingPerVisit(ctx context.Context, tx *sql.Tx, c *domain.C
 	case c != nil:
 		midnight := s.today().Time(workday.China)
 		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE case_id=? AND ticket_id='' AND created_at>=?`,
-			c.ID, sqlite.FormatTime(midnight)).Scan(&n)
+			c.ID, FormatTime(midnight)).Scan(&n)
 	}
 	if err != nil {
 		return fmt.Errorf("evaluation: %w", err)

@@ -13,7 +13,6 @@ import (
 
 	"golang.org/x/crypto/argon2"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -110,7 +109,7 @@ func (s *Station) AddStaff(ctx context.Context, a Actor, login, name, role, pass
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO staff(id,login,name,role,password_hash,created_at) VALUES(?,?,?,?,?,?)`,
-			st.ID, st.Login, st.Name, st.Role, hashPassword(password), sqlite.FormatTime(s.now()))
+			st.ID, st.Login, st.Name, st.Role, hashPassword(password), FormatTime(s.now()))
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return domain.Errorf(domain.EConflict, "登录名“"+login+"”已被使用。", "staff: login %q taken", login)
@@ -150,7 +149,7 @@ func (s *Station) SignIn(ctx context.Context, login, password string) (Staff, er
 			result = domain.Errorf(domain.EUnauthorized, "该账号已停用，请联系站长。", "sign in %q: disabled", login)
 			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "disabled")
 		}
-		if until, _ := sqlite.ParseTime(st.LockedUntil); until.After(now) {
+		if until, _ := ParseTime(st.LockedUntil); until.After(now) {
 			mins := int(until.Sub(now).Minutes()) + 1
 			result = domain.Errorf(domain.EUnauthorized, fmt.Sprintf("密码错误次数过多，账号已锁定，请 %d 分钟后再试或联系站长解锁。", mins), "sign in %q: locked until %s", login, st.LockedUntil)
 			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "locked")
@@ -159,7 +158,7 @@ func (s *Station) SignIn(ctx context.Context, login, password string) (Staff, er
 			failed++
 			locked := ""
 			if failed >= s.cfg.MaxFailedLogins {
-				locked = sqlite.FormatTime(now.Add(s.cfg.LockoutDuration))
+				locked = FormatTime(now.Add(s.cfg.LockoutDuration))
 				failed = 0
 				result = domain.Errorf(domain.EUnauthorized, "密码连续错误次数过多，账号已锁定。", "sign in %q: locked", login)
 			} else {
@@ -203,7 +202,7 @@ func (s *Station) ListStaff(ctx context.Context, a Actor) ([]Staff, error) {
 			return nil, fmt.Errorf("list staff: %w", err)
 		}
 		st.Disabled = dis != 0
-		if t, _ := sqlite.ParseTime(st.LockedUntil); !t.After(now) {
+		if t, _ := ParseTime(st.LockedUntil); !t.After(now) {
 			st.LockedUntil = ""
 		}
 		out = append(out, st)

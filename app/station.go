@@ -18,9 +18,7 @@ import (
 	"filippo.io/age"
 	"github.com/google/uuid"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/internal/migrate"
 	"yizhan/workday"
 )
 
@@ -46,9 +44,9 @@ type Config struct {
 	ReceiptKey func() (ed25519.PublicKey, error)
 }
 
-// Station is an open station: its database and the services over it.
+// Station is an open station: its store and the services over it.
 type Station struct {
-	db    *sqlite.DB
+	db    Store
 	cfg   Config
 	cal   *workday.Calendar
 	hlc   *domain.HLC
@@ -62,9 +60,12 @@ type Station struct {
 // DBFile is the database file name inside the data directory.
 const DBFile = "station.db"
 
-// Open opens the station in cfg.Dir, creating the directory and migrating the
-// database as needed.
-func Open(cfg Config) (*Station, error) {
+// New opens the station whose data directory is cfg.Dir over store, its
+// database (app/sqlite.OpenDir): it loads the station's identity, clock and
+// holiday calendar and the key that encrypts attachments. The station owns
+// the store from then on (Close closes it); when New fails, the store is
+// the caller's to close.
+func New(ctx context.Context, store Store, cfg Config) (*Station, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("open station: data directory required")
 	}
@@ -86,20 +87,12 @@ func Open(cfg Config) (*Station, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open station: %w", err)
 	}
-	db, err := sqlite.Open(filepath.Join(cfg.Dir, DBFile))
-	if err != nil {
-		if errors.Is(err, migrate.ErrTooNew) {
-			return nil, domain.Errorf(domain.EInvalid, "该数据库由更新版本的驿站写入，请先升级本软件再打开。", "%v", err)
-		}
-		return nil, fmt.Errorf("open station: %w", err)
-	}
-	s := &Station{db: db, cfg: cfg, cal: workday.New(), blobs: filepath.Join(cfg.Dir, "blobs")}
+	s := &Station{db: store, cfg: cfg, cal: workday.New(), blobs: filepath.Join(cfg.Dir, "blobs")}
+	var err error
 	if s.blobID, err = loadBlobKey(cfg.Dir); err != nil {
-		db.Close()
 		return nil, fmt.Errorf("open station: %w", err)
 	}
-	if err := s.load(context.Background()); err != nil {
-		db.Close()
+	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -159,11 +152,8 @@ func (s *Station) officeOrLocal() string {
 	return s.code
 }
 
-// Close closes the database.
+// Close closes the station's store.
 func (s *Station) Close() error { return s.db.Close() }
-
-// DB exposes the store to the sync and backup code that runs beside the services.
-func (s *Station) DB() *sqlite.DB { return s.db }
 
 // Calendar returns the working-day calendar in use.
 func (s *Station) Calendar() *workday.Calendar { return s.cal }

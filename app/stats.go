@@ -7,7 +7,6 @@ import (
 	"sort"
 	"time"
 
-	"yizhan/app/sqlite"
 	"yizhan/workday"
 )
 
@@ -84,12 +83,12 @@ func (s *Station) Dashboard(ctx context.Context) (*Dashboard, error) {
 		{`SELECT coalesce(avg((julianday(started_at)-julianday(issued_at))*86400),0) FROM tickets WHERE day=? AND started_at<>''`, &avgWait, []any{today.String()}},
 		{`SELECT coalesce(avg((julianday(ended_at)-julianday(started_at))*86400),0) FROM tickets WHERE day=? AND ended_at<>''`, &avgServe, []any{today.String()}},
 		// concluded_at <> '' lets the partial covering index answer it.
-		{`SELECT coalesce(avg(julianday(concluded_at)-julianday(accepted_at)),0) FROM cases WHERE concluded_at >= ? AND concluded_at <> '' AND accepted_at<>''`, &avgHandle, []any{sqlite.FormatTime(monthStart)}},
+		{`SELECT coalesce(avg(julianday(concluded_at)-julianday(accepted_at)),0) FROM cases WHERE concluded_at >= ? AND concluded_at <> '' AND accepted_at<>''`, &avgHandle, []any{FormatTime(monthStart)}},
 		{`SELECT coalesce(sum(n),0) FROM case_tally_state WHERE ` + open, &d.Open, nil},
 		{`SELECT coalesce(sum(n),0) FROM case_tally_state WHERE ` + open + ` AND due_date<>'' AND due_date < ?`, &d.Overdue, []any{today.String()}},
 		{`SELECT coalesce(sum(n),0) FROM case_tally_state WHERE ` + open + ` AND due_date >= ? AND due_date <= ?`, &d.DueSoon, []any{today.String(), soon.String()}},
-		{`SELECT count(*) FROM evaluations WHERE created_at >= ?`, &d.Ratings, []any{sqlite.FormatTime(monthStart)}},
-		{`SELECT coalesce(avg(CASE WHEN level>=3 THEN 1.0 ELSE 0.0 END),0) FROM evaluations WHERE created_at >= ?`, &sat, []any{sqlite.FormatTime(monthStart)}},
+		{`SELECT count(*) FROM evaluations WHERE created_at >= ?`, &d.Ratings, []any{FormatTime(monthStart)}},
+		{`SELECT coalesce(avg(CASE WHEN level>=3 THEN 1.0 ELSE 0.0 END),0) FROM evaluations WHERE created_at >= ?`, &sat, []any{FormatTime(monthStart)}},
 		{`SELECT count(*) FROM rectifications WHERE status='open'`, &d.BadOpen, nil},
 		{`SELECT count(*) FROM events WHERE status='pending'`, &d.PendingSync, nil},
 		{`SELECT count(*) FROM conflicts WHERE resolved_at=''`, &d.Conflicts, nil},
@@ -184,7 +183,7 @@ func (s *Station) Dashboard(ctx context.Context) (*Dashboard, error) {
 var zeroVisitChannels = map[string]bool{"village": true, "postal": true, "home": true, "online": true}
 
 // hourLayout is an hour of case_tally_hour: the first 13 characters of a
-// stored time (sqlite.TimeFormat), in UTC.
+// stored time (TimeFormat), in UTC.
 const hourLayout = "2006-01-02T15"
 
 // hourKey returns the case_tally_hour key of the hour t falls in.

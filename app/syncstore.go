@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/workday"
 )
@@ -71,7 +70,7 @@ func scanEvent(sc interface{ Scan(...any) error }) (*domain.Event, error) {
 	if len(payload) > 0 {
 		e.Payload = json.RawMessage(payload)
 	}
-	t, err := sqlite.ParseTime(at)
+	t, err := ParseTime(at)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +293,7 @@ func (s *Station) setEventStatus(ctx context.Context, tx *sql.Tx, id, caseID, ki
 			zh = "该操作与大厅记录冲突，未生效，请核对后处理。"
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO conflicts(event_id,case_id,kind,reason,zh,created_at) VALUES(?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
-			id, caseID, kind, reason, zh, sqlite.FormatTime(s.now())); err != nil {
+			id, caseID, kind, reason, zh, FormatTime(s.now())); err != nil {
 			return fmt.Errorf("event %s conflict: %w", id, err)
 		}
 	}
@@ -522,7 +521,7 @@ func (s *Station) applyGuarded(ctx context.Context, tx *sql.Tx, events []PulledE
 		_, err = tx.ExecContext(ctx, `RELEASE pulled`)
 		return err
 	}
-	if !quarantinable(err) {
+	if !s.quarantinable(err) {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `ROLLBACK TO pulled; RELEASE pulled`); err != nil {
@@ -548,14 +547,14 @@ func (s *Station) applyGuarded(ctx context.Context, tx *sql.Tx, events []PulledE
 			}
 			continue
 		}
-		if !quarantinable(err) {
+		if !s.quarantinable(err) {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `ROLLBACK TO pulled_case; RELEASE pulled_case`); err != nil {
 			return fmt.Errorf("pull: %w", err)
 		}
 		why := err
-		if sqlite.IsConstraint(err) {
+		if s.db.IsConstraint(err) {
 			why = domain.Errorf(domain.EConflict, "该办件与本站已有的办件冲突（如办件编号重复），无法保存。", "case %s: %v", id, err)
 		}
 		for _, pe := range byCase[id] {
@@ -570,8 +569,8 @@ func (s *Station) applyGuarded(ctx context.Context, tx *sql.Tx, events []PulledE
 // quarantinable reports whether a failure to apply pulled events is the
 // events' (a constraint they break, an event that does not fit), not the
 // station's (a full disk, a cancelled sync), which must fail the page.
-func quarantinable(err error) bool {
-	if sqlite.IsConstraint(err) {
+func (s *Station) quarantinable(err error) bool {
+	if s.db.IsConstraint(err) {
 		return true
 	}
 	switch domain.ErrorCode(err) {
@@ -595,7 +594,7 @@ func (s *Station) quarantine(ctx context.Context, tx *sql.Tx, pe PulledEvent, wh
 		reason = why.Error()
 	}
 	zh := "大厅转来的“" + e.Kind.Zh() + "”无法在本站应用，已隔离并报告大厅：" + domain.ZhMessage(why)
-	now := sqlite.FormatTime(s.now())
+	now := FormatTime(s.now())
 	if _, err := tx.ExecContext(ctx, `INSERT INTO quarantine(event_id,case_id,hall_seq,kind,office,event,code,reason,zh,created_at)
 		VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
 		e.ID, e.CaseID, max(pe.HallSeq, 0), string(e.Kind), e.Office, string(raw), code, reason, zh, now); err != nil {
@@ -656,7 +655,7 @@ func (s *Station) MarkQuarantineReported(ctx context.Context, ids []string) erro
 		return fmt.Errorf("quarantine: %w", err)
 	}
 	_, err = s.db.ExecContext(ctx, `UPDATE quarantine SET reported_at=? WHERE reported_at='' AND event_id IN (SELECT value FROM json_each(?))`,
-		sqlite.FormatTime(s.now()), string(list))
+		FormatTime(s.now()), string(list))
 	if err != nil {
 		return fmt.Errorf("quarantine reported: %w", err)
 	}
@@ -719,7 +718,7 @@ func (b *eventInserts) add(e *domain.Event, status string, hallSeq int64) {
 		hs = hallSeq
 	}
 	b.args = append(b.args, e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office,
-		e.HLC, sqlite.FormatTime(e.At), hs, status)
+		e.HLC, FormatTime(e.At), hs, status)
 	b.n++
 }
 

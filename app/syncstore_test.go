@@ -68,7 +68,7 @@ func snapshot(t *testing.T, s *TestStation) string {
 		`SELECT event_id||'|'||reason||'|'||created_at FROM conflicts ORDER BY event_id`,
 		`SELECT key||'|'||value FROM meta ORDER BY key`,
 	} {
-		rows, err := s.DB().QueryContext(ctx, q)
+		rows, err := s.DB.QueryContext(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -226,29 +226,10 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	return nil
 }
 
-// TimeFormat is how times are stored: sortable text, UTC, with nanoseconds.
-const TimeFormat = "2006-01-02T15:04:05.000000000Z"
-
 // IsConstraint reports whether err is SQLite refusing a write that breaks a
 // constraint (UNIQUE, CHECK, NOT NULL, a foreign key): a row the data do
 // not allow, as opposed to a failing disk or a cancelled context.
 func IsConstraint(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
-}
-
-// FormatTime formats t for storage.
-func FormatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(TimeFormat)
-}
-
-// ParseTime parses a stored time; empty gives the zero time.
-func ParseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return time.Parse(TimeFormat, s)
 }

@@ -273,25 +273,3 @@ func TestCheckpointer(t *testing.T) {
 		t.Fatalf("second close: %v", err)
 	}
 }
-
-func TestTime(t *testing.T) {
-	at := time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.FixedZone("CST", 8*3600))
-	s := sqlite.FormatTime(at)
-	if s != "2026-03-02T01:00:00.123456789Z" {
-		t.Fatalf("got %q, want UTC with nanoseconds", s)
-	}
-	got, err := sqlite.ParseTime(s)
-	if err != nil || !got.Equal(at) {
-		t.Fatalf("got %v (%v), want %v", got, err, at)
-	}
-	if sqlite.FormatTime(time.Time{}) != "" {
-		t.Fatalf("zero time must format as empty")
-	}
-	if z, err := sqlite.ParseTime(""); err != nil || !z.IsZero() {
-		t.Fatalf("got %v (%v), want the zero time", z, err)
-	}
-	// Stored times sort as text in time order.
-	if sqlite.FormatTime(at) >= sqlite.FormatTime(at.Add(time.Nanosecond)) {
-		t.Fatalf("formatted times do not sort")
-	}
-}

@@ -90,12 +90,11 @@ func TestUpgradeFixtures(t *testing.T) {
 		t.Run(filepath.Base(fx), func(t *testing.T) {
 			m := readManifest(t, fx)
 			dir, dbPath := copyFixture(t, fx)
-			st, err := app.Open(app.Config{Dir: dir})
+			st, db, err := sqlite.OpenStation(ctx, app.Config{Dir: dir})
 			if err != nil {
 				t.Fatalf("open schema-v%d database: %v", m.Schema, err)
 			}
 			defer st.Close()
-			db := st.DB()
 			if v, _ := db.SchemaVersion(ctx); v != latest(t) {
 				t.Fatalf("schema after open: %d, want %d", v, latest(t))
 			}
@@ -223,7 +222,7 @@ func TestUpgradeUnsticksRatedCases(t *testing.T) {
 		}
 		raw.Close()
 
-		st, err := app.Open(app.Config{Dir: dir})
+		st, db, err := sqlite.OpenStation(ctx, app.Config{Dir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,7 +235,7 @@ func TestUpgradeUnsticksRatedCases(t *testing.T) {
 		if err != nil || folded.State != c.State {
 			t.Fatalf("the events fold to %v (%v), the stored case is %s", folded, err, c.State)
 		}
-		mustTalliesEqualRecount(t, st.DB(), "after unsticking")
+		mustTalliesEqualRecount(t, db, "after unsticking")
 		head, err := st.SignIn(ctx, "wang", "head-password-1")
 		if err != nil {
 			t.Fatal(err)
@@ -300,7 +299,7 @@ func TestNewerDatabaseRefusedUntouched(t *testing.T) {
 	raw.Close()
 	before := fileHash(t, dbPath)
 
-	_, err = app.Open(app.Config{Dir: dir})
+	_, _, err = sqlite.OpenStation(ctx, app.Config{Dir: dir})
 	if err == nil {
 		t.Fatal("a newer database was opened")
 	}
@@ -411,7 +410,7 @@ func TestFailedMigrationLeavesDatabaseAsItWas(t *testing.T) {
 	if got := dump(t, bak); got != before {
 		t.Fatal("the copy kept before the upgrade differs from the database")
 	}
-	st, err := app.Open(app.Config{Dir: dir})
+	st, _, err := sqlite.OpenStation(ctx, app.Config{Dir: dir})
 	if err != nil {
 		t.Fatalf("open after the failed upgrade: %v", err)
 	}

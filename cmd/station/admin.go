@@ -13,6 +13,7 @@ import (
 	"filippo.io/age"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
 	"yizhan/internal/cli"
@@ -419,7 +420,7 @@ func cmdRestore(e *env, args []string) error {
 		e.st = nil
 	}
 	dbPath := filepath.Join(e.dir, app.DBFile)
-	if err := app.Restore(context.Background(), e.dir, pos[0], *identity); err != nil {
+	if err := app.Restore(context.Background(), e.dir, pos[0], *identity, appsqlite.Restore); err != nil {
 		if domain.ErrorCode(err) == domain.EInvalid {
 			return err
 		}

@@ -88,18 +88,18 @@ func cmdDiagnostics(e *env, args []string) error {
 		if err != nil {
 			ck.OpenError = toErrInfo(err)
 		} else {
-			personal, err = personalStrings(ctx, st)
+			personal, err = personalStrings(ctx, e.db)
 			if err != nil {
 				// Without the list the zip could leak a name: refuse.
 				return fmt.Errorf("diagnostics: read what to mask: %w", err)
 			}
-			st.DB().QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&ck.SQLiteVersion)
+			e.db.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&ck.SQLiteVersion)
 			if rep, err := st.VerifyAudit(ctx); err != nil {
 				ck.Errors = append(ck.Errors, "audit: "+err.Error())
 			} else {
 				ck.Audit = &rep
 			}
-			ck.Counts, ck.CaseStates, ck.EventStatus = counts(ctx, st, &ck.Errors)
+			ck.Counts, ck.CaseStates, ck.EventStatus = counts(ctx, e.db, &ck.Errors)
 			if id, err := st.Identity(ctx); err == nil {
 				ck.Station = map[string]string{"code": id.Code, "name": id.Name, "region": id.Region, "kind": id.Kind}
 			}
@@ -160,7 +160,7 @@ func cmdDiagnostics(e *env, args []string) error {
 // personalStrings lists every name, ID number, phone number and address the
 // station holds, for the scrubber: a log line or an error message that
 // quoted one of them is masked in the zip.
-func personalStrings(ctx context.Context, st *app.Station) ([]string, error) {
+func personalStrings(ctx context.Context, db *sqlite.DB) ([]string, error) {
 	queries := []string{
 		`SELECT applicant_name, applicant_id, applicant_phone,
 			coalesce(json_extract(body,'$.applicant.address'),''), coalesce(json_extract(body,'$.applicant.legal_rep'),''),
@@ -176,7 +176,7 @@ func personalStrings(ctx context.Context, st *app.Station) ([]string, error) {
 	}
 	var out []string
 	for _, q := range queries {
-		rows, err := st.DB().QueryContext(ctx, q)
+		rows, err := db.QueryContext(ctx, q)
 		if err != nil {
 			return nil, err
 		}
@@ -202,23 +202,23 @@ func personalStrings(ctx context.Context, st *app.Station) ([]string, error) {
 }
 
 // counts returns table sizes, cases by state and events by sync status.
-func counts(ctx context.Context, st *app.Station, errs *[]string) (map[string]int, map[string]int, map[string]int) {
+func counts(ctx context.Context, db *sqlite.DB, errs *[]string) (map[string]int, map[string]int, map[string]int) {
 	n := map[string]int{}
 	for _, t := range []string{"cases", "events", "audit", "tickets", "appointments", "evaluations", "rectifications", "blobs", "staff", "catalog_items", "calendar_years"} {
 		var c int
-		if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&c); err != nil {
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&c); err != nil {
 			*errs = append(*errs, t+": "+err.Error())
 			continue
 		}
 		n[t] = c
 	}
 	var c int
-	if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&c); err == nil {
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&c); err == nil {
 		n["blobs_not_uploaded"] = c
 	}
 	group := func(q string) map[string]int {
 		m := map[string]int{}
-		rows, err := st.DB().QueryContext(ctx, q)
+		rows, err := db.QueryContext(ctx, q)
 		if err != nil {
 			*errs = append(*errs, err.Error())
 			return m

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -27,6 +28,8 @@ func Catalog() []byte { return append([]byte(nil), catalogJSON...) }
 // Station is an open station with a signed-in clerk.
 type Station struct {
 	*app.Station
+	// DB is the station's database, for the checks that read it directly.
+	DB    *appsqlite.DB
 	Actor app.Actor
 	Dir   string
 }
@@ -37,7 +40,7 @@ type Station struct {
 func OpenStation(tb testing.TB, dir, code string) *Station {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := app.Open(app.Config{Dir: dir})
+	st, db, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir})
 	if err != nil {
 		tb.Fatalf("open station: %v", err)
 	}
@@ -47,7 +50,7 @@ func OpenStation(tb testing.TB, dir, code string) *Station {
 			tb.Fatalf("init station: %v", err)
 		}
 	}
-	s := &Station{Station: st, Dir: dir}
+	s := &Station{Station: st, DB: db, Dir: dir}
 	s.ensureStaff(tb)
 	return s
 }
@@ -116,7 +119,7 @@ func (s *Station) Pending(tb testing.TB) int {
 func (s *Station) EventStatus(tb testing.TB, id string) (status string, hallSeq int64) {
 	tb.Helper()
 	var hs *int64
-	err := s.DB().QueryRowContext(context.Background(), `SELECT status, hall_seq FROM events WHERE id=?`, id).Scan(&status, &hs)
+	err := s.DB.QueryRowContext(context.Background(), `SELECT status, hall_seq FROM events WHERE id=?`, id).Scan(&status, &hs)
 	if err != nil {
 		tb.Fatalf("event %s: %v", id, err)
 	}
@@ -129,7 +132,7 @@ func (s *Station) EventStatus(tb testing.TB, id string) (status string, hallSeq 
 // EventIDs returns every event id the station holds, in local order.
 func (s *Station) EventIDs(tb testing.TB) []string {
 	tb.Helper()
-	rows, err := s.DB().QueryContext(context.Background(), `SELECT id FROM events ORDER BY local_seq`)
+	rows, err := s.DB.QueryContext(context.Background(), `SELECT id FROM events ORDER BY local_seq`)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -147,7 +150,7 @@ func (s *Station) EventIDs(tb testing.TB) []string {
 func (s *Station) CaseBody(tb testing.TB, id string) string {
 	tb.Helper()
 	var body string
-	if err := s.DB().QueryRowContext(context.Background(), `SELECT body FROM cases WHERE id=?`, id).Scan(&body); err != nil {
+	if err := s.DB.QueryRowContext(context.Background(), `SELECT body FROM cases WHERE id=?`, id).Scan(&body); err != nil {
 		tb.Fatalf("case %s: %v", id, err)
 	}
 	return body

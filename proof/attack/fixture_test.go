@@ -28,6 +28,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/hall/httpapi"
@@ -203,6 +204,7 @@ type stationEnv struct {
 	code  string
 	dir   string
 	st    *app.Station
+	db    *appsqlite.DB
 	cl    *hallclient.Client
 	actor app.Actor
 	token string
@@ -216,7 +218,7 @@ func (h *hallEnv) station(code string) *stationEnv {
 	ctx := context.Background()
 	s := &stationEnv{h: h, code: code, dir: t.TempDir()}
 	var err error
-	s.st, err = app.Open(app.Config{Dir: s.dir, Now: h.clock.Now})
+	s.st, s.db, err = appsqlite.OpenStation(ctx, app.Config{Dir: s.dir, Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +244,7 @@ func (h *hallEnv) station(code string) *stationEnv {
 	}
 	s.actor = staff.Actor()
 	s.sync()
-	s.view = s.st.DB().DB
+	s.view = s.db.DB
 	return s
 }
 

@@ -79,12 +79,12 @@ func main() {
 	}
 	m.Schema = v
 
-	st, err := app.Open(app.Config{Dir: work})
+	st, db, err := sqlite.OpenStation(ctx, app.Config{Dir: work})
 	if err != nil {
 		log.Fatal(err)
 	}
 	os.Remove(dbOut)
-	if err := st.DB().Backup(ctx, dbOut); err != nil { // VACUUM INTO: one compact file, no WAL
+	if err := db.Backup(ctx, dbOut); err != nil { // VACUUM INTO: one compact file, no WAL
 		log.Fatal(err)
 	}
 	st.Close()
@@ -101,7 +101,7 @@ var china = time.FixedZone("CST", 8*3600)
 // fill runs a fortnight of a township station through the services.
 func fill(dir, catalogPath string) (*Manifest, error) {
 	clk := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, china))
-	st, err := app.Open(app.Config{Dir: dir, Now: clk.Now})
+	st, db, err := sqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clk.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +334,7 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 	// The manifest: what must survive any upgrade.
 	m := &Manifest{Generated: "go run ./app/sqlite/internal/mkfixture", Counts: map[string]int{}, Cases: map[string]string{},
 		Applicant: map[string]string{}, Tickets: map[string]string{}, Station: st.Code()}
-	rows, err := st.DB().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	must(err, "tables")
 	var tables []string
 	for rows.Next() {
@@ -346,10 +346,10 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 	sort.Strings(tables)
 	for _, tbl := range tables {
 		var n int
-		must(st.DB().QueryRowContext(ctx, `SELECT count(*) FROM "`+tbl+`"`).Scan(&n), "count "+tbl)
+		must(db.QueryRowContext(ctx, `SELECT count(*) FROM "`+tbl+`"`).Scan(&n), "count "+tbl)
 		m.Counts[tbl] = n
 	}
-	rows, err = st.DB().QueryContext(ctx, `SELECT number, state, applicant_name FROM cases`)
+	rows, err = db.QueryContext(ctx, `SELECT number, state, applicant_name FROM cases`)
 	must(err, "cases")
 	for rows.Next() {
 		var num, state, name string
@@ -358,7 +358,7 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 		m.Applicant[num] = name
 	}
 	rows.Close()
-	rows, err = st.DB().QueryContext(ctx, `SELECT number, status FROM tickets`)
+	rows, err = db.QueryContext(ctx, `SELECT number, status FROM tickets`)
 	must(err, "tickets")
 	for rows.Next() {
 		var num, status string
