@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -42,8 +41,8 @@ func (s *Station) Backup(ctx context.Context, a Actor, path string, recipients .
 	if len(rs) > 0 {
 		how = fmt.Sprintf("encrypted to %d recipient(s)", len(rs))
 	}
-	if err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, a, "station.backup", path, "all", "backup", how)
+	if err := s.update(ctx, func(tx Tx) error {
+		return s.audit(tx, a, "station.backup", path, "all", "backup", how)
 	}); err != nil {
 		return err
 	}

@@ -74,8 +74,8 @@ func (s *Station) ImportBlob(ctx context.Context, a Actor, name, mime string, r 
 	if mime == "" {
 		mime = "application/octet-stream"
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO blobs(sha256,size,mime,name,created_at) VALUES(?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING`,
+	err = s.update(ctx, func(tx Tx) error {
+		res, err := tx.SQL().ExecContext(ctx, `INSERT INTO blobs(sha256,size,mime,name,created_at) VALUES(?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING`,
 			sha, size, mime, name, FormatTime(s.now()))
 		if err != nil {
 			return fmt.Errorf("import blob %s: %w", sha, err)
@@ -83,7 +83,7 @@ func (s *Station) ImportBlob(ctx context.Context, a Actor, name, mime string, r 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return s.audit(ctx, tx, a, "blob.import", sha, "", "", fmt.Sprintf("%s %d bytes", name, size))
+		return s.audit(tx, a, "blob.import", sha, "", "", fmt.Sprintf("%s %d bytes", name, size))
 	})
 	if err != nil {
 		return "", err
@@ -180,8 +180,8 @@ func (s *Station) PendingBlobCount(ctx context.Context) (int, error) {
 
 // MarkBlobUploaded records that the hall holds the attachment, verified.
 func (s *Station) MarkBlobUploaded(ctx context.Context, sha string) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE blobs SET uploaded=1 WHERE sha256=?`, sha); err != nil {
+	return s.update(ctx, func(tx Tx) error {
+		if _, err := tx.SQL().ExecContext(ctx, `UPDATE blobs SET uploaded=1 WHERE sha256=?`, sha); err != nil {
 			return fmt.Errorf("mark blob %s uploaded: %w", sha, err)
 		}
 		return nil

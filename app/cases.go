@@ -27,8 +27,8 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 		return nil, err
 	}
 	var out *domain.Case
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		it, err := s.item(ctx, tx, in.ItemCode, in.ItemVersion)
+	err := s.update(ctx, func(tx Tx) error {
+		it, err := s.item(ctx, tx.SQL(), in.ItemCode, in.ItemVersion)
 		if err != nil {
 			return err
 		}
@@ -61,12 +61,12 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 			return err
 		}
 		if in.TicketID != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET case_id=? WHERE id=?`, c.ID, in.TicketID); err != nil {
+			if _, err := tx.SQL().ExecContext(ctx, `UPDATE tickets SET case_id=? WHERE id=?`, c.ID, in.TicketID); err != nil {
 				return fmt.Errorf("open case: link ticket: %w", err)
 			}
 		}
 		if in.AppointmentID != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status='served', updated_at=? WHERE id=? AND status='pending'`, FormatTime(now), in.AppointmentID); err != nil {
+			if _, err := tx.SQL().ExecContext(ctx, `UPDATE appointments SET status='served', updated_at=? WHERE id=? AND status='pending'`, FormatTime(now), in.AppointmentID); err != nil {
 				return fmt.Errorf("open case: link appointment: %w", err)
 			}
 		}
@@ -76,9 +76,9 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 	return out, err
 }
 
-func nextCounter(ctx context.Context, tx *sql.Tx, name string) (int, error) {
+func nextCounter(ctx context.Context, tx Tx, name string) (int, error) {
 	var v int
-	err := tx.QueryRowContext(ctx, `INSERT INTO counters(name,value) VALUES(?,1) ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value`, name).Scan(&v)
+	err := tx.SQL().QueryRowContext(ctx, `INSERT INTO counters(name,value) VALUES(?,1) ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value`, name).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("counter %s: %w", name, err)
 	}
@@ -105,7 +105,7 @@ func loadCase(ctx context.Context, q querier, id string) (*domain.Case, error) {
 // appendEvent stamps a locally made event, checks it against authority and
 // the state machine, stores it and the new case state, and audits it. It is
 // the one path by which a clerk's action becomes a recorded change.
-func (s *Station) appendEvent(ctx context.Context, tx *sql.Tx, a Actor, c *domain.Case, e *domain.Event) (*domain.Case, error) {
+func (s *Station) appendEvent(ctx context.Context, tx Tx, a Actor, c *domain.Case, e *domain.Event) (*domain.Case, error) {
 	e.Office, e.Actor, e.ActorName = s.code, a.Login, a.Name
 	// At is for display (order comes from the stamp): milliseconds, like
 	// the stamp, so that it costs next to nothing on the wire
@@ -114,7 +114,7 @@ func (s *Station) appendEvent(ctx context.Context, tx *sql.Tx, a Actor, c *domai
 	if err := domain.CheckEvent(e); err != nil {
 		return nil, err
 	}
-	f, err := s.facts(ctx, tx, c, e)
+	f, err := s.facts(ctx, tx.SQL(), c, e)
 	if err != nil {
 		return nil, err
 	}
@@ -138,18 +138,18 @@ func (s *Station) appendEvent(ctx context.Context, tx *sql.Tx, a Actor, c *domai
 	if err := s.putCase(ctx, tx, next); err != nil {
 		return nil, err
 	}
-	if err := s.audit(ctx, tx, a, "case."+string(e.Kind), next.ID, "", "", next.Number); err != nil {
+	if err := s.audit(tx, a, "case."+string(e.Kind), next.ID, "", "", next.Number); err != nil {
 		return nil, err
 	}
 	return next, nil
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, e *domain.Event, status string, hallSeq int64) error {
+func insertEvent(ctx context.Context, tx Tx, e *domain.Event, status string, hallSeq int64) error {
 	var hs any
 	if hallSeq > 0 {
 		hs = hallSeq
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err := tx.SQL().ExecContext(ctx, `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
 		e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office, e.HLC, FormatTime(e.At), hs, status)
 	if err != nil {
 		return fmt.Errorf("insert event %s: %w", e.ID, err)
@@ -204,7 +204,7 @@ func (s *Station) deadlines(c *domain.Case) (promised, legal workday.Deadline) {
 }
 
 // putCase writes the folded case and its search keys.
-func (s *Station) putCase(ctx context.Context, tx *sql.Tx, c *domain.Case) error {
+func (s *Station) putCase(ctx context.Context, tx Tx, c *domain.Case) error {
 	body, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
@@ -218,12 +218,12 @@ func (s *Station) putCase(ctx context.Context, tx *sql.Tx, c *domain.Case) error
 	}
 	// The row as it was, for the dashboard's tallies.
 	var oldState, oldDue string
-	err = tx.QueryRowContext(ctx, `SELECT state, due_date FROM cases WHERE id=?`, c.ID).Scan(&oldState, &oldDue)
+	err = tx.SQL().QueryRowContext(ctx, `SELECT state, due_date FROM cases WHERE id=?`, c.ID).Scan(&oldState, &oldDue)
 	isNew := errors.Is(err, sql.ErrNoRows)
 	if err != nil && !isNew {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO cases(id,number,station,holder,item_code,item_version,item_name,state,result,channel,applicant_name,applicant_id,applicant_idrev,applicant_phone,received_at,accepted_at,concluded_at,due_date,legal_due_date,provisional,paused,updated_at,body)
+	_, err = tx.SQL().ExecContext(ctx, `INSERT INTO cases(id,number,station,holder,item_code,item_version,item_name,state,result,channel,applicant_name,applicant_id,applicant_idrev,applicant_phone,received_at,accepted_at,concluded_at,due_date,legal_due_date,provisional,paused,updated_at,body)
 		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(id) DO UPDATE SET holder=excluded.holder, state=excluded.state, result=excluded.result, applicant_phone=excluded.applicant_phone,
 		  accepted_at=excluded.accepted_at, concluded_at=excluded.concluded_at, due_date=excluded.due_date, legal_due_date=excluded.legal_due_date,
@@ -243,7 +243,7 @@ func (s *Station) putCase(ctx context.Context, tx *sql.Tx, c *domain.Case) error
 	// folded and written once.
 	if isNew {
 		for _, g := range nameGrams(c.Applicant.Name) {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO case_name_grams(gram,case_id) VALUES(?,?)`, g, c.ID); err != nil {
+			if _, err := tx.SQL().ExecContext(ctx, `INSERT OR IGNORE INTO case_name_grams(gram,case_id) VALUES(?,?)`, g, c.ID); err != nil {
 				return fmt.Errorf("put case %s: name index: %w", c.ID, err)
 			}
 		}
@@ -294,8 +294,8 @@ func (s *Station) record(ctx context.Context, a Actor, caseID string, build func
 		return nil, err
 	}
 	var out *domain.Case
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := loadCase(ctx, tx, caseID)
+	err := s.update(ctx, func(tx Tx) error {
+		c, err := loadCase(ctx, tx.SQL(), caseID)
 		if err != nil {
 			return err
 		}
@@ -376,8 +376,8 @@ func (s *Station) Supplement(ctx context.Context, a Actor, caseID string, brough
 		return nil, err
 	}
 	var out *domain.Case
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := loadCase(ctx, tx, caseID)
+	err := s.update(ctx, func(tx Tx) error {
+		c, err := loadCase(ctx, tx.SQL(), caseID)
 		if err != nil {
 			return err
 		}
@@ -385,7 +385,7 @@ func (s *Station) Supplement(ctx context.Context, a Actor, caseID string, brough
 			return domain.Errorf(domain.EConflict, fmt.Sprintf("当前状态“%s”下不能补齐材料。请刷新办件。", c.State.Zh()),
 				"supplement: case %s is %s", c.Number, c.State)
 		}
-		it, err := s.item(ctx, tx, c.ItemCode, c.ItemVersion)
+		it, err := s.item(ctx, tx.SQL(), c.ItemCode, c.ItemVersion)
 		if err != nil {
 			return err
 		}

@@ -50,7 +50,7 @@ func (s *Station) ImportCatalog(ctx context.Context, a Actor, data []byte) (Impo
 		return ImportResult{}, err
 	}
 	res := ImportResult{Catalog: cat.Version, Items: len(cat.Items)}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		for _, it := range cat.Items {
 			added, err := s.putItem(ctx, tx, cat.Version, it)
 			if err != nil {
@@ -62,17 +62,17 @@ func (s *Station) ImportCatalog(ctx context.Context, a Actor, data []byte) (Impo
 				res.Unchanged++
 			}
 		}
-		if err := SetMeta(ctx, tx, "catalog_version", cat.Version); err != nil {
+		if err := tx.SetMeta("catalog_version", cat.Version); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "catalog.import", cat.Version, "", "", fmt.Sprintf("%d items, %d new", res.Items, res.Added))
+		return s.audit(tx, a, "catalog.import", cat.Version, "", "", fmt.Sprintf("%d items, %d new", res.Items, res.Added))
 	})
 	return res, err
 }
 
 // PutItem stores one item version inside tx (sync applies published items
 // through here). It reports whether the version was new.
-func (s *Station) PutItem(ctx context.Context, tx *sql.Tx, catalog string, it *domain.Item) (bool, error) {
+func (s *Station) PutItem(ctx context.Context, tx Tx, catalog string, it *domain.Item) (bool, error) {
 	it.Normalize()
 	if err := it.Validate(); err != nil {
 		return false, err
@@ -80,13 +80,13 @@ func (s *Station) PutItem(ctx context.Context, tx *sql.Tx, catalog string, it *d
 	return s.putItem(ctx, tx, catalog, it)
 }
 
-func (s *Station) putItem(ctx context.Context, tx *sql.Tx, catalog string, it *domain.Item) (bool, error) {
+func (s *Station) putItem(ctx context.Context, tx Tx, catalog string, it *domain.Item) (bool, error) {
 	body, err := json.Marshal(it)
 	if err != nil {
 		return false, fmt.Errorf("put item %s: %w", it.Key(), err)
 	}
 	var have string
-	err = tx.QueryRowContext(ctx, `SELECT body FROM catalog_items WHERE code=? AND version=?`, it.Code, it.Version).Scan(&have)
+	err = tx.SQL().QueryRowContext(ctx, `SELECT body FROM catalog_items WHERE code=? AND version=?`, it.Code, it.Version).Scan(&have)
 	if err == nil {
 		if have == string(body) {
 			return false, nil
@@ -96,7 +96,7 @@ func (s *Station) putItem(ctx context.Context, tx *sql.Tx, catalog string, it *d
 		if json.Unmarshal([]byte(have), &old) == nil {
 			old.Status = it.Status
 			if ob, _ := json.Marshal(&old); string(ob) == string(body) {
-				_, err := tx.ExecContext(ctx, `UPDATE catalog_items SET status=?, body=? WHERE code=? AND version=?`, it.Status, string(body), it.Code, it.Version)
+				_, err := tx.SQL().ExecContext(ctx, `UPDATE catalog_items SET status=?, body=? WHERE code=? AND version=?`, it.Status, string(body), it.Code, it.Version)
 				return false, err
 			}
 		}
@@ -107,7 +107,7 @@ func (s *Station) putItem(ctx context.Context, tx *sql.Tx, catalog string, it *d
 	if !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("put item %s: %w", it.Key(), err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO catalog_items(code,version,basic_code,name,handling,kind,status,handled_at,initials,body,catalog,imported_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = tx.SQL().ExecContext(ctx, `INSERT INTO catalog_items(code,version,basic_code,name,handling,kind,status,handled_at,initials,body,catalog,imported_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
 		it.Code, it.Version, it.BasicCode, it.Name, it.HandlingItem, it.Kind, it.Status, it.HandledAt,
 		Initials(it.Name+it.HandlingItem), string(body), catalog, FormatTime(s.now()))
 	if err != nil {

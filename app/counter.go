@@ -68,17 +68,17 @@ func (s *Station) IssueTicket(ctx context.Context, a Actor, itemCode, appointmen
 		prefix = "Y"
 	}
 	t := Ticket{ID: s.NewID(), Day: day, ItemCode: itemCode, Status: "waiting", IssuedAt: FormatTime(now), Appointment: appointmentID}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		n, err := nextCounter(ctx, tx, "ticket:"+prefix+":"+day)
 		if err != nil {
 			return err
 		}
 		t.Number = fmt.Sprintf("%s%03d", prefix, n)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tickets(id,number,day,item_code,status,issued_at,appointment) VALUES(?,?,?,?,?,?,?)`,
+		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO tickets(id,number,day,item_code,status,issued_at,appointment) VALUES(?,?,?,?,?,?,?)`,
 			t.ID, t.Number, t.Day, t.ItemCode, t.Status, t.IssuedAt, appointmentID); err != nil {
 			return fmt.Errorf("issue ticket: %w", err)
 		}
-		return s.audit(ctx, tx, a, "ticket.issue", t.ID, "", "", t.Number)
+		return s.audit(tx, a, "ticket.issue", t.ID, "", "", t.Number)
 	})
 	return t, err
 }
@@ -90,9 +90,9 @@ func (s *Station) CallNext(ctx context.Context, a Actor, window string) (Ticket,
 		return Ticket{}, err
 	}
 	var t Ticket
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		day := workday.DateOf(s.now(), workday.China).String()
-		row := tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE day=? AND status='waiting' ORDER BY (appointment='') , issued_at LIMIT 1`, day)
+		row := tx.SQL().QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE day=? AND status='waiting' ORDER BY (appointment='') , issued_at LIMIT 1`, day)
 		var err error
 		t, err = scanTicket(row)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -103,10 +103,10 @@ func (s *Station) CallNext(ctx context.Context, a Actor, window string) (Ticket,
 		}
 		now := FormatTime(s.now())
 		t.Status, t.CalledAt, t.StartedAt, t.Window, t.StaffID = "serving", now, now, window, a.ID
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status=?, called_at=?, started_at=?, window=?, staff_id=? WHERE id=?`, t.Status, now, now, window, a.ID, t.ID); err != nil {
+		if _, err := tx.SQL().ExecContext(ctx, `UPDATE tickets SET status=?, called_at=?, started_at=?, window=?, staff_id=? WHERE id=?`, t.Status, now, now, window, a.ID, t.ID); err != nil {
 			return fmt.Errorf("call next: %w", err)
 		}
-		return s.audit(ctx, tx, a, "ticket.call", t.ID, "", "", t.Number+" @"+window)
+		return s.audit(tx, a, "ticket.call", t.ID, "", "", t.Number+" @"+window)
 	})
 	s.fillTicketTimes(&t)
 	return t, err
@@ -151,9 +151,9 @@ func (s *Station) updateTicket(ctx context.Context, a Actor, id string, fn func(
 		return Ticket{}, err
 	}
 	var t Ticket
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		var err error
-		t, err = scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=? OR (number=? AND day=?)`, id, id, workday.DateOf(s.now(), workday.China).String()))
+		t, err = scanTicket(tx.SQL().QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=? OR (number=? AND day=?)`, id, id, workday.DateOf(s.now(), workday.China).String()))
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.Errorf(domain.ENotFound, "找不到该号码。", "ticket %s not found", id)
 		}
@@ -163,11 +163,11 @@ func (s *Station) updateTicket(ctx context.Context, a Actor, id string, fn func(
 		if err := fn(&t); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status=?, item_code=?, window=?, called_at=?, started_at=?, ended_at=?, transfers=? WHERE id=?`,
+		if _, err := tx.SQL().ExecContext(ctx, `UPDATE tickets SET status=?, item_code=?, window=?, called_at=?, started_at=?, ended_at=?, transfers=? WHERE id=?`,
 			t.Status, t.ItemCode, t.Window, t.CalledAt, t.StartedAt, t.EndedAt, t.Transfers, t.ID); err != nil {
 			return fmt.Errorf("ticket %s: %w", id, err)
 		}
-		return s.audit(ctx, tx, a, action, t.ID, "", "", t.Number)
+		return s.audit(tx, a, action, t.ID, "", "", t.Number)
 	})
 	s.fillTicketTimes(&t)
 	return t, err
@@ -251,20 +251,20 @@ func (s *Station) BookAppointment(ctx context.Context, a Actor, ap Appointment) 
 		return ap, err
 	}
 	ap.ID, ap.Status = s.NewID(), "pending"
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM appointments WHERE day=? AND slot=? AND status IN ('pending','served')`, ap.Day, ap.Slot).Scan(&n); err != nil {
+		if err := tx.SQL().QueryRowContext(ctx, `SELECT count(*) FROM appointments WHERE day=? AND slot=? AND status IN ('pending','served')`, ap.Day, ap.Slot).Scan(&n); err != nil {
 			return fmt.Errorf("book: %w", err)
 		}
 		if n >= SlotCapacity {
 			return domain.Errorf(domain.EConflict, "该时段已约满，请选择其他时段。", "appointment: slot full")
 		}
 		now := FormatTime(s.now())
-		if _, err := tx.ExecContext(ctx, `INSERT INTO appointments(id,name,id_number,phone,company,uscc,item_code,day,slot,status,created_at,updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
+		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO appointments(id,name,id_number,phone,company,uscc,item_code,day,slot,status,created_at,updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
 			ap.ID, ap.Name, ap.IDNumber, ap.Phone, ap.Company, ap.USCC, ap.ItemCode, ap.Day, ap.Slot, ap.Status, now, now); err != nil {
 			return fmt.Errorf("book: %w", err)
 		}
-		return s.audit(ctx, tx, a, "appointment.book", ap.ID, "", "", ap.Day+" "+ap.Slot)
+		return s.audit(tx, a, "appointment.book", ap.ID, "", "", ap.Day+" "+ap.Slot)
 	})
 	return ap, err
 }
@@ -276,23 +276,23 @@ func (s *Station) SetAppointmentStatus(ctx context.Context, a Actor, id, status 
 	default:
 		return domain.Errorf(domain.EInvalid, "预约状态不正确。", "appointment: unknown status %q", status)
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE appointments SET status=?, updated_at=? WHERE id=? AND status='pending'`, status, FormatTime(s.now()), id)
+	return s.update(ctx, func(tx Tx) error {
+		res, err := tx.SQL().ExecContext(ctx, `UPDATE appointments SET status=?, updated_at=? WHERE id=? AND status='pending'`, status, FormatTime(s.now()), id)
 		if err != nil {
 			return fmt.Errorf("appointment %s: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return domain.Errorf(domain.ENotFound, "找不到待办的预约。", "appointment %s not pending", id)
 		}
-		return s.audit(ctx, tx, a, "appointment."+status, id, "", "", "")
+		return s.audit(tx, a, "appointment."+status, id, "", "", "")
 	})
 }
 
 // MarkNoShows marks the pending appointments of past days as no-shows.
 func (s *Station) MarkNoShows(ctx context.Context) (int, error) {
 	var n int64
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE appointments SET status='no_show', updated_at=? WHERE status='pending' AND day < ?`, FormatTime(s.now()), s.today().String())
+	err := s.update(ctx, func(tx Tx) error {
+		res, err := tx.SQL().ExecContext(ctx, `UPDATE appointments SET status='no_show', updated_at=? WHERE status='pending' AND day < ?`, FormatTime(s.now()), s.today().String())
 		if err != nil {
 			return fmt.Errorf("no-shows: %w", err)
 		}
@@ -373,8 +373,8 @@ func (s *Station) CloseRectification(ctx context.Context, a Actor, id, status, c
 	if strings.TrimSpace(callback) == "" || strings.TrimSpace(result) == "" {
 		return domain.Errorf(domain.EInvalid, "请填写回访情况和整改结果。", "rectification: callback and result required")
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE rectifications SET status=?, callback=?, result=?, closed_at=? WHERE id=? AND status='open'`,
+	return s.update(ctx, func(tx Tx) error {
+		res, err := tx.SQL().ExecContext(ctx, `UPDATE rectifications SET status=?, callback=?, result=?, closed_at=? WHERE id=? AND status='open'`,
 			status, callback, result, FormatTime(s.now()), id)
 		if err != nil {
 			return fmt.Errorf("rectification %s: %w", id, err)
@@ -382,7 +382,7 @@ func (s *Station) CloseRectification(ctx context.Context, a Actor, id, status, c
 		if n, _ := res.RowsAffected(); n == 0 {
 			return domain.Errorf(domain.ENotFound, "找不到待处理的整改。", "rectification %s not open", id)
 		}
-		return s.audit(ctx, tx, a, "rectification.close", id, "", "", status)
+		return s.audit(tx, a, "rectification.close", id, "", "", status)
 	})
 }
 
@@ -416,12 +416,12 @@ func (s *Station) RecordExtendedSession(ctx context.Context, a Actor, es Extende
 		return es, domain.Errorf(domain.EInvalid, "服务人数不能为负。", "extended session: negative served")
 	}
 	es.ID = s.NewID()
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO extended_sessions(id,day,kind,start_time,end_time,staff,served,created_at) VALUES(?,?,?,?,?,?,?,?)`,
+	err := s.update(ctx, func(tx Tx) error {
+		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO extended_sessions(id,day,kind,start_time,end_time,staff,served,created_at) VALUES(?,?,?,?,?,?,?,?)`,
 			es.ID, es.Day, es.Kind, es.Start, es.End, es.Staff, es.Served, FormatTime(s.now())); err != nil {
 			return fmt.Errorf("extended session: %w", err)
 		}
-		return s.audit(ctx, tx, a, "extended.add", es.ID, "", "", es.Day+" "+es.Kind)
+		return s.audit(tx, a, "extended.add", es.ID, "", "", es.Day+" "+es.Kind)
 	})
 	return es, err
 }

@@ -110,8 +110,8 @@ func (s *Station) KioskLookup(ctx context.Context, q KioskQuery) (*Progress, err
 			p.Steps = append(p.Steps, ProgressAt{Zh: e.Zh, At: e.At})
 		}
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, kioskActor, "kiosk.query", c.ID, "masked", "citizen self-service", c.Number)
+	err = s.update(ctx, func(tx Tx) error {
+		return s.audit(tx, kioskActor, "kiosk.query", c.ID, "masked", "citizen self-service", c.Number)
 	})
 	return p, err
 }
@@ -140,14 +140,16 @@ func (s *Station) kioskCase(ctx context.Context, q KioskQuery) (*domain.Case, er
 	// lock of the full one).
 	key := maskQuery(lockKey(q.Number))
 	var failures int
-	since := FormatTime(s.now().Add(-kioskLockout))
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE action='kiosk.query_failed' AND detail=? AND at>=?`,
-		key, since).Scan(&failures); err != nil {
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		failures, err = tx.CountAudit("kiosk.query_failed", key, s.now().Add(-kioskLockout))
+		return err
+	}); err != nil {
 		return nil, fmt.Errorf("kiosk: %w", err)
 	}
 	if failures >= kioskMaxFailures {
-		s.db.Tx(ctx, func(tx *sql.Tx) error {
-			return s.audit(ctx, tx, kioskActor, "kiosk.query_locked", "", "", "", key)
+		s.update(ctx, func(tx Tx) error {
+			return s.audit(tx, kioskActor, "kiosk.query_locked", "", "", "", key)
 		})
 		return nil, domain.Errorf(domain.EUnauthorized, "查询错误次数过多，请 15 分钟后再试，或持回执到窗口查询。", "kiosk: too many wrong tries for this number")
 	}
@@ -156,8 +158,8 @@ func (s *Station) kioskCase(ctx context.Context, q KioskQuery) (*domain.Case, er
 			return c, nil
 		}
 	}
-	s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, kioskActor, "kiosk.query_failed", "", "", "", key)
+	s.update(ctx, func(tx Tx) error {
+		return s.audit(tx, kioskActor, "kiosk.query_failed", "", "", "", key)
 	})
 	return nil, notFound
 }
@@ -186,8 +188,8 @@ func (s *Station) verifiedReceipt(ctx context.Context, code string, claim receip
 		return nil, false
 	}
 	if _, err := receipt.Verify(code, func(string) (ed25519.PublicKey, error) { return pub, nil }); err != nil {
-		s.db.Tx(ctx, func(tx *sql.Tx) error {
-			return s.audit(ctx, tx, kioskActor, "kiosk.receipt_forged", "", "", "", maskQuery(claim.Number))
+		s.update(ctx, func(tx Tx) error {
+			return s.audit(tx, kioskActor, "kiosk.receipt_forged", "", "", "", maskQuery(claim.Number))
 		})
 		return nil, false
 	}
@@ -279,9 +281,9 @@ func (s *Station) KioskEvaluate(ctx context.Context, in KioskRatingInput) (strin
 		ev.CaseID = c.ID
 	}
 	var id string
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		if t := strings.ToUpper(strings.TrimSpace(in.TicketNumber)); t != "" {
-			tk, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE number=? AND day=?`,
+			tk, err := scanTicket(tx.SQL().QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE number=? AND day=?`,
 				t, workday.DateOf(s.now(), workday.China).String()))
 			if errors.Is(err, sql.ErrNoRows) || (err == nil && tk.Status != "serving" && tk.Status != "done") {
 				return domain.Errorf(domain.ENotFound, "找不到今天已办理的这个号码，请核对取号单。", "kiosk rating: no served ticket %q today", t)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 // station rebuilt on a new PC (hall station reenrol) pulls back the cases
 // its old PC numbered today, but not the old PC's counters, and must not
 // hand out their numbers again.
-func (s *Station) nextCaseNumber(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
+func (s *Station) nextCaseNumber(ctx context.Context, tx Tx, now time.Time) (string, error) {
 	day := "case:" + now.In(workday.China).Format("20060102")
 	for {
 		seq, err := nextCounter(ctx, tx, day)
@@ -24,7 +23,7 @@ func (s *Station) nextCaseNumber(ctx context.Context, tx *sql.Tx, now time.Time)
 		}
 		number := domain.CaseNumber(s.code, now, seq)
 		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE number=?`, number).Scan(&taken); err != nil {
+		if err := tx.SQL().QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE number=?`, number).Scan(&taken); err != nil {
 			return "", fmt.Errorf("case number: %w", err)
 		}
 		if taken == 0 {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -174,12 +173,12 @@ func (s *Station) ShowCase(ctx context.Context, a Actor, id string, reveal bool,
 			}
 		}
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		action := "case.view"
 		if reveal {
 			action = "case.unmask"
 		}
-		return s.audit(ctx, tx, a, action, c.ID, fields, purpose, c.Number)
+		return s.audit(tx, a, action, c.ID, fields, purpose, c.Number)
 	})
 	return v, err
 }
@@ -311,8 +310,8 @@ func (s *Station) ResolveConflict(ctx context.Context, a Actor, eventID, resolut
 	if strings.TrimSpace(resolution) == "" {
 		return domain.Errorf(domain.EInvalid, "请写明处理结果。", "resolve conflict: resolution required")
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE conflicts SET resolved_at=?, resolved_by=?, resolution=? WHERE event_id=? AND resolved_at=''`,
+	return s.update(ctx, func(tx Tx) error {
+		res, err := tx.SQL().ExecContext(ctx, `UPDATE conflicts SET resolved_at=?, resolved_by=?, resolution=? WHERE event_id=? AND resolved_at=''`,
 			FormatTime(s.now()), a.Login, resolution, eventID)
 		if err != nil {
 			return fmt.Errorf("resolve conflict: %w", err)
@@ -320,7 +319,7 @@ func (s *Station) ResolveConflict(ctx context.Context, a Actor, eventID, resolut
 		if n, _ := res.RowsAffected(); n == 0 {
 			return domain.Errorf(domain.ENotFound, "找不到该冲突，或已处理。", "conflict %s not found or resolved", eventID)
 		}
-		return s.audit(ctx, tx, a, "conflict.resolve", eventID, "", "", resolution)
+		return s.audit(tx, a, "conflict.resolve", eventID, "", "", resolution)
 	})
 }
 
@@ -421,8 +420,8 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 	if err := rows.Err(); err != nil {
 		return page, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, a, "case.search", "", "masked", "", maskQuery(f.Query)+fmt.Sprintf(" -> %d", page.Total))
+	err = s.update(ctx, func(tx Tx) error {
+		return s.audit(tx, a, "case.search", "", "masked", "", maskQuery(f.Query)+fmt.Sprintf(" -> %d", page.Total))
 	})
 	return page, err
 }

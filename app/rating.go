@@ -35,7 +35,7 @@ func (s *Station) Evaluate(ctx context.Context, a Actor, in EvaluationInput) (st
 		return "", err
 	}
 	var id string
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		var err error
 		id, err = s.rate(ctx, tx, a, in)
 		return err
@@ -80,17 +80,17 @@ func ratingTravels(st domain.State) bool {
 }
 
 // rate records a checked rating inside tx and returns its ID.
-func (s *Station) rate(ctx context.Context, tx *sql.Tx, a Actor, in EvaluationInput) (string, error) {
+func (s *Station) rate(ctx context.Context, tx Tx, a Actor, in EvaluationInput) (string, error) {
 	var c *domain.Case
 	var err error
 	if in.CaseID != "" {
-		if c, err = loadCase(ctx, tx, in.CaseID); err != nil {
+		if c, err = loadCase(ctx, tx.SQL(), in.CaseID); err != nil {
 			return "", err
 		}
 	}
 	var tk *Ticket
 	if in.TicketID != "" {
-		t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=?`, in.TicketID))
+		t, err := scanTicket(tx.SQL().QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=?`, in.TicketID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", domain.Errorf(domain.ENotFound, "找不到该号码。", "evaluation: ticket %s not found", in.TicketID)
 		}
@@ -99,7 +99,7 @@ func (s *Station) rate(ctx context.Context, tx *sql.Tx, a Actor, in EvaluationIn
 		}
 		tk = &t
 		if c == nil && t.CaseID != "" {
-			if c, err = loadCase(ctx, tx, t.CaseID); err != nil {
+			if c, err = loadCase(ctx, tx.SQL(), t.CaseID); err != nil {
 				return "", err
 			}
 		}
@@ -135,32 +135,32 @@ func (s *Station) rate(ctx context.Context, tx *sql.Tx, a Actor, in EvaluationIn
 		}
 	}
 	now := s.now()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO evaluations(id,case_id,ticket_id,staff_id,level,efficiency,service,attitude,comment,source,real_name,contact,created_at,case_state,event_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO evaluations(id,case_id,ticket_id,staff_id,level,efficiency,service,attitude,comment,source,real_name,contact,created_at,case_state,event_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		id, caseID, ticketID, staffID, ev.Level, ev.Efficiency, ev.Service, ev.Attitude, ev.Comment, ev.Source, boolInt(ev.RealName), in.Contact,
 		FormatTime(now), string(ev.CaseState), eventID); err != nil {
 		return "", fmt.Errorf("evaluate: %w", err)
 	}
 	if ev.Bad() {
 		due := s.cal.Due(s.today(), workday.Limit{Value: s.cfg.RectificationDays, Unit: workday.G}, nil).Due
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rectifications(id,evaluation_id,responsible,due_date,status,created_at) VALUES(?,?,?,?,?,?)`,
+		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO rectifications(id,evaluation_id,responsible,due_date,status,created_at) VALUES(?,?,?,?,?,?)`,
 			s.NewID(), id, staffID, due.String(), "open", FormatTime(now)); err != nil {
 			return "", fmt.Errorf("evaluate: rectification: %w", err)
 		}
 	}
-	return id, s.audit(ctx, tx, a, "evaluation.add", id, "", "", fmt.Sprintf("level %d", ev.Level))
+	return id, s.audit(tx, a, "evaluation.add", id, "", "", fmt.Sprintf("level %d", ev.Level))
 }
 
 // oneRatingPerVisit refuses a second rating of the same visit: the same
 // ticket, or without a ticket the same case on the same day.
-func (s *Station) oneRatingPerVisit(ctx context.Context, tx *sql.Tx, c *domain.Case, tk *Ticket) error {
+func (s *Station) oneRatingPerVisit(ctx context.Context, tx Tx, c *domain.Case, tk *Ticket) error {
 	var n int
 	var err error
 	switch {
 	case tk != nil:
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE ticket_id=?`, tk.ID).Scan(&n)
+		err = tx.SQL().QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE ticket_id=?`, tk.ID).Scan(&n)
 	case c != nil:
 		midnight := s.today().Time(workday.China)
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE case_id=? AND ticket_id='' AND created_at>=?`,
+		err = tx.SQL().QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE case_id=? AND ticket_id='' AND created_at>=?`,
 			c.ID, FormatTime(midnight)).Scan(&n)
 	}
 	if err != nil {
@@ -175,15 +175,15 @@ func (s *Station) oneRatingPerVisit(ctx context.Context, tx *sql.Tx, c *domain.C
 // servingClerk is who a rating is about: the clerk who served the ticket,
 // else the clerk of this office who last worked the case, else the staff
 // member recording it (nobody for the kiosk).
-func servingClerk(ctx context.Context, tx *sql.Tx, office string, a Actor, c *domain.Case, tk *Ticket) (id, login string, err error) {
+func servingClerk(ctx context.Context, tx Tx, office string, a Actor, c *domain.Case, tk *Ticket) (id, login string, err error) {
 	if tk != nil && tk.StaffID != "" {
-		err = tx.QueryRowContext(ctx, `SELECT id, login FROM staff WHERE id=?`, tk.StaffID).Scan(&id, &login)
+		err = tx.SQL().QueryRowContext(ctx, `SELECT id, login FROM staff WHERE id=?`, tk.StaffID).Scan(&id, &login)
 		if err == nil || !errors.Is(err, sql.ErrNoRows) {
 			return id, login, wrapErr("evaluation: serving clerk", err)
 		}
 	}
 	if c != nil {
-		err = tx.QueryRowContext(ctx, `SELECT s.id, s.login FROM events e JOIN staff s ON s.login = e.actor
+		err = tx.SQL().QueryRowContext(ctx, `SELECT s.id, s.login FROM events e JOIN staff s ON s.login = e.actor
 			WHERE e.case_id=? AND e.office=? AND e.kind<>'evaluate' ORDER BY e.local_seq DESC LIMIT 1`, c.ID, office).Scan(&id, &login)
 		if err == nil || !errors.Is(err, sql.ErrNoRows) {
 			return id, login, wrapErr("evaluation: serving clerk", err)

@@ -98,9 +98,9 @@ func (s *Station) AddStaff(ctx context.Context, a Actor, login, name, role, pass
 		return Staff{}, err
 	}
 	st := Staff{ID: s.NewID(), Login: login, Name: strings.TrimSpace(name), Role: role}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staff`).Scan(&n); err != nil {
+		if err := tx.SQL().QueryRowContext(ctx, `SELECT count(*) FROM staff`).Scan(&n); err != nil {
 			return fmt.Errorf("add staff: %w", err)
 		}
 		if n > 0 {
@@ -108,7 +108,7 @@ func (s *Station) AddStaff(ctx context.Context, a Actor, login, name, role, pass
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO staff(id,login,name,role,password_hash,created_at) VALUES(?,?,?,?,?,?)`,
+		_, err := tx.SQL().ExecContext(ctx, `INSERT INTO staff(id,login,name,role,password_hash,created_at) VALUES(?,?,?,?,?,?)`,
 			st.ID, st.Login, st.Name, st.Role, hashPassword(password), FormatTime(s.now()))
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
@@ -116,7 +116,7 @@ func (s *Station) AddStaff(ctx context.Context, a Actor, login, name, role, pass
 			}
 			return fmt.Errorf("add staff: %w", err)
 		}
-		return s.audit(ctx, tx, a, "staff.add", st.ID, "", "", login+" "+role)
+		return s.audit(tx, a, "staff.add", st.ID, "", "", login+" "+role)
 	})
 	return st, err
 }
@@ -132,14 +132,14 @@ func (s *Station) SignIn(ctx context.Context, login, password string) (Staff, er
 	var disabled int
 	bad := domain.Errorf(domain.EUnauthorized, "登录名或密码不正确。", "sign in %q: bad credentials", login)
 	var result error
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id,login,name,role,password_hash,failed,locked_until,disabled FROM staff WHERE login=?`, login).
+	err := s.update(ctx, func(tx Tx) error {
+		err := tx.SQL().QueryRowContext(ctx, `SELECT id,login,name,role,password_hash,failed,locked_until,disabled FROM staff WHERE login=?`, login).
 			Scan(&st.ID, &st.Login, &st.Name, &st.Role, &hash, &failed, &st.LockedUntil, &disabled)
 		if errors.Is(err, sql.ErrNoRows) {
 			// Hash anyway so that timing does not reveal which logins exist.
 			checkPassword(dummyHash, password)
 			result = bad
-			return s.audit(ctx, tx, System, "staff.signin_failed", login, "", "", "unknown login")
+			return s.audit(tx, System, "staff.signin_failed", login, "", "", "unknown login")
 		}
 		if err != nil {
 			return fmt.Errorf("sign in: %w", err)
@@ -147,12 +147,12 @@ func (s *Station) SignIn(ctx context.Context, login, password string) (Staff, er
 		now := s.now()
 		if disabled != 0 {
 			result = domain.Errorf(domain.EUnauthorized, "该账号已停用，请联系站长。", "sign in %q: disabled", login)
-			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "disabled")
+			return s.audit(tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "disabled")
 		}
 		if until, _ := ParseTime(st.LockedUntil); until.After(now) {
 			mins := int(until.Sub(now).Minutes()) + 1
 			result = domain.Errorf(domain.EUnauthorized, fmt.Sprintf("密码错误次数过多，账号已锁定，请 %d 分钟后再试或联系站长解锁。", mins), "sign in %q: locked until %s", login, st.LockedUntil)
-			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "locked")
+			return s.audit(tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "locked")
 		}
 		if !checkPassword(hash, password) {
 			failed++
@@ -164,16 +164,16 @@ func (s *Station) SignIn(ctx context.Context, login, password string) (Staff, er
 			} else {
 				result = bad
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed=?, locked_until=? WHERE id=?`, failed, locked, st.ID); err != nil {
+			if _, err := tx.SQL().ExecContext(ctx, `UPDATE staff SET failed=?, locked_until=? WHERE id=?`, failed, locked, st.ID); err != nil {
 				return fmt.Errorf("sign in: %w", err)
 			}
-			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", fmt.Sprintf("wrong password, locked=%v", locked != ""))
+			return s.audit(tx, st.Actor(), "staff.signin_failed", st.ID, "", "", fmt.Sprintf("wrong password, locked=%v", locked != ""))
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed=0, locked_until='' WHERE id=?`, st.ID); err != nil {
+		if _, err := tx.SQL().ExecContext(ctx, `UPDATE staff SET failed=0, locked_until='' WHERE id=?`, st.ID); err != nil {
 			return fmt.Errorf("sign in: %w", err)
 		}
 		st.LockedUntil = ""
-		return s.audit(ctx, tx, st.Actor(), "staff.signin", st.ID, "", "", "")
+		return s.audit(tx, st.Actor(), "staff.signin", st.ID, "", "", "")
 	})
 	if err != nil {
 		return Staff{}, err
@@ -219,9 +219,9 @@ func (s *Station) UpdateStaff(ctx context.Context, a Actor, id string, role *str
 			return err
 		}
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staff WHERE id=?`, id).Scan(&n); err != nil || n == 0 {
+		if err := tx.SQL().QueryRowContext(ctx, `SELECT count(*) FROM staff WHERE id=?`, id).Scan(&n); err != nil || n == 0 {
 			return domain.Errorf(domain.ENotFound, "找不到该账号。", "staff %s not found", id)
 		}
 		var changed []string
@@ -231,7 +231,7 @@ func (s *Station) UpdateStaff(ctx context.Context, a Actor, id string, role *str
 			default:
 				return domain.Errorf(domain.EInvalid, "角色不正确。", "staff: unknown role %q", *role)
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET role=? WHERE id=?`, *role, id); err != nil {
+			if _, err := tx.SQL().ExecContext(ctx, `UPDATE staff SET role=? WHERE id=?`, *role, id); err != nil {
 				return fmt.Errorf("update staff: %w", err)
 			}
 			changed = append(changed, "role")
@@ -240,24 +240,24 @@ func (s *Station) UpdateStaff(ctx context.Context, a Actor, id string, role *str
 			if err := validPassword(*password); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET password_hash=? WHERE id=?`, hashPassword(*password), id); err != nil {
+			if _, err := tx.SQL().ExecContext(ctx, `UPDATE staff SET password_hash=? WHERE id=?`, hashPassword(*password), id); err != nil {
 				return fmt.Errorf("update staff: %w", err)
 			}
 			changed = append(changed, "password")
 		}
 		if disabled != nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET disabled=? WHERE id=?`, boolInt(*disabled), id); err != nil {
+			if _, err := tx.SQL().ExecContext(ctx, `UPDATE staff SET disabled=? WHERE id=?`, boolInt(*disabled), id); err != nil {
 				return fmt.Errorf("update staff: %w", err)
 			}
 			changed = append(changed, "disabled")
 		}
 		if unlock {
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed=0, locked_until='' WHERE id=?`, id); err != nil {
+			if _, err := tx.SQL().ExecContext(ctx, `UPDATE staff SET failed=0, locked_until='' WHERE id=?`, id); err != nil {
 				return fmt.Errorf("update staff: %w", err)
 			}
 			changed = append(changed, "unlock")
 		}
-		return s.audit(ctx, tx, a, "staff.update", id, strings.Join(changed, ","), "", "")
+		return s.audit(tx, a, "staff.update", id, strings.Join(changed, ","), "", "")
 	})
 }
 

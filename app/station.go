@@ -7,7 +7,6 @@ package app
 import (
 	"context"
 	"crypto/ed25519"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -199,18 +198,20 @@ func (s *Station) Init(ctx context.Context, id Identity) error {
 		return err
 	}
 	id.Kind = string(kind)
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var have string
-		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='station_code'`).Scan(&have)
-		if err == nil && have != id.Code {
+	err = s.update(ctx, func(tx Tx) error {
+		have, err := tx.Meta("station_code")
+		if err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		if have != "" && have != id.Code {
 			return domain.Errorf(domain.EConflict, "本站已初始化为 "+have+"，站点编码不能更改。", "init: station already initialised as %s", have)
 		}
 		for k, v := range map[string]string{"station_code": id.Code, "station_name": id.Name, "region": id.Region, "kind": id.Kind} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, k, v); err != nil {
+			if err := tx.SetMeta(k, v); err != nil {
 				return fmt.Errorf("init: %w", err)
 			}
 		}
-		return s.audit(ctx, tx, System, "station.init", id.Code, "", "", id.Name)
+		return s.audit(tx, System, "station.init", id.Code, "", "", id.Name)
 	})
 	if err != nil {
 		return err
@@ -243,13 +244,13 @@ func (s *Station) SetOffice(ctx context.Context, kind, region, name string) erro
 	if !changed {
 		return nil
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		for k, v := range kv {
-			if err := SetMeta(ctx, tx, k, v); err != nil {
+			if err := tx.SetMeta(k, v); err != nil {
 				return err
 			}
 		}
-		return s.audit(ctx, tx, System, "station.office", s.code, "", "", fmt.Sprintf("kind=%s region=%s", kv["kind"], kv["region"]))
+		return s.audit(tx, System, "station.office", s.code, "", "", fmt.Sprintf("kind=%s region=%s", kv["kind"], kv["region"]))
 	})
 	if err != nil {
 		return err
@@ -276,27 +277,19 @@ func (s *Station) requireInit() error {
 	return nil
 }
 
-// Meta reads a station setting.
+// meta reads a station setting ("" when unset).
 func (s *Station) meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key=?`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		v, err = tx.Meta(key)
+		return err
+	})
 	return v, err
 }
 
 // Meta returns a station setting ("" when unset).
 func (s *Station) Meta(ctx context.Context, key string) (string, error) { return s.meta(ctx, key) }
-
-// SetMeta stores a station setting inside tx.
-func SetMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, key, value)
-	if err != nil {
-		return fmt.Errorf("set %s: %w", key, err)
-	}
-	return nil
-}
 
 func (s *Station) now() time.Time { return s.cfg.Now() }
 

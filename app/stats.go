@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sort"
 	"time"
@@ -195,27 +194,27 @@ func hourKey(t time.Time) string { return t.UTC().Format(hourLayout) }
 // isNew when the row was inserted, with the state and due date the row had
 // before otherwise. A case's receive time, channel and item are written
 // once, with the row, so only a new case moves the hourly tally.
-func tallyCase(ctx context.Context, tx *sql.Tx, isNew bool, oldState, oldDue, state, due, receivedAt, channel, item string) error {
+func tallyCase(ctx context.Context, tx Tx, isNew bool, oldState, oldDue, state, due, receivedAt, channel, item string) error {
 	if !isNew && oldState == state && oldDue == due {
 		return nil
 	}
 	if !isNew {
 		var n int
-		if err := tx.QueryRowContext(ctx, `UPDATE case_tally_state SET n = n - 1 WHERE state = ? AND due_date = ? RETURNING n`, oldState, oldDue).Scan(&n); err != nil {
+		if err := tx.SQL().QueryRowContext(ctx, `UPDATE case_tally_state SET n = n - 1 WHERE state = ? AND due_date = ? RETURNING n`, oldState, oldDue).Scan(&n); err != nil {
 			return fmt.Errorf("tally: %w", err)
 		}
 		if n == 0 {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM case_tally_state WHERE state = ? AND due_date = ?`, oldState, oldDue); err != nil {
+			if _, err := tx.SQL().ExecContext(ctx, `DELETE FROM case_tally_state WHERE state = ? AND due_date = ?`, oldState, oldDue); err != nil {
 				return fmt.Errorf("tally: %w", err)
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO case_tally_state (state, due_date, n) VALUES (?, ?, 1)
+	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO case_tally_state (state, due_date, n) VALUES (?, ?, 1)
 		ON CONFLICT (state, due_date) DO UPDATE SET n = n + 1`, state, due); err != nil {
 		return fmt.Errorf("tally: %w", err)
 	}
 	if isNew {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_tally_hour (hour, channel, item_name, n) VALUES (substr(?, 1, 13), ?, ?, 1)
+		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO case_tally_hour (hour, channel, item_name, n) VALUES (substr(?, 1, 13), ?, ?, 1)
 			ON CONFLICT (hour, channel, item_name) DO UPDATE SET n = n + 1`, receivedAt, channel, item); err != nil {
 			return fmt.Errorf("tally: %w", err)
 		}

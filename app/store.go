@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"time"
 )
 
 // Store is the station's persistence. app/sqlite is its implementation. All
@@ -24,8 +25,55 @@ type Store interface {
 }
 
 // Tx is one store transaction, bound to the context it was opened with.
+// It is made of the narrow interfaces below, one an area of the station;
+// a lookup of one row returns nil (or "") when the row is absent, and the
+// service decides what that means.
 type Tx interface {
+	MetaTx
+	AuditTx
 	rawTx
+}
+
+// MetaTx keeps the station's settings (its code, name, kind, the sync
+// cursor and status...).
+type MetaTx interface {
+	// Meta returns a setting, "" when unset.
+	Meta(key string) (string, error)
+	// SetMeta stores a setting.
+	SetMeta(key, value string) error
+}
+
+// AuditTx keeps the hash-chained, append-only audit trail. The chain's
+// rule (what is hashed, how rows link) is the service's (audit.go); the
+// store keeps the rows as given.
+type AuditTx interface {
+	// LastAudit returns the sequence and hash of the newest row, or 0 and
+	// "" when the trail is empty.
+	LastAudit() (seq int64, hash string, err error)
+	// AppendAudit appends one row.
+	AppendAudit(r AuditRecord) error
+	// WalkAudit calls fn with every row in sequence order; an error from
+	// fn stops the walk and is returned.
+	WalkAudit(fn func(AuditRecord) error) error
+	// AuditPage returns up to limit rows about target ("": all), newest
+	// first, after skipping offset, with how many there are.
+	AuditPage(target string, limit, offset int) ([]AuditEntry, int, error)
+	// AuditHash returns the hash of row seq, or "" when there is none.
+	AuditHash(seq int64) (string, error)
+	// CountAudit counts the rows of action with detail written at or
+	// after since.
+	CountAudit(action, detail string, since time.Time) (int, error)
+}
+
+// update runs fn in one write transaction of the store: every service
+// that records something goes through here.
+func (s *Station) update(ctx context.Context, fn func(tx Tx) error) error {
+	return s.db.Update(ctx, fn)
+}
+
+// view runs fn with reads on the store.
+func (s *Station) view(ctx context.Context, fn func(tx Tx) error) error {
+	return s.db.View(ctx, fn)
 }
 
 // rawSQL is the database/sql access of the services not yet moved behind

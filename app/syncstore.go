@@ -119,7 +119,7 @@ type Pulled struct {
 // The acknowledged events, and then the events of their cases, are read in
 // one query each, not one per event or case.
 func (s *Station) ApplyAcks(ctx context.Context, acks []Ack) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		ids := make([]string, len(acks))
 		for i, a := range acks {
 			ids[i] = a.EventID
@@ -170,7 +170,7 @@ type eventState struct {
 }
 
 // eventStates reads the stored events among ids, keyed by id, in one query.
-func eventStates(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*eventState, error) {
+func eventStates(ctx context.Context, tx Tx, ids []string) (map[string]*eventState, error) {
 	out := make(map[string]*eventState, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -179,7 +179,7 @@ func eventStates(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*eve
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, case_id, kind, status, coalesce(hall_seq,0), reason FROM events
+	rows, err := tx.SQL().QueryContext(ctx, `SELECT id, case_id, kind, status, coalesce(hall_seq,0), reason FROM events
 		WHERE id IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, err
@@ -204,7 +204,7 @@ type runEvent struct {
 
 // caseRuns reads the events of the given cases in local order, keyed by
 // case, in one query.
-func caseRuns(ctx context.Context, tx *sql.Tx, caseIDs []string) (map[string][]runEvent, error) {
+func caseRuns(ctx context.Context, tx Tx, caseIDs []string) (map[string][]runEvent, error) {
 	out := make(map[string][]runEvent, len(caseIDs))
 	if len(caseIDs) == 0 {
 		return out, nil
@@ -213,7 +213,7 @@ func caseRuns(ctx context.Context, tx *sql.Tx, caseIDs []string) (map[string][]r
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT case_id, id, status, coalesce(hall_seq,0) FROM events
+	rows, err := tx.SQL().QueryContext(ctx, `SELECT case_id, id, status, coalesce(hall_seq,0) FROM events
 		WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY case_id, local_seq`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("case events: %w", err)
@@ -280,19 +280,19 @@ func foldOrderKept(events []runEvent, acked map[string]string) bool {
 	return true
 }
 
-func (s *Station) setEventStatus(ctx context.Context, tx *sql.Tx, id, caseID, kind, status string, hallSeq int64, reason, zh string) error {
+func (s *Station) setEventStatus(ctx context.Context, tx Tx, id, caseID, kind, status string, hallSeq int64, reason, zh string) error {
 	var hs any
 	if hallSeq > 0 {
 		hs = hallSeq
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE events SET status=?, hall_seq=coalesce(?, hall_seq), reason=? WHERE id=?`, status, hs, reason, id); err != nil {
+	if _, err := tx.SQL().ExecContext(ctx, `UPDATE events SET status=?, hall_seq=coalesce(?, hall_seq), reason=? WHERE id=?`, status, hs, reason, id); err != nil {
 		return fmt.Errorf("event %s status: %w", id, err)
 	}
 	if status == StatusConflict || status == StatusRejected {
 		if zh == "" {
 			zh = "该操作与大厅记录冲突，未生效，请核对后处理。"
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO conflicts(event_id,case_id,kind,reason,zh,created_at) VALUES(?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
+		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO conflicts(event_id,case_id,kind,reason,zh,created_at) VALUES(?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
 			id, caseID, kind, reason, zh, FormatTime(s.now())); err != nil {
 			return fmt.Errorf("event %s conflict: %w", id, err)
 		}
@@ -310,7 +310,7 @@ func (s *Station) setEventStatus(ctx context.Context, tx *sql.Tx, id, caseID, ki
 // reported to the hall, and the rest of the page applies.
 func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 	var cals []workday.YearSpec
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		events, err := s.screenPulled(ctx, tx, p.Events)
 		if err != nil {
 			return err
@@ -324,7 +324,7 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 			}
 		}
 		if len(p.Items) > 0 && p.Catalog != "" {
-			if err := SetMeta(ctx, tx, "catalog_version", p.Catalog); err != nil {
+			if err := tx.SetMeta("catalog_version", p.Catalog); err != nil {
 				return err
 			}
 		}
@@ -334,7 +334,7 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 			}
 			cals = append(cals, y)
 		}
-		return SetMeta(ctx, tx, "pull_cursor", strconv.FormatInt(p.Cursor, 10))
+		return tx.SetMeta("pull_cursor", strconv.FormatInt(p.Cursor, 10))
 	})
 	if err != nil {
 		return err
@@ -356,7 +356,7 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 // A case this station has never held an event of (the common case of a
 // first pull, or a case routed here) is folded from the page's own events;
 // only a case with earlier local history is refolded from the database.
-func (s *Station) applyEvents(ctx context.Context, tx *sql.Tx, events []PulledEvent) error {
+func (s *Station) applyEvents(ctx context.Context, tx Tx, events []PulledEvent) error {
 	// fresh: for each case in the page, in first-seen order, whether it
 	// had no local event before this page.
 	fresh := map[string]bool{}
@@ -405,7 +405,7 @@ func (s *Station) applyEvents(ctx context.Context, tx *sql.Tx, events []PulledEv
 			have := held[e.ID]
 			if have == nil {
 				var h eventState
-				err := tx.QueryRowContext(ctx, `SELECT status, coalesce(hall_seq,0), reason FROM events WHERE id=?`, e.ID).Scan(&h.status, &h.hallSeq, &h.reason)
+				err := tx.SQL().QueryRowContext(ctx, `SELECT status, coalesce(hall_seq,0), reason FROM events WHERE id=?`, e.ID).Scan(&h.status, &h.hallSeq, &h.reason)
 				if stub && errors.Is(err, sql.ErrNoRows) {
 					return fmt.Errorf("pull event %s: the hall sent a stub for an event this station does not hold", e.ID)
 				}
@@ -457,7 +457,7 @@ func (s *Station) applyEvents(ctx context.Context, tx *sql.Tx, events []PulledEv
 // screenPulled sets aside the page's events that are out of bounds
 // (domain.CheckEvent) or belong to a case already set aside, and returns
 // the others.
-func (s *Station) screenPulled(ctx context.Context, tx *sql.Tx, page []PulledEvent) ([]PulledEvent, error) {
+func (s *Station) screenPulled(ctx context.Context, tx Tx, page []PulledEvent) ([]PulledEvent, error) {
 	if len(page) == 0 {
 		return page, nil
 	}
@@ -473,7 +473,7 @@ func (s *Station) screenPulled(ctx context.Context, tx *sql.Tx, page []PulledEve
 	if err != nil {
 		return nil, fmt.Errorf("pull: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT case_id FROM quarantine WHERE case_id IN (SELECT value FROM json_each(?))`, string(list))
+	rows, err := tx.SQL().QueryContext(ctx, `SELECT DISTINCT case_id FROM quarantine WHERE case_id IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("pull: quarantine: %w", err)
 	}
@@ -512,19 +512,19 @@ func (s *Station) screenPulled(ctx context.Context, tx *sql.Tx, page []PulledEve
 // applyGuarded applies a page's events; if that fails on something the
 // data cannot be (a constraint, an event that does not fit), it applies
 // them again case by case and sets aside each case that still fails.
-func (s *Station) applyGuarded(ctx context.Context, tx *sql.Tx, events []PulledEvent) error {
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT pulled`); err != nil {
+func (s *Station) applyGuarded(ctx context.Context, tx Tx, events []PulledEvent) error {
+	if _, err := tx.SQL().ExecContext(ctx, `SAVEPOINT pulled`); err != nil {
 		return fmt.Errorf("pull: %w", err)
 	}
 	err := s.applyEvents(ctx, tx, events)
 	if err == nil {
-		_, err = tx.ExecContext(ctx, `RELEASE pulled`)
+		_, err = tx.SQL().ExecContext(ctx, `RELEASE pulled`)
 		return err
 	}
 	if !s.quarantinable(err) {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `ROLLBACK TO pulled; RELEASE pulled`); err != nil {
+	if _, err := tx.SQL().ExecContext(ctx, `ROLLBACK TO pulled; RELEASE pulled`); err != nil {
 		return fmt.Errorf("pull: %w", err)
 	}
 	var order []string
@@ -537,12 +537,12 @@ func (s *Station) applyGuarded(ctx context.Context, tx *sql.Tx, events []PulledE
 		byCase[id] = append(byCase[id], pe)
 	}
 	for _, id := range order {
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT pulled_case`); err != nil {
+		if _, err := tx.SQL().ExecContext(ctx, `SAVEPOINT pulled_case`); err != nil {
 			return fmt.Errorf("pull: %w", err)
 		}
 		err := s.applyEvents(ctx, tx, byCase[id])
 		if err == nil {
-			if _, err := tx.ExecContext(ctx, `RELEASE pulled_case`); err != nil {
+			if _, err := tx.SQL().ExecContext(ctx, `RELEASE pulled_case`); err != nil {
 				return fmt.Errorf("pull: %w", err)
 			}
 			continue
@@ -550,7 +550,7 @@ func (s *Station) applyGuarded(ctx context.Context, tx *sql.Tx, events []PulledE
 		if !s.quarantinable(err) {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO pulled_case; RELEASE pulled_case`); err != nil {
+		if _, err := tx.SQL().ExecContext(ctx, `ROLLBACK TO pulled_case; RELEASE pulled_case`); err != nil {
 			return fmt.Errorf("pull: %w", err)
 		}
 		why := err
@@ -583,7 +583,7 @@ func (s *Station) quarantinable(err error) bool {
 // quarantine keeps a pulled event aside, as it came, with why it could
 // not be applied, and lists it as a conflict for the clerk. Setting an
 // event aside twice keeps the first record.
-func (s *Station) quarantine(ctx context.Context, tx *sql.Tx, pe PulledEvent, why error) error {
+func (s *Station) quarantine(ctx context.Context, tx Tx, pe PulledEvent, why error) error {
 	e := pe.Event
 	raw, err := json.Marshal(e)
 	if err != nil {
@@ -595,12 +595,12 @@ func (s *Station) quarantine(ctx context.Context, tx *sql.Tx, pe PulledEvent, wh
 	}
 	zh := "大厅转来的“" + e.Kind.Zh() + "”无法在本站应用，已隔离并报告大厅：" + domain.ZhMessage(why)
 	now := FormatTime(s.now())
-	if _, err := tx.ExecContext(ctx, `INSERT INTO quarantine(event_id,case_id,hall_seq,kind,office,event,code,reason,zh,created_at)
+	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO quarantine(event_id,case_id,hall_seq,kind,office,event,code,reason,zh,created_at)
 		VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
 		e.ID, e.CaseID, max(pe.HallSeq, 0), string(e.Kind), e.Office, string(raw), code, reason, zh, now); err != nil {
 		return fmt.Errorf("quarantine %s: %w", e.ID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO conflicts(event_id,case_id,kind,reason,zh,created_at) VALUES(?,?,?,?,?,?)
+	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO conflicts(event_id,case_id,kind,reason,zh,created_at) VALUES(?,?,?,?,?,?)
 		ON CONFLICT(event_id) DO NOTHING`, e.ID, e.CaseID, string(e.Kind), "quarantined: "+reason, zh, now); err != nil {
 		return fmt.Errorf("quarantine %s: %w", e.ID, err)
 	}
@@ -664,7 +664,7 @@ func (s *Station) MarkQuarantineReported(ctx context.Context, ids []string) erro
 
 // pageHeld reads what the station holds of a page before applying it: its
 // stored events among the page's, and the page's cases it has any event of.
-func (s *Station) pageHeld(ctx context.Context, tx *sql.Tx, page []PulledEvent) (map[string]*eventState, map[string]bool, error) {
+func (s *Station) pageHeld(ctx context.Context, tx Tx, page []PulledEvent) (map[string]*eventState, map[string]bool, error) {
 	if len(page) == 0 {
 		return map[string]*eventState{}, map[string]bool{}, nil
 	}
@@ -686,7 +686,7 @@ func (s *Station) pageHeld(ctx context.Context, tx *sql.Tx, page []PulledEvent) 
 	if err != nil {
 		return nil, nil, fmt.Errorf("pull: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT case_id FROM events WHERE case_id IN (SELECT value FROM json_each(?))`, string(list))
+	rows, err := tx.SQL().QueryContext(ctx, `SELECT DISTINCT case_id FROM events WHERE case_id IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, nil, fmt.Errorf("pull: %w", err)
 	}
@@ -724,13 +724,13 @@ func (b *eventInserts) add(e *domain.Event, status string, hallSeq int64) {
 
 // flush inserts the collected events. Each was checked absent in this
 // transaction, so each must go in.
-func (b *eventInserts) flush(ctx context.Context, tx *sql.Tx) error {
+func (b *eventInserts) flush(ctx context.Context, tx Tx) error {
 	const cols = 12
 	for done := 0; done < b.n; {
 		k := min(insertChunk, b.n-done)
 		q := `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES` +
 			strings.Repeat(`(?,?,?,?,?,?,?,?,?,?,?,?),`, k-1) + `(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`
-		res, err := tx.ExecContext(ctx, q, b.args[done*cols:(done+k)*cols]...)
+		res, err := tx.SQL().ExecContext(ctx, q, b.args[done*cols:(done+k)*cols]...)
 		if err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
@@ -745,7 +745,7 @@ func (b *eventInserts) flush(ctx context.Context, tx *sql.Tx) error {
 
 // foldPage folds a case that had no local history from the events of the
 // page the hall accepted: what refold would read back, without reading it.
-func (s *Station) foldPage(ctx context.Context, tx *sql.Tx, accepted []PulledEvent) error {
+func (s *Station) foldPage(ctx context.Context, tx Tx, accepted []PulledEvent) error {
 	sort.SliceStable(accepted, func(i, j int) bool { return accepted[i].HallSeq < accepted[j].HallSeq })
 	evs := make([]*domain.Event, len(accepted))
 	for i, pe := range accepted {
@@ -774,7 +774,7 @@ func (s *Station) Cursor(ctx context.Context) (int64, error) {
 // log order, then this station's pending ones on top in the order they were
 // made. The hall's order is the only one that decides; pending events that
 // no longer fit stay pending until the hall records them as conflicts.
-func (s *Station) refold(ctx context.Context, tx *sql.Tx, caseID string) error {
+func (s *Station) refold(ctx context.Context, tx Tx, caseID string) error {
 	evs, err := caseEvents(ctx, tx, caseID)
 	if err != nil {
 		return err
@@ -786,8 +786,8 @@ func (s *Station) refold(ctx context.Context, tx *sql.Tx, caseID string) error {
 	return s.putCase(ctx, tx, c)
 }
 
-func caseEvents(ctx context.Context, tx *sql.Tx, caseID string) ([]*domain.Event, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at FROM events
+func caseEvents(ctx context.Context, tx Tx, caseID string) ([]*domain.Event, error) {
+	rows, err := tx.SQL().QueryContext(ctx, `SELECT id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at FROM events
 		WHERE case_id=? AND status IN ('accepted','pending') ORDER BY hall_seq IS NULL, hall_seq, local_seq`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("case events %s: %w", caseID, err)
@@ -819,15 +819,15 @@ func (s *Station) Rebuild(ctx context.Context) (checked, fixed int, err error) {
 		ids = append(ids, id)
 	}
 	rows.Close()
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		for _, id := range ids {
 			var before string
-			tx.QueryRowContext(ctx, `SELECT body FROM cases WHERE id=?`, id).Scan(&before)
+			tx.SQL().QueryRowContext(ctx, `SELECT body FROM cases WHERE id=?`, id).Scan(&before)
 			if err := s.refold(ctx, tx, id); err != nil {
 				return err
 			}
 			var after string
-			tx.QueryRowContext(ctx, `SELECT body FROM cases WHERE id=?`, id).Scan(&after)
+			tx.SQL().QueryRowContext(ctx, `SELECT body FROM cases WHERE id=?`, id).Scan(&after)
 			checked++
 			if before != after {
 				fixed++
@@ -841,7 +841,7 @@ func (s *Station) Rebuild(ctx context.Context) (checked, fixed int, err error) {
 // StateFromEvents folds a case from the stored events without writing it.
 func (s *Station) StateFromEvents(ctx context.Context, caseID string) (*domain.Case, error) {
 	var c *domain.Case
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		evs, err := caseEvents(ctx, tx, caseID)
 		if err != nil {
 			return err
@@ -852,7 +852,7 @@ func (s *Station) StateFromEvents(ctx context.Context, caseID string) (*domain.C
 	return c, err
 }
 
-func (s *Station) putCalendar(ctx context.Context, tx *sql.Tx, y workday.YearSpec) error {
+func (s *Station) putCalendar(ctx context.Context, tx Tx, y workday.YearSpec) error {
 	if err := y.Validate(); err != nil {
 		return err
 	}
@@ -860,7 +860,7 @@ func (s *Station) putCalendar(ctx context.Context, tx *sql.Tx, y workday.YearSpe
 	if err != nil {
 		return fmt.Errorf("calendar %d: %w", y.Year, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_years(year,spec) VALUES(?,?) ON CONFLICT(year) DO UPDATE SET spec=excluded.spec`, y.Year, string(b)); err != nil {
+	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO calendar_years(year,spec) VALUES(?,?) ON CONFLICT(year) DO UPDATE SET spec=excluded.spec`, y.Year, string(b)); err != nil {
 		return fmt.Errorf("calendar %d: %w", y.Year, err)
 	}
 	return nil
@@ -869,11 +869,11 @@ func (s *Station) putCalendar(ctx context.Context, tx *sql.Tx, y workday.YearSpe
 // PublishCalendar stores a holiday calendar year locally (the hall normally
 // sends these by sync) and recomputes the deadlines it may move.
 func (s *Station) PublishCalendar(ctx context.Context, a Actor, y workday.YearSpec) error {
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		if err := s.putCalendar(ctx, tx, y); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "calendar.publish", strconv.Itoa(y.Year), "", "", y.Source)
+		return s.audit(tx, a, "calendar.publish", strconv.Itoa(y.Year), "", "", y.Source)
 	})
 	if err != nil {
 		return err
@@ -898,9 +898,9 @@ func (s *Station) recomputeDeadlines(ctx context.Context) error {
 		ids = append(ids, id)
 	}
 	rows.Close()
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		for _, id := range ids {
-			c, err := loadCase(ctx, tx, id)
+			c, err := loadCase(ctx, tx.SQL(), id)
 			if err != nil {
 				return err
 			}

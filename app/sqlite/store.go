@@ -62,6 +62,38 @@ type txn struct {
 	q   *sql.DB
 }
 
+// errReadOnly is returned for a write attempted in a View.
+var errReadOnly = errors.New("sqlite: write in a read-only view")
+
+// exec runs a write; in a View it refuses.
+func (t *txn) exec(query string, args ...any) (sql.Result, error) {
+	if t.tx == nil {
+		return nil, errReadOnly
+	}
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+func (t *txn) query(query string, args ...any) (*sql.Rows, error) {
+	if t.tx != nil {
+		return t.tx.QueryContext(t.ctx, query, args...)
+	}
+	return t.q.QueryContext(t.ctx, query, args...)
+}
+
+func (t *txn) queryRow(query string, args ...any) *sql.Row {
+	if t.tx != nil {
+		return t.tx.QueryRowContext(t.ctx, query, args...)
+	}
+	return t.q.QueryRowContext(t.ctx, query, args...)
+}
+
+// count runs a query that returns one integer.
+func (t *txn) count(query string, args ...any) (int, error) {
+	var n int
+	err := t.queryRow(query, args...).Scan(&n)
+	return n, err
+}
+
 // SQL returns the transaction of an Update (nil in a View), for the
 // services not yet moved behind app.Tx.
 func (t *txn) SQL() *sql.Tx { return t.tx }
