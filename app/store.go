@@ -31,6 +31,7 @@ type Store interface {
 type Tx interface {
 	MetaTx
 	AuditTx
+	StaffTx
 	rawTx
 }
 
@@ -74,6 +75,25 @@ func (s *Station) update(ctx context.Context, fn func(tx Tx) error) error {
 // view runs fn with reads on the store.
 func (s *Station) view(ctx context.Context, fn func(tx Tx) error) error {
 	return s.db.View(ctx, fn)
+}
+
+// StaffTx keeps the station's accounts.
+type StaffTx interface {
+	// CountStaff returns how many accounts there are.
+	CountStaff() (int, error)
+	// CreateStaff inserts an account; EConflict if its login is taken.
+	CreateStaff(r StaffRecord) error
+	// StaffByLogin returns the account with login, or nil.
+	StaffByLogin(login string) (*StaffRecord, error)
+	// StaffByID returns the account with id, or nil.
+	StaffByID(id string) (*StaffRecord, error)
+	// SetSignInFailures records an account's wrong passwords in a row and
+	// the lock they led to (the zero time: none).
+	SetSignInFailures(id string, failed int, lockedUntil time.Time) error
+	// ListStaff lists the accounts ordered by login, their lock as stored.
+	ListStaff() ([]Staff, error)
+	// UpdateStaff writes the fields of ch that are set.
+	UpdateStaff(id string, ch StaffChange) error
 }
 
 // rawSQL is the database/sql access of the services not yet moved behind
