@@ -28,7 +28,7 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 	}
 	var out *domain.Case
 	err := s.update(ctx, func(tx Tx) error {
-		it, err := s.item(ctx, tx.SQL(), in.ItemCode, in.ItemVersion)
+		it, err := s.item(tx, in.ItemCode, in.ItemVersion)
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (s *Station) appendEvent(ctx context.Context, tx Tx, a Actor, c *domain.Cas
 	if err := domain.CheckEvent(e); err != nil {
 		return nil, err
 	}
-	f, err := s.facts(ctx, tx.SQL(), c, e)
+	f, err := s.facts(ctx, tx, c, e)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (s *Station) Kind(ctx context.Context) domain.OfficeKind {
 // facts are this station's own facts for Authorize: its kind and region,
 // and the case's item version from its copy of the hall's catalog (for an
 // open, the item the open names). The hall decides again with its own.
-func (s *Station) facts(ctx context.Context, q querier, c *domain.Case, e *domain.Event) (domain.Facts, error) {
+func (s *Station) facts(ctx context.Context, tx Tx, c *domain.Case, e *domain.Event) (domain.Facts, error) {
 	f := domain.Facts{Office: s.code, Kind: s.Kind(ctx)}
 	f.Region, _ = s.meta(ctx, "region")
 	code, version := "", 0
@@ -188,7 +188,7 @@ func (s *Station) facts(ctx context.Context, q querier, c *domain.Case, e *domai
 		code, version = c.ItemCode, c.ItemVersion
 	}
 	if code != "" && version > 0 {
-		it, err := s.item(ctx, q, code, version)
+		it, err := s.item(tx, code, version)
 		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 			return f, err
 		}
@@ -319,7 +319,7 @@ func (s *Station) step(ctx context.Context, a Actor, caseID string, kind domain.
 // missing). Use it after intake to complete a case.
 func (s *Station) RecordMaterial(ctx context.Context, a Actor, caseID string, m MaterialInput) (*domain.Case, error) {
 	return s.record(ctx, a, caseID, func(c *domain.Case) (*domain.Event, error) {
-		it, err := s.item(ctx, s.db, c.ItemCode, c.ItemVersion)
+		it, err := s.Item(ctx, c.ItemCode, c.ItemVersion)
 		if err != nil {
 			return nil, err
 		}
@@ -385,7 +385,7 @@ func (s *Station) Supplement(ctx context.Context, a Actor, caseID string, brough
 			return domain.Errorf(domain.EConflict, fmt.Sprintf("当前状态“%s”下不能补齐材料。请刷新办件。", c.State.Zh()),
 				"supplement: case %s is %s", c.Number, c.State)
 		}
-		it, err := s.item(ctx, tx.SQL(), c.ItemCode, c.ItemVersion)
+		it, err := s.item(tx, c.ItemCode, c.ItemVersion)
 		if err != nil {
 			return err
 		}

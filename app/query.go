@@ -73,8 +73,12 @@ type CaseView struct {
 // and with the reason when not: the UI offers only what the hall would
 // take, and says why the rest is not for this station.
 func (s *Station) Steps(ctx context.Context, c *domain.Case) ([]Step, error) {
-	f, err := s.facts(ctx, s.db, c, nil)
-	if err != nil {
+	var f domain.Facts
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		f, err = s.facts(ctx, tx, c, nil)
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	out := []Step{}

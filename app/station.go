@@ -7,7 +7,6 @@ package app
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -123,25 +122,20 @@ func (s *Station) load(ctx context.Context) error {
 	}
 	s.hlc.Restore(own)
 	s.hlc.Observe(other)
-	rows, err := s.db.QueryContext(ctx, `SELECT spec FROM calendar_years ORDER BY year`)
-	if err != nil {
-		return fmt.Errorf("open station: calendar: %w", err)
+	var years []workday.YearSpec
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		years, err = tx.CalendarYears()
+		return err
+	}); err != nil {
+		return fmt.Errorf("open station: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var spec string
-		if err := rows.Scan(&spec); err != nil {
-			return fmt.Errorf("open station: calendar: %w", err)
-		}
-		var y workday.YearSpec
-		if err := json.Unmarshal([]byte(spec), &y); err != nil {
-			return fmt.Errorf("open station: calendar: %w", err)
-		}
+	for _, y := range years {
 		if err := s.cal.Publish(y); err != nil {
 			return fmt.Errorf("open station: calendar: %w", err)
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 func (s *Station) officeOrLocal() string {

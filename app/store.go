@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"yizhan/domain"
+	"yizhan/workday"
 )
 
 // Store is the station's persistence. app/sqlite is its implementation. All
@@ -32,6 +35,7 @@ type Tx interface {
 	MetaTx
 	AuditTx
 	StaffTx
+	CatalogTx
 	rawTx
 }
 
@@ -94,6 +98,31 @@ type StaffTx interface {
 	ListStaff() ([]Staff, error)
 	// UpdateStaff writes the fields of ch that are set.
 	UpdateStaff(id string, ch StaffChange) error
+}
+
+// CatalogTx keeps the hall's catalog of service items, each version as
+// published, and the holiday calendar years.
+type CatalogTx interface {
+	// Item returns an item version, or with version 0 the newest
+	// published version of code; nil when there is none.
+	Item(code string, version int) (*domain.Item, error)
+	// InsertItem stores a new item version of catalog, found by initials
+	// (its pinyin initials) in searches.
+	InsertItem(catalog string, it *domain.Item, initials string, at time.Time) error
+	// UpdateItem rewrites a stored item version: its status and content.
+	UpdateItem(it *domain.Item) error
+	// FindItems returns the newest published version of each item whose
+	// name, handling item, code, basic code or initials contain q (lower
+	// case; "" lists all), those whose initials start with q first, then
+	// by basic code and code.
+	FindItems(q string) ([]FoundItem, error)
+	// Items returns every stored item version, by basic code, code and
+	// version.
+	Items() ([]*domain.Item, error)
+	// PutCalendarYear stores or replaces a holiday calendar year.
+	PutCalendarYear(y workday.YearSpec) error
+	// CalendarYears returns the stored calendar years in order.
+	CalendarYears() ([]workday.YearSpec, error)
 }
 
 // rawSQL is the database/sql access of the services not yet moved behind

@@ -319,7 +319,7 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 			return err
 		}
 		for _, it := range p.Items {
-			if _, err := s.PutItem(ctx, tx, p.Catalog, it); err != nil {
+			if _, err := s.putValidItem(tx, p.Catalog, it); err != nil {
 				return fmt.Errorf("pull item %s: %w", it.Key(), err)
 			}
 		}
@@ -329,7 +329,7 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 			}
 		}
 		for _, y := range p.Calendars {
-			if err := s.putCalendar(ctx, tx, y); err != nil {
+			if err := s.putCalendar(tx, y); err != nil {
 				return err
 			}
 			cals = append(cals, y)
@@ -852,25 +852,18 @@ func (s *Station) StateFromEvents(ctx context.Context, caseID string) (*domain.C
 	return c, err
 }
 
-func (s *Station) putCalendar(ctx context.Context, tx Tx, y workday.YearSpec) error {
+func (s *Station) putCalendar(tx Tx, y workday.YearSpec) error {
 	if err := y.Validate(); err != nil {
 		return err
 	}
-	b, err := json.Marshal(y)
-	if err != nil {
-		return fmt.Errorf("calendar %d: %w", y.Year, err)
-	}
-	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO calendar_years(year,spec) VALUES(?,?) ON CONFLICT(year) DO UPDATE SET spec=excluded.spec`, y.Year, string(b)); err != nil {
-		return fmt.Errorf("calendar %d: %w", y.Year, err)
-	}
-	return nil
+	return tx.PutCalendarYear(y)
 }
 
 // PublishCalendar stores a holiday calendar year locally (the hall normally
 // sends these by sync) and recomputes the deadlines it may move.
 func (s *Station) PublishCalendar(ctx context.Context, a Actor, y workday.YearSpec) error {
 	err := s.update(ctx, func(tx Tx) error {
-		if err := s.putCalendar(ctx, tx, y); err != nil {
+		if err := s.putCalendar(tx, y); err != nil {
 			return err
 		}
 		return s.audit(tx, a, "calendar.publish", strconv.Itoa(y.Year), "", "", y.Source)
