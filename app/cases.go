@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -37,7 +35,7 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 			return err
 		}
 		now := s.now()
-		number, err := s.nextCaseNumber(ctx, tx, now)
+		number, err := s.nextCaseNumber(tx, now)
 		if err != nil {
 			return err
 		}
@@ -76,30 +74,16 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 	return out, err
 }
 
-func nextCounter(ctx context.Context, tx Tx, name string) (int, error) {
-	var v int
-	err := tx.SQL().QueryRowContext(ctx, `INSERT INTO counters(name,value) VALUES(?,1) ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value`, name).Scan(&v)
+// loadCase reads a case's folded state by ID or case number, or ENotFound.
+func loadCase(tx Tx, id string) (*domain.Case, error) {
+	c, err := tx.Case(id)
 	if err != nil {
-		return 0, fmt.Errorf("counter %s: %w", name, err)
+		return nil, err
 	}
-	return v, nil
-}
-
-// loadCase reads a case's folded state.
-func loadCase(ctx context.Context, q querier, id string) (*domain.Case, error) {
-	var body string
-	err := q.QueryRowContext(ctx, `SELECT body FROM cases WHERE id=? OR number=?`, id, id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
+	if c == nil {
 		return nil, domain.Errorf(domain.ENotFound, "找不到该办件："+id, "case %s not found", id)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("load case %s: %w", id, err)
-	}
-	var c domain.Case
-	if err := json.Unmarshal([]byte(body), &c); err != nil {
-		return nil, fmt.Errorf("load case %s: %w", id, err)
-	}
-	return &c, nil
+	return c, nil
 }
 
 // appendEvent stamps a locally made event, checks it against authority and
@@ -135,7 +119,7 @@ func (s *Station) appendEvent(ctx context.Context, tx Tx, a Actor, c *domain.Cas
 	if err := insertEvent(ctx, tx, e, "pending", 0); err != nil {
 		return nil, err
 	}
-	if err := s.putCase(ctx, tx, next); err != nil {
+	if err := s.putCase(tx, next); err != nil {
 		return nil, err
 	}
 	if err := s.audit(tx, a, "case."+string(e.Kind), next.ID, "", "", next.Number); err != nil {
@@ -203,88 +187,11 @@ func (s *Station) deadlines(c *domain.Case) (promised, legal workday.Deadline) {
 	return c.Deadlines(s.cal)
 }
 
-// putCase writes the folded case and its search keys.
-func (s *Station) putCase(ctx context.Context, tx Tx, c *domain.Case) error {
-	body, err := json.Marshal(c)
-	if err != nil {
-		return fmt.Errorf("put case %s: %w", c.ID, err)
-	}
+// putCase writes the folded case with its deadlines by this station's
+// calendar.
+func (s *Station) putCase(tx Tx, c *domain.Case) error {
 	pd, ld := s.deadlines(c)
-	fmtDate := func(d workday.Date) string {
-		if d.IsZero() {
-			return ""
-		}
-		return d.String()
-	}
-	// The row as it was, for the dashboard's tallies.
-	var oldState, oldDue string
-	err = tx.SQL().QueryRowContext(ctx, `SELECT state, due_date FROM cases WHERE id=?`, c.ID).Scan(&oldState, &oldDue)
-	isNew := errors.Is(err, sql.ErrNoRows)
-	if err != nil && !isNew {
-		return fmt.Errorf("put case %s: %w", c.ID, err)
-	}
-	_, err = tx.SQL().ExecContext(ctx, `INSERT INTO cases(id,number,station,holder,item_code,item_version,item_name,state,result,channel,applicant_name,applicant_id,applicant_idrev,applicant_phone,received_at,accepted_at,concluded_at,due_date,legal_due_date,provisional,paused,updated_at,body)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(id) DO UPDATE SET holder=excluded.holder, state=excluded.state, result=excluded.result, applicant_phone=excluded.applicant_phone,
-		  accepted_at=excluded.accepted_at, concluded_at=excluded.concluded_at, due_date=excluded.due_date, legal_due_date=excluded.legal_due_date,
-		  provisional=excluded.provisional, paused=excluded.paused, updated_at=excluded.updated_at, body=excluded.body`,
-		c.ID, c.Number, c.Station, c.Holder, c.ItemCode, c.ItemVersion, c.ItemName, string(c.State), c.Result, c.Channel,
-		c.Applicant.Name, c.Applicant.IDNumber, reverse(c.Applicant.IDNumber), c.Applicant.Phone,
-		FormatTime(c.ReceivedAt), fmtTimePtr(c.AcceptedAt), fmtTimePtr(c.ConcludedAt), fmtDate(pd.Due), fmtDate(ld.Due),
-		boolInt(pd.Provisional || ld.Provisional), boolInt(pd.Paused), FormatTime(c.UpdatedAt), string(body))
-	if err != nil {
-		return fmt.Errorf("put case %s: %w", c.ID, err)
-	}
-	if err := tallyCase(ctx, tx, isNew, oldState, oldDue, string(c.State), fmtDate(pd.Due), FormatTime(c.ReceivedAt), c.Channel, c.ItemName); err != nil {
-		return fmt.Errorf("put case %s: %w", c.ID, err)
-	}
-	// Index the name the first time the case is written. That is not always
-	// its first event: a pull page can bring a case with several events,
-	// folded and written once.
-	if isNew {
-		for _, g := range nameGrams(c.Applicant.Name) {
-			if _, err := tx.SQL().ExecContext(ctx, `INSERT OR IGNORE INTO case_name_grams(gram,case_id) VALUES(?,?)`, g, c.ID); err != nil {
-				return fmt.Errorf("put case %s: name index: %w", c.ID, err)
-			}
-		}
-	}
-	return nil
-}
-
-// nameGrams returns the single characters and adjacent pairs of a name, so a
-// search for one or two characters is an index lookup.
-func nameGrams(name string) []string {
-	rs := []rune(strings.ToLower(strings.ReplaceAll(name, " ", "")))
-	seen := map[string]bool{}
-	var out []string
-	add := func(g string) {
-		if !seen[g] {
-			seen[g] = true
-			out = append(out, g)
-		}
-	}
-	for i := range rs {
-		add(string(rs[i]))
-		if i+1 < len(rs) {
-			add(string(rs[i : i+2]))
-		}
-	}
-	return out
-}
-
-func reverse(s string) string {
-	b := []byte(s)
-	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
-		b[i], b[j] = b[j], b[i]
-	}
-	return string(b)
-}
-
-func fmtTimePtr(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return FormatTime(*t)
+	return tx.PutCase(c, CaseDue{Due: pd.Due, LegalDue: ld.Due, Provisional: pd.Provisional || ld.Provisional, Paused: pd.Paused})
 }
 
 // record loads a case, lets build make the event from the current state, and
@@ -295,7 +202,7 @@ func (s *Station) record(ctx context.Context, a Actor, caseID string, build func
 	}
 	var out *domain.Case
 	err := s.update(ctx, func(tx Tx) error {
-		c, err := loadCase(ctx, tx.SQL(), caseID)
+		c, err := loadCase(tx, caseID)
 		if err != nil {
 			return err
 		}
@@ -377,7 +284,7 @@ func (s *Station) Supplement(ctx context.Context, a Actor, caseID string, brough
 	}
 	var out *domain.Case
 	err := s.update(ctx, func(tx Tx) error {
-		c, err := loadCase(ctx, tx.SQL(), caseID)
+		c, err := loadCase(tx, caseID)
 		if err != nil {
 			return err
 		}

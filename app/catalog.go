@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -198,9 +197,4 @@ func (s *Station) ExportCatalog(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	return json.MarshalIndent(&cat, "", "  ")
-}
-
-// querier is what loadCase reads through (until the cases move to Tx).
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

@@ -69,7 +69,7 @@ func (s *Station) IssueTicket(ctx context.Context, a Actor, itemCode, appointmen
 	}
 	t := Ticket{ID: s.NewID(), Day: day, ItemCode: itemCode, Status: "waiting", IssuedAt: FormatTime(now), Appointment: appointmentID}
 	err := s.update(ctx, func(tx Tx) error {
-		n, err := nextCounter(ctx, tx, "ticket:"+prefix+":"+day)
+		n, err := tx.NextCounter("ticket:" + prefix + ":" + day)
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/subtle"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -193,8 +192,12 @@ func (s *Station) verifiedReceipt(ctx context.Context, code string, claim receip
 		})
 		return nil, false
 	}
-	c, err := loadCase(ctx, s.db, claim.Number)
-	if err != nil || c.Number != claim.Number {
+	var c *domain.Case
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		c, err = loadCase(tx, claim.Number)
+		return err
+	}); err != nil || c.Number != claim.Number {
 		return nil, false
 	}
 	return c, true
@@ -205,36 +208,28 @@ func (s *Station) verifiedReceipt(ctx context.Context, code string, claim receip
 // of that day and sequence in any year, newest first.
 func (s *Station) kioskCandidates(ctx context.Context, number string) []*domain.Case {
 	number = strings.TrimSpace(number)
+	var nums []string
 	if fullNumberRe.MatchString(number) {
-		c, err := loadCase(ctx, s.db, number)
-		if err != nil || c.Number != number {
+		nums = []string{number}
+	} else {
+		m := shortNumberRe.FindStringSubmatch(number)
+		if m == nil || s.code == "" {
 			return nil
 		}
-		return []*domain.Case{c}
-	}
-	m := shortNumberRe.FindStringSubmatch(number)
-	if m == nil || s.code == "" {
-		return nil
-	}
-	// The full numbers it may stand for, this year and the fifteen before:
-	// looked up by the unique index on number, not by scanning the cases.
-	var nums []any
-	for y := s.today().Year(); y >= s.today().Year()-15; y-- {
-		nums = append(nums, fmt.Sprintf("%s-%04d%s-%s", s.code, y, m[1], m[2]))
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT body FROM cases WHERE number IN (?`+strings.Repeat(",?", len(nums)-1)+`) ORDER BY received_at DESC`, nums...)
-	if err != nil {
-		return nil
-	}
-	defer rows.Close()
-	var out []*domain.Case
-	for rows.Next() {
-		var body string
-		var c domain.Case
-		if rows.Scan(&body) != nil || json.Unmarshal([]byte(body), &c) != nil {
-			continue
+		// The full numbers it may stand for, this year and the fifteen
+		// before: looked up by the unique index on number, not by scanning
+		// the cases.
+		for y := s.today().Year(); y >= s.today().Year()-15; y-- {
+			nums = append(nums, fmt.Sprintf("%s-%04d%s-%s", s.code, y, m[1], m[2]))
 		}
-		out = append(out, &c)
+	}
+	var out []*domain.Case
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.CasesByNumbers(nums)
+		return err
+	}); err != nil {
+		return nil
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"yizhan/domain"
 	"yizhan/ident"
@@ -152,10 +153,15 @@ func (s *Station) ShowCase(ctx context.Context, a Actor, id string, reveal bool,
 	if reveal && strings.TrimSpace(purpose) == "" {
 		return nil, domain.Errorf(domain.EInvalid, "查看完整个人信息须填写用途。", "reveal requires a purpose")
 	}
-	c, err := loadCase(ctx, s.db, id)
-	if err != nil {
+	var c *domain.Case
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		c, err = loadCase(tx, id)
+		return err
+	}); err != nil {
 		return nil, err
 	}
+	var err error
 	v := &CaseView{Case: c, StateZh: c.State.Zh(), Deadline: s.deadlineView(c), Missing: c.Missing(), Waived: c.Waived(), Masked: !reveal}
 	if v.Steps, err = s.Steps(ctx, c); err != nil {
 		return nil, err
@@ -380,33 +386,26 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 	if err := requireStaff(a); err != nil {
 		return CasePage{}, err
 	}
-	where, args, err := s.caseWhere(f)
+	q, err := s.caseQuery(f)
 	if err != nil {
 		return CasePage{}, err
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
+	q.Limit = f.Limit
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 50
 	}
 	page := CasePage{Cases: []CaseSummary{}}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+where, args...).Scan(&page.Total); err != nil {
-		return page, fmt.Errorf("find cases: count: %w", err)
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		page.Cases, page.Total, err = tx.FindCases(q)
+		return err
+	}); err != nil {
+		return page, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id,number,item_name,state,result,channel,applicant_name,applicant_id,applicant_phone,received_at,due_date,provisional,holder FROM cases WHERE `+where+` ORDER BY received_at DESC LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
-	if err != nil {
-		return page, fmt.Errorf("find cases: %w", err)
-	}
-	defer rows.Close()
 	today := s.today()
-	for rows.Next() {
-		var cs CaseSummary
-		var prov int
-		if err := rows.Scan(&cs.ID, &cs.Number, &cs.ItemName, &cs.State, &cs.Result, &cs.Channel, &cs.Applicant, &cs.IDNumber, &cs.Phone, &cs.ReceivedAt, &cs.Due, &prov, &cs.Holder); err != nil {
-			return page, fmt.Errorf("find cases: %w", err)
-		}
+	for i := range page.Cases {
+		cs := &page.Cases[i]
 		cs.StateZh = domain.State(cs.State).Zh()
-		cs.Provisional = prov != 0
 		cs.Applicant, cs.Phone = ident.MaskName(cs.Applicant), ident.MaskPhone(cs.Phone)
 		if len(cs.IDNumber) == 18 && !strings.HasPrefix(cs.IDNumber, "9") {
 			cs.IDNumber = ident.MaskID(cs.IDNumber)
@@ -419,10 +418,6 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 				cs.Overdue, cs.DueSoon = st.Overdue, st.DueSoon
 			}
 		}
-		page.Cases = append(page.Cases, cs)
-	}
-	if err := rows.Err(); err != nil {
-		return page, err
 	}
 	err = s.update(ctx, func(tx Tx) error {
 		return s.audit(tx, a, "case.search", "", "masked", "", maskQuery(f.Query)+fmt.Sprintf(" -> %d", page.Total))
@@ -441,92 +436,46 @@ func maskQuery(q string) string {
 	return ident.MaskName(q)
 }
 
-func (s *Station) caseWhere(f CaseFilter) (string, []any, error) {
-	conds := []string{"1=1"}
-	var args []any
-	q := strings.TrimSpace(f.Query)
+// caseQuery reads the filter of the list screen: the query as a case
+// number, a partial ID number or phone, or a name fragment, whichever it
+// looks like, and the dates and deadlines as the store compares them.
+func (s *Station) caseQuery(f CaseFilter) (CaseQuery, error) {
+	var q CaseQuery
+	text := strings.TrimSpace(f.Query)
 	switch {
-	case q == "":
-	case caseNoRe.MatchString(q):
-		// A range, not LIKE: LIKE is case-insensitive in SQLite and cannot
-		// use the number's index.
-		conds = append(conds, "number >= ? AND number < ?")
-		args = append(args, q, q+"\xff")
-	case idPartRe.MatchString(q):
-		up := strings.ToUpper(q)
-		// Prefix or suffix of the ID number, or the phone; each arm can use
-		// its own index.
-		conds = append(conds, `id IN (SELECT id FROM cases WHERE applicant_id >= ? AND applicant_id < ?
-			UNION ALL SELECT id FROM cases WHERE applicant_idrev >= ? AND applicant_idrev < ?
-			UNION ALL SELECT id FROM cases WHERE applicant_phone >= ? AND applicant_phone < ?)`)
-		r := reverse(up)
-		args = append(args, up, up+"\xff", r, r+"\xff", q, q+"\xff")
+	case text == "":
+	case caseNoRe.MatchString(text):
+		q.Number = text
+	case idPartRe.MatchString(text):
+		q.IDOrPhone = text
 	default:
-		grams := nameGrams(q)
-		rs := []rune(strings.ReplaceAll(q, " ", ""))
-		if len(rs) >= 2 {
-			// Every adjacent pair must be present; the pairs of a name
-			// determine it well enough that the final LIKE rarely drops rows.
-			var pairs []string
-			for _, g := range grams {
-				if len([]rune(g)) == 2 {
-					pairs = append(pairs, g)
-				}
-			}
-			grams = pairs
-		}
-		for _, g := range grams {
-			conds = append(conds, "id IN (SELECT case_id FROM case_name_grams WHERE gram=?)")
-			args = append(args, g)
-		}
-		conds = append(conds, "instr(lower(applicant_name), ?) > 0")
-		args = append(args, strings.ToLower(string(rs)))
+		q.Name = text
 	}
-	if f.State != "" {
-		if !domain.State(f.State).Valid() {
-			return "", nil, domain.Errorf(domain.EInvalid, "办件状态不正确。", "unknown state %q", f.State)
-		}
-		conds = append(conds, "state=?")
-		args = append(args, f.State)
+	if f.State != "" && !domain.State(f.State).Valid() {
+		return q, domain.Errorf(domain.EInvalid, "办件状态不正确。", "unknown state %q", f.State)
 	}
-	if f.ItemCode != "" {
-		conds = append(conds, "item_code=?")
-		args = append(args, f.ItemCode)
-	}
-	if f.Channel != "" {
-		conds = append(conds, "channel=?")
-		args = append(args, f.Channel)
-	}
-	if f.Holder != "" {
-		conds = append(conds, "holder=?")
-		args = append(args, f.Holder)
-	}
+	q.State, q.ItemCode, q.Channel, q.Holder, q.Offset = f.State, f.ItemCode, f.Channel, f.Holder, f.Offset
 	for _, d := range []struct {
-		v, op string
-		add   int
-	}{{f.From, ">=", 0}, {f.To, "<", 1}} {
+		v   string
+		add int
+		dst *time.Time
+	}{{f.From, 0, &q.ReceivedFrom}, {f.To, 1, &q.ReceivedBefore}} {
 		if d.v == "" {
 			continue
 		}
 		day, err := workday.ParseDate(d.v)
 		if err != nil {
-			return "", nil, domain.Errorf(domain.EInvalid, "日期格式应为 YYYY-MM-DD。", "bad date %q", d.v)
+			return q, domain.Errorf(domain.EInvalid, "日期格式应为 YYYY-MM-DD。", "bad date %q", d.v)
 		}
 		// Received times are UTC; a China day starts at 16:00 UTC the day before.
-		t := day.AddDays(d.add).Time(workday.China)
-		conds = append(conds, "received_at "+d.op+" ?")
-		args = append(args, FormatTime(t))
+		*d.dst = day.AddDays(d.add).Time(workday.China)
 	}
-	openStates := `state IN ('received','correction','accepted','forwarded','in_process','suspended')`
 	today := s.today()
 	if f.Overdue {
-		conds = append(conds, openStates, "due_date <> ''", "due_date < ?")
-		args = append(args, today.String())
+		q.OpenDueBefore = today
 	}
 	if f.DueSoon {
-		limit := s.cal.Due(today, workday.Limit{Value: workday.DueSoonWorkdays, Unit: workday.G}, nil).Due
-		conds = append(conds, openStates, "due_date >= ?", "due_date <= ?")
-		args = append(args, today.String(), limit.String())
+		q.OpenDueFrom, q.OpenDueTo = today, s.cal.Due(today, workday.Limit{Value: workday.DueSoonWorkdays, Unit: workday.G}, nil).Due
 	}
-	return strings.Join(conds, " AND "), args, nil
+	return q, nil
 }

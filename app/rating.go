@@ -84,7 +84,7 @@ func (s *Station) rate(ctx context.Context, tx Tx, a Actor, in EvaluationInput) 
 	var c *domain.Case
 	var err error
 	if in.CaseID != "" {
-		if c, err = loadCase(ctx, tx.SQL(), in.CaseID); err != nil {
+		if c, err = loadCase(tx, in.CaseID); err != nil {
 			return "", err
 		}
 	}
@@ -99,7 +99,7 @@ func (s *Station) rate(ctx context.Context, tx Tx, a Actor, in EvaluationInput) 
 		}
 		tk = &t
 		if c == nil && t.CaseID != "" {
-			if c, err = loadCase(ctx, tx.SQL(), t.CaseID); err != nil {
+			if c, err = loadCase(tx, t.CaseID); err != nil {
 				return "", err
 			}
 		}

@@ -48,7 +48,7 @@ type ItemCount struct {
 // Dashboard computes the dashboard figures in one read transaction.
 //
 // Counts of cases come from the tallies kept beside the cases
-// (case_tally_state, case_tally_hour: schema 3, written by tallyCase in the
+// (case_tally_state, case_tally_hour: schema 3, kept by the store in the
 // same transaction as every case write), so the dashboard reads a few
 // thousand rows however many cases the station holds.
 func (s *Station) Dashboard(ctx context.Context) (*Dashboard, error) {
@@ -187,37 +187,3 @@ const hourLayout = "2006-01-02T15"
 
 // hourKey returns the case_tally_hour key of the hour t falls in.
 func hourKey(t time.Time) string { return t.UTC().Format(hourLayout) }
-
-// tallyCase keeps the dashboard's tallies (case_tally_state,
-// case_tally_hour) equal to counts of the cases table. putCase, the one
-// writer of cases, calls it in the same transaction after writing a case:
-// isNew when the row was inserted, with the state and due date the row had
-// before otherwise. A case's receive time, channel and item are written
-// once, with the row, so only a new case moves the hourly tally.
-func tallyCase(ctx context.Context, tx Tx, isNew bool, oldState, oldDue, state, due, receivedAt, channel, item string) error {
-	if !isNew && oldState == state && oldDue == due {
-		return nil
-	}
-	if !isNew {
-		var n int
-		if err := tx.SQL().QueryRowContext(ctx, `UPDATE case_tally_state SET n = n - 1 WHERE state = ? AND due_date = ? RETURNING n`, oldState, oldDue).Scan(&n); err != nil {
-			return fmt.Errorf("tally: %w", err)
-		}
-		if n == 0 {
-			if _, err := tx.SQL().ExecContext(ctx, `DELETE FROM case_tally_state WHERE state = ? AND due_date = ?`, oldState, oldDue); err != nil {
-				return fmt.Errorf("tally: %w", err)
-			}
-		}
-	}
-	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO case_tally_state (state, due_date, n) VALUES (?, ?, 1)
-		ON CONFLICT (state, due_date) DO UPDATE SET n = n + 1`, state, due); err != nil {
-		return fmt.Errorf("tally: %w", err)
-	}
-	if isNew {
-		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO case_tally_hour (hour, channel, item_name, n) VALUES (substr(?, 1, 13), ?, ?, 1)
-			ON CONFLICT (hour, channel, item_name) DO UPDATE SET n = n + 1`, receivedAt, channel, item); err != nil {
-			return fmt.Errorf("tally: %w", err)
-		}
-	}
-	return nil
-}

@@ -36,6 +36,7 @@ type Tx interface {
 	AuditTx
 	StaffTx
 	CatalogTx
+	CaseTx
 	rawTx
 }
 
@@ -123,6 +124,64 @@ type CatalogTx interface {
 	PutCalendarYear(y workday.YearSpec) error
 	// CalendarYears returns the stored calendar years in order.
 	CalendarYears() ([]workday.YearSpec, error)
+}
+
+// CaseTx keeps the folded cases (the state each case's events fold to)
+// and the counters that number them. A store keeps beside the cases what
+// its lists and dashboard need (a name index, tallies) up to date in the
+// same transaction as each write.
+type CaseTx interface {
+	// Case returns the case with ID or case number id, or nil.
+	Case(id string) (*domain.Case, error)
+	// PutCase inserts or replaces a folded case with its deadlines.
+	PutCase(c *domain.Case, due CaseDue) error
+	// CaseNumberTaken reports whether a case holds number.
+	CaseNumberTaken(number string) (bool, error)
+	// NextCounter increments the counter name (to 1 the first time) and
+	// returns its new value.
+	NextCounter(name string) (int, error)
+	// FindCases returns a page of the cases q matches, most recently
+	// received first, unmasked, and how many match in all.
+	FindCases(q CaseQuery) ([]CaseSummary, int, error)
+	// CasesByNumbers returns the cases holding any of numbers, most
+	// recently received first.
+	CasesByNumbers(numbers []string) ([]*domain.Case, error)
+	// OpenAcceptedCases returns the IDs of the cases accepted and not yet
+	// concluded: those whose deadlines a calendar change moves.
+	OpenAcceptedCases() ([]string, error)
+}
+
+// CaseDue is what the store keeps of a case's deadlines beside it, for
+// the lists and counts of cases due.
+type CaseDue struct {
+	Due, LegalDue workday.Date // promised and legal deadline; zero: none
+	Provisional   bool         // either falls in a year without a calendar
+	Paused        bool         // the promised deadline's clock is stopped
+}
+
+// CaseQuery selects cases for FindCases. Empty fields match all; at most
+// one of Number, IDOrPhone and Name is set.
+type CaseQuery struct {
+	// Number matches the case numbers that start with it.
+	Number string
+	// IDOrPhone matches an applicant ID number that starts or ends with it
+	// (letters compared in upper case), or a phone number that starts
+	// with it.
+	IDOrPhone string
+	// Name matches the applicant names that contain it, spaces left out
+	// and letters in lower case.
+	Name                             string
+	State, ItemCode, Channel, Holder string
+	// ReceivedFrom and ReceivedBefore bound the receive time:
+	// ReceivedFrom <= t < ReceivedBefore.
+	ReceivedFrom, ReceivedBefore time.Time
+	// OpenDueBefore keeps the open cases due before that day (overdue).
+	OpenDueBefore workday.Date
+	// OpenDueFrom and OpenDueTo keep the open cases due from one day to
+	// the other, both included (due soon).
+	OpenDueFrom, OpenDueTo workday.Date
+	// Limit and Offset page the result.
+	Limit, Offset int
 }
 
 // rawSQL is the database/sql access of the services not yet moved behind

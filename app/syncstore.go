@@ -758,7 +758,7 @@ func (s *Station) foldPage(ctx context.Context, tx Tx, accepted []PulledEvent) e
 	if c == nil {
 		return nil // the open event has not arrived yet
 	}
-	return s.putCase(ctx, tx, c)
+	return s.putCase(tx, c)
 }
 
 // Cursor returns the last hall log position applied here.
@@ -783,7 +783,7 @@ func (s *Station) refold(ctx context.Context, tx Tx, caseID string) error {
 	if c == nil {
 		return nil // the open event has not arrived yet
 	}
-	return s.putCase(ctx, tx, c)
+	return s.putCase(tx, c)
 }
 
 func caseEvents(ctx context.Context, tx Tx, caseID string) ([]*domain.Event, error) {
@@ -821,13 +821,17 @@ func (s *Station) Rebuild(ctx context.Context) (checked, fixed int, err error) {
 	rows.Close()
 	err = s.update(ctx, func(tx Tx) error {
 		for _, id := range ids {
-			var before string
-			tx.SQL().QueryRowContext(ctx, `SELECT body FROM cases WHERE id=?`, id).Scan(&before)
+			before, err := caseJSON(tx, id)
+			if err != nil {
+				return err
+			}
 			if err := s.refold(ctx, tx, id); err != nil {
 				return err
 			}
-			var after string
-			tx.SQL().QueryRowContext(ctx, `SELECT body FROM cases WHERE id=?`, id).Scan(&after)
+			after, err := caseJSON(tx, id)
+			if err != nil {
+				return err
+			}
 			checked++
 			if before != after {
 				fixed++
@@ -836,6 +840,17 @@ func (s *Station) Rebuild(ctx context.Context) (checked, fixed int, err error) {
 		return nil
 	})
 	return checked, fixed, err
+}
+
+// caseJSON returns the stored case id as JSON ("null" when absent), for
+// comparing what Rebuild found with what it wrote.
+func caseJSON(tx Tx, id string) (string, error) {
+	c, err := tx.Case(id)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(c)
+	return string(b), err
 }
 
 // StateFromEvents folds a case from the stored events without writing it.
@@ -880,24 +895,21 @@ func (s *Station) PublishCalendar(ctx context.Context, a Actor, y workday.YearSp
 // recomputeDeadlines refreshes stored due dates of open cases after the
 // calendar changed, so overdue filters stay right.
 func (s *Station) recomputeDeadlines(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM cases WHERE accepted_at<>'' AND state IN ('accepted','forwarded','in_process','suspended','correction')`)
-	if err != nil {
+	var ids []string
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		ids, err = tx.OpenAcceptedCases()
+		return err
+	}); err != nil {
 		return fmt.Errorf("recompute deadlines: %w", err)
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
-	rows.Close()
 	return s.update(ctx, func(tx Tx) error {
 		for _, id := range ids {
-			c, err := loadCase(ctx, tx.SQL(), id)
+			c, err := loadCase(tx, id)
 			if err != nil {
 				return err
 			}
-			if err := s.putCase(ctx, tx, c); err != nil {
+			if err := s.putCase(tx, c); err != nil {
 				return err
 			}
 		}
