@@ -59,12 +59,12 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 			return err
 		}
 		if in.TicketID != "" {
-			if _, err := tx.SQL().ExecContext(ctx, `UPDATE tickets SET case_id=? WHERE id=?`, c.ID, in.TicketID); err != nil {
-				return fmt.Errorf("open case: link ticket: %w", err)
+			if err := tx.LinkTicket(in.TicketID, c.ID); err != nil {
+				return fmt.Errorf("open case: %w", err)
 			}
 		}
 		if in.AppointmentID != "" {
-			if _, err := tx.SQL().ExecContext(ctx, `UPDATE appointments SET status='served', updated_at=? WHERE id=? AND status='pending'`, FormatTime(now), in.AppointmentID); err != nil {
+			if _, err := tx.SetAppointmentStatus(in.AppointmentID, "served", now); err != nil {
 				return fmt.Errorf("open case: link appointment: %w", err)
 			}
 		}

@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -32,14 +30,6 @@ type Ticket struct {
 	ServeSecs   int    `json:"serve_secs,omitempty"`
 	Transfers   string `json:"transfers,omitempty"`
 	Appointment string `json:"appointment,omitempty"`
-}
-
-const ticketCols = `id,number,day,item_code,window,staff_id,status,issued_at,called_at,started_at,ended_at,case_id,transfers,appointment`
-
-func scanTicket(sc interface{ Scan(...any) error }) (Ticket, error) {
-	var t Ticket
-	err := sc.Scan(&t.ID, &t.Number, &t.Day, &t.ItemCode, &t.Window, &t.StaffID, &t.Status, &t.IssuedAt, &t.CalledAt, &t.StartedAt, &t.EndedAt, &t.CaseID, &t.Transfers, &t.Appointment)
-	return t, err
 }
 
 func (s *Station) fillTicketTimes(t *Ticket) {
@@ -74,9 +64,8 @@ func (s *Station) IssueTicket(ctx context.Context, a Actor, itemCode, appointmen
 			return err
 		}
 		t.Number = fmt.Sprintf("%s%03d", prefix, n)
-		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO tickets(id,number,day,item_code,status,issued_at,appointment) VALUES(?,?,?,?,?,?,?)`,
-			t.ID, t.Number, t.Day, t.ItemCode, t.Status, t.IssuedAt, appointmentID); err != nil {
-			return fmt.Errorf("issue ticket: %w", err)
+		if err := tx.InsertTicket(t); err != nil {
+			return err
 		}
 		return s.audit(tx, a, "ticket.issue", t.ID, "", "", t.Number)
 	})
@@ -92,19 +81,18 @@ func (s *Station) CallNext(ctx context.Context, a Actor, window string) (Ticket,
 	var t Ticket
 	err := s.update(ctx, func(tx Tx) error {
 		day := workday.DateOf(s.now(), workday.China).String()
-		row := tx.SQL().QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE day=? AND status='waiting' ORDER BY (appointment='') , issued_at LIMIT 1`, day)
-		var err error
-		t, err = scanTicket(row)
-		if errors.Is(err, sql.ErrNoRows) {
+		next, err := tx.NextWaitingTicket(day)
+		if err != nil {
+			return err
+		}
+		if next == nil {
 			return domain.Errorf(domain.ENotFound, "当前没有等候的群众。", "queue empty")
 		}
-		if err != nil {
-			return fmt.Errorf("call next: %w", err)
-		}
+		t = *next
 		now := FormatTime(s.now())
 		t.Status, t.CalledAt, t.StartedAt, t.Window, t.StaffID = "serving", now, now, window, a.ID
-		if _, err := tx.SQL().ExecContext(ctx, `UPDATE tickets SET status=?, called_at=?, started_at=?, window=?, staff_id=? WHERE id=?`, t.Status, now, now, window, a.ID, t.ID); err != nil {
-			return fmt.Errorf("call next: %w", err)
+		if err := tx.UpdateTicket(t); err != nil {
+			return err
 		}
 		return s.audit(tx, a, "ticket.call", t.ID, "", "", t.Number+" @"+window)
 	})
@@ -152,20 +140,22 @@ func (s *Station) updateTicket(ctx context.Context, a Actor, id string, fn func(
 	}
 	var t Ticket
 	err := s.update(ctx, func(tx Tx) error {
-		var err error
-		t, err = scanTicket(tx.SQL().QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=? OR (number=? AND day=?)`, id, id, workday.DateOf(s.now(), workday.China).String()))
-		if errors.Is(err, sql.ErrNoRows) {
-			return domain.Errorf(domain.ENotFound, "找不到该号码。", "ticket %s not found", id)
+		found, err := tx.Ticket(id)
+		if err == nil && found == nil {
+			found, err = tx.TicketByNumber(workday.DateOf(s.now(), workday.China).String(), id)
 		}
 		if err != nil {
-			return fmt.Errorf("ticket %s: %w", id, err)
+			return err
 		}
+		if found == nil {
+			return domain.Errorf(domain.ENotFound, "找不到该号码。", "ticket %s not found", id)
+		}
+		t = *found
 		if err := fn(&t); err != nil {
 			return err
 		}
-		if _, err := tx.SQL().ExecContext(ctx, `UPDATE tickets SET status=?, item_code=?, window=?, called_at=?, started_at=?, ended_at=?, transfers=? WHERE id=?`,
-			t.Status, t.ItemCode, t.Window, t.CalledAt, t.StartedAt, t.EndedAt, t.Transfers, t.ID); err != nil {
-			return fmt.Errorf("ticket %s: %w", id, err)
+		if err := tx.UpdateTicket(t); err != nil {
+			return err
 		}
 		return s.audit(tx, a, action, t.ID, "", "", t.Number)
 	})
@@ -175,22 +165,19 @@ func (s *Station) updateTicket(ctx context.Context, a Actor, id string, fn func(
 
 // Queue lists today's tickets: waiting ones first, then being served.
 func (s *Station) Queue(ctx context.Context) ([]Ticket, error) {
-	day := workday.DateOf(s.now(), workday.China).String()
-	rows, err := s.db.QueryContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE day=? ORDER BY CASE status WHEN 'serving' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, issued_at`, day)
+	var out []Ticket
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Queue(workday.DateOf(s.now(), workday.China).String())
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("queue: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := []Ticket{}
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, fmt.Errorf("queue: %w", err)
-		}
-		s.fillTicketTimes(&t)
-		out = append(out, t)
+	for i := range out {
+		s.fillTicketTimes(&out[i])
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Slots are the appointment slots of a day.
@@ -252,17 +239,15 @@ func (s *Station) BookAppointment(ctx context.Context, a Actor, ap Appointment) 
 	}
 	ap.ID, ap.Status = s.NewID(), "pending"
 	err = s.update(ctx, func(tx Tx) error {
-		var n int
-		if err := tx.SQL().QueryRowContext(ctx, `SELECT count(*) FROM appointments WHERE day=? AND slot=? AND status IN ('pending','served')`, ap.Day, ap.Slot).Scan(&n); err != nil {
-			return fmt.Errorf("book: %w", err)
+		n, err := tx.CountBooked(ap.Day, ap.Slot)
+		if err != nil {
+			return err
 		}
 		if n >= SlotCapacity {
 			return domain.Errorf(domain.EConflict, "该时段已约满，请选择其他时段。", "appointment: slot full")
 		}
-		now := FormatTime(s.now())
-		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO appointments(id,name,id_number,phone,company,uscc,item_code,day,slot,status,created_at,updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
-			ap.ID, ap.Name, ap.IDNumber, ap.Phone, ap.Company, ap.USCC, ap.ItemCode, ap.Day, ap.Slot, ap.Status, now, now); err != nil {
-			return fmt.Errorf("book: %w", err)
+		if err := tx.InsertAppointment(ap, s.now()); err != nil {
+			return err
 		}
 		return s.audit(tx, a, "appointment.book", ap.ID, "", "", ap.Day+" "+ap.Slot)
 	})
@@ -277,11 +262,11 @@ func (s *Station) SetAppointmentStatus(ctx context.Context, a Actor, id, status 
 		return domain.Errorf(domain.EInvalid, "预约状态不正确。", "appointment: unknown status %q", status)
 	}
 	return s.update(ctx, func(tx Tx) error {
-		res, err := tx.SQL().ExecContext(ctx, `UPDATE appointments SET status=?, updated_at=? WHERE id=? AND status='pending'`, status, FormatTime(s.now()), id)
+		ok, err := tx.SetAppointmentStatus(id, status, s.now())
 		if err != nil {
-			return fmt.Errorf("appointment %s: %w", id, err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return domain.Errorf(domain.ENotFound, "找不到待办的预约。", "appointment %s not pending", id)
 		}
 		return s.audit(tx, a, "appointment."+status, id, "", "", "")
@@ -290,35 +275,31 @@ func (s *Station) SetAppointmentStatus(ctx context.Context, a Actor, id, status 
 
 // MarkNoShows marks the pending appointments of past days as no-shows.
 func (s *Station) MarkNoShows(ctx context.Context) (int, error) {
-	var n int64
+	var n int
 	err := s.update(ctx, func(tx Tx) error {
-		res, err := tx.SQL().ExecContext(ctx, `UPDATE appointments SET status='no_show', updated_at=? WHERE status='pending' AND day < ?`, FormatTime(s.now()), s.today().String())
-		if err != nil {
-			return fmt.Errorf("no-shows: %w", err)
-		}
-		n, _ = res.RowsAffected()
-		return nil
+		var err error
+		n, err = tx.MarkNoShows(s.today().String(), s.now())
+		return err
 	})
-	return int(n), err
+	return n, err
 }
 
 // Appointments lists a day's appointments, masked.
 func (s *Station) Appointments(ctx context.Context, day string) ([]Appointment, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id,name,id_number,phone,company,uscc,item_code,day,slot,status FROM appointments WHERE day=? ORDER BY slot, created_at`, day)
+	var out []Appointment
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Appointments(day)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("appointments: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := []Appointment{}
-	for rows.Next() {
-		var ap Appointment
-		if err := rows.Scan(&ap.ID, &ap.Name, &ap.IDNumber, &ap.Phone, &ap.Company, &ap.USCC, &ap.ItemCode, &ap.Day, &ap.Slot, &ap.Status); err != nil {
-			return nil, fmt.Errorf("appointments: %w", err)
-		}
+	for i := range out {
+		ap := &out[i]
 		ap.Name, ap.IDNumber, ap.Phone = ident.MaskName(ap.Name), ident.MaskID(ap.IDNumber), ident.MaskPhone(ap.Phone)
-		out = append(out, ap)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Rectification is the follow-up of a bad review.
@@ -339,27 +320,22 @@ type Rectification struct {
 
 // Rectifications lists bad-review follow-ups; open only unless all.
 func (s *Station) Rectifications(ctx context.Context, all bool) ([]Rectification, error) {
-	q := `SELECT r.id,r.evaluation_id,e.case_id,e.level,e.comment,e.contact,r.responsible,r.due_date,r.status,r.callback,r.result FROM rectifications r JOIN evaluations e ON e.id=r.evaluation_id`
-	if !all {
-		q += ` WHERE r.status='open'`
-	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY r.due_date`)
+	var out []Rectification
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Rectifications(all)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("rectifications: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := []Rectification{}
 	today := s.today().String()
-	for rows.Next() {
-		var r Rectification
-		if err := rows.Scan(&r.ID, &r.EvaluationID, &r.CaseID, &r.Level, &r.Comment, &r.Contact, &r.Responsible, &r.Due, &r.Status, &r.Callback, &r.Result); err != nil {
-			return nil, fmt.Errorf("rectifications: %w", err)
-		}
+	for i := range out {
+		r := &out[i]
 		r.Contact = ident.MaskPhone(r.Contact)
 		r.Overdue = r.Status == "open" && r.Due < today
-		out = append(out, r)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CloseRectification records the call-back and its outcome: fixed (at once),
@@ -374,12 +350,11 @@ func (s *Station) CloseRectification(ctx context.Context, a Actor, id, status, c
 		return domain.Errorf(domain.EInvalid, "请填写回访情况和整改结果。", "rectification: callback and result required")
 	}
 	return s.update(ctx, func(tx Tx) error {
-		res, err := tx.SQL().ExecContext(ctx, `UPDATE rectifications SET status=?, callback=?, result=?, closed_at=? WHERE id=? AND status='open'`,
-			status, callback, result, FormatTime(s.now()), id)
+		ok, err := tx.CloseRectification(id, status, callback, result, s.now())
 		if err != nil {
-			return fmt.Errorf("rectification %s: %w", id, err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return domain.Errorf(domain.ENotFound, "找不到待处理的整改。", "rectification %s not open", id)
 		}
 		return s.audit(tx, a, "rectification.close", id, "", "", status)
@@ -417,9 +392,8 @@ func (s *Station) RecordExtendedSession(ctx context.Context, a Actor, es Extende
 	}
 	es.ID = s.NewID()
 	err := s.update(ctx, func(tx Tx) error {
-		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO extended_sessions(id,day,kind,start_time,end_time,staff,served,created_at) VALUES(?,?,?,?,?,?,?,?)`,
-			es.ID, es.Day, es.Kind, es.Start, es.End, es.Staff, es.Served, FormatTime(s.now())); err != nil {
-			return fmt.Errorf("extended session: %w", err)
+		if err := tx.InsertExtendedSession(es, s.now()); err != nil {
+			return err
 		}
 		return s.audit(tx, a, "extended.add", es.ID, "", "", es.Day+" "+es.Kind)
 	})

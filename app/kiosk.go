@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/subtle"
-	"database/sql"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -278,13 +276,12 @@ func (s *Station) KioskEvaluate(ctx context.Context, in KioskRatingInput) (strin
 	var id string
 	err := s.update(ctx, func(tx Tx) error {
 		if t := strings.ToUpper(strings.TrimSpace(in.TicketNumber)); t != "" {
-			tk, err := scanTicket(tx.SQL().QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE number=? AND day=?`,
-				t, workday.DateOf(s.now(), workday.China).String()))
-			if errors.Is(err, sql.ErrNoRows) || (err == nil && tk.Status != "serving" && tk.Status != "done") {
-				return domain.Errorf(domain.ENotFound, "找不到今天已办理的这个号码，请核对取号单。", "kiosk rating: no served ticket %q today", t)
-			}
+			tk, err := tx.TicketByNumber(workday.DateOf(s.now(), workday.China).String(), t)
 			if err != nil {
 				return fmt.Errorf("kiosk rating: %w", err)
+			}
+			if tk == nil || (tk.Status != "serving" && tk.Status != "done") {
+				return domain.Errorf(domain.ENotFound, "找不到今天已办理的这个号码，请核对取号单。", "kiosk rating: no served ticket %q today", t)
 			}
 			if ev.CaseID != "" && tk.CaseID != "" && tk.CaseID != ev.CaseID {
 				return domain.Errorf(domain.EInvalid, "取号单与办件不符，请核对。", "kiosk rating: ticket %s is for another case", t)

@@ -90,14 +90,14 @@ func (s *Station) rate(ctx context.Context, tx Tx, a Actor, in EvaluationInput) 
 	}
 	var tk *Ticket
 	if in.TicketID != "" {
-		t, err := scanTicket(tx.SQL().QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=?`, in.TicketID))
-		if errors.Is(err, sql.ErrNoRows) {
+		t, err := tx.Ticket(in.TicketID)
+		if err != nil {
+			return "", fmt.Errorf("evaluation: %w", err)
+		}
+		if t == nil {
 			return "", domain.Errorf(domain.ENotFound, "找不到该号码。", "evaluation: ticket %s not found", in.TicketID)
 		}
-		if err != nil {
-			return "", fmt.Errorf("evaluation: ticket: %w", err)
-		}
-		tk = &t
+		tk = t
 		if c == nil && t.CaseID != "" {
 			if c, err = loadCase(tx, t.CaseID); err != nil {
 				return "", err

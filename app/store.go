@@ -37,6 +37,7 @@ type Tx interface {
 	StaffTx
 	CatalogTx
 	CaseTx
+	CounterTx
 	rawTx
 }
 
@@ -182,6 +183,52 @@ type CaseQuery struct {
 	OpenDueFrom, OpenDueTo workday.Date
 	// Limit and Offset page the result.
 	Limit, Offset int
+}
+
+// CounterTx keeps the counter's day: queue tickets, appointments, the
+// follow-ups of bad reviews and extended-hours sessions. A lookup returns
+// nil when absent; an update of a row in a given state reports whether
+// there was one.
+type CounterTx interface {
+	// InsertTicket stores a newly issued ticket.
+	InsertTicket(t Ticket) error
+	// NextWaitingTicket returns the waiting ticket of day to call next:
+	// appointment holders first, then by issue time.
+	NextWaitingTicket(day string) (*Ticket, error)
+	// Ticket returns the ticket with id.
+	Ticket(id string) (*Ticket, error)
+	// TicketByNumber returns day's ticket numbered number.
+	TicketByNumber(day, number string) (*Ticket, error)
+	// UpdateTicket writes a ticket's status, item, window, clerk, times
+	// and transfers.
+	UpdateTicket(t Ticket) error
+	// LinkTicket records the case a ticket's visit opened.
+	LinkTicket(ticketID, caseID string) error
+	// Queue lists day's tickets: being served, then waiting, then the
+	// rest, each by issue time.
+	Queue(day string) ([]Ticket, error)
+
+	// CountBooked counts a slot's appointments pending or served.
+	CountBooked(day, slot string) (int, error)
+	// InsertAppointment stores a booked appointment.
+	InsertAppointment(ap Appointment, at time.Time) error
+	// SetAppointmentStatus moves a pending appointment to status.
+	SetAppointmentStatus(id, status string, at time.Time) (bool, error)
+	// MarkNoShows marks the pending appointments of the days before day
+	// as no-shows and returns how many.
+	MarkNoShows(day string, at time.Time) (int, error)
+	// Appointments lists day's appointments by slot and booking time.
+	Appointments(day string) ([]Appointment, error)
+
+	// Rectifications lists the follow-ups of bad reviews with their
+	// ratings, by due date; the open ones only unless all.
+	Rectifications(all bool) ([]Rectification, error)
+	// CloseRectification records the call-back and outcome of an open
+	// follow-up.
+	CloseRectification(id, status, callback, result string, at time.Time) (bool, error)
+
+	// InsertExtendedSession stores a session of extended hours.
+	InsertExtendedSession(es ExtendedSession, at time.Time) error
 }
 
 // rawSQL is the database/sql access of the services not yet moved behind
