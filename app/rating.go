@@ -2,9 +2,8 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
+	"time"
 
 	"yizhan/domain"
 	"yizhan/ident"
@@ -104,10 +103,10 @@ func (s *Station) rate(ctx context.Context, tx Tx, a Actor, in EvaluationInput) 
 			}
 		}
 	}
-	if err := s.oneRatingPerVisit(ctx, tx, c, tk); err != nil {
+	if err := s.oneRatingPerVisit(tx, c, tk); err != nil {
 		return "", err
 	}
-	staffID, staffLogin, err := servingClerk(ctx, tx, s.officeOrLocal(), a, c, tk)
+	staffID, staffLogin, err := servingClerk(tx, s.officeOrLocal(), a, c, tk)
 	if err != nil {
 		return "", err
 	}
@@ -135,16 +134,14 @@ func (s *Station) rate(ctx context.Context, tx Tx, a Actor, in EvaluationInput) 
 		}
 	}
 	now := s.now()
-	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO evaluations(id,case_id,ticket_id,staff_id,level,efficiency,service,attitude,comment,source,real_name,contact,created_at,case_state,event_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		id, caseID, ticketID, staffID, ev.Level, ev.Efficiency, ev.Service, ev.Attitude, ev.Comment, ev.Source, boolInt(ev.RealName), in.Contact,
-		FormatTime(now), string(ev.CaseState), eventID); err != nil {
-		return "", fmt.Errorf("evaluate: %w", err)
+	if err := tx.InsertRating(RatingRecord{ID: id, CaseID: caseID, TicketID: ticketID, StaffID: staffID, Evaluation: ev,
+		Contact: in.Contact, EventID: eventID, At: now}); err != nil {
+		return "", err
 	}
 	if ev.Bad() {
 		due := s.cal.Due(s.today(), workday.Limit{Value: s.cfg.RectificationDays, Unit: workday.G}, nil).Due
-		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO rectifications(id,evaluation_id,responsible,due_date,status,created_at) VALUES(?,?,?,?,?,?)`,
-			s.NewID(), id, staffID, due.String(), "open", FormatTime(now)); err != nil {
-			return "", fmt.Errorf("evaluate: rectification: %w", err)
+		if err := tx.InsertRectification(RectificationRecord{ID: s.NewID(), EvaluationID: id, Responsible: staffID, Due: due, At: now}); err != nil {
+			return "", err
 		}
 	}
 	return id, s.audit(tx, a, "evaluation.add", id, "", "", fmt.Sprintf("level %d", ev.Level))
@@ -152,19 +149,17 @@ func (s *Station) rate(ctx context.Context, tx Tx, a Actor, in EvaluationInput) 
 
 // oneRatingPerVisit refuses a second rating of the same visit: the same
 // ticket, or without a ticket the same case on the same day.
-func (s *Station) oneRatingPerVisit(ctx context.Context, tx Tx, c *domain.Case, tk *Ticket) error {
+func (s *Station) oneRatingPerVisit(tx Tx, c *domain.Case, tk *Ticket) error {
 	var n int
 	var err error
 	switch {
 	case tk != nil:
-		err = tx.SQL().QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE ticket_id=?`, tk.ID).Scan(&n)
+		n, err = tx.RatingsOfTicket(tk.ID)
 	case c != nil:
-		midnight := s.today().Time(workday.China)
-		err = tx.SQL().QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE case_id=? AND ticket_id='' AND created_at>=?`,
-			c.ID, FormatTime(midnight)).Scan(&n)
+		n, err = tx.RatingsOfCaseSince(c.ID, s.today().Time(workday.China))
 	}
 	if err != nil {
-		return fmt.Errorf("evaluation: %w", err)
+		return err
 	}
 	if n > 0 {
 		return domain.Errorf(domain.EConflict, "这次办理已经评价过了，谢谢您！", "evaluation: visit already rated")
@@ -175,18 +170,20 @@ func (s *Station) oneRatingPerVisit(ctx context.Context, tx Tx, c *domain.Case, 
 // servingClerk is who a rating is about: the clerk who served the ticket,
 // else the clerk of this office who last worked the case, else the staff
 // member recording it (nobody for the kiosk).
-func servingClerk(ctx context.Context, tx Tx, office string, a Actor, c *domain.Case, tk *Ticket) (id, login string, err error) {
+func servingClerk(tx Tx, office string, a Actor, c *domain.Case, tk *Ticket) (id, login string, err error) {
 	if tk != nil && tk.StaffID != "" {
-		err = tx.SQL().QueryRowContext(ctx, `SELECT id, login FROM staff WHERE id=?`, tk.StaffID).Scan(&id, &login)
-		if err == nil || !errors.Is(err, sql.ErrNoRows) {
-			return id, login, wrapErr("evaluation: serving clerk", err)
+		st, err := tx.StaffByID(tk.StaffID)
+		if err != nil {
+			return "", "", fmt.Errorf("evaluation: serving clerk: %w", err)
+		}
+		if st != nil {
+			return st.ID, st.Login, nil
 		}
 	}
 	if c != nil {
-		err = tx.SQL().QueryRowContext(ctx, `SELECT s.id, s.login FROM events e JOIN staff s ON s.login = e.actor
-			WHERE e.case_id=? AND e.office=? AND e.kind<>'evaluate' ORDER BY e.local_seq DESC LIMIT 1`, c.ID, office).Scan(&id, &login)
-		if err == nil || !errors.Is(err, sql.ErrNoRows) {
-			return id, login, wrapErr("evaluation: serving clerk", err)
+		id, login, err := tx.LastClerk(c.ID, office)
+		if err != nil || id != "" {
+			return id, login, err
 		}
 	}
 	if requireStaff(a) == nil {
@@ -195,9 +192,25 @@ func servingClerk(ctx context.Context, tx Tx, office string, a Actor, c *domain.
 	return "", "", nil
 }
 
-func wrapErr(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%s: %w", what, err)
+// RatingRecord is a rating as the store keeps it.
+type RatingRecord struct {
+	ID       string
+	CaseID   string // "" for a rating of a visit alone
+	TicketID string // "" for a rating of a case without a ticket
+	StaffID  string // the clerk it is about ("" when nobody)
+	// Evaluation holds the level, indicators, comment, source, real-name
+	// flag and the case's state when rated.
+	Evaluation domain.Evaluation
+	Contact    string // the phone for the call-back of a bad review
+	EventID    string // the evaluate event taking it to the hall; "" when it stays here
+	At         time.Time
+}
+
+// RectificationRecord is the follow-up a bad review opens.
+type RectificationRecord struct {
+	ID           string
+	EvaluationID string
+	Responsible  string // the staff ID of the clerk answerable
+	Due          workday.Date
+	At           time.Time
 }

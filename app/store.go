@@ -38,6 +38,7 @@ type Tx interface {
 	CatalogTx
 	CaseTx
 	CounterTx
+	RatingTx
 	rawTx
 }
 
@@ -229,6 +230,24 @@ type CounterTx interface {
 
 	// InsertExtendedSession stores a session of extended hours.
 	InsertExtendedSession(es ExtendedSession, at time.Time) error
+}
+
+// RatingTx keeps the ratings (好差评) and opens the follow-ups of bad
+// ones.
+type RatingTx interface {
+	// RatingsOfTicket counts the ratings of a ticket's visit.
+	RatingsOfTicket(ticketID string) (int, error)
+	// RatingsOfCaseSince counts the ratings of a case given without a
+	// ticket at or after since.
+	RatingsOfCaseSince(caseID string, since time.Time) (int, error)
+	// LastClerk returns the account (ID, login) of the staff member whose
+	// event of office on the case, a rating aside, is the newest; "" when
+	// there is none.
+	LastClerk(caseID, office string) (id, login string, err error)
+	// InsertRating stores a rating.
+	InsertRating(r RatingRecord) error
+	// InsertRectification opens the follow-up of a bad review.
+	InsertRectification(r RectificationRecord) error
 }
 
 // rawSQL is the database/sql access of the services not yet moved behind
