@@ -39,6 +39,8 @@ type Tx interface {
 	CaseTx
 	CounterTx
 	RatingTx
+	BlobTx
+	StatsTx
 	rawTx
 }
 
@@ -248,6 +250,30 @@ type RatingTx interface {
 	InsertRating(r RatingRecord) error
 	// InsertRectification opens the follow-up of a bad review.
 	InsertRectification(r RectificationRecord) error
+}
+
+// BlobTx keeps the records of the attachments (the files themselves live
+// in the data directory, by SHA-256) and which ones the hall holds.
+type BlobTx interface {
+	// InsertBlob records an attachment and reports whether it was new.
+	InsertBlob(b Blob) (bool, error)
+	// PendingBlobs returns up to limit attachments not yet at the hall,
+	// oldest first.
+	PendingBlobs(limit int) ([]Blob, error)
+	// ListBlobs returns up to limit attachments, newest first.
+	ListBlobs(limit int) ([]Blob, error)
+	// PendingBlobCount returns how many attachments are not at the hall.
+	PendingBlobCount() (int, error)
+	// MarkBlobUploaded records that the hall holds an attachment.
+	MarkBlobUploaded(sha string) error
+	// Blob returns an attachment's record, or nil.
+	Blob(sha string) (*Blob, error)
+}
+
+// StatsTx reads the dashboard's figures.
+type StatsTx interface {
+	// DashboardFigures reads the counts the dashboard shows, bounded by q.
+	DashboardFigures(q DashboardQuery) (DashboardFigures, error)
 }
 
 // rawSQL is the database/sql access of the services not yet moved behind
