@@ -116,7 +116,7 @@ func (s *Station) appendEvent(ctx context.Context, tx Tx, a Actor, c *domain.Cas
 	if err := next.Apply(e); err != nil {
 		return nil, err
 	}
-	if err := insertEvent(ctx, tx, e, "pending", 0); err != nil {
+	if err := tx.AppendEvent(e, StatusPending, 0); err != nil {
 		return nil, err
 	}
 	if err := s.putCase(tx, next); err != nil {
@@ -126,19 +126,6 @@ func (s *Station) appendEvent(ctx context.Context, tx Tx, a Actor, c *domain.Cas
 		return nil, err
 	}
 	return next, nil
-}
-
-func insertEvent(ctx context.Context, tx Tx, e *domain.Event, status string, hallSeq int64) error {
-	var hs any
-	if hallSeq > 0 {
-		hs = hallSeq
-	}
-	_, err := tx.SQL().ExecContext(ctx, `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
-		e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office, e.HLC, FormatTime(e.At), hs, status)
-	if err != nil {
-		return fmt.Errorf("insert event %s: %w", e.ID, err)
-	}
-	return nil
 }
 
 // Kind returns the station's kind as the hall registers it (meta "kind",

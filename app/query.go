@@ -254,53 +254,34 @@ func maskedPayload(kind domain.EventKind, payload json.RawMessage) json.RawMessa
 }
 
 func (s *Station) history(ctx context.Context, caseID string) ([]EventView, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id,kind,from_state,actor,actor_name,office,at,hlc,status,coalesce(hall_seq,0),reason,payload FROM events WHERE case_id=? ORDER BY local_seq`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("history %s: %w", caseID, err)
-	}
-	defer rows.Close()
 	var out []EventView
-	for rows.Next() {
-		var e EventView
-		var payload []byte
-		if err := rows.Scan(&e.ID, &e.Kind, &e.From, &e.Actor, &e.ActorName, &e.Office, &e.At, &e.HLC, &e.Status, &e.HallSeq, &e.Reason, &payload); err != nil {
-			return nil, fmt.Errorf("history %s: %w", caseID, err)
-		}
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.History(caseID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		e := &out[i]
 		e.Zh = domain.EventKind(e.Kind).Zh()
-		if domain.EventKind(e.Kind) != domain.EvOpen {
+		if domain.EventKind(e.Kind) == domain.EvOpen {
 			// The open payload repeats the applicant unmasked; the case view
 			// already shows it masked.
-			e.Payload = payload
+			e.Payload = nil
 		}
-		out = append(out, e)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (s *Station) conflicts(ctx context.Context, caseID string, all bool) ([]ConflictView, error) {
-	q := `SELECT c.event_id,c.case_id,coalesce(k.number,''),c.kind,c.reason,c.zh,c.created_at,c.resolved_at,c.resolved_by,c.resolution FROM conflicts c LEFT JOIN cases k ON k.id=c.case_id WHERE 1=1`
-	var args []any
-	if caseID != "" {
-		q += ` AND c.case_id=?`
-		args = append(args, caseID)
-	}
-	if !all {
-		q += ` AND c.resolved_at=''`
-	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY c.created_at`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("conflicts: %w", err)
-	}
-	defer rows.Close()
-	out := []ConflictView{}
-	for rows.Next() {
-		var c ConflictView
-		if err := rows.Scan(&c.EventID, &c.CaseID, &c.CaseNumber, &c.Kind, &c.Reason, &c.Zh, &c.CreatedAt, &c.ResolvedAt, &c.ResolvedBy, &c.Resolution); err != nil {
-			return nil, fmt.Errorf("conflicts: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	var out []ConflictView
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Conflicts(caseID, all)
+		return err
+	})
+	return out, err
 }
 
 // Conflicts lists conflicts; open only unless all is set.
@@ -321,12 +302,11 @@ func (s *Station) ResolveConflict(ctx context.Context, a Actor, eventID, resolut
 		return domain.Errorf(domain.EInvalid, "请写明处理结果。", "resolve conflict: resolution required")
 	}
 	return s.update(ctx, func(tx Tx) error {
-		res, err := tx.SQL().ExecContext(ctx, `UPDATE conflicts SET resolved_at=?, resolved_by=?, resolution=? WHERE event_id=? AND resolved_at=''`,
-			FormatTime(s.now()), a.Login, resolution, eventID)
+		ok, err := tx.ResolveConflict(eventID, a.Login, resolution, s.now())
 		if err != nil {
-			return fmt.Errorf("resolve conflict: %w", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return domain.Errorf(domain.ENotFound, "找不到该冲突，或已处理。", "conflict %s not found or resolved", eventID)
 		}
 		return s.audit(tx, a, "conflict.resolve", eventID, "", "", resolution)

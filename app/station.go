@@ -106,19 +106,12 @@ func (s *Station) load(ctx context.Context) error {
 	// would let one PC with a wrong year drag this clock along at every
 	// restart.
 	var own, other string
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(hlc),'') FROM events WHERE office=?`, s.officeOrLocal()).Scan(&own); err != nil {
-		return fmt.Errorf("open station: read clock: %w", err)
-	}
-	// The newest stamp of every other office, one index seek per office
-	// (events_office_hlc): "office <> ?" would read every entry of the
-	// index, 3.6 million at a million cases.
-	if err := s.db.QueryRowContext(ctx, `WITH RECURSIVE offices(office) AS (
-			SELECT min(office) FROM events
-			UNION ALL
-			SELECT (SELECT min(office) FROM events WHERE office > offices.office) FROM offices WHERE offices.office IS NOT NULL)
-		SELECT coalesce(max((SELECT max(hlc) FROM events WHERE office = offices.office)), '')
-		FROM offices WHERE office IS NOT NULL AND office <> ?`, s.officeOrLocal()).Scan(&other); err != nil {
-		return fmt.Errorf("open station: read clock: %w", err)
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		own, other, err = tx.NewestStamps(s.officeOrLocal())
+		return err
+	}); err != nil {
+		return fmt.Errorf("open station: %w", err)
 	}
 	s.hlc.Restore(own)
 	s.hlc.Observe(other)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"yizhan/domain"
@@ -41,6 +42,7 @@ type Tx interface {
 	RatingTx
 	BlobTx
 	StatsTx
+	EventTx
 	rawTx
 }
 
@@ -274,6 +276,77 @@ type BlobTx interface {
 type StatsTx interface {
 	// DashboardFigures reads the counts the dashboard shows, bounded by q.
 	DashboardFigures(q DashboardQuery) (DashboardFigures, error)
+}
+
+// ErrConstraint marks a write the store refused because the data break
+// one of its constraints (a case number held by another case, say): the
+// data's fault, not the store's. Sync sets aside the pulled events that
+// cause one instead of failing the page.
+var ErrConstraint = errors.New("the data break a constraint of the store")
+
+// EventTx keeps the events, the unit that travels: those made here until
+// the hall acknowledges them, those the hall sent, and the conflicts and
+// set-aside events a person must look at.
+type EventTx interface {
+	// AppendEvent stores one event with its status and hall log position
+	// (0: none). Its ID must be new.
+	AppendEvent(e *domain.Event, status string, hallSeq int64) error
+	// InsertEvents stores events in order, each of which must be new.
+	InsertEvents(evs []StoredEvent) error
+	// PendingEvents returns up to limit events not yet acknowledged by
+	// the hall, in the order made, leaving out those in except.
+	PendingEvents(limit int, except []string) ([]*domain.Event, error)
+	// PendingCount returns how many events wait to be pushed.
+	PendingCount() (int, error)
+	// EventStates returns what is held of the events among ids, by ID.
+	EventStates(ids []string) (map[string]*EventState, error)
+	// EventState returns what is held of one event, or nil.
+	EventState(id string) (*EventState, error)
+	// CaseRuns returns the events of the given cases in the order they
+	// were stored here, by case.
+	CaseRuns(caseIDs []string) (map[string][]RunEvent, error)
+	// SetEventStatus records the hall's verdict on an event: status,
+	// reason and log position (0 keeps the one held).
+	SetEventStatus(id, status string, hallSeq int64, reason string) error
+	// CaseEvents returns the events a case folds from: those accepted in
+	// the hall's log, in log order, then the pending ones in the order
+	// made.
+	CaseEvents(caseID string) ([]*domain.Event, error)
+	// EventCases returns the IDs of every case with an event here.
+	EventCases() ([]string, error)
+	// CasesWithEvents returns which of caseIDs have an event here.
+	CasesWithEvents(caseIDs []string) (map[string]bool, error)
+	// History returns a case's events for its timeline, in the order
+	// stored here, payloads included.
+	History(caseID string) ([]EventView, error)
+	// NewestStamps returns the greatest HLC stamp of office's events and
+	// the greatest of all other offices' ("" for none).
+	NewestStamps(office string) (own, other string, err error)
+
+	// AddConflict lists an event as a conflict; again is no change.
+	AddConflict(c ConflictRecord) error
+	// Conflicts lists the conflicts of caseID ("": all cases), oldest
+	// first, with case numbers; the open ones only unless all.
+	Conflicts(caseID string, all bool) ([]ConflictView, error)
+	// ResolveConflict records how a person settled an open conflict and
+	// reports whether there was one.
+	ResolveConflict(eventID, by, resolution string, at time.Time) (bool, error)
+	// OpenConflictCount returns how many conflicts wait for a person.
+	OpenConflictCount() (int, error)
+
+	// QuarantinedCases returns which of caseIDs have an event set aside.
+	QuarantinedCases(caseIDs []string) (map[string]bool, error)
+	// PutQuarantine sets a pulled event aside; again keeps the first.
+	PutQuarantine(q QuarantineRecord) error
+	// QuarantineList lists the events set aside, newest first, at most
+	// limit; the ones not yet reported to the hall only when unreported.
+	QuarantineList(unreported bool, limit int) ([]Quarantined, error)
+	// MarkQuarantineReported records that the hall has the reports of ids.
+	MarkQuarantineReported(ids []string, at time.Time) error
+
+	// Savepoint runs fn inside a savepoint: when fn fails, what it wrote
+	// is undone and its error returned, and the transaction goes on.
+	Savepoint(fn func() error) error
 }
 
 // rawSQL is the database/sql access of the services not yet moved behind

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 )
 
 // Dir returns the station's data directory. Sync keeps the station's keys
@@ -26,10 +25,12 @@ func (s *Station) AuditHashAt(ctx context.Context, seq int64) (string, error) {
 // status shows it without needing a signed-in clerk.
 func (s *Station) OpenConflictCount(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM conflicts WHERE resolved_at=''`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("open conflicts: %w", err)
-	}
-	return n, nil
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.OpenConflictCount()
+		return err
+	})
+	return n, err
 }
 
 // SetMetas stores several station settings in one transaction; sync records

@@ -57,20 +57,27 @@ func (db *DB) IsConstraint(err error) bool { return IsConstraint(err) }
 
 // txn is one Update or View. Exactly one of tx (Update) and q (View) is set.
 type txn struct {
-	ctx context.Context
-	tx  *sql.Tx
-	q   *sql.DB
+	ctx        context.Context
+	tx         *sql.Tx
+	q          *sql.DB
+	savepoints int // savepoints opened, for their names
 }
 
 // errReadOnly is returned for a write attempted in a View.
 var errReadOnly = errors.New("sqlite: write in a read-only view")
 
-// exec runs a write; in a View it refuses.
+// exec runs a write; in a View it refuses. A write the data do not allow
+// (a UNIQUE, CHECK, NOT NULL or foreign key constraint) is reported as
+// app.ErrConstraint as well as SQLite's error.
 func (t *txn) exec(query string, args ...any) (sql.Result, error) {
 	if t.tx == nil {
 		return nil, errReadOnly
 	}
-	return t.tx.ExecContext(t.ctx, query, args...)
+	res, err := t.tx.ExecContext(t.ctx, query, args...)
+	if IsConstraint(err) {
+		return res, fmt.Errorf("%w: %w", app.ErrConstraint, err)
+	}
+	return res, err
 }
 
 func (t *txn) query(query string, args ...any) (*sql.Rows, error) {
