@@ -47,7 +47,7 @@ func (s *Station) Backup(ctx context.Context, a Actor, path string, recipients .
 		return err
 	}
 	if len(rs) == 0 {
-		return s.db.Backup(ctx, path)
+		return s.store.Backup(ctx, path)
 	}
 	return s.encryptedBackup(ctx, path, rs)
 }
@@ -100,7 +100,7 @@ func (s *Station) encryptedBackup(ctx context.Context, path string, rs []age.Rec
 	f.Close()
 	os.Remove(snap) // db.Backup writes it afresh, with its own temp and rename
 	defer os.Remove(snap)
-	if err := s.db.Backup(ctx, snap); err != nil {
+	if err := s.store.Backup(ctx, snap); err != nil {
 		return err
 	}
 	in, err := os.Open(snap)

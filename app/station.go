@@ -44,7 +44,7 @@ type Config struct {
 
 // Station is an open station: its store and the services over it.
 type Station struct {
-	db    Store
+	store Store
 	cfg   Config
 	cal   *workday.Calendar
 	hlc   *domain.HLC
@@ -85,7 +85,7 @@ func New(ctx context.Context, store Store, cfg Config) (*Station, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open station: %w", err)
 	}
-	s := &Station{db: store, cfg: cfg, cal: workday.New(), blobs: filepath.Join(cfg.Dir, "blobs")}
+	s := &Station{store: store, cfg: cfg, cal: workday.New(), blobs: filepath.Join(cfg.Dir, "blobs")}
 	var err error
 	if s.blobID, err = loadBlobKey(cfg.Dir); err != nil {
 		return nil, fmt.Errorf("open station: %w", err)
@@ -139,7 +139,7 @@ func (s *Station) officeOrLocal() string {
 }
 
 // Close closes the station's store.
-func (s *Station) Close() error { return s.db.Close() }
+func (s *Station) Close() error { return s.store.Close() }
 
 // Calendar returns the working-day calendar in use.
 func (s *Station) Calendar() *workday.Calendar { return s.cal }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 
@@ -24,8 +23,6 @@ type Store interface {
 	Backup(ctx context.Context, dst string) error
 	// Close releases the store.
 	Close() error
-
-	rawSQL
 }
 
 // Tx is one store transaction, bound to the context it was opened with.
@@ -43,7 +40,6 @@ type Tx interface {
 	BlobTx
 	StatsTx
 	EventTx
-	rawTx
 }
 
 // MetaTx keeps the station's settings (its code, name, kind, the sync
@@ -80,12 +76,12 @@ type AuditTx interface {
 // update runs fn in one write transaction of the store: every service
 // that records something goes through here.
 func (s *Station) update(ctx context.Context, fn func(tx Tx) error) error {
-	return s.db.Update(ctx, fn)
+	return s.store.Update(ctx, fn)
 }
 
 // view runs fn with reads on the store.
 func (s *Station) view(ctx context.Context, fn func(tx Tx) error) error {
-	return s.db.View(ctx, fn)
+	return s.store.View(ctx, fn)
 }
 
 // StaffTx keeps the station's accounts.
@@ -347,21 +343,4 @@ type EventTx interface {
 	// Savepoint runs fn inside a savepoint: when fn fails, what it wrote
 	// is undone and its error returned, and the transaction goes on.
 	Savepoint(fn func() error) error
-}
-
-// rawSQL is the database/sql access of the services not yet moved behind
-// Tx. It goes once the last of them has moved.
-type rawSQL interface {
-	Tx(ctx context.Context, fn func(*sql.Tx) error) error
-	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	IsConstraint(err error) bool
-}
-
-// rawTx is the database/sql transaction under a Tx, for the services not
-// yet moved behind Tx. It goes with rawSQL.
-type rawTx interface {
-	SQL() *sql.Tx
 }

@@ -51,10 +51,6 @@ func (db *DB) View(ctx context.Context, fn func(app.Tx) error) error {
 	return fn(&txn{ctx: ctx, q: db.DB})
 }
 
-// IsConstraint reports whether err is SQLite refusing a write that breaks
-// a constraint (see the package function).
-func (db *DB) IsConstraint(err error) bool { return IsConstraint(err) }
-
 // txn is one Update or View. Exactly one of tx (Update) and q (View) is set.
 type txn struct {
 	ctx        context.Context
@@ -100,10 +96,6 @@ func (t *txn) count(query string, args ...any) (int, error) {
 	err := t.queryRow(query, args...).Scan(&n)
 	return n, err
 }
-
-// SQL returns the transaction of an Update (nil in a View), for the
-// services not yet moved behind app.Tx.
-func (t *txn) SQL() *sql.Tx { return t.tx }
 
 // OpenStation opens the station whose data directory is cfg.Dir over its
 // SQLite database (OpenDir, then app.New): the wiring the desktop app, the
