@@ -30,6 +30,9 @@ type Ticket struct {
 	ServeSecs   int    `json:"serve_secs,omitempty"`
 	Transfers   string `json:"transfers,omitempty"`
 	Appointment string `json:"appointment,omitempty"`
+	// Ahead is how many are called before this ticket, as of its issue
+	// (printed on the ticket).
+	Ahead int `json:"ahead,omitempty"`
 }
 
 func (s *Station) fillTicketTimes(t *Ticket) {
@@ -64,6 +67,10 @@ func (s *Station) IssueTicket(ctx context.Context, a Actor, itemCode, appointmen
 			return err
 		}
 		t.Number = fmt.Sprintf("%s%03d", prefix, n)
+		// Who CallNext takes first: appointment holders, then by issue time.
+		if t.Ahead, err = tx.CountWaiting(day, appointmentID != ""); err != nil {
+			return err
+		}
 		if err := tx.InsertTicket(t); err != nil {
 			return err
 		}
@@ -178,6 +185,41 @@ func (s *Station) Queue(ctx context.Context) ([]Ticket, error) {
 		s.fillTicketTimes(&out[i])
 	}
 	return out, nil
+}
+
+// QueueBoard is what the waiting-room display shows: the numbers being
+// called to which window, newest first, and the next numbers. Numbers and
+// windows only: no names, nothing personal.
+type QueueBoard struct {
+	Calls   []BoardCall `json:"calls"`
+	Next    []string    `json:"next"`
+	Waiting int         `json:"waiting"`
+}
+
+// BoardCall is one number called to a window.
+type BoardCall struct {
+	ID       string `json:"id"`
+	Number   string `json:"number"`
+	Window   string `json:"window"`
+	CalledAt string `json:"called_at"`
+}
+
+// Board returns today's queue board: up to 8 current calls and the next 10
+// numbers in the order CallNext takes them.
+func (s *Station) Board(ctx context.Context) (*QueueBoard, error) {
+	day := workday.DateOf(s.now(), workday.China).String()
+	b := &QueueBoard{}
+	var next []string
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		b.Calls, next, err = tx.QueueBoard(day, 8)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	b.Waiting = len(next)
+	b.Next = append([]string{}, next[:min(len(next), 10)]...)
+	return b, nil
 }
 
 // Slots are the appointment slots of a day.

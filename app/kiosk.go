@@ -237,6 +237,12 @@ func (s *Station) KioskIssueTicket(ctx context.Context, itemCode string) (Ticket
 	return s.IssueTicket(ctx, kioskActor, itemCode, "")
 }
 
+// KioskQueueBoard is the waiting-room display's board (no sign-in: numbers
+// and windows only).
+func (s *Station) KioskQueueBoard(ctx context.Context) (*QueueBoard, error) {
+	return s.Board(ctx)
+}
+
 // KioskItems lists every item the station takes in, for the kiosk's ticket
 // screen: those it handles itself and those decided at the hall, which it
 // receives and forwards.

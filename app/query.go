@@ -346,6 +346,12 @@ type CaseSummary struct {
 	DueSoon     bool   `json:"due_soon"`
 	Provisional bool   `json:"provisional,omitempty"`
 	Holder      string `json:"holder"`
+	// Match says why a row answered a search: number, name_exact, name,
+	// id_prefix, id_suffix or phone (empty without a query).
+	Match string `json:"match,omitempty"`
+	// NameShown is set when Applicant is the full name: a search shows it so
+	// the clerk can tell rows apart, and each such reveal is audited.
+	NameShown bool `json:"name_shown,omitempty"`
 }
 
 // CasePage is one page of results with the total count.
@@ -383,10 +389,18 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 		return page, err
 	}
 	today := s.today()
+	text := strings.TrimSpace(f.Query)
+	kind := queryKind(text)
 	for i := range page.Cases {
 		cs := &page.Cases[i]
 		cs.StateZh = domain.State(cs.State).Zh()
-		cs.Applicant, cs.Phone = ident.MaskName(cs.Applicant), ident.MaskPhone(cs.Phone)
+		cs.Match = matchOf(kind, text, cs.Applicant, cs.IDNumber, cs.Phone)
+		if text == "" {
+			cs.Applicant = ident.MaskName(cs.Applicant)
+		} else {
+			cs.NameShown = true
+		}
+		cs.Phone = ident.MaskPhone(cs.Phone)
 		if len(cs.IDNumber) == 18 && !strings.HasPrefix(cs.IDNumber, "9") {
 			cs.IDNumber = ident.MaskID(cs.IDNumber)
 		} else {
@@ -400,9 +414,59 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 		}
 	}
 	err = s.update(ctx, func(tx Tx) error {
-		return s.audit(tx, a, "case.search", "", "masked", "", maskQuery(f.Query)+fmt.Sprintf(" -> %d", page.Total))
+		if err := s.audit(tx, a, "case.search", "", "masked", "", maskQuery(f.Query)+fmt.Sprintf(" -> %d", page.Total)); err != nil {
+			return err
+		}
+		// Every full name a search showed is a reveal, in the access log.
+		for _, cs := range page.Cases {
+			if cs.NameShown {
+				if err := s.audit(tx, a, "case.reveal", cs.ID, "name", "search: "+cs.Match, cs.Number); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	return page, err
+}
+
+// queryKind tells how caseQuery reads a search: number, id (a partial ID
+// number or phone), name, or "" for none.
+func queryKind(q string) string {
+	switch {
+	case q == "":
+		return ""
+	case caseNoRe.MatchString(q):
+		return "number"
+	case idPartRe.MatchString(q):
+		return "id"
+	}
+	return "name"
+}
+
+// matchOf says why a row answered a search of kind for q.
+func matchOf(kind, q, name, idNumber, phone string) string {
+	switch kind {
+	case "number":
+		return "number"
+	case "id":
+		up := strings.ToUpper(q)
+		switch {
+		case strings.HasPrefix(phone, q):
+			return "phone"
+		case strings.HasPrefix(idNumber, up):
+			return "id_prefix"
+		case strings.HasSuffix(idNumber, up):
+			return "id_suffix"
+		}
+		return "id"
+	case "name":
+		if name == strings.ReplaceAll(q, " ", "") {
+			return "name_exact"
+		}
+		return "name"
+	}
+	return ""
 }
 
 // maskQuery keeps a search term fit for the audit log.
@@ -422,13 +486,12 @@ func maskQuery(q string) string {
 func (s *Station) caseQuery(f CaseFilter) (CaseQuery, error) {
 	var q CaseQuery
 	text := strings.TrimSpace(f.Query)
-	switch {
-	case text == "":
-	case caseNoRe.MatchString(text):
+	switch queryKind(text) {
+	case "number":
 		q.Number = text
-	case idPartRe.MatchString(text):
+	case "id":
 		q.IDOrPhone = text
-	default:
+	case "name":
 		q.Name = text
 	}
 	if f.State != "" && !domain.State(f.State).Valid() {

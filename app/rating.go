@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"yizhan/domain"
@@ -17,6 +18,9 @@ type EvaluationInput struct {
 	TicketID string `json:"ticket_id,omitempty"`
 	domain.Evaluation
 	Contact string `json:"contact,omitempty"` // for the call-back of a real-name bad review
+	// servedBy, when set, is the staff ID of the clerk the rating is about
+	// (the one who invited it on the pad).
+	servedBy string
 }
 
 // RatingSources are the channels a rating comes through.
@@ -109,6 +113,12 @@ func (s *Station) rate(ctx context.Context, tx Tx, a Actor, in EvaluationInput) 
 	staffID, staffLogin, err := servingClerk(tx, s.officeOrLocal(), a, c, tk)
 	if err != nil {
 		return "", err
+	}
+	if in.servedBy != "" {
+		staffID = in.servedBy
+		if st, err := tx.StaffByID(staffID); err == nil && st != nil {
+			staffLogin = st.Login
+		}
 	}
 	id := s.NewID()
 	ev := in.Evaluation
@@ -213,4 +223,155 @@ type RectificationRecord struct {
 	Responsible  string // the staff ID of the clerk answerable
 	Due          workday.Date
 	At           time.Time
+}
+
+// RatingInviteTTL is how long a rating invitation waits on the pad.
+const RatingInviteTTL = 10 * time.Minute
+
+// RatingInvite is a clerk's invitation to rate the visit just served, shown
+// on the rating pad (or kiosk screen) of the clerk's window.
+type RatingInvite struct {
+	ID           string `json:"id"`
+	Window       string `json:"window"`
+	TicketID     string `json:"ticket_id,omitempty"`
+	TicketNumber string `json:"ticket_number,omitempty"`
+	CaseID       string `json:"case_id,omitempty"`
+	ItemName     string `json:"item_name,omitempty"`
+	ClerkName    string `json:"clerk_name"`
+	ExpiresAt    string `json:"expires_at"`
+}
+
+// InviteRecord is a rating invitation as the store keeps it.
+type InviteRecord struct {
+	ID, Window, TicketID, CaseID string
+	StaffID                      string // the clerk who invited
+	CreatedAt, ExpiresAt         time.Time
+	RatingID                     string // set once the citizen rated
+}
+
+// InviteRating asks the citizen just served at window to rate the visit on
+// the window's rating pad: the clerk's screen offers it, the pad hosts it.
+// The invitation ties the rating to the ticket (when there is one), the case
+// (when there is one; the case's own ticket of today when no ticket is
+// given) and the inviting clerk. A newer invitation at the same window
+// replaces an older one.
+func (s *Station) InviteRating(ctx context.Context, a Actor, window, ticketID, caseID string) (*RatingInvite, error) {
+	if err := requireStaff(a); err != nil {
+		return nil, err
+	}
+	window = strings.TrimSpace(window)
+	if window == "" {
+		return nil, domain.Errorf(domain.EInvalid, "请先设置本机窗口号，评价器按窗口号显示邀请。", "invite rating: window required")
+	}
+	if ticketID == "" && caseID == "" {
+		return nil, domain.Errorf(domain.EInvalid, "评价须对应一个号码或一个办件。", "invite rating: neither ticket nor case")
+	}
+	inv := &RatingInvite{ID: s.NewID(), Window: window, ClerkName: a.Name}
+	now := s.now()
+	expires := now.Add(RatingInviteTTL)
+	inv.ExpiresAt = FormatTime(expires)
+	err := s.update(ctx, func(tx Tx) error {
+		var c *domain.Case
+		var tk *Ticket
+		var err error
+		if caseID != "" {
+			if c, err = loadCase(tx, caseID); err != nil {
+				return err
+			}
+			inv.CaseID, inv.ItemName = c.ID, c.ItemName
+			if ticketID == "" && c.TicketID != "" {
+				// The case's own ticket, when it is today's visit.
+				if t, err := tx.Ticket(c.TicketID); err == nil && t != nil && t.Day == s.today().String() {
+					ticketID = c.TicketID
+				}
+			}
+		}
+		if ticketID != "" {
+			t, err := tx.Ticket(ticketID)
+			if err != nil {
+				return fmt.Errorf("invite rating: %w", err)
+			}
+			if t == nil {
+				return domain.Errorf(domain.ENotFound, "找不到该号码。", "invite rating: ticket %s not found", ticketID)
+			}
+			tk = t
+			inv.TicketID, inv.TicketNumber = t.ID, t.Number
+			if c == nil && t.CaseID != "" {
+				if c, err = loadCase(tx, t.CaseID); err == nil {
+					inv.CaseID, inv.ItemName = c.ID, c.ItemName
+				}
+			}
+		}
+		if err := s.oneRatingPerVisit(tx, c, tk); err != nil {
+			return err
+		}
+		if err := tx.ExpireInvites(window, now); err != nil {
+			return err
+		}
+		if err := tx.InsertInvite(InviteRecord{ID: inv.ID, Window: window, TicketID: inv.TicketID, CaseID: inv.CaseID, StaffID: a.ID,
+			CreatedAt: now, ExpiresAt: expires}); err != nil {
+			return err
+		}
+		return s.audit(tx, a, "rating.invite", inv.ID, "", "", window)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// PadInvitation returns the open invitation of a window for its rating pad,
+// or nil: the ticket number, the item and the clerk's name, nothing about
+// the citizen.
+func (s *Station) PadInvitation(ctx context.Context, window string) (*RatingInvite, error) {
+	var inv *RatingInvite
+	err := s.view(ctx, func(tx Tx) error {
+		r, err := tx.OpenInvite(strings.TrimSpace(window), s.now())
+		if err != nil || r == nil {
+			return err
+		}
+		inv = &RatingInvite{ID: r.ID, Window: r.Window, TicketID: r.TicketID, CaseID: r.CaseID, ExpiresAt: FormatTime(r.ExpiresAt)}
+		if st, err := tx.StaffByID(r.StaffID); err == nil && st != nil {
+			inv.ClerkName = st.Name
+		}
+		if inv.TicketID != "" {
+			if t, err := tx.Ticket(inv.TicketID); err == nil && t != nil {
+				inv.TicketNumber = t.Number
+			}
+		}
+		if inv.CaseID != "" {
+			if c, err := tx.Case(inv.CaseID); err == nil && c != nil {
+				inv.ItemName = c.ItemName
+			}
+		}
+		return nil
+	})
+	return inv, err
+}
+
+// PadEvaluate records the rating given on the pad for an open invitation:
+// tied to its ticket, its case and the clerk who invited it. An invitation
+// takes one rating.
+func (s *Station) PadEvaluate(ctx context.Context, inviteID string, ev domain.Evaluation, contact string) (string, error) {
+	in := EvaluationInput{Evaluation: ev, Contact: contact}
+	in.Source = "pad"
+	if err := s.checkRating(&in); err != nil {
+		return "", err
+	}
+	var id string
+	err := s.update(ctx, func(tx Tx) error {
+		r, err := tx.Invite(inviteID)
+		if err != nil {
+			return err
+		}
+		if r == nil || r.RatingID != "" || !r.ExpiresAt.After(s.now()) {
+			return domain.Errorf(domain.ENotFound, "评价邀请已结束，请向窗口工作人员咨询。", "pad rating: invitation %s not open", inviteID)
+		}
+		in.TicketID, in.CaseID, in.servedBy = r.TicketID, r.CaseID, r.StaffID
+		if id, err = s.rate(ctx, tx, kioskActor, in); err != nil {
+			return err
+		}
+		return tx.SetInviteRating(inviteID, id)
+	})
+	return id, err
 }

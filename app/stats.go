@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -72,6 +73,22 @@ type HourTally struct {
 type ItemCount struct {
 	Item  string `json:"item"`
 	Count int    `json:"count"`
+}
+
+// ChangeMark is a cheap fingerprint of what the dashboard counts: the
+// newest event, ticket and rating this station holds. It changes whenever a
+// case, a ticket or a rating is recorded here or pulled from the hall, so a
+// screen showing the figures reloads them only then.
+func (s *Station) ChangeMark(ctx context.Context) (string, error) {
+	var ev, tk, ra int64
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		ev, tk, ra, err = tx.ChangeCounters()
+		return err
+	}); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d.%d.%d", ev, tk, ra), nil
 }
 
 // Dashboard computes the dashboard figures in one read transaction.

@@ -143,7 +143,8 @@ type CaseTx interface {
 	// returns its new value.
 	NextCounter(name string) (int, error)
 	// FindCases returns a page of the cases q matches, most recently
-	// received first, unmasked, and how many match in all.
+	// received first (for a Name, the cases of exactly that name first),
+	// unmasked, and how many match in all.
 	FindCases(q CaseQuery) ([]CaseSummary, int, error)
 	// CasesByNumbers returns the cases holding any of numbers, most
 	// recently received first.
@@ -208,6 +209,13 @@ type CounterTx interface {
 	// Queue lists day's tickets: being served, then waiting, then the
 	// rest, each by issue time.
 	Queue(day string) ([]Ticket, error)
+	// CountWaiting counts day's waiting tickets, those of appointment
+	// holders only when appointments is set.
+	CountWaiting(day string, appointments bool) (int, error)
+	// QueueBoard returns day's tickets being served, most recently called
+	// first, at most calls of them, and the numbers of the waiting tickets
+	// in the order they will be called.
+	QueueBoard(day string, calls int) ([]BoardCall, []string, error)
 
 	// CountBooked counts a slot's appointments pending or served.
 	CountBooked(day, slot string) (int, error)
@@ -248,6 +256,19 @@ type RatingTx interface {
 	InsertRating(r RatingRecord) error
 	// InsertRectification opens the follow-up of a bad review.
 	InsertRectification(r RectificationRecord) error
+
+	// ExpireInvites ends, at at, window's invitations not yet rated nor
+	// expired.
+	ExpireInvites(window string, at time.Time) error
+	// InsertInvite stores a rating invitation.
+	InsertInvite(r InviteRecord) error
+	// OpenInvite returns window's newest invitation not rated and not
+	// expired at at, or nil.
+	OpenInvite(window string, at time.Time) (*InviteRecord, error)
+	// Invite returns the invitation with id, or nil.
+	Invite(id string) (*InviteRecord, error)
+	// SetInviteRating records the rating an invitation received.
+	SetInviteRating(id, ratingID string) error
 }
 
 // BlobTx keeps the records of the attachments (the files themselves live
@@ -272,6 +293,9 @@ type BlobTx interface {
 type StatsTx interface {
 	// DashboardFigures reads the counts the dashboard shows, bounded by q.
 	DashboardFigures(q DashboardQuery) (DashboardFigures, error)
+	// ChangeCounters returns marks of the newest event, ticket and rating
+	// held: any of them recorded or pulled moves one.
+	ChangeCounters() (events, tickets, ratings int64, err error)
 }
 
 // ErrConstraint marks a write the store refused because the data break

@@ -51,10 +51,13 @@ func (a Access) String() string {
 // the entries marked Public.
 var methodAccess = map[string]Access{
 	// The public kiosk set.
-	"KioskIssueTicket": Public,
-	"KioskProgress":    Public,
-	"KioskEvaluate":    Public,
-	"KioskItems":       Public,
+	"KioskIssueTicket":   Public,
+	"KioskProgress":      Public,
+	"KioskEvaluate":      Public,
+	"KioskItems":         Public,
+	"KioskQueueBoard":    Public, // the waiting-room display: numbers and windows only
+	"KioskPadInvitation": Public, // the rating pad: its window's open invitation
+	"KioskPadEvaluate":   Public, // the rating pad: a rating for an open invitation (the proof)
 
 	// A browser session, nobody signed in.
 	"Info":      Anyone, // version, station name and who is signed in here, for the sign-in screen
@@ -94,6 +97,8 @@ var methodAccess = map[string]Access{
 	"Appointments":         Member,
 	"SetAppointmentStatus": Member,
 	"Dashboard":            Member,
+	"ChangeMark":           Member,
+	"InviteRating":         Member,
 	"Conflicts":            Member,
 	"ResolveConflict":      Member,
 	"ListStaff":            Member,

@@ -370,6 +370,16 @@ func (s *Station) SetAppointmentStatus(id, status string) error {
 // Slots returns the appointment slots of a day.
 func (s *Station) Slots() []string { return app.Slots }
 
+// ChangeMark changes whenever a case, ticket or rating is recorded or
+// pulled: the dashboard polls it and reloads its figures only then.
+func (s *Station) ChangeMark() (string, error) {
+	st, _, err := s.session()
+	if err != nil {
+		return "", err
+	}
+	return st.ChangeMark(s.context())
+}
+
 // Dashboard returns the dashboard figures.
 func (s *Station) Dashboard() (*app.Dashboard, error) {
 	st, _, err := s.session()
@@ -472,6 +482,46 @@ func (s *Station) KioskEvaluate(in app.KioskRatingInput) (string, error) {
 		return "", err
 	}
 	return st.KioskEvaluate(s.context(), in)
+}
+
+// InviteRating offers the citizen just served at this window a rating on
+// the window's rating pad (the clerk's screen never hosts the rating).
+func (s *Station) InviteRating(window, ticketID, caseID string) (*app.RatingInvite, error) {
+	st, a, err := s.session()
+	if err != nil {
+		return nil, err
+	}
+	return st.InviteRating(s.context(), a, window, ticketID, caseID)
+}
+
+// KioskPadInvitation is the rating pad's question (no sign-in): the open
+// invitation of its window, or nil.
+func (s *Station) KioskPadInvitation(window string) (*app.RatingInvite, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	return st.PadInvitation(s.context(), window)
+}
+
+// KioskPadEvaluate records the rating given on the pad for an open
+// invitation (no sign-in: the invitation is the proof).
+func (s *Station) KioskPadEvaluate(inviteID string, ev domain.Evaluation, contact string) (string, error) {
+	st, err := s.station()
+	if err != nil {
+		return "", err
+	}
+	return st.PadEvaluate(s.context(), inviteID, ev, contact)
+}
+
+// KioskQueueBoard is what the waiting-room display shows (no sign-in):
+// the numbers being called to which window, and the next numbers.
+func (s *Station) KioskQueueBoard() (*app.QueueBoard, error) {
+	st, err := s.station()
+	if err != nil {
+		return nil, err
+	}
+	return st.KioskQueueBoard(s.context())
 }
 
 // KioskItems lists every item the station takes in, for the kiosk's ticket

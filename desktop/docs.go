@@ -32,9 +32,27 @@ type Document struct {
 	// ShortNumber is what the citizen types at the kiosk with the query
 	// password (MMDD-NNNN), printed large on the receipt.
 	ShortNumber string `json:"short_number,omitempty"`
+	// Materials are the case's materials with the catalog's specification
+	// of each (e.g. 二寸，白底), for the receipt, the one-time notice and the
+	// transfer list.
+	Materials []DocMaterial `json:"materials"`
 }
 
-var docKinds = map[string]bool{"receipt": true, "accept": true, "not_accept": true, "correction": true, "conclusion": true, "delivery": true}
+// DocMaterial is one material as a printed notice lists it.
+type DocMaterial struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	Required  string `json:"required"`
+	Spec      string `json:"spec,omitempty"`
+	Originals int    `json:"originals"`
+	Copies    int    `json:"copies"`
+	Collected string `json:"collected"`
+	Count     int    `json:"count,omitempty"`
+}
+
+// docKinds are the notices a station prints; transfer is the 移交清单 of
+// the paper materials that travel with a forwarded case.
+var docKinds = map[string]bool{"receipt": true, "accept": true, "not_accept": true, "correction": true, "conclusion": true, "delivery": true, "transfer": true}
 
 // receiptKey gives the kiosk the public half of the key that signs this
 // station's QR codes, read when a code is scanned (enrolment makes it).
@@ -74,6 +92,19 @@ func (s *Station) PrintDocument(caseID, kind string) (*Document, error) {
 	}
 	for _, m := range c.Owed() {
 		d.Missing = append(d.Missing, m.Name)
+	}
+	// The catalog version the case was opened under gives each material's
+	// specification; a case whose item left the catalog prints without.
+	specs := map[string]string{}
+	if it, err := st.Item(s.context(), c.ItemCode, c.ItemVersion); err == nil {
+		for _, m := range it.Materials {
+			specs[m.Code] = m.Spec
+		}
+	}
+	d.Materials = []DocMaterial{}
+	for _, m := range c.Materials {
+		d.Materials = append(d.Materials, DocMaterial{Code: m.Code, Name: m.Name, Required: m.Required, Spec: specs[m.Code],
+			Originals: m.Originals, Copies: m.Copies, Collected: m.Collected, Count: m.Count})
 	}
 	if kind == "correction" && len(c.CorrectionList) > 0 {
 		d.Missing = c.CorrectionList

@@ -206,7 +206,9 @@ func (b *bounds) payload(e *Event) error {
 			b.text("agent.relationship", a.Relationship, MaxNameLen)
 			b.text("agent.scope", a.Scope, MaxLineLen)
 			b.date("agent.valid_until", a.ValidUntil)
-			if a.AttorneyBlob != "" {
+			// The power of attorney is a scan (its SHA-256) or, collected on
+			// paper, the literal "paper" (as intake and the CLI record it).
+			if a.AttorneyBlob != "" && a.AttorneyBlob != AttorneyOnPaper {
 				b.blobs("agent.attorney_blob", []string{a.AttorneyBlob})
 			}
 			b.code("agent.helper_staff_id", a.HelperStaffID)

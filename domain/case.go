@@ -54,6 +54,10 @@ type Applicant struct {
 	Sex          string `json:"sex,omitempty"`        // derived from a resident ID
 }
 
+// AttorneyOnPaper is Agent.AttorneyBlob for a power of attorney collected on
+// paper rather than scanned.
+const AttorneyOnPaper = "paper"
+
 // Agent is the helper or proxy on a case handled with assistance: 帮办 (the
 // applicant is present) or 代办 (the agent acts alone under a power of attorney).
 type Agent struct {
@@ -64,7 +68,7 @@ type Agent struct {
 	Relationship  string `json:"relationship"`
 	Scope         string `json:"scope,omitempty"`
 	ValidUntil    string `json:"valid_until,omitempty"`
-	AttorneyBlob  string `json:"attorney_blob,omitempty"` // SHA-256 of the scanned power of attorney
+	AttorneyBlob  string `json:"attorney_blob,omitempty"` // SHA-256 of the scanned power of attorney, or AttorneyOnPaper
 	HelperStaffID string `json:"helper_staff_id,omitempty"`
 }
 

@@ -336,6 +336,10 @@ type CaseFilter struct {
 	From, To time.Time
 	// BadReview keeps only cases rated 1 or 2 (差评).
 	BadReview bool
+	// Applicant matches the applicant's whole name or whole ID number (or
+	// credit code), exactly: a telephone enquiry (hall.Service.Enquiry),
+	// audited with its purpose. Never a fragment of personal data.
+	Applicant string
 	// Limit caps the rows: 0 is the store's default of 200, negative is
 	// no limit (statistics read every case of a period).
 	Limit int

@@ -109,7 +109,7 @@ if [[ -n "$shots" ]]; then
 	step "screenshots of every main screen, zh-CN and en-US, into $shots"
 	mkdir -p "$shots"
 	(cd frontend && node e2e/screens.mjs --docs --url "$ui_url" --user head --password "$pw" --out "$shots") || fail "screens.mjs --docs"
-	for f in "$shots"/station-*-zh.png "$shots"/station-*-en.png; do
+	for f in "$shots"/station-*-zh.png "$shots"/station-*-en.png "$shots"/station-*-1024.png; do
 		convert "$f" -strip "$f"
 		if command -v pngquant >/dev/null; then pngquant --force --skip-if-larger --quality 75-95 --strip --output "$f" "$f" || true; fi
 		size=$(stat -c %s "$f")

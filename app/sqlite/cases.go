@@ -182,7 +182,7 @@ func (t *txn) NextCounter(name string) (int, error) {
 const openStates = `state IN ('received','correction','accepted','forwarded','in_process','suspended')`
 
 // FindCases returns a page of the cases q matches, most recently received
-// first, unmasked, with how many match.
+// first (for a name, the exact name first), unmasked, with how many match.
 func (t *txn) FindCases(q app.CaseQuery) ([]app.CaseSummary, int, error) {
 	conds := []string{"1=1"}
 	var args []any
@@ -249,8 +249,14 @@ func (t *txn) FindCases(q app.CaseQuery) ([]app.CaseSummary, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("find cases: count: %w", err)
 	}
-	rows, err := t.query(`SELECT id,number,item_name,state,result,channel,applicant_name,applicant_id,applicant_phone,received_at,due_date,provisional,holder FROM cases WHERE `+where+` ORDER BY received_at DESC LIMIT ? OFFSET ?`,
-		append(args, q.Limit, q.Offset)...)
+	// A name search ranks the exact name first (张伟 before 张伟国 and
+	// 李张伟), then the newest.
+	order, orderArgs := `received_at DESC`, []any{}
+	if q.Name != "" {
+		order, orderArgs = `(applicant_name = ?) DESC, received_at DESC`, []any{strings.ReplaceAll(q.Name, " ", "")}
+	}
+	rows, err := t.query(`SELECT id,number,item_name,state,result,channel,applicant_name,applicant_id,applicant_phone,received_at,due_date,provisional,holder FROM cases WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(append(args, orderArgs...), q.Limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find cases: %w", err)
 	}

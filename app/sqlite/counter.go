@@ -194,3 +194,45 @@ func (t *txn) InsertExtendedSession(es app.ExtendedSession, at time.Time) error 
 	}
 	return nil
 }
+
+// CountWaiting counts day's waiting tickets, those of appointment holders
+// only when appointments is set: the tickets called before a new one.
+func (t *txn) CountWaiting(day string, appointments bool) (int, error) {
+	q := `SELECT count(*) FROM tickets WHERE day=? AND status='waiting'`
+	if appointments {
+		q += ` AND appointment<>''`
+	}
+	n, err := t.count(q, day)
+	if err != nil {
+		return 0, fmt.Errorf("issue ticket: %w", err)
+	}
+	return n, nil
+}
+
+// QueueBoard returns day's tickets being served, most recently called
+// first, at most calls of them, and the numbers of the waiting tickets in
+// the order they will be called.
+func (t *txn) QueueBoard(day string, calls int) ([]app.BoardCall, []string, error) {
+	rows, err := t.query(`SELECT id, number, window, called_at FROM tickets WHERE day=? AND status='serving' ORDER BY called_at DESC LIMIT ?`, day, calls)
+	if err != nil {
+		return nil, nil, fmt.Errorf("queue board: %w", err)
+	}
+	out := []app.BoardCall{}
+	for rows.Next() {
+		var c app.BoardCall
+		if err := rows.Scan(&c.ID, &c.Number, &c.Window, &c.CalledAt); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("queue board: %w", err)
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("queue board: %w", err)
+	}
+	next, err := t.ids(`SELECT number FROM tickets WHERE day=? AND status='waiting' ORDER BY (appointment=''), issued_at`, day)
+	if err != nil {
+		return nil, nil, fmt.Errorf("queue board: %w", err)
+	}
+	return out, next, nil
+}

@@ -61,3 +61,63 @@ func (t *txn) InsertRectification(r app.RectificationRecord) error {
 	}
 	return nil
 }
+
+const inviteCols = `id,window,ticket_id,case_id,staff_id,created_at,expires_at,rating_id`
+
+func (t *txn) oneInvite(what, where string, args ...any) (*app.InviteRecord, error) {
+	var r app.InviteRecord
+	var created, expires string
+	err := t.queryRow(`SELECT `+inviteCols+` FROM rating_invites WHERE `+where, args...).
+		Scan(&r.ID, &r.Window, &r.TicketID, &r.CaseID, &r.StaffID, &created, &expires, &r.RatingID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err == nil {
+		r.CreatedAt, err = app.ParseTime(created)
+	}
+	if err == nil {
+		r.ExpiresAt, err = app.ParseTime(expires)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return &r, nil
+}
+
+// ExpireInvites ends, at at, the invitations of window not yet rated nor
+// expired.
+func (t *txn) ExpireInvites(window string, at time.Time) error {
+	now := app.FormatTime(at)
+	if _, err := t.exec(`UPDATE rating_invites SET expires_at=? WHERE window=? AND rating_id='' AND expires_at>?`, now, window, now); err != nil {
+		return fmt.Errorf("invite rating: %w", err)
+	}
+	return nil
+}
+
+// InsertInvite stores a rating invitation.
+func (t *txn) InsertInvite(r app.InviteRecord) error {
+	if _, err := t.exec(`INSERT INTO rating_invites(id,window,ticket_id,case_id,staff_id,created_at,expires_at) VALUES(?,?,?,?,?,?,?)`,
+		r.ID, r.Window, r.TicketID, r.CaseID, r.StaffID, app.FormatTime(r.CreatedAt), app.FormatTime(r.ExpiresAt)); err != nil {
+		return fmt.Errorf("invite rating: %w", err)
+	}
+	return nil
+}
+
+// OpenInvite returns window's newest invitation not yet rated and not
+// expired at at, or nil.
+func (t *txn) OpenInvite(window string, at time.Time) (*app.InviteRecord, error) {
+	return t.oneInvite("pad invitation", `window=? AND rating_id='' AND expires_at>? ORDER BY created_at DESC LIMIT 1`, window, app.FormatTime(at))
+}
+
+// Invite returns the invitation with id, or nil.
+func (t *txn) Invite(id string) (*app.InviteRecord, error) {
+	return t.oneInvite("pad rating", `id=?`, id)
+}
+
+// SetInviteRating records the rating an invitation received.
+func (t *txn) SetInviteRating(id, ratingID string) error {
+	if _, err := t.exec(`UPDATE rating_invites SET rating_id=? WHERE id=?`, ratingID, id); err != nil {
+		return fmt.Errorf("pad rating: %w", err)
+	}
+	return nil
+}

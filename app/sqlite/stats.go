@@ -71,3 +71,13 @@ func (t *txn) DashboardFigures(q app.DashboardQuery) (app.DashboardFigures, erro
 	}
 	return f, nil
 }
+
+// ChangeCounters returns the newest event, ticket and rating this station
+// holds, by their row order: any recorded or pulled change moves one.
+func (t *txn) ChangeCounters() (events, tickets, ratings int64, err error) {
+	if err := t.queryRow(`SELECT (SELECT coalesce(max(local_seq),0) FROM events),
+		(SELECT coalesce(max(rowid),0) FROM tickets), (SELECT coalesce(max(rowid),0) FROM evaluations)`).Scan(&events, &tickets, &ratings); err != nil {
+		return 0, 0, 0, fmt.Errorf("change mark: %w", err)
+	}
+	return events, tickets, ratings, nil
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -68,6 +69,19 @@ func testTickets(t *testing.T, s app.Store) {
 		}
 		if q, err := tx.Queue("2026-03-03"); err != nil || q == nil || len(q) != 0 {
 			t.Errorf("Queue of an empty day: got %#v %v, want an empty list", q, err)
+		}
+		if n, err := tx.CountWaiting(day, false); err != nil || n != 2 {
+			t.Errorf("CountWaiting: %d %v, want 2", n, err)
+		}
+		if n, err := tx.CountWaiting(day, true); err != nil || n != 0 {
+			t.Errorf("CountWaiting(appointments): %d %v, want 0 (t3 is served)", n, err)
+		}
+		calls, next, err := tx.QueueBoard(day, 8)
+		if err != nil || len(calls) != 1 || calls[0].Number != "Y001" || calls[0].Window != "3" || fmt.Sprint(next) != "[A001 A002]" {
+			t.Errorf("QueueBoard: got %+v %v %v, want Y001 at window 3, then A001 A002", calls, next, err)
+		}
+		if calls, next, err := tx.QueueBoard("2026-03-03", 8); err != nil || calls == nil || len(calls) != 0 || len(next) != 0 {
+			t.Errorf("QueueBoard of an empty day: %#v %v %v", calls, next, err)
 		}
 		return nil
 	})
@@ -226,6 +240,55 @@ func testBlobs(t *testing.T, s app.Store) {
 		}
 		if b, err := tx.Blob("dd"); err != nil || b != nil {
 			t.Errorf("Blob(missing): got %+v %v, want nil", b, err)
+		}
+		return nil
+	})
+}
+
+func testInvites(t *testing.T, s app.Store) {
+	inv := func(id, window string, minutes int) app.InviteRecord {
+		at := t0.Add(time.Duration(minutes) * time.Minute)
+		return app.InviteRecord{ID: id, Window: window, TicketID: "t-" + id, CaseID: "c-" + id, StaffID: "id-li", CreatedAt: at, ExpiresAt: at.Add(10 * time.Minute)}
+	}
+	update(t, s, func(tx app.Tx) error {
+		for _, r := range []app.InviteRecord{inv("i1", "1", 0), inv("i2", "1", 1), inv("i3", "2", 2)} {
+			if err := tx.InsertInvite(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx app.Tx) error {
+		r, err := tx.OpenInvite("1", t0.Add(5*time.Minute))
+		if err != nil || r == nil || r.ID != "i2" || r.TicketID != "t-i2" || r.StaffID != "id-li" || !r.ExpiresAt.Equal(t0.Add(11*time.Minute)) {
+			t.Errorf("OpenInvite(1): got %+v %v, want i2, the newest", r, err)
+		}
+		if r, err := tx.OpenInvite("1", t0.Add(11*time.Minute)); err != nil || r != nil {
+			t.Errorf("OpenInvite after both expired: %+v %v, want nil", r, err)
+		}
+		return nil
+	})
+	update(t, s, func(tx app.Tx) error {
+		if err := tx.ExpireInvites("1", t0.Add(3*time.Minute)); err != nil {
+			return err
+		}
+		return tx.SetInviteRating("i3", "r9")
+	})
+	view(t, s, func(tx app.Tx) error {
+		if r, err := tx.OpenInvite("1", t0.Add(4*time.Minute)); err != nil || r != nil {
+			t.Errorf("OpenInvite after ExpireInvites: %+v %v, want nil", r, err)
+		}
+		if r, err := tx.OpenInvite("2", t0.Add(4*time.Minute)); err != nil || r != nil {
+			t.Errorf("OpenInvite of a rated invitation: %+v %v, want nil", r, err)
+		}
+		if r, err := tx.Invite("i3"); err != nil || r == nil || r.RatingID != "r9" || r.Window != "2" {
+			t.Errorf("Invite(i3): %+v %v", r, err)
+		}
+		if r, err := tx.Invite("i1"); err != nil || r == nil || !r.ExpiresAt.Equal(t0.Add(3*time.Minute)) {
+			t.Errorf("Invite(i1) after ExpireInvites: %+v %v, want it expired at the call", r, err)
+		}
+		if r, err := tx.Invite("nope"); err != nil || r != nil {
+			t.Errorf("Invite(missing): %+v %v", r, err)
 		}
 		return nil
 	})

@@ -11,10 +11,12 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"yizhan/app"
+	"yizhan/domain"
 )
 
 // Run runs the suite. open returns a new, empty, migrated store; the suite
@@ -39,6 +41,8 @@ func Run(t *testing.T, open func(tb testing.TB) app.Store) {
 		{"Tickets", testTickets},
 		{"Appointments", testAppointments},
 		{"Ratings", testRatings},
+		{"Invites", testInvites},
+		{"ChangeCounters", testChangeCounters},
 		{"Blobs", testBlobs},
 		{"Events", testEvents},
 		{"EventVerdicts", testEventVerdicts},
@@ -180,4 +184,35 @@ func testSavepoint(t *testing.T, s app.Store) {
 		}
 		return nil
 	})
+}
+
+// testChangeCounters: recording an event, a ticket or a rating moves the
+// marks a screen polls to know the figures changed.
+func testChangeCounters(t *testing.T, s app.Store) {
+	marks := func() string {
+		var out string
+		view(t, s, func(tx app.Tx) error {
+			e, tk, r, err := tx.ChangeCounters()
+			out = fmt.Sprint(e, tk, r)
+			return err
+		})
+		return out
+	}
+	seen := map[string]bool{marks(): true}
+	for i, write := range []func(app.Tx) error{
+		func(tx app.Tx) error {
+			return tx.AppendEvent(event("e1", "A", domain.EvOpen, "li", "370112001", 0), app.StatusPending, 0)
+		},
+		func(tx app.Tx) error { return tx.InsertTicket(ticket("t1", "A001", "2026-03-02", 0, "")) },
+		func(tx app.Tx) error {
+			return tx.InsertRating(app.RatingRecord{ID: "r1", Evaluation: domain.Evaluation{Level: 5}, At: t0})
+		},
+	} {
+		update(t, s, write)
+		m := marks()
+		if seen[m] {
+			t.Errorf("write %d left the marks at %s", i, m)
+		}
+		seen[m] = true
+	}
 }

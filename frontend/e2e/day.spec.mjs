@@ -4,12 +4,14 @@
 //
 //   node e2e/day.spec.mjs --url http://127.0.0.1:PORT --user head --password PW --hall-bin /path/to/hall
 //
-// The day: sign in; issue a ticket and call it; open a case for it with a
+// The day: sign in; issue a ticket and call it (the call is spoken, through a
+// stubbed speechSynthesis, and shown on the waiting-room display); open a case for it with a
 // required material missing; print the one-time correction notice; 补齐材料
 // records the photo brought, then 受理; forward; sync with the hall (同步 → 立即同步); the
 // hall approves the case (`hall case approve`, run by this script on
 // --hall-dir, default $YIZHAN_HALL_DIR); sync again and see 已办结 / 准予;
-// the applicant rates before the delivery is recorded, and the delivery by
+// the clerk invites a rating and the applicant gives it on the window's
+// rating pad (#/pad) before the delivery is recorded, and the delivery by
 // EMS is still recorded after it; sync and find the hall has it all; and see
 // the dashboard's figures change.
 //
@@ -158,6 +160,23 @@ step('issue a ticket and call it to the window', async (page, s) => {
   await page.locator('.serving-ticket.mine', { hasText: number }).waitFor()
 })
 
+step('the call is announced: spoken, and on the waiting-room display', async (page, s) => {
+  // The window number was asked once (at sign-in / settings), not before the call.
+  const text = `请 ${s.ticket} 号到 1 号窗口办理`
+  const spoken = await page.evaluate(() => window.__spoken)
+  assert.ok(
+    spoken.some((u) => u.text === text && u.lang === 'zh-CN'),
+    `speechSynthesis was asked to say ${JSON.stringify(text)}, got ${JSON.stringify(spoken)}`,
+  )
+  const display = await page.context().newPage()
+  try {
+    await display.goto(`${BASE}/#/display`)
+    await display.getByTestId('display-latest').filter({ hasText: text }).waitFor()
+  } finally {
+    await display.close()
+  }
+})
+
 step('open a case for the ticket with a required material missing', async (page, s) => {
   await page.locator('.serving-ticket.mine', { hasText: s.ticket }).getByTestId('start-intake').click()
   await page.waitForURL(/#\/intake/)
@@ -211,8 +230,8 @@ step('补齐材料 records what was brought, then 受理', async (page, s) => {
   // The applicant brings the photo: the supplement dialog records it (M6 on
   // paper) and says nothing required is left.
   await runStep(page, 'supplement', async (dialog) => {
-    const row = dialog.getByTestId('brought-M6')
-    await row.locator('.el-radio-button', { hasText: '纸质' }).click()
+    // The owed photo starts as brought on paper; nothing required is left.
+    await dialog.getByTestId('brought-M6').locator('.el-radio-button.is-active', { hasText: '纸质' }).waitFor()
     await dialog.getByTestId('supplement-ready').waitFor()
   })
   await expectState(page, '已收件')
@@ -225,9 +244,46 @@ step('补齐材料 records what was brought, then 受理', async (page, s) => {
   assert.equal(await page.getByTestId('case-reason').count(), 0, 'no stale reason on the accepted case')
 })
 
-step('forward to the hall', async (page) => {
+step('forward to the hall: the transfer list of the paper materials prints', async (page, s) => {
   await runStep(page, 'forward')
+  await page.waitForURL(/print\/transfer/)
+  const sheet = page.locator('.sheet')
+  await sheet.waitFor()
+  const text = await sheet.innerText()
+  assert.ok(text.includes('纸质材料移交清单') && text.includes(s.number), 'the 移交清单 of the case')
+  assert.ok(await sheet.getByTestId('transfer-materials').locator('tbody tr').count() >= 5, 'the paper materials are listed')
+  await openCase(page, s)
   await expectState(page, '已转报')
+})
+
+step('the receipt prints on one A4 page, in Chinese even in the English interface, dated in the station\'s zone', async (page, s) => {
+  await page.goto(`${BASE}/#/cases`)
+  await page.locator('.el-table__row', { hasText: s.number }).first().click()
+  await page.getByTestId('print-receipt').click()
+  const sheet = page.locator('.sheet').first()
+  await sheet.locator('img').waitFor()
+  // Each material with its specification (the photo: 二寸…).
+  assert.match(await sheet.getByTestId('print-materials').innerText(), /二寸/, 'the photo carries its specification')
+  await page.emulateMedia({ media: 'print' })
+  const pdf = (await page.pdf({ format: 'A4', printBackground: true })).toString('latin1')
+  await page.emulateMedia({ media: 'screen' })
+  const pages = pdf.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0
+  assert.equal(pages, 1, 'the receipt is one A4 page')
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).split('-')
+  const zhDate = `${today[0]}年${Number(today[1])}月${Number(today[2])}日`
+  assert.equal((await sheet.getByTestId('doc-date').innerText()).trim(), zhDate, 'dated in the station\'s zone')
+  // The clerk switches the interface to English: the document stays Chinese.
+  const locale = page.locator('.side-menu .locale-switch')
+  await locale.getByText('English').click()
+  try {
+    await page.getByRole('button', { name: 'Print' }).waitFor()
+    await page.locator('.sheet').first().locator('h1', { hasText: '收件凭证' }).waitFor()
+    await page.getByTestId('english-copy').click()
+    await page.locator('.sheet[lang=en-US] h1', { hasText: 'Receipt' }).waitFor()
+  } finally {
+    await locale.getByText('中文').click()
+    await page.getByRole('button', { name: '打印' }).waitFor()
+  }
 })
 
 step('sync: the hall receives the case', async (page, s) => {
@@ -250,10 +306,21 @@ step('sync: the station sees it approved (已办结 / 准予)', async (page, s) 
   await expectState(page, '已办结', '准予')
 })
 
-step('the applicant rates before the delivery is recorded', async (page) => {
-  const pad = page.locator('.evaluation-pad')
-  await pad.locator('.face[data-level="5"]').click()
-  await pad.getByTestId('submit').click()
+step('the applicant rates before the delivery is recorded, on the window\'s rating pad', async (page) => {
+  // 一次一评: the clerk's screen offers the rating and never hosts it.
+  assert.equal(await page.locator('.evaluation-pad').count(), 0, 'no rating pad on the clerk\'s screen')
+  await page.getByTestId('invite-rating').click()
+  const pad = await page.context().newPage()
+  try {
+    await pad.goto(`${BASE}/#/pad?window=1`)
+    await pad.getByTestId('pad-invite').waitFor()
+    await pad.locator('.face[data-level="5"]').click()
+    await pad.getByTestId('submit').click()
+    await pad.getByText('感谢您的评价').waitFor()
+  } finally {
+    await pad.close()
+  }
+  await page.reload()
   await page.getByTestId('rated').waitFor()
   // A rating is not a step: the case is still concluded, the delivery next.
   await expectState(page, '已办结', '准予')
@@ -274,6 +341,8 @@ step('deliver by EMS after the rating', async (page) => {
   })
   await expectState(page, '已送达')
   await page.getByTestId('rated').waitFor()
+  // The pickup ends a visit: the clerk's screen offers a rating (already given today).
+  await page.locator('.el-message-box').getByRole('button', { name: '不用了' }).click()
 })
 
 step('finish the ticket', async (page, s) => {
@@ -290,6 +359,10 @@ step('finish the ticket', async (page, s) => {
     }
   }
   await t.waitFor({ state: 'detached' })
+  // The visit is over: the clerk's screen offers the rating on the pad.
+  const prompt = page.locator('.el-message-box', { hasText: s.ticket })
+  await prompt.waitFor()
+  await prompt.getByRole('button', { name: '不用了' }).click()
 })
 
 step('sync: the hall has the delivery and the rating', async (page, s) => {
@@ -309,6 +382,69 @@ step('the dashboard changed', async (page, s) => {
   assert.match(after.satisfaction, /^\d+(\.\d)?%$/, 'satisfaction')
   // On a station without ratings before, the one very good rating makes it 100%.
   if (s.before.satisfaction === '暂无评价') assert.equal(after.satisfaction, '100%', 'satisfaction after the first rating')
+})
+
+step('a keyboard-only intake: Alt+3, type, Enter, Tab — no mouse', async (page, s) => {
+  await page.goto(`${BASE}/#/dashboard`)
+  await page.getByTestId('stat-today').waitFor()
+  await page.keyboard.press('Alt+3')
+  await page.waitForURL(/#\/intake/)
+  // The item search has the focus: type the pinyin initials, Enter takes the first match.
+  await page.locator('.item-picker').waitFor()
+  await page.keyboard.type(ITEM.query)
+  await page.locator('.item-picker .result.active', { hasText: ITEM.name }).waitFor()
+  await page.keyboard.press('Enter')
+  await page.locator('.situation-picker').waitFor()
+  await page.keyboard.press(ITEM.situation)
+  // The applicant's first field has the focus; Enter moves on, as an ID-card reader does.
+  await page.locator('.applicant-form').waitFor()
+  await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'name')
+  for (const v of ['王秀英', '370112195801010020', '13700000001', '示例镇西村 3 号']) {
+    await page.keyboard.type(v)
+    await page.keyboard.press('Enter')
+  }
+  // The materials step: the focus lands on the first material's choice.
+  await page.locator('.materials-checklist').waitFor()
+  await page.waitForFunction(() => !!document.activeElement?.closest('.materials-checklist'))
+  // Tab to 其余全部收纸质; Enter does that and nothing more (the step stays).
+  for (let i = 0; i < 40; i++) {
+    if (await page.evaluate(() => document.activeElement?.getAttribute('data-test') === 'all-paper')) break
+    await page.keyboard.press('Tab')
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-test')), 'all-paper', 'Tab reaches 其余全部收纸质')
+  await page.keyboard.press('Enter')
+  await page.waitForFunction(() => document.querySelectorAll('.materials-checklist .row').length > 0 && !document.querySelector('.materials-checklist .row:not(.done)'))
+  assert.equal(await page.locator('.materials-checklist').count(), 1, 'Enter on 其余全部收纸质 stayed on the materials step')
+  await page.keyboard.press('Tab') // to 下一步
+  await page.keyboard.press('Enter')
+  await page.locator('.intake-confirm').waitFor()
+  await page.keyboard.press('Enter') // 确认收件 has the focus
+  await page.locator('.intake-done').waitFor()
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-test') === 'print-receipt')
+  s.keyboardCase = (await page.locator('.intake-done').getByTestId('case-number').innerText()).trim()
+  console.log(`  case ${s.keyboardCase}, opened with the keyboard alone`)
+  // The case list: Tab to the case and open it with Enter.
+  await page.keyboard.press('Alt+4')
+  await page.waitForURL(/#\/cases$/)
+  const link = page.getByTestId('case-link').filter({ hasText: s.keyboardCase })
+  await link.focus()
+  await page.keyboard.press('Enter')
+  await page.getByTestId('case-number').filter({ hasText: s.keyboardCase }).waitFor()
+})
+
+step('at 1024×768 the case page shows its actions before the applicant and materials', async (page, s) => {
+  await page.setViewportSize({ width: 1024, height: 768 })
+  try {
+    await page.reload()
+    const accept = page.getByTestId('step-accept')
+    await accept.waitFor()
+    const box = await accept.boundingBox()
+    const applicant = await page.locator('.applicant-panel').boundingBox()
+    assert.ok(box && box.y + box.height <= 768, `受理 is in view at 1024×768 (bottom at ${box && box.y + box.height})`)
+    assert.ok(applicant && box.y < applicant.y, 'the actions come before the applicant card')
+  } finally {
+    await page.setViewportSize({ width: 1366, height: 900 })
+  }
 })
 
 // ---- runner ----
@@ -338,6 +474,13 @@ async function main() {
     await ctx.addInitScript(() => {
       localStorage.setItem('yizhan.locale', 'zh-CN')
       localStorage.setItem('yizhan.window', '1')
+      // The platform's speech synthesis, stubbed: the walk asserts what the
+      // waiting room would have heard.
+      window.__spoken = []
+      Object.defineProperty(window, 'speechSynthesis', {
+        configurable: true,
+        value: { speak: (u) => window.__spoken.push({ text: u.text, lang: u.lang, volume: u.volume }), cancel: () => {}, getVoices: () => [] },
+      })
     })
     const page = await ctx.newPage()
     page.setDefaultTimeout(TIMEOUT)

@@ -22,9 +22,12 @@
 // non-zero when the page logs an uncaught error.
 //
 // Docs mode (--docs) instead saves the main screens for docs/screenshots at
-// 1280x800, once per language in --lang (default zh-CN,en-US), as
+// 1366x768, once per language in --lang (default zh-CN,en-US), as
 // station-<screen>-<zh|en>.png: sign-in, dashboard, queue, intake (the
-// materials step), cases, case-detail, print-receipt, sync, kiosk, settings.
+// materials step), cases, case-detail, step-supplement, print-receipt,
+// print-transfer, sync, settings, display (waiting room), pad (rating pad),
+// kiosk, kiosk-rate; and those whose layout changes at 1024x768 again as
+// station-<screen>-<zh|en>-1024.png.
 // It seeds nothing: fill the station first (scripts/seed-station.sh; `make
 // station-screens` does it all). Its selectors do not depend on the language.
 
@@ -195,8 +198,20 @@ function launch() {
 }
 
 /** docShot saves one docs screenshot, station-<name>-<zh|en>.png. */
-async function docShot(page, name, lang) {
-  const file = join(opt.out, `station-${name}-${lang.slice(0, 2)}.png`)
+/**
+ * The window sizes of the docs screenshots: 1366×768 (the usual counter PC)
+ * for every screen, and 1024×768 (the smallest screen the app supports) for
+ * the screens whose layout changes there.
+ */
+const DOC_SIZES = [
+  { width: 1366, height: 768, suffix: '' },
+  { width: 1024, height: 768, suffix: '-1024' },
+]
+const AT_1024 = new Set(['dashboard', 'queue', 'intake', 'cases', 'case-detail', 'step-supplement', 'settings', 'print-receipt'])
+
+async function docShot(page, name, lang, suffix = '') {
+  if (suffix && !AT_1024.has(name)) return
+  const file = join(opt.out, `station-${name}-${lang.slice(0, 2)}${suffix}.png`)
   await page.waitForTimeout(400)
   await page.screenshot({ path: file, fullPage: false })
   console.log('screenshot', file)
@@ -215,81 +230,110 @@ async function docs() {
   await api('SignIn', opt.user, opt.password)
   const detailID = await pick('delivered', '最低生活保障')
   const receiptID = await pick('received', '就业创业证')
+  const correctionID = await pick('correction')
+  const forwardedID = await pick('forwarded')
+  const inviteID = await pick('accepted')
   const browser = await launch()
   try {
     for (const lang of opt.lang.split(',')) {
-      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: lang })
-      await ctx.addInitScript((l) => {
-        localStorage.setItem('yizhan.locale', l)
-        localStorage.setItem('yizhan.window', '1')
-      }, lang)
-      const page = await ctx.newPage()
-      page.setDefaultTimeout(15000)
-      watch(page)
+      for (const size of DOC_SIZES) {
+        const sfx = size.suffix
+        const ctx = await browser.newContext({ viewport: { width: size.width, height: size.height }, deviceScaleFactor: 1, locale: lang })
+        await ctx.addInitScript((l) => {
+          localStorage.setItem('yizhan.locale', l)
+          localStorage.setItem('yizhan.window', '1')
+        }, lang)
+        const page = await ctx.newPage()
+        page.setDefaultTimeout(15000)
+        watch(page)
 
-      // A new browser context has its own serve-ui session: it starts signed out.
-      await page.goto(`${BASE}/#/sign-in`)
-      const form = page.locator('.sign-in form')
-      await form.locator('button[type=submit]').waitFor()
-      await docShot(page, 'sign-in', lang)
-      await form.locator('input[autocomplete=username]').fill(opt.user)
-      await form.locator('input[autocomplete=current-password]').fill(opt.password)
-      await form.locator('button[type=submit]').click()
+        // A new browser context has its own serve-ui session: it starts signed out.
+        await page.goto(`${BASE}/#/sign-in`)
+        const form = page.locator('.sign-in form')
+        await form.locator('button[type=submit]').waitFor()
+        await docShot(page, 'sign-in', lang, sfx)
+        await form.locator('input[autocomplete=username]').fill(opt.user)
+        await form.locator('input[autocomplete=current-password]').fill(opt.password)
+        await form.locator('button[type=submit]').click()
 
-      await page.waitForURL(/#\/dashboard/)
-      await page.locator('[data-test=stat-today]').waitFor()
-      await page.locator('.dashboard-charts canvas').first().waitFor()
-      await page.waitForTimeout(1500) // the charts animate in
-      await docShot(page, 'dashboard', lang)
+        await page.waitForURL(/#\/dashboard/)
+        await page.locator('[data-test=stat-today]').waitFor()
+        await page.locator('.dashboard-charts canvas').first().waitFor()
+        await page.waitForTimeout(1500) // the charts animate in
+        await docShot(page, 'dashboard', lang, sfx)
 
-      await page.goto(`${BASE}/#/queue`)
-      await page.locator('.serving-ticket').first().waitFor()
-      await docShot(page, 'queue', lang)
+        await page.goto(`${BASE}/#/queue`)
+        await page.locator('.serving-ticket').first().waitFor()
+        await docShot(page, 'queue', lang, sfx)
 
-      // Intake, at the materials step: four papers, one 容缺, the photo missing.
-      await page.goto(`${BASE}/#/intake`)
-      await page.locator('.item-picker input').fill('zdshbz')
-      await page.locator('.item-picker .result', { hasText: '最低生活保障审核确认' }).first().click()
-      await page.locator('.situation-picker').waitFor()
-      await page.keyboard.press('1')
-      await page.locator('.applicant-form').waitFor()
-      await page.locator('input[name=name]').fill('刘桂兰')
-      await page.locator('input[name=id_number]').fill('370112196207080020')
-      await page.locator('input[name=phone]').fill('13912340000')
-      await page.locator('.applicant-form .ok').waitFor()
-      await page.locator('[data-test=intake-next]').click()
-      await page.locator('.materials-checklist').waitFor()
-      const how = (code, value) => page.locator(`[data-test=material-${code}] .el-radio-button:has(input[value=${value}])`).click()
-      for (const code of ['M1', 'M2', 'M3', 'M4']) await how(code, 'paper')
-      await how('M5', 'rongque')
-      await page.mouse.move(0, 0)
-      await page.locator('main.content').evaluate((el) => el.scrollTo(0, 0))
-      await docShot(page, 'intake', lang)
+        // Intake, at the materials step: four papers, one 容缺, the photo missing.
+        await page.goto(`${BASE}/#/intake`)
+        await page.locator('.item-picker input').fill('zdshbz')
+        await page.locator('.item-picker .result', { hasText: '最低生活保障审核确认' }).first().click()
+        await page.locator('.situation-picker').waitFor()
+        await page.keyboard.press('1')
+        await page.locator('.applicant-form').waitFor()
+        await page.locator('input[name=name]').fill('刘桂兰')
+        await page.locator('input[name=id_number]').fill('370112196207080020')
+        await page.locator('input[name=phone]').fill('13912340000')
+        await page.locator('.applicant-form .ok').waitFor()
+        await page.locator('[data-test=intake-next]').click()
+        await page.locator('.materials-checklist').waitFor()
+        const how = (code, value) => page.locator(`[data-test=material-${code}] .el-radio-button:has(input[value=${value}])`).click()
+        for (const code of ['M1', 'M2', 'M3', 'M4']) await how(code, 'paper')
+        await how('M5', 'rongque')
+        await page.mouse.move(0, 0)
+        await page.locator('main.content').evaluate((el) => el.scrollTo(0, 0))
+        await docShot(page, 'intake', lang, sfx)
 
-      await page.goto(`${BASE}/#/cases`)
-      await page.locator('.el-table__row').nth(5).waitFor()
-      await docShot(page, 'cases', lang)
+        await page.goto(`${BASE}/#/cases`)
+        await page.locator('.el-table__row').nth(5).waitFor()
+        await docShot(page, 'cases', lang, sfx)
 
-      await page.goto(`${BASE}/#/cases/${detailID}`)
-      await page.locator('.case-timeline').waitFor()
-      await docShot(page, 'case-detail', lang)
+        await page.goto(`${BASE}/#/cases/${detailID}`)
+        await page.locator('.case-timeline').waitFor()
+        await docShot(page, 'case-detail', lang, sfx)
 
-      await page.goto(`${BASE}/#/cases/${receiptID}/print/receipt`)
-      await page.locator('.sheet img').waitFor()
-      await docShot(page, 'print-receipt', lang)
+        // 补齐材料: the dialog records what the applicant brought.
+        await page.goto(`${BASE}/#/cases/${correctionID}`)
+        await page.locator('[data-test=step-supplement]').click()
+        await page.locator('.step-dialog').waitFor()
+        await docShot(page, 'step-supplement', lang, sfx)
+        await page.keyboard.press('Escape')
 
-      await page.goto(`${BASE}/#/sync`)
-      await page.locator('.sync-status-card').waitFor()
-      await docShot(page, 'sync', lang)
+        await page.goto(`${BASE}/#/cases/${receiptID}/print/receipt`)
+        await page.locator('.sheet img').waitFor()
+        await docShot(page, 'print-receipt', lang, sfx)
 
-      await page.goto(`${BASE}/#/settings`)
-      await page.locator('.staff-manager .el-table__row').first().waitFor()
-      await docShot(page, 'settings', lang)
+        await page.goto(`${BASE}/#/cases/${forwardedID}/print/transfer`)
+        await page.locator('.sheet img').waitFor()
+        await docShot(page, 'print-transfer', lang, sfx)
 
-      await page.goto(`${BASE}/#/kiosk`)
-      await page.locator('.kiosk .choices').waitFor()
-      await docShot(page, 'kiosk', lang)
-      await ctx.close()
+        await page.goto(`${BASE}/#/sync`)
+        await page.locator('.sync-status-card').waitFor()
+        await docShot(page, 'sync', lang, sfx)
+
+        await page.goto(`${BASE}/#/settings`)
+        await page.locator('.staff-manager .el-table__row').first().waitFor()
+        await docShot(page, 'settings', lang, sfx)
+
+        // The waiting-room display and the rating pad of window 1, invited.
+        await page.goto(`${BASE}/#/display`)
+        await page.locator('[data-test=display-latest]').waitFor()
+        await docShot(page, 'display', lang, sfx)
+        if (!sfx) await api('InviteRating', '1', '', inviteID)
+        await page.goto(`${BASE}/#/pad?window=1`)
+        await page.locator('[data-test=pad-invite], [data-test=pad-idle]').first().waitFor()
+        await docShot(page, 'pad', lang, sfx)
+
+        await page.goto(`${BASE}/#/kiosk`)
+        await page.locator('.kiosk .choices').waitFor()
+        await docShot(page, 'kiosk', lang, sfx)
+        await page.locator('.choice.rate').click()
+        await page.locator('.by-ticket').waitFor()
+        await docShot(page, 'kiosk-rate', lang, sfx)
+        await ctx.close()
+      }
     }
   } finally {
     await browser.close()

@@ -44,6 +44,20 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true },
   },
   {
+    // The waiting-room display: calls and next numbers, no sign-in.
+    path: '/display',
+    name: 'display',
+    component: () => import('./views/DisplayView.vue'),
+    meta: { public: true },
+  },
+  {
+    // A window's rating pad: the citizen rates the visit the clerk invited.
+    path: '/pad',
+    name: 'pad',
+    component: () => import('./views/PadView.vue'),
+    meta: { public: true },
+  },
+  {
     path: '/',
     component: () => import('./components/AppShell.vue'),
     redirect: { name: 'dashboard' },
@@ -71,7 +85,7 @@ export function createAppRouter(history: RouterHistory = createWebHashHistory())
   router.beforeEach(async (to, from) => {
     const session = useSessionStore()
     await session.load()
-    if (from === START_LOCATION && to.name !== 'kiosk' && usePrefsStore().kioskOnStart) return { name: 'kiosk' }
+    if (from === START_LOCATION && to.name !== 'kiosk' && to.name !== 'display' && to.name !== 'pad' && usePrefsStore().kioskOnStart) return { name: 'kiosk' }
     if (to.name === 'sign-in' && session.signedIn) return { name: 'dashboard' }
     if (to.meta.public || session.signedIn) return true
     return { name: 'sign-in', query: { redirect: to.fullPath } }

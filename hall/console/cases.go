@@ -65,6 +65,28 @@ func (s *Server) searchCases(w http.ResponseWriter, r *http.Request, me hall.Sta
 	return s.ok(w, r, rows)
 }
 
+// enquiryRequest is a telephone enquiry: the applicant's whole name or ID
+// number, and why (POST, so the ID number stays out of URLs and logs).
+type enquiryRequest struct {
+	Applicant string `json:"applicant"`
+	Purpose   string `json:"purpose"`
+}
+
+func (s *Server) enquiry(w http.ResponseWriter, r *http.Request, me hall.Staff) error {
+	var req enquiryRequest
+	if err := decode(w, r, maxBody, &req); err != nil {
+		return err
+	}
+	rows, err := s.svc.Enquiry(r.Context(), me.Actor(), req.Applicant, req.Purpose)
+	if err != nil {
+		return err
+	}
+	if rows == nil {
+		rows = []hall.CaseRow{}
+	}
+	return s.ok(w, r, rows)
+}
+
 // caseView is a case as the detail screen shows it.
 type caseView struct {
 	*hall.CaseDetail

@@ -115,6 +115,7 @@ func (s *Server) routes() {
 
 	s.mux.HandleFunc("GET "+api+"/inbox", s.with(hall.PermViewCases, s.inbox))
 	s.mux.HandleFunc("GET "+api+"/cases", s.with(hall.PermViewCases, s.searchCases))
+	s.mux.HandleFunc("POST "+api+"/enquiry", s.with(hall.PermViewCases, s.enquiry))
 	s.mux.HandleFunc("GET "+api+"/cases/{id}", s.with(hall.PermViewCases, s.showCase))
 	s.mux.HandleFunc("POST "+api+"/cases/{id}/unmask", s.with(hall.PermUnmask, s.unmaskCase))
 	s.mux.HandleFunc("GET "+api+"/cases/{id}/access", s.with(hall.PermAccessLog, s.caseAccess))

@@ -169,14 +169,16 @@ func (t *txn) PutCase(c *domain.Case, seq int64) error {
 	if c.Evaluation != nil {
 		level = c.Evaluation.Level
 	}
-	_, err = t.exec(`INSERT INTO cases(id,number,station,holder,state,updated_at,last_seq,body,item_code,item_name,serial,received_at,eval_level)
-		VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
+	_, err = t.exec(`INSERT INTO cases(id,number,station,holder,state,updated_at,last_seq,body,item_code,item_name,serial,received_at,eval_level,applicant_name,applicant_id)
+		VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
 		ON CONFLICT (id) DO UPDATE SET number=excluded.number, station=excluded.station, holder=excluded.holder,
 		state=excluded.state, updated_at=excluded.updated_at, last_seq=excluded.last_seq, body=excluded.body,
 		item_code=excluded.item_code, item_name=excluded.item_name, serial=excluded.serial,
-		received_at=excluded.received_at, eval_level=excluded.eval_level`,
+		received_at=excluded.received_at, eval_level=excluded.eval_level,
+		applicant_name=excluded.applicant_name, applicant_id=excluded.applicant_id`,
 		c.ID, c.Number, c.Station, c.Holder, string(c.State), nullTime(c.UpdatedAt), seq, string(body),
-		c.ItemCode, c.ItemName, c.Serial, nullTime(c.StatTimes().ReceivedAt), level)
+		c.ItemCode, c.ItemName, c.Serial, nullTime(c.StatTimes().ReceivedAt), level,
+		strings.TrimSpace(c.Applicant.Name), strings.ToUpper(strings.TrimSpace(c.Applicant.IDNumber)))
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
 	}
@@ -218,6 +220,9 @@ func (t *txn) FindCases(f hall.CaseFilter) ([]*domain.Case, error) {
 	}
 	if f.BadReview {
 		where = append(where, "eval_level BETWEEN 1 AND 2")
+	}
+	if a := strings.TrimSpace(f.Applicant); a != "" {
+		where = append(where, "(applicant_name = "+arg(a)+" OR applicant_id = "+arg(strings.ToUpper(a))+")")
 	}
 	var limit any // NULL: no limit
 	switch {

@@ -190,9 +190,11 @@ func testFindCasesFilters(t *testing.T, s hall.Store) {
 	addStations(t, s, "A01", "B01")
 	cases := []*domain.Case{
 		{ID: uuid(100), Number: "A01-20260110-0001", Station: "A01", ItemCode: "370112-RS-002-01-S", ItemName: "养老保险待遇申领",
-			ReceivedAt: time.Date(2026, 1, 10, 2, 0, 0, 0, time.UTC), Evaluation: &domain.Evaluation{Level: 1}},
+			ReceivedAt: time.Date(2026, 1, 10, 2, 0, 0, 0, time.UTC), Evaluation: &domain.Evaluation{Level: 1},
+			Applicant: domain.Applicant{Name: "张伟", IDNumber: "11010519491231002x"}},
 		{ID: uuid(101), Number: "A01-20260205-0001", Station: "A01", ItemCode: "370112-MZ-001-01-S", ItemName: "最低生活保障",
-			Serial: "SQ2026_0042", ReceivedAt: time.Date(2026, 2, 5, 2, 0, 0, 0, time.UTC), Evaluation: &domain.Evaluation{Level: 4}},
+			Serial: "SQ2026_0042", ReceivedAt: time.Date(2026, 2, 5, 2, 0, 0, 0, time.UTC), Evaluation: &domain.Evaluation{Level: 4},
+			Applicant: domain.Applicant{Name: "张伟国", IDNumber: "110105195001010039"}},
 		{ID: uuid(102), Number: "B01-20260301-0001", Station: "B01", ItemCode: "370112-RS-002-01-S", ItemName: "养老保险待遇申领",
 			ReceivedAt: time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC), Evaluation: &domain.Evaluation{Level: 2}},
 	}
@@ -247,4 +249,11 @@ func testFindCasesFilters(t *testing.T, s hall.Store) {
 	same("bad reviews of a station", ids(hall.CaseFilter{BadReview: true, Station: "A01"}), uuid(100))
 	same("offset", ids(hall.CaseFilter{Limit: 1, Offset: 1}), uuid(101))
 	same("no limit", ids(hall.CaseFilter{Limit: -1}), uuid(102), uuid(101), uuid(100))
+	// A telephone enquiry: the whole name or the whole ID number, exactly.
+	same("applicant name, exact", ids(hall.CaseFilter{Applicant: "张伟"}), uuid(100))
+	same("applicant ID, any case of x", ids(hall.CaseFilter{Applicant: "11010519491231002X"}), uuid(100))
+	same("applicant ID", ids(hall.CaseFilter{Applicant: " 110105195001010039 "}), uuid(101))
+	same("applicant fragment finds nothing", ids(hall.CaseFilter{Applicant: "张"}))
+	same("applicant ID fragment finds nothing", ids(hall.CaseFilter{Applicant: "002X"}))
+	same("applicant query is no wildcard", ids(hall.CaseFilter{Applicant: "%"}))
 }

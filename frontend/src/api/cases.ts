@@ -14,7 +14,7 @@ import type {
 } from './types'
 
 /** The notices a station prints. */
-export const DOCUMENT_KINDS = ['receipt', 'accept', 'not_accept', 'correction', 'conclusion', 'delivery'] as const
+export const DOCUMENT_KINDS = ['receipt', 'accept', 'not_accept', 'correction', 'conclusion', 'delivery', 'transfer'] as const
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number]
 
 /** checkIntake validates an intake form and returns warnings and the materials checklist. */

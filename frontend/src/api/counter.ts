@@ -1,5 +1,5 @@
 import { call } from './transport'
-import type { Dashboard, EvaluationInput, Rectification, Ticket } from './types'
+import type { Dashboard, EvaluationInput, RatingInvite, Rectification, Ticket } from './types'
 
 /** issueTicket takes a queue number, optionally for an item. */
 export function issueTicket(itemCode: string): Promise<Ticket> {
@@ -39,4 +39,14 @@ export async function rectifications(all: boolean): Promise<Rectification[]> {
 /** dashboard returns the station's figures. */
 export function dashboard(): Promise<Dashboard> {
   return call<Dashboard>('Dashboard')
+}
+
+/** changeMark changes whenever a case, ticket or rating is recorded or pulled. */
+export function changeMark(): Promise<string> {
+  return call<string>('ChangeMark')
+}
+
+/** inviteRating offers the citizen just served a rating on this window's pad. */
+export function inviteRating(window: string, ticketID: string, caseID: string): Promise<RatingInvite> {
+  return call<RatingInvite>('InviteRating', window, ticketID, caseID)
 }

@@ -1,5 +1,5 @@
 import { call } from './transport'
-import type { ItemSummary, KioskQuery, KioskRatingInput, Progress, Ticket } from './types'
+import type { Evaluation, ItemSummary, KioskQuery, KioskRatingInput, Progress, QueueBoard, RatingInvite, Ticket } from './types'
 
 /** kioskIssueTicket takes a queue number at the self-service kiosk (no sign-in). */
 export function kioskIssueTicket(itemCode: string): Promise<Ticket> {
@@ -22,4 +22,19 @@ export function kioskEvaluate(input: KioskRatingInput): Promise<string> {
 /** kioskItems lists every item the station takes in, those decided at the hall too. */
 export async function kioskItems(): Promise<ItemSummary[]> {
   return (await call<ItemSummary[] | null>('KioskItems')) ?? []
+}
+
+/** kioskQueueBoard is the waiting-room display's board (no sign-in): calls and next numbers. */
+export function kioskQueueBoard(): Promise<QueueBoard> {
+  return call<QueueBoard>('KioskQueueBoard')
+}
+
+/** kioskPadInvitation is the rating pad's question: its window's open invitation, or null. */
+export function kioskPadInvitation(window: string): Promise<RatingInvite | null> {
+  return call<RatingInvite | null>('KioskPadInvitation', window)
+}
+
+/** kioskPadEvaluate records the rating given on the pad for an open invitation. */
+export function kioskPadEvaluate(inviteID: string, ev: Evaluation, contact: string): Promise<string> {
+  return call<string>('KioskPadEvaluate', inviteID, ev, contact)
 }

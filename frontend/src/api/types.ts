@@ -1,4 +1,4 @@
-import type { app, bundle, client, desktop, domain } from './wailsjs/go/models'
+import type { app, bundle, desktop, domain, hallclient } from './wailsjs/go/models'
 
 /**
  * Plain turns a generated binding class into the plain JSON shape a call
@@ -57,9 +57,11 @@ export type Dashboard = Plain<app.Dashboard>
 export type Progress = Plain<app.Progress>
 export type KioskQuery = Plain<app.KioskQuery>
 export type KioskRatingInput = Plain<app.KioskRatingInput>
+export type QueueBoard = Plain<app.QueueBoard>
+export type RatingInvite = Plain<app.RatingInvite>
 
 // Sync.
-export type SyncStatus = Plain<client.Status>
-export type SyncResult = Plain<client.Result>
+export type SyncStatus = Plain<hallclient.Status>
+export type SyncResult = Plain<hallclient.Result>
 export type BundleExport = Plain<bundle.ExportResult>
 export type BundleImport = Plain<bundle.ImportResult>

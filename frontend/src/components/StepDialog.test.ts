@@ -129,4 +129,14 @@ describe('StepDialog', () => {
     await open({ kind: 'supplement', needsReason: false, owed: [{ code: 'M2', name: '二寸免冠照片', required: '必要', e_license: false }] })
     expect(document.body.querySelector('[data-test=brought-M2]')!.textContent).not.toContain('电子证照')
   })
+
+  it('starts ready when the parent mounts it already open (补齐材料 from the case page)', async () => {
+    const owed = [{ code: 'M2', name: '二寸免冠照片', required: '必要', e_license: false }]
+    const wrapper = mountApp(StepDialog, { props: { modelValue: true, kind: 'supplement', needsReason: false, owed } })
+    await flushPromises()
+    await nextTick()
+    expect(document.body.querySelector('[data-test=supplement-ready]')).not.toBeNull()
+    submit().click()
+    expect(wrapper.emitted('submit')?.[0]).toEqual([{ kind: 'supplement', materials: [{ code: 'M2', collected: 'paper', count: 1 }] }])
+  })
 })

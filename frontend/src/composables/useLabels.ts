@@ -1,13 +1,19 @@
 import { useI18n } from 'vue-i18n'
 import { isImmediate, necessityKey } from '../domain/materials'
+import { i18n, type Locale } from '../i18n'
 
 /**
  * useLabels turns the backend's codes into the clerk's words. The backend
  * sends Chinese names too (state_zh, zh); they are the fallback for a code
- * this version of the interface does not know yet.
+ * this version of the interface does not know yet. With a locale, the
+ * words are in that language whatever the interface's (printed documents
+ * are Chinese).
  */
-export function useLabels() {
-  const { t, te } = useI18n()
+export function useLabels(locale?: Locale) {
+  const scoped = locale ? null : useI18n()
+  const t = (key: string, named: Record<string, unknown> = {}): string =>
+    scoped ? scoped.t(key, named) : i18n.global.t(key, named, { locale: locale! })
+  const te = (key: string): boolean => (scoped ? scoped.te(key) : i18n.global.te(key, locale))
 
   function coded(prefix: string, code: string | undefined, fallback = ''): string {
     if (!code) return fallback

@@ -28,16 +28,20 @@ export function useLabels() {
   }
 }
 
-/** fmtTime shows an ISO time as local "YYYY-MM-DD HH:mm". */
+/**
+ * fmtTime shows an ISO time as "YYYY-MM-DD HH:mm" in China time (UTC+8, no
+ * summer time), the stations' and the hall's zone, never the PC's.
+ */
 export function fmtTime(iso: string | undefined | null): string {
   if (!iso) return ''
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return iso
+  const ms = Date.parse(iso.replace(/(\.\d{3})\d+/, '$1'))
+  if (Number.isNaN(ms)) return iso
+  const d = new Date(ms + 8 * 3600 * 1000)
   const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
 }
 
-/** fmtDate shows an ISO time as local "YYYY-MM-DD". */
+/** fmtDate shows an ISO time as "YYYY-MM-DD" in China time. */
 export function fmtDate(iso: string | undefined | null): string {
   return fmtTime(iso).slice(0, 10)
 }

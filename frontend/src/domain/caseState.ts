@@ -76,8 +76,10 @@ export function documentsFor(state: string): DocumentKind[] {
       return ['correction', 'receipt']
     case 'not_accepted':
       return ['not_accept', 'receipt']
-    case 'accepted':
     case 'forwarded':
+      // The paper materials travel with the case: their 移交清单 first.
+      return ['transfer', 'accept', 'receipt']
+    case 'accepted':
     case 'in_process':
     case 'suspended':
       return ['accept', 'receipt']

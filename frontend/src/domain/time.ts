@@ -14,12 +14,26 @@ function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n)
 }
 
-/** formatDateTime shows a time as "YYYY-MM-DD HH:mm" in the computer's zone ("" for none). */
+/**
+ * STATION_UTC_OFFSET_MIN is the station's time zone, Asia/Shanghai (UTC+8,
+ * no summer time): every date and time the app shows or prints is in it,
+ * never in the zone the PC happens to be set to (workday.China on the Go
+ * side).
+ */
+export const STATION_UTC_OFFSET_MIN = 8 * 60
+
+/** stationParts splits an instant into its date and time fields in the station's zone. */
+function stationParts(ms: number) {
+  const d = new Date(ms + STATION_UTC_OFFSET_MIN * 60_000)
+  return { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes() }
+}
+
+/** formatDateTime shows a time as "YYYY-MM-DD HH:mm" in the station's zone ("" for none). */
 export function formatDateTime(s: string | null | undefined): string {
   const t = parseTime(s)
   if (Number.isNaN(t)) return ''
-  const d = new Date(t)
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+  const p = stationParts(t)
+  return `${p.y}-${pad(p.mo)}-${pad(p.d)} ${pad(p.h)}:${pad(p.mi)}`
 }
 
 /** formatClock shows a time as "HH:mm" ("" for none). */
@@ -36,7 +50,14 @@ export function clockDuration(secs: number): string {
   return h > 0 ? `${h}:${pad(m)}:${pad(r)}` : `${m}:${pad(r)}`
 }
 
-/** today returns the local date as YYYY-MM-DD. */
+/** todayISO returns the station's date as YYYY-MM-DD. */
 export function todayISO(now: Date = new Date()): string {
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+  const p = stationParts(now.getTime())
+  return `${p.y}-${pad(p.mo)}-${pad(p.d)}`
+}
+
+/** chineseDate shows a YYYY-MM-DD date as on an official document: "2026年11月27日". */
+export function chineseDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso)
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : iso
 }

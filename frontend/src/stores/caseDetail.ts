@@ -1,9 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import * as api from '../api/cases'
-import * as counter from '../api/counter'
 import { toApiError, type ApiError } from '../api/errors'
-import type { CaseView, EvaluationInput, StepInput } from '../api/types'
+import type { CaseView, StepInput } from '../api/types'
 import type { Collection } from '../domain/materials'
 
 /**
@@ -87,17 +86,11 @@ export const useCaseDetailStore = defineStore('caseDetail', () => {
     return url
   }
 
-  /** evaluate records the applicant's rating of this case. */
-  async function evaluate(input: Omit<EvaluationInput, 'case_id'>) {
-    await counter.evaluate({ ...input, case_id: view.value?.case?.id })
-    await reload()
-  }
-
   /** resolveConflict records how a sync conflict on this case was settled. */
   async function resolveConflict(eventID: string, resolution: string) {
     await api.resolveConflict(eventID, resolution)
     await reload()
   }
 
-  return { view, loading, error, revealed, scanURLs, load, reload, reveal, mask, runStep, recordMaterial, attachScan, scanURL, evaluate, resolveConflict }
+  return { view, loading, error, revealed, scanURLs, load, reload, reveal, mask, runStep, recordMaterial, attachScan, scanURL, resolveConflict }
 })

@@ -4,7 +4,12 @@ import * as api from '../api/counter'
 import { toApiError, type ApiError } from '../api/errors'
 import type { Dashboard } from '../api/types'
 
-/** useDashboardStore holds the station's figures for the 工作台. */
+/**
+ * useDashboardStore holds the station's figures for the 工作台. watch()
+ * keeps them current while the dashboard is on screen: it polls the
+ * backend's change mark (cheap) and reloads the figures when a case, ticket
+ * or rating was recorded here, by another clerk or by a sync.
+ */
 export const useDashboardStore = defineStore('dashboard', () => {
   const data = ref<Dashboard | null>(null)
   const loading = ref(false)
@@ -22,5 +27,34 @@ export const useDashboardStore = defineStore('dashboard', () => {
     }
   }
 
-  return { data, loading, error, load }
+  let mark = ''
+  let timer: ReturnType<typeof setInterval> | null = null
+
+  /** refreshIfChanged reloads the figures when the change mark moved. */
+  async function refreshIfChanged() {
+    try {
+      const m = await api.changeMark()
+      if (m !== mark) {
+        mark = m
+        await load()
+      }
+    } catch {
+      // The next tick tries again; the figures on screen stay.
+    }
+  }
+
+  /** watch starts following changes (every pollMs); unwatch stops. */
+  function watch(pollMs = 3000) {
+    unwatch()
+    mark = ''
+    void refreshIfChanged()
+    timer = setInterval(() => void refreshIfChanged(), pollMs)
+  }
+
+  function unwatch() {
+    if (timer) clearInterval(timer)
+    timer = null
+  }
+
+  return { data, loading, error, load, watch, unwatch, refreshIfChanged }
 })

@@ -3,7 +3,10 @@ import { computed, ref } from 'vue'
 import * as api from '../api/counter'
 import { toApiError, type ApiError } from '../api/errors'
 import type { Ticket } from '../api/types'
+import { speak } from '../composables/useSpeech'
+import { callText, windowNumber } from '../domain/announce'
 import { parseTime } from '../domain/time'
+import { usePrefsStore } from './prefs'
 
 /** localStorage key of this counter's window number: it belongs to the desk, not the clerk. */
 const WINDOW_KEY = 'yizhan.window'
@@ -13,8 +16,10 @@ export const QUEUE_POLL_MS = 5000
 
 /**
  * useQueueStore is today's queue at this station: who waits, who is being
- * served at this window, and the clerk's window number. Waiting times tick
- * every second on this side between reads.
+ * served at this window, and this desk's window number (asked once, at
+ * sign-in or in settings). A call is announced to the waiting room through
+ * speech synthesis at the volume set in settings; the display page shows
+ * it. Waiting times tick every second on this side between reads.
  */
 export const useQueueStore = defineStore('queue', () => {
   const tickets = ref<Ticket[]>([])
@@ -48,8 +53,15 @@ export const useQueueStore = defineStore('queue', () => {
   }
 
   function setWindow(w: string) {
-    windowNo.value = w.trim()
+    windowNo.value = windowNumber(w)
     localStorage.setItem(WINDOW_KEY, windowNo.value)
+  }
+
+  /** announce says a call aloud in the waiting room; the text spoken is returned. */
+  function announce(t: Ticket): string {
+    const text = callText(t.number, t.window || windowNo.value)
+    speak(text, usePrefsStore().callVolume / 100)
+    return text
   }
 
   async function refresh() {
@@ -77,10 +89,11 @@ export const useQueueStore = defineStore('queue', () => {
     return t
   }
 
-  /** callNext calls the next waiting person to this window. */
+  /** callNext calls the next waiting person to this window and announces it. */
   async function callNext(): Promise<Ticket> {
     const t = await api.callNext(windowNo.value)
     upsert(t)
+    announce(t)
     return t
   }
 
@@ -111,5 +124,25 @@ export const useQueueStore = defineStore('queue', () => {
     poll = tick = null
   }
 
-  return { tickets, loading, error, windowNo, now, waiting, serving, finished, waitSecs, transferCount, setWindow, refresh, issue, callNext, finish, transfer, start, stop }
+  return {
+    tickets,
+    loading,
+    error,
+    windowNo,
+    now,
+    waiting,
+    serving,
+    finished,
+    waitSecs,
+    transferCount,
+    setWindow,
+    announce,
+    refresh,
+    issue,
+    callNext,
+    finish,
+    transfer,
+    start,
+    stop,
+  }
 })

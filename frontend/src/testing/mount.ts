@@ -16,6 +16,7 @@ export function mountApp<C extends Component>(component: C, options: ComponentMo
   return mount(component, {
     attachTo: document.body,
     ...options,
-    global: { plugins: [ElementPlus, i18n, pinia], ...(options.global ?? {}) },
+    // Plugins the test adds (a router) come after the app's own.
+    global: { ...(options.global ?? {}), plugins: [ElementPlus, i18n, pinia, ...(options.global?.plugins ?? [])] },
   } as ComponentMountingOptions<C>)
 }

@@ -299,6 +299,13 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 	must(err, "finish")
 	_, err = st.Evaluate(ctx, head, app.EvaluationInput{TicketID: t1.ID, Evaluation: domain.Evaluation{Level: 5, Source: "paper"}})
 	must(err, "ticket rating")
+	// Rating invitations (schema 6): one rated on the pad, one still open.
+	inv, err := st.InviteRating(ctx, clerk, "1", "", c12.ID)
+	must(err, "invite rating")
+	_, err = st.PadEvaluate(ctx, inv.ID, domain.Evaluation{Level: 4}, "")
+	must(err, "pad rating")
+	_, err = st.InviteRating(ctx, clerk, "1", "", c10.ID)
+	must(err, "open invitation")
 	_, err = st.CallNext(ctx, clerk, "1号窗口")
 	must(err, "call 2")
 	_, err = st.FinishTicket(ctx, clerk, t2.ID, true)

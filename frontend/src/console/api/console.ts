@@ -32,6 +32,8 @@ export const api = {
 
   inbox: () => request<CaseRow[]>('GET', '/inbox'),
   searchCases: (s: CaseSearch) => request<CaseRow[]>('GET', '/cases' + query({ ...s })),
+  // POST: the ID number stays out of URLs and server logs.
+  enquiry: (applicant: string, purpose: string) => request<CaseRow[]>('POST', '/enquiry', { applicant, purpose }),
   showCase: (id: string) => request<CaseView>('GET', `/cases/${encodeURIComponent(id)}`),
   unmaskCase: (id: string, purpose: string) => request<CaseView>('POST', `/cases/${encodeURIComponent(id)}/unmask`, { purpose }),
   caseAction: (id: string, action: CaseAction, input: ActionInput = {}) =>

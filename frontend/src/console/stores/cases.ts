@@ -23,6 +23,17 @@ export const useCasesStore = defineStore('console-cases', () => {
     }
   }
 
+  /** enquire finds one applicant's cases for a telephone enquiry; the hall logs the purpose. */
+  async function enquire(applicant: string, purpose: string): Promise<void> {
+    loading.value = true
+    try {
+      results.value = await api.enquiry(applicant, purpose)
+      searched.value = true
+    } finally {
+      loading.value = false
+    }
+  }
+
   function reset(): void {
     Object.assign(search, { q: '', state: '', station: '', item: '', from: '', to: '' })
     results.value = []
@@ -52,5 +63,5 @@ export const useCasesStore = defineStore('console-cases', () => {
     access.value = await api.caseAccess(id)
   }
 
-  return { search, results, searched, loading, view, access, find, reset, open, unmask, act, loadAccess }
+  return { search, results, searched, loading, view, access, find, enquire, reset, open, unmask, act, loadAccess }
 })

@@ -175,3 +175,19 @@ describe('reviews and stats stores', () => {
     expect(stats.excelURL('zh-CN')).toBe('/console/api/stats.xlsx?from=2025-04-01&to=2026-03-02&station=A01&lang=zh-CN')
   })
 })
+
+describe('telephone enquiry', () => {
+  beforeEach(() => setActivePinia(createPinia()))
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('posts the applicant and the purpose (never in the URL) and shows the masked rows', async () => {
+    const calls = serve(() => [200, [row('c1')]])
+    const cases = useCasesStore()
+    await cases.enquire('张三丰', '来电查询办理进度')
+    expect(calls).toHaveLength(1)
+    expect(calls[0].method).toBe('POST')
+    expect(calls[0].url).not.toContain('张三丰')
+    expect(calls[0].body).toEqual({ applicant: '张三丰', purpose: '来电查询办理进度' })
+    expect(cases.results.map((r) => r.id)).toEqual(['c1'])
+  })
+})

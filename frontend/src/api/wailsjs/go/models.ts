@@ -30,6 +30,24 @@ export namespace app {
 	        this.status = source["status"];
 	    }
 	}
+	export class BoardCall {
+	    id: string;
+	    number: string;
+	    window: string;
+	    called_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BoardCall(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.number = source["number"];
+	        this.window = source["window"];
+	        this.called_at = source["called_at"];
+	    }
+	}
 	export class CaseFilter {
 	    query?: string;
 	    state?: string;
@@ -79,6 +97,8 @@ export namespace app {
 	    due_soon: boolean;
 	    provisional?: boolean;
 	    holder: string;
+	    match?: string;
+	    name_shown?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new CaseSummary(source);
@@ -102,6 +122,8 @@ export namespace app {
 	        this.due_soon = source["due_soon"];
 	        this.provisional = source["provisional"];
 	        this.holder = source["holder"];
+	        this.match = source["match"];
+	        this.name_shown = source["name_shown"];
 	    }
 	}
 	export class CasePage {
@@ -757,6 +779,66 @@ export namespace app {
 		}
 	}
 	
+	export class QueueBoard {
+	    calls: BoardCall[];
+	    next: string[];
+	    waiting: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueueBoard(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.calls = this.convertValues(source["calls"], BoardCall);
+	        this.next = source["next"];
+	        this.waiting = source["waiting"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RatingInvite {
+	    id: string;
+	    window: string;
+	    ticket_id?: string;
+	    ticket_number?: string;
+	    case_id?: string;
+	    item_name?: string;
+	    clerk_name: string;
+	    expires_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RatingInvite(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.window = source["window"];
+	        this.ticket_id = source["ticket_id"];
+	        this.ticket_number = source["ticket_number"];
+	        this.case_id = source["case_id"];
+	        this.item_name = source["item_name"];
+	        this.clerk_name = source["clerk_name"];
+	        this.expires_at = source["expires_at"];
+	    }
+	}
 	export class Rectification {
 	    id: string;
 	    evaluation_id: string;
@@ -831,6 +913,7 @@ export namespace app {
 	    serve_secs?: number;
 	    transfers?: string;
 	    appointment?: string;
+	    ahead?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Ticket(source);
@@ -854,6 +937,7 @@ export namespace app {
 	        this.serve_secs = source["serve_secs"];
 	        this.transfers = source["transfers"];
 	        this.appointment = source["appointment"];
+	        this.ahead = source["ahead"];
 	    }
 	}
 
@@ -948,7 +1032,7 @@ export namespace bundle {
 	export class ImportResult {
 	    id: string;
 	    already_imported?: boolean;
-	    acks: client.Tally;
+	    acks: protocol.AckTally;
 	    pulled: number;
 	    published: number;
 	    cursor: number;
@@ -966,7 +1050,7 @@ export namespace bundle {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.already_imported = source["already_imported"];
-	        this.acks = this.convertValues(source["acks"], client.Tally);
+	        this.acks = this.convertValues(source["acks"], protocol.AckTally);
 	        this.pulled = source["pulled"];
 	        this.published = source["published"];
 	        this.cursor = source["cursor"];
@@ -994,208 +1078,6 @@ export namespace bundle {
 		    }
 		    return a;
 		}
-	}
-
-}
-
-export namespace client {
-	
-	export class BlobResult {
-	    uploaded: number;
-	    present: number;
-	    bytes: number;
-	    pending: number;
-	    error?: string;
-	    error_zh?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new BlobResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.uploaded = source["uploaded"];
-	        this.present = source["present"];
-	        this.bytes = source["bytes"];
-	        this.pending = source["pending"];
-	        this.error = source["error"];
-	        this.error_zh = source["error_zh"];
-	    }
-	}
-	export class ErrorInfo {
-	    code: string;
-	    message: string;
-	    zh: string;
-	    // Go type: time
-	    at: any;
-	
-	    static createFrom(source: any = {}) {
-	        return new ErrorInfo(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.code = source["code"];
-	        this.message = source["message"];
-	        this.zh = source["zh"];
-	        this.at = this.convertValues(source["at"], null);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class Result {
-	    rounds: number;
-	    pushed: number;
-	    accepted: number;
-	    conflicts: number;
-	    rejected: number;
-	    duplicates: number;
-	    pulled: number;
-	    published: number;
-	    cursor: number;
-	    resynced?: boolean;
-	    partial?: boolean;
-	    upgrade_advised?: boolean;
-	    clock_skew: number;
-	    blobs: BlobResult;
-	
-	    static createFrom(source: any = {}) {
-	        return new Result(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.rounds = source["rounds"];
-	        this.pushed = source["pushed"];
-	        this.accepted = source["accepted"];
-	        this.conflicts = source["conflicts"];
-	        this.rejected = source["rejected"];
-	        this.duplicates = source["duplicates"];
-	        this.pulled = source["pulled"];
-	        this.published = source["published"];
-	        this.cursor = source["cursor"];
-	        this.resynced = source["resynced"];
-	        this.partial = source["partial"];
-	        this.upgrade_advised = source["upgrade_advised"];
-	        this.clock_skew = source["clock_skew"];
-	        this.blobs = this.convertValues(source["blobs"], BlobResult);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class Status {
-	    enrolled: boolean;
-	    station?: string;
-	    hall_url?: string;
-	    online: boolean;
-	    state: string;
-	    state_zh: string;
-	    pending_events: number;
-	    pending_blobs: number;
-	    open_conflicts: number;
-	    cursor: number;
-	    // Go type: time
-	    last_attempt?: any;
-	    // Go type: time
-	    last_success?: any;
-	    last_error?: ErrorInfo;
-	    clock_skew_ms: number;
-	    clock_note?: string;
-	    clock_note_zh?: string;
-	    upgrade_advised?: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new Status(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.enrolled = source["enrolled"];
-	        this.station = source["station"];
-	        this.hall_url = source["hall_url"];
-	        this.online = source["online"];
-	        this.state = source["state"];
-	        this.state_zh = source["state_zh"];
-	        this.pending_events = source["pending_events"];
-	        this.pending_blobs = source["pending_blobs"];
-	        this.open_conflicts = source["open_conflicts"];
-	        this.cursor = source["cursor"];
-	        this.last_attempt = this.convertValues(source["last_attempt"], null);
-	        this.last_success = this.convertValues(source["last_success"], null);
-	        this.last_error = this.convertValues(source["last_error"], ErrorInfo);
-	        this.clock_skew_ms = source["clock_skew_ms"];
-	        this.clock_note = source["clock_note"];
-	        this.clock_note_zh = source["clock_note_zh"];
-	        this.upgrade_advised = source["upgrade_advised"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class Tally {
-	    accepted: number;
-	    conflicts: number;
-	    rejected: number;
-	    duplicates: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Tally(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.accepted = source["accepted"];
-	        this.conflicts = source["conflicts"];
-	        this.rejected = source["rejected"];
-	        this.duplicates = source["duplicates"];
-	    }
 	}
 
 }
@@ -1246,6 +1128,32 @@ export namespace desktop {
 		    return a;
 		}
 	}
+	export class DocMaterial {
+	    code: string;
+	    name: string;
+	    required: string;
+	    spec?: string;
+	    originals: number;
+	    copies: number;
+	    collected: string;
+	    count?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DocMaterial(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.name = source["name"];
+	        this.required = source["required"];
+	        this.spec = source["spec"];
+	        this.originals = source["originals"];
+	        this.copies = source["copies"];
+	        this.collected = source["collected"];
+	        this.count = source["count"];
+	    }
+	}
 	export class Document {
 	    kind: string;
 	    case?: domain.Case;
@@ -1261,6 +1169,7 @@ export namespace desktop {
 	    waived: number;
 	    query_password?: string;
 	    short_number?: string;
+	    materials: DocMaterial[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Document(source);
@@ -1282,6 +1191,7 @@ export namespace desktop {
 	        this.waived = source["waived"];
 	        this.query_password = source["query_password"];
 	        this.short_number = source["short_number"];
+	        this.materials = this.convertValues(source["materials"], DocMaterial);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -2006,6 +1916,213 @@ export namespace domain {
 	
 	
 	
+
+}
+
+export namespace hallclient {
+	
+	export class BlobResult {
+	    uploaded: number;
+	    present: number;
+	    bytes: number;
+	    pending: number;
+	    error?: string;
+	    error_zh?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BlobResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.uploaded = source["uploaded"];
+	        this.present = source["present"];
+	        this.bytes = source["bytes"];
+	        this.pending = source["pending"];
+	        this.error = source["error"];
+	        this.error_zh = source["error_zh"];
+	    }
+	}
+	export class ErrorInfo {
+	    code: string;
+	    message: string;
+	    zh: string;
+	    // Go type: time
+	    at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new ErrorInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.message = source["message"];
+	        this.zh = source["zh"];
+	        this.at = this.convertValues(source["at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Result {
+	    rounds: number;
+	    pushed: number;
+	    accepted: number;
+	    conflicts: number;
+	    rejected: number;
+	    duplicates: number;
+	    pulled: number;
+	    published: number;
+	    cursor: number;
+	    resynced?: boolean;
+	    partial?: boolean;
+	    upgrade_advised?: boolean;
+	    clock_skew: number;
+	    blobs: BlobResult;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rounds = source["rounds"];
+	        this.pushed = source["pushed"];
+	        this.accepted = source["accepted"];
+	        this.conflicts = source["conflicts"];
+	        this.rejected = source["rejected"];
+	        this.duplicates = source["duplicates"];
+	        this.pulled = source["pulled"];
+	        this.published = source["published"];
+	        this.cursor = source["cursor"];
+	        this.resynced = source["resynced"];
+	        this.partial = source["partial"];
+	        this.upgrade_advised = source["upgrade_advised"];
+	        this.clock_skew = source["clock_skew"];
+	        this.blobs = this.convertValues(source["blobs"], BlobResult);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Status {
+	    enrolled: boolean;
+	    station?: string;
+	    hall_url?: string;
+	    online: boolean;
+	    state: string;
+	    state_zh: string;
+	    pending_events: number;
+	    pending_blobs: number;
+	    open_conflicts: number;
+	    cursor: number;
+	    // Go type: time
+	    last_attempt?: any;
+	    // Go type: time
+	    last_success?: any;
+	    last_error?: ErrorInfo;
+	    clock_skew_ms: number;
+	    clock_note?: string;
+	    clock_note_zh?: string;
+	    upgrade_advised?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Status(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enrolled = source["enrolled"];
+	        this.station = source["station"];
+	        this.hall_url = source["hall_url"];
+	        this.online = source["online"];
+	        this.state = source["state"];
+	        this.state_zh = source["state_zh"];
+	        this.pending_events = source["pending_events"];
+	        this.pending_blobs = source["pending_blobs"];
+	        this.open_conflicts = source["open_conflicts"];
+	        this.cursor = source["cursor"];
+	        this.last_attempt = this.convertValues(source["last_attempt"], null);
+	        this.last_success = this.convertValues(source["last_success"], null);
+	        this.last_error = this.convertValues(source["last_error"], ErrorInfo);
+	        this.clock_skew_ms = source["clock_skew_ms"];
+	        this.clock_note = source["clock_note"];
+	        this.clock_note_zh = source["clock_note_zh"];
+	        this.upgrade_advised = source["upgrade_advised"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace protocol {
+	
+	export class AckTally {
+	    accepted: number;
+	    conflicts: number;
+	    rejected: number;
+	    duplicates: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AckTally(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.accepted = source["accepted"];
+	        this.conflicts = source["conflicts"];
+	        this.rejected = source["rejected"];
+	        this.duplicates = source["duplicates"];
+	    }
+	}
 
 }
 

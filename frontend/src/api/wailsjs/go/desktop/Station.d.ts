@@ -4,7 +4,7 @@ import {app} from '../models';
 import {domain} from '../models';
 import {desktop} from '../models';
 import {bundle} from '../models';
-import {client} from '../models';
+import {hallclient} from '../models';
 
 export function AddStaff(arg1:string,arg2:string,arg3:string,arg4:string):Promise<app.Staff>;
 
@@ -17,6 +17,8 @@ export function Backup(arg1:string):Promise<void>;
 export function BookAppointment(arg1:app.Appointment):Promise<app.Appointment>;
 
 export function CallNext(arg1:string):Promise<app.Ticket>;
+
+export function ChangeMark():Promise<string>;
 
 export function CheckField(arg1:string,arg2:string):Promise<desktop.FieldCheck>;
 
@@ -56,6 +58,8 @@ export function ImportScan(arg1:string,arg2:string,arg3:string):Promise<string>;
 
 export function Info():Promise<desktop.AppInfo>;
 
+export function InviteRating(arg1:string,arg2:string,arg3:string):Promise<app.RatingInvite>;
+
 export function IssueTicket(arg1:string):Promise<app.Ticket>;
 
 export function Item(arg1:string):Promise<domain.Item>;
@@ -66,7 +70,13 @@ export function KioskIssueTicket(arg1:string):Promise<app.Ticket>;
 
 export function KioskItems():Promise<Array<app.ItemSummary>>;
 
+export function KioskPadEvaluate(arg1:string,arg2:domain.Evaluation,arg3:string):Promise<string>;
+
+export function KioskPadInvitation(arg1:string):Promise<app.RatingInvite>;
+
 export function KioskProgress(arg1:app.KioskQuery):Promise<app.Progress>;
+
+export function KioskQueueBoard():Promise<app.QueueBoard>;
 
 export function ListStaff():Promise<Array<app.Staff>>;
 
@@ -102,9 +112,9 @@ export function Slots():Promise<Array<string>>;
 
 export function Step(arg1:string,arg2:desktop.StepInput):Promise<domain.Case>;
 
-export function SyncNow():Promise<client.Result>;
+export function SyncNow():Promise<hallclient.Result>;
 
-export function SyncStatus():Promise<client.Status>;
+export function SyncStatus():Promise<hallclient.Status>;
 
 export function TransferTicket(arg1:string,arg2:string,arg3:string):Promise<app.Ticket>;
 

@@ -26,6 +26,10 @@ export function CallNext(arg1) {
   return window['go']['desktop']['Station']['CallNext'](arg1);
 }
 
+export function ChangeMark() {
+  return window['go']['desktop']['Station']['ChangeMark']();
+}
+
 export function CheckField(arg1, arg2) {
   return window['go']['desktop']['Station']['CheckField'](arg1, arg2);
 }
@@ -102,6 +106,10 @@ export function Info() {
   return window['go']['desktop']['Station']['Info']();
 }
 
+export function InviteRating(arg1, arg2, arg3) {
+  return window['go']['desktop']['Station']['InviteRating'](arg1, arg2, arg3);
+}
+
 export function IssueTicket(arg1) {
   return window['go']['desktop']['Station']['IssueTicket'](arg1);
 }
@@ -122,8 +130,20 @@ export function KioskItems() {
   return window['go']['desktop']['Station']['KioskItems']();
 }
 
+export function KioskPadEvaluate(arg1, arg2, arg3) {
+  return window['go']['desktop']['Station']['KioskPadEvaluate'](arg1, arg2, arg3);
+}
+
+export function KioskPadInvitation(arg1) {
+  return window['go']['desktop']['Station']['KioskPadInvitation'](arg1);
+}
+
 export function KioskProgress(arg1) {
   return window['go']['desktop']['Station']['KioskProgress'](arg1);
+}
+
+export function KioskQueueBoard() {
+  return window['go']['desktop']['Station']['KioskQueueBoard']();
 }
 
 export function ListStaff() {
