@@ -53,6 +53,8 @@ type Station struct {
 	blobs string
 	// blobID encrypts and decrypts attachments at rest (atrest.go).
 	blobID *age.X25519Identity
+	// changes carries the change signal to its subscribers (changes.go).
+	changes changeHub
 }
 
 // DBFile is the database file name inside the data directory.

@@ -74,9 +74,20 @@ type AuditTx interface {
 }
 
 // update runs fn in one write transaction of the store: every service
-// that records something goes through here.
+// that records something goes through here. After a commit that recorded
+// something for the hall it raises the change signal (changes.go).
 func (s *Station) update(ctx context.Context, fn func(tx Tx) error) error {
-	return s.store.Update(ctx, fn)
+	var rec *recorder
+	err := s.store.Update(ctx, func(tx Tx) error {
+		// A store may run fn again (after a busy database): what a failed
+		// run noted does not count.
+		rec = &recorder{Tx: tx}
+		return fn(rec)
+	})
+	if err == nil && rec != nil && rec.changed {
+		s.changes.publish()
+	}
+	return err
 }
 
 // view runs fn with reads on the store.

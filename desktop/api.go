@@ -156,7 +156,7 @@ func (s *Station) OpenCase(in app.OpenCaseInput) (*domain.Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.changed(st.OpenCase(s.context(), a, in))
+	return st.OpenCase(s.context(), a, in)
 }
 
 // FindCases searches cases; personal data comes masked.
@@ -193,7 +193,7 @@ func (s *Station) RecordMaterial(caseID string, m app.MaterialInput) (*domain.Ca
 	if err != nil {
 		return nil, err
 	}
-	return s.changed(st.RecordMaterial(s.context(), a, caseID, m))
+	return st.RecordMaterial(s.context(), a, caseID, m)
 }
 
 // StepInput carries the arguments any lifecycle step may need.
@@ -225,31 +225,31 @@ func (s *Station) Step(caseID string, in StepInput) (*domain.Case, error) {
 	ctx := s.context()
 	switch domain.EventKind(in.Kind) {
 	case domain.EvRequestCorrection:
-		return s.changed(st.RequestCorrection(ctx, a, caseID, in.Reason, in.Extra))
+		return st.RequestCorrection(ctx, a, caseID, in.Reason, in.Extra)
 	case domain.EvSupplement:
-		return s.changed(st.Supplement(ctx, a, caseID, in.Materials))
+		return st.Supplement(ctx, a, caseID, in.Materials)
 	case domain.EvCorrectionTimeout:
-		return s.changed(st.CorrectionTimeout(ctx, a, caseID))
+		return st.CorrectionTimeout(ctx, a, caseID)
 	case domain.EvAccept:
-		return s.changed(st.Accept(ctx, a, caseID))
+		return st.Accept(ctx, a, caseID)
 	case domain.EvNotAccept:
-		return s.changed(st.NotAccept(ctx, a, caseID, in.Reason))
+		return st.NotAccept(ctx, a, caseID, in.Reason)
 	case domain.EvForward:
-		return s.changed(st.Forward(ctx, a, caseID))
+		return st.Forward(ctx, a, caseID)
 	case domain.EvStartProcess:
-		return s.changed(st.StartProcess(ctx, a, caseID))
+		return st.StartProcess(ctx, a, caseID)
 	case domain.EvSuspend:
-		return s.changed(st.Suspend(ctx, a, caseID, in.Reason, in.Procedure, in.Unit))
+		return st.Suspend(ctx, a, caseID, in.Reason, in.Procedure, in.Unit)
 	case domain.EvResume:
-		return s.changed(st.Resume(ctx, a, caseID))
+		return st.Resume(ctx, a, caseID)
 	case domain.EvConclude:
-		return s.changed(st.Conclude(ctx, a, caseID, in.Result, in.Reason, in.CertNo))
+		return st.Conclude(ctx, a, caseID, in.Result, in.Reason, in.CertNo)
 	case domain.EvStartDelivery:
-		return s.changed(st.StartDelivery(ctx, a, caseID, domain.Delivery{Method: in.Method, Waybill: strings.TrimSpace(in.Waybill), Address: in.Address, Addressee: in.Addressee}))
+		return st.StartDelivery(ctx, a, caseID, domain.Delivery{Method: in.Method, Waybill: strings.TrimSpace(in.Waybill), Address: in.Address, Addressee: in.Addressee})
 	case domain.EvDeliver:
-		return s.changed(st.Deliver(ctx, a, caseID, in.SignedBy))
+		return st.Deliver(ctx, a, caseID, in.SignedBy)
 	case domain.EvNote:
-		return s.changed(st.AddNote(ctx, a, caseID, in.Text))
+		return st.AddNote(ctx, a, caseID, in.Text)
 	}
 	return nil, domain.Errorf(domain.EInvalid, "无法识别的操作。", "unknown step %q", in.Kind)
 }
@@ -260,7 +260,7 @@ func (s *Station) UpdateApplicant(caseID string, u domain.ApplicantUpdate) (*dom
 	if err != nil {
 		return nil, err
 	}
-	return s.changed(st.UpdateApplicant(s.context(), a, caseID, u))
+	return st.UpdateApplicant(s.context(), a, caseID, u)
 }
 
 // Evaluate records a rating at the counter.
@@ -532,18 +532,4 @@ func (s *Station) KioskItems() ([]app.ItemSummary, error) {
 		return nil, err
 	}
 	return st.KioskItems(s.context())
-}
-
-// changed passes a service call's result through and, when it recorded a
-// change, wakes the background sync so the hall hears of it at once.
-func (s *Station) changed(c *domain.Case, err error) (*domain.Case, error) {
-	if err == nil {
-		s.mu.Lock()
-		c2 := s.syncer
-		s.mu.Unlock()
-		if c2 != nil {
-			c2.Trigger()
-		}
-	}
-	return c, err
 }

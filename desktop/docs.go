@@ -134,7 +134,7 @@ func (s *Station) AttachScan(caseID, materialCode, name, mime, base64Data string
 	if err != nil {
 		return nil, err
 	}
-	return s.changed(st.RecordMaterial(s.context(), a, caseID, app.MaterialInput{Code: materialCode, Collected: domain.CollectScan, Count: 1, Blobs: []string{sha}}))
+	return st.RecordMaterial(s.context(), a, caseID, app.MaterialInput{Code: materialCode, Collected: domain.CollectScan, Count: 1, Blobs: []string{sha}})
 }
 
 // ScanDataURL returns a stored scan as a data: URL for preview.
