@@ -11,7 +11,7 @@ import (
 
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/receipt"
+	"yizhan/notice"
 	"yizhan/workday"
 )
 
@@ -118,7 +118,7 @@ func (s *Station) KioskLookup(ctx context.Context, q KioskQuery) (*Progress, err
 func (s *Station) kioskCase(ctx context.Context, q KioskQuery) (*domain.Case, error) {
 	notFound := domain.Errorf(domain.ENotFound, "办件编号或查询密码不正确，请核对回执上的信息。", "kiosk: no case for number and password")
 	if strings.TrimSpace(q.Receipt) != "" {
-		claim, _, err := receipt.Parse(q.Receipt)
+		claim, _, err := notice.Parse(q.Receipt)
 		if err != nil {
 			return nil, domain.Errorf(domain.ENotFound, "无法识别该二维码，请扫描本站打印的收件凭证或通知书上的二维码。", "kiosk: not a receipt code: %v", err)
 		}
@@ -176,7 +176,7 @@ func lockKey(number string) string {
 
 // verifiedReceipt returns the case a signed QR code of this station names,
 // when its signature verifies with this station's key.
-func (s *Station) verifiedReceipt(ctx context.Context, code string, claim receipt.Claim) (*domain.Case, bool) {
+func (s *Station) verifiedReceipt(ctx context.Context, code string, claim notice.Claim) (*domain.Case, bool) {
 	if s.cfg.ReceiptKey == nil || claim.Station != s.code {
 		return nil, false
 	}
@@ -184,7 +184,7 @@ func (s *Station) verifiedReceipt(ctx context.Context, code string, claim receip
 	if err != nil || pub == nil {
 		return nil, false
 	}
-	if _, err := receipt.Verify(code, func(string) (ed25519.PublicKey, error) { return pub, nil }); err != nil {
+	if _, err := notice.Verify(code, func(string) (ed25519.PublicKey, error) { return pub, nil }); err != nil {
 		s.update(ctx, func(tx Tx) error {
 			return s.audit(tx, kioskActor, "kiosk.receipt_forged", "", "", "", maskQuery(claim.Number))
 		})

@@ -10,7 +10,7 @@ import (
 	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/testclock"
-	"yizhan/receipt"
+	"yizhan/notice"
 )
 
 // kioskStation is a station whose receipts are signed with key.
@@ -43,7 +43,7 @@ func kioskStation(t *testing.T, key ed25519.PrivateKey) *TestStation {
 
 func signed(t *testing.T, key ed25519.PrivateKey, kind, number string) string {
 	t.Helper()
-	code, err := receipt.Sign(receipt.Claim{Kind: kind, Number: number, Station: StationCode, Date: "2026-03-02"}, key)
+	code, err := notice.Sign(notice.Claim{Kind: kind, Number: number, Station: StationCode, Date: "2026-03-02"}, key)
 	if err != nil {
 		t.Fatal(err)
 	}

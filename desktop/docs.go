@@ -9,7 +9,7 @@ import (
 	"yizhan/app"
 	"yizhan/app/hallclient"
 	"yizhan/domain"
-	"yizhan/receipt"
+	"yizhan/notice"
 	"yizhan/workday"
 )
 
@@ -109,10 +109,10 @@ func (s *Station) PrintDocument(caseID, kind string) (*Document, error) {
 	if kind == "correction" && len(c.CorrectionList) > 0 {
 		d.Missing = c.CorrectionList
 	}
-	claim := receipt.Claim{Kind: kind, Number: c.Number, Station: id.Code, Date: d.Date}
-	d.QR = strings.Join([]string{receipt.Prefix, kind, c.Number, id.Code, d.Date}, "|")
+	claim := notice.Claim{Kind: kind, Number: c.Number, Station: id.Code, Date: d.Date}
+	d.QR = strings.Join([]string{notice.Prefix, kind, c.Number, id.Code, d.Date}, "|")
 	if k, err := hallclient.LoadKeys(st.Dir()); err == nil && k.SignKey != nil {
-		if code, err := receipt.Sign(claim, k.SignKey); err == nil {
+		if code, err := notice.Sign(claim, k.SignKey); err == nil {
 			d.QR, d.Signed = code, true
 		}
 	}
