@@ -66,16 +66,6 @@ var (
 	fullNumberRe  = regexp.MustCompile(`^[A-Za-z0-9]{2,20}-\d{8}-\d{4,}$`)
 )
 
-// ShortNumber returns the short form of a case number printed on the
-// receipt for the kiosk: the month, day and sequence (1127-0042).
-func ShortNumber(number string) string {
-	parts := strings.Split(number, "-")
-	if len(parts) != 3 || len(parts[1]) != 8 {
-		return number
-	}
-	return parts[1][4:] + "-" + parts[2]
-}
-
 // KioskProgress answers "where is my case?" for a case number (full or
 // short) and its query password. See KioskLookup.
 func (s *Station) KioskProgress(ctx context.Context, number, password string) (*Progress, error) {
@@ -166,7 +156,7 @@ func (s *Station) kioskCase(ctx context.Context, q KioskQuery) (*domain.Case, er
 func lockKey(number string) string {
 	number = strings.TrimSpace(number)
 	if fullNumberRe.MatchString(number) {
-		return ShortNumber(number)
+		return notice.ShortNumber(number)
 	}
 	if m := shortNumberRe.FindStringSubmatch(number); m != nil {
 		return m[1] + "-" + m[2]
@@ -177,13 +167,14 @@ func lockKey(number string) string {
 // verifiedReceipt returns the case a signed QR code of this station names,
 // when its signature verifies with this station's key.
 func (s *Station) verifiedReceipt(ctx context.Context, code string, claim notice.Claim) (*domain.Case, bool) {
-	if s.cfg.ReceiptKey == nil || claim.Station != s.code {
+	if s.cfg.SigningKey == nil || claim.Station != s.code {
 		return nil, false
 	}
-	pub, err := s.cfg.ReceiptKey()
-	if err != nil || pub == nil {
+	key, err := s.cfg.SigningKey()
+	if err != nil || key == nil {
 		return nil, false
 	}
+	pub := key.Public().(ed25519.PublicKey)
 	if _, err := notice.Verify(code, func(string) (ed25519.PublicKey, error) { return pub, nil }); err != nil {
 		s.update(ctx, func(tx Tx) error {
 			return s.audit(tx, kioskActor, "kiosk.receipt_forged", "", "", "", maskQuery(claim.Number))

@@ -35,11 +35,12 @@ type Config struct {
 	// RectificationDays is the working days a bad review has to be put right
 	// (a district setting; 5 by default).
 	RectificationDays int
-	// ReceiptKey returns the public key that signs this station's printed
-	// QR codes (nil before enrolment), so the kiosk can take a scanned
-	// receipt as proof instead of the query password. The keys live with
-	// the sync client, which this package does not import.
-	ReceiptKey func() (ed25519.PublicKey, error)
+	// SigningKey returns the key that signs this station's printed QR
+	// codes (nil before enrolment): PrintDocument signs with it, and the
+	// kiosk takes a scanned code it verifies as proof instead of the query
+	// password. The key lives with the hall client's credentials
+	// (hallclient.SigningKey), which this package does not import.
+	SigningKey func() (ed25519.PrivateKey, error)
 }
 
 // Station is an open station: its store and the services over it.

@@ -143,7 +143,7 @@ func (g *signin) lock() {
 func (s *Station) forCaller() *Station { return &Station{core: s.core, sess: &signin{}} }
 
 func (s *core) open() error {
-	st, _, err := appsqlite.OpenStation(s.context(), app.Config{Dir: s.cfg.Dir, Now: s.cfg.Now, ReceiptKey: receiptKey(s.cfg.Dir)})
+	st, _, err := appsqlite.OpenStation(s.context(), app.Config{Dir: s.cfg.Dir, Now: s.cfg.Now, SigningKey: hallclient.SigningKey(s.cfg.Dir)})
 	if err != nil {
 		return err
 	}

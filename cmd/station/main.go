@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
 	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/cli"
@@ -117,7 +118,7 @@ func (e *env) station() (*app.Station, error) {
 	if e.st != nil {
 		return e.st, nil
 	}
-	st, db, err := appsqlite.OpenStation(e.ctx, app.Config{Dir: e.dir})
+	st, db, err := appsqlite.OpenStation(e.ctx, app.Config{Dir: e.dir, SigningKey: hallclient.SigningKey(e.dir)})
 	if err != nil {
 		return nil, err
 	}
