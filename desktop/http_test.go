@@ -131,6 +131,24 @@ func TestHandler(t *testing.T) {
 			t.Fatalf("a method of App: got %d, want 404", code)
 		}
 	})
+	t.Run("CheckField", func(t *testing.T) {
+		for _, tt := range []struct {
+			kind, value string
+			status      int
+			valid       any
+			field, want string // a field of the answer and its value
+		}{
+			{"id", "11010519491231002x", 200, true, "value", "11010519491231002X"},
+			{"id", "11010519491231002x", 200, true, "birth_date", "1949-12-31"},
+			{"phone", "12345", 200, false, "code", "phone_format"},
+			{"email", "a@b.c", 400, nil, "code", "invalid"},
+		} {
+			code, out, _ := c.post("CheckField", tt.kind, tt.value)
+			if code != tt.status || out["valid"] != tt.valid || out[tt.field] != tt.want {
+				t.Errorf("CheckField(%s, %s): got %d %v, want %d with %s=%s", tt.kind, tt.value, code, out, tt.status, tt.field, tt.want)
+			}
+		}
+	})
 	t.Run("LockedSessionRefused", func(t *testing.T) {
 		c.post("Lock")
 		if code, out, _ := c.post("FindCases", app.CaseFilter{}); code != 401 {

@@ -72,6 +72,9 @@ func TestStationCLIConventions(t *testing.T) {
 		{name: "CommandHelp", args: []string{"case", "list", "--help"}, out: "--limit N"},
 		{name: "Failure", args: []string{"case", "accept", "370112001-20990101-9999"}, code: 1, errs: "错误："},
 		{name: "NotEnrolled", args: []string{"sync"}, code: 1, errs: "station enroll"},
+		{name: "ValidateID", args: []string{"validate", "id", "11010519491231002x"}, out: "valid id: 11010519491231002X (born 1949-12-31"},
+		{name: "ValidateRefused", args: []string{"validate", "phone", "12345"}, code: 1, errs: "错误："},
+		{name: "ValidateUnknownKind", args: []string{"validate", "email", "a@b.c"}, code: 1, errs: "uscc"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
