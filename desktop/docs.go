@@ -12,7 +12,7 @@ import (
 
 // PrintDocument prepares a notice for printing (app.Station.PrintDocument:
 // shown unmasked, so logged as an access with the purpose "print").
-func (s *Station) PrintDocument(caseID, kind string) (*notice.Document, error) {
+func (s *API) PrintDocument(caseID, kind string) (*notice.Document, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -22,7 +22,7 @@ func (s *Station) PrintDocument(caseID, kind string) (*notice.Document, error) {
 
 // AttachScan stores a scanned page or photo (base64) and records it on a
 // case material; it travels to the hall on the attachment queue.
-func (s *Station) AttachScan(caseID, materialCode, name, mime, base64Data string) (*domain.Case, error) {
+func (s *API) AttachScan(caseID, materialCode, name, mime, base64Data string) (*domain.Case, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func (s *Station) AttachScan(caseID, materialCode, name, mime, base64Data string
 }
 
 // ScanDataURL returns a stored scan as a data: URL for preview.
-func (s *Station) ScanDataURL(sha string) (string, error) {
+func (s *API) ScanDataURL(sha string) (string, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return "", err

@@ -73,7 +73,7 @@ func (c *uiClient) post(method string, args ...any) (int, map[string]any, http.H
 }
 
 // newStation opens a station with a head and a clerk, set up through the
-// desktop window's own Station (which is then signed out).
+// desktop window's own API (which is then signed out).
 func newStation(t *testing.T) *desktop.App {
 	t.Helper()
 	a := desktop.New(desktop.Config{Dir: t.TempDir()})
@@ -278,10 +278,10 @@ func TestHostAndOrigin(t *testing.T) {
 	}
 }
 
-// Every exported method of Station has an access class, the public set
+// Every exported method of API has an access class, the public set
 // holds Kiosk* methods only, and the table names no method that is gone.
 func TestMethodAccessCoversEveryMethod(t *testing.T) {
-	typ := reflect.TypeFor[*desktop.Station]()
+	typ := reflect.TypeFor[*desktop.API]()
 	bound := map[string]bool{}
 	for i := 0; i < typ.NumMethod(); i++ {
 		m := typ.Method(i).Name
@@ -296,7 +296,7 @@ func TestMethodAccessCoversEveryMethod(t *testing.T) {
 	}
 	for _, m := range desktop.Methods() {
 		if !bound[m] {
-			t.Errorf("access.go lists %s, which Station does not have", m)
+			t.Errorf("access.go lists %s, which API does not have", m)
 		}
 	}
 }
@@ -307,7 +307,7 @@ func TestMethodAccessCoversEveryMethod(t *testing.T) {
 // every Head method refuses a clerk.
 func TestMethodsCheckSignInThemselves(t *testing.T) {
 	a := newStation(t)
-	call := func(st *desktop.Station, name string) error {
+	call := func(st *desktop.API, name string) error {
 		m := reflect.ValueOf(st).MethodByName(name)
 		in := make([]reflect.Value, m.Type().NumIn())
 		for i := range in {

@@ -12,7 +12,7 @@ import (
 // ImportScan stores a scan that belongs to no case material yet — the power
 // of attorney scanned before the case is opened — and returns its SHA-256,
 // which the intake form puts in Agent.attorney_blob.
-func (s *Station) ImportScan(name, mime, base64Data string) (string, error) {
+func (s *API) ImportScan(name, mime, base64Data string) (string, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return "", err
@@ -40,7 +40,7 @@ type FieldCheck struct {
 // phone or name (ident.CheckField, with the station's clock) — so the form
 // can answer before the rest is filled in. A refused value is a verdict,
 // not an error; an unknown kind is an error.
-func (s *Station) CheckField(kind, value string) (*FieldCheck, error) {
+func (s *API) CheckField(kind, value string) (*FieldCheck, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
