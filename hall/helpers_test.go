@@ -71,7 +71,7 @@ func (f *fixture) newID() string {
 // station is an enrolled station as a test drives it.
 type station struct {
 	f      *fixture
-	st     *hall.Station
+	st     *hall.StationRecord
 	token  string
 	hlc    *domain.HLC
 	cursor int64
@@ -121,7 +121,7 @@ func enrollRequest(t testing.TB, code string) protocol.EnrollRequest {
 }
 
 // auth reads the station afresh, as the HTTP layer does per request.
-func (s *station) auth() *hall.Station {
+func (s *station) auth() *hall.StationRecord {
 	s.f.t.Helper()
 	st, err := s.f.svc.Authenticate(s.f.ctx, s.token)
 	if err != nil {
