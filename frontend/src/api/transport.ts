@@ -6,7 +6,7 @@ type BoundMethod = (...args: unknown[]) => Promise<unknown>
 declare global {
   interface Window {
     /** Set by the Wails runtime; absent in a plain browser. */
-    go?: { desktop?: { Station?: Record<string, BoundMethod | undefined> } }
+    go?: { desktop?: { API?: Record<string, BoundMethod | undefined> } }
   }
 }
 
@@ -16,10 +16,10 @@ export function inWails(): boolean {
 }
 
 /**
- * call invokes a method of the Go `desktop.Station` and resolves with its
+ * call invokes a method of the Go `desktop.API` and resolves with its
  * result, or rejects with an ApiError.
  *
- * In Wails it calls `window.go.desktop.Station[method](...args)`.
+ * In Wails it calls `window.go.desktop.API[method](...args)`.
  * Without Wails (`station serve-ui`, browser tests) it POSTs `{"args": [...]}`
  * as JSON to `/api/<method>` with this browser's session: the cookie the
  * adapter set and its CSRF token in the `X-Yizhan-CSRF` header (see
@@ -29,9 +29,9 @@ export function inWails(): boolean {
 export async function call<T>(method: string, ...args: unknown[]): Promise<T> {
   try {
     if (inWails()) {
-      const fn = window.go?.desktop?.Station?.[method]
+      const fn = window.go?.desktop?.API?.[method]
       if (typeof fn !== 'function') {
-        throw new ApiError('not_implemented', `desktop.Station.${method} is not bound`)
+        throw new ApiError('not_implemented', `desktop.API.${method} is not bound`)
       }
       return (await fn(...args)) as T
     }

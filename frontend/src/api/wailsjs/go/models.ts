@@ -963,122 +963,6 @@ export namespace bundle {
 	        this.zh = source["zh"];
 	    }
 	}
-	export class BlobLeft {
-	    sha256: string;
-	    size: number;
-	    reason: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new BlobLeft(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.sha256 = source["sha256"];
-	        this.size = source["size"];
-	        this.reason = source["reason"];
-	    }
-	}
-	export class ExportResult {
-	    id: string;
-	    file: string;
-	    events: number;
-	    requests: number;
-	    cursor: number;
-	    left: number;
-	    bytes: number;
-	    attachments: number;
-	    attachment_bytes: number;
-	    attach_budget: number;
-	    attachments_left: BlobLeft[];
-	
-	    static createFrom(source: any = {}) {
-	        return new ExportResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.file = source["file"];
-	        this.events = source["events"];
-	        this.requests = source["requests"];
-	        this.cursor = source["cursor"];
-	        this.left = source["left"];
-	        this.bytes = source["bytes"];
-	        this.attachments = source["attachments"];
-	        this.attachment_bytes = source["attachment_bytes"];
-	        this.attach_budget = source["attach_budget"];
-	        this.attachments_left = this.convertValues(source["attachments_left"], BlobLeft);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class ImportResult {
-	    id: string;
-	    already_imported?: boolean;
-	    acks: protocol.AckTally;
-	    pulled: number;
-	    published: number;
-	    cursor: number;
-	    resync?: boolean;
-	    attachments: number;
-	    attachments_refused?: BlobAck[];
-	    stale: number;
-	    nothing_new: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ImportResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.already_imported = source["already_imported"];
-	        this.acks = this.convertValues(source["acks"], protocol.AckTally);
-	        this.pulled = source["pulled"];
-	        this.published = source["published"];
-	        this.cursor = source["cursor"];
-	        this.resync = source["resync"];
-	        this.attachments = source["attachments"];
-	        this.attachments_refused = this.convertValues(source["attachments_refused"], BlobAck);
-	        this.stale = source["stale"];
-	        this.nothing_new = source["nothing_new"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 
 }
 
@@ -1108,90 +992,6 @@ export namespace desktop {
 	        this.data_dir = source["data_dir"];
 	        this.user = this.convertValues(source["user"], app.Staff);
 	        this.locked = source["locked"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class DocMaterial {
-	    code: string;
-	    name: string;
-	    required: string;
-	    spec?: string;
-	    originals: number;
-	    copies: number;
-	    collected: string;
-	    count?: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new DocMaterial(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.code = source["code"];
-	        this.name = source["name"];
-	        this.required = source["required"];
-	        this.spec = source["spec"];
-	        this.originals = source["originals"];
-	        this.copies = source["copies"];
-	        this.collected = source["collected"];
-	        this.count = source["count"];
-	    }
-	}
-	export class Document {
-	    kind: string;
-	    case?: domain.Case;
-	    station: app.Identity;
-	    date: string;
-	    due?: string;
-	    legal_due?: string;
-	    qr: string;
-	    signed: boolean;
-	    clerk_name: string;
-	    result_zh?: string;
-	    missing?: string[];
-	    waived: number;
-	    query_password?: string;
-	    short_number?: string;
-	    materials: DocMaterial[];
-	
-	    static createFrom(source: any = {}) {
-	        return new Document(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.kind = source["kind"];
-	        this.case = this.convertValues(source["case"], domain.Case);
-	        this.station = this.convertValues(source["station"], app.Identity);
-	        this.date = source["date"];
-	        this.due = source["due"];
-	        this.legal_due = source["legal_due"];
-	        this.qr = source["qr"];
-	        this.signed = source["signed"];
-	        this.clerk_name = source["clerk_name"];
-	        this.result_zh = source["result_zh"];
-	        this.missing = source["missing"];
-	        this.waived = source["waived"];
-	        this.query_password = source["query_password"];
-	        this.short_number = source["short_number"];
-	        this.materials = this.convertValues(source["materials"], DocMaterial);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1921,6 +1721,22 @@ export namespace domain {
 
 export namespace hallclient {
 	
+	export class BlobLeft {
+	    sha256: string;
+	    size: number;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BlobLeft(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sha256 = source["sha256"];
+	        this.size = source["size"];
+	        this.reason = source["reason"];
+	    }
+	}
 	export class BlobResult {
 	    uploaded: number;
 	    present: number;
@@ -1960,6 +1776,106 @@ export namespace hallclient {
 	        this.message = source["message"];
 	        this.zh = source["zh"];
 	        this.at = this.convertValues(source["at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ExportResult {
+	    id: string;
+	    file: string;
+	    events: number;
+	    requests: number;
+	    cursor: number;
+	    left: number;
+	    bytes: number;
+	    attachments: number;
+	    attachment_bytes: number;
+	    attach_budget: number;
+	    attachments_left: BlobLeft[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.file = source["file"];
+	        this.events = source["events"];
+	        this.requests = source["requests"];
+	        this.cursor = source["cursor"];
+	        this.left = source["left"];
+	        this.bytes = source["bytes"];
+	        this.attachments = source["attachments"];
+	        this.attachment_bytes = source["attachment_bytes"];
+	        this.attach_budget = source["attach_budget"];
+	        this.attachments_left = this.convertValues(source["attachments_left"], BlobLeft);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ImportResult {
+	    id: string;
+	    already_imported?: boolean;
+	    acks: protocol.AckTally;
+	    pulled: number;
+	    published: number;
+	    cursor: number;
+	    resync?: boolean;
+	    attachments: number;
+	    attachments_refused?: bundle.BlobAck[];
+	    stale: number;
+	    nothing_new: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.already_imported = source["already_imported"];
+	        this.acks = this.convertValues(source["acks"], protocol.AckTally);
+	        this.pulled = source["pulled"];
+	        this.published = source["published"];
+	        this.cursor = source["cursor"];
+	        this.resync = source["resync"];
+	        this.attachments = source["attachments"];
+	        this.attachments_refused = this.convertValues(source["attachments_refused"], bundle.BlobAck);
+	        this.stale = source["stale"];
+	        this.nothing_new = source["nothing_new"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -2100,6 +2016,116 @@ export namespace hallclient {
 		    return a;
 		}
 	}
+
+}
+
+export namespace notice {
+	
+	export class Material {
+	    code: string;
+	    name: string;
+	    required: string;
+	    spec?: string;
+	    originals: number;
+	    copies: number;
+	    collected: string;
+	    count?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Material(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.name = source["name"];
+	        this.required = source["required"];
+	        this.spec = source["spec"];
+	        this.originals = source["originals"];
+	        this.copies = source["copies"];
+	        this.collected = source["collected"];
+	        this.count = source["count"];
+	    }
+	}
+	export class Issuer {
+	    code: string;
+	    name: string;
+	    region: string;
+	    kind: string;
+	    hall?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Issuer(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.name = source["name"];
+	        this.region = source["region"];
+	        this.kind = source["kind"];
+	        this.hall = source["hall"];
+	    }
+	}
+	export class Document {
+	    kind: string;
+	    case?: domain.Case;
+	    station: Issuer;
+	    date: string;
+	    due?: string;
+	    legal_due?: string;
+	    qr: string;
+	    signed: boolean;
+	    clerk_name: string;
+	    result_zh?: string;
+	    missing?: string[];
+	    waived: number;
+	    query_password?: string;
+	    short_number?: string;
+	    materials: Material[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Document(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.case = this.convertValues(source["case"], domain.Case);
+	        this.station = this.convertValues(source["station"], Issuer);
+	        this.date = source["date"];
+	        this.due = source["due"];
+	        this.legal_due = source["legal_due"];
+	        this.qr = source["qr"];
+	        this.signed = source["signed"];
+	        this.clerk_name = source["clerk_name"];
+	        this.result_zh = source["result_zh"];
+	        this.missing = source["missing"];
+	        this.waived = source["waived"];
+	        this.query_password = source["query_password"];
+	        this.short_number = source["short_number"];
+	        this.materials = this.convertValues(source["materials"], Material);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 
 }
 

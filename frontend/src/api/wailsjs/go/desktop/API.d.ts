@@ -3,8 +3,8 @@
 import {app} from '../models';
 import {domain} from '../models';
 import {desktop} from '../models';
-import {bundle} from '../models';
 import {hallclient} from '../models';
+import {notice} from '../models';
 
 export function AddStaff(arg1:string,arg2:string,arg3:string,arg4:string):Promise<app.Staff>;
 
@@ -38,7 +38,7 @@ export function Enroll(arg1:string,arg2:string):Promise<desktop.AppInfo>;
 
 export function Evaluate(arg1:app.EvaluationInput):Promise<string>;
 
-export function ExportBundle(arg1:string):Promise<bundle.ExportResult>;
+export function ExportBundle(arg1:string):Promise<hallclient.ExportResult>;
 
 export function FindCases(arg1:app.CaseFilter):Promise<app.CasePage>;
 
@@ -48,7 +48,7 @@ export function FinishTicket(arg1:string,arg2:boolean):Promise<app.Ticket>;
 
 export function HasWindow():Promise<boolean>;
 
-export function ImportBundle(arg1:string):Promise<bundle.ImportResult>;
+export function ImportBundle(arg1:string):Promise<hallclient.ImportResult>;
 
 export function ImportCatalog(arg1:string):Promise<app.ImportResult>;
 
@@ -84,7 +84,7 @@ export function Lock():Promise<void>;
 
 export function OpenCase(arg1:app.OpenCaseInput):Promise<domain.Case>;
 
-export function PrintDocument(arg1:string,arg2:string):Promise<desktop.Document>;
+export function PrintDocument(arg1:string,arg2:string):Promise<notice.Document>;
 
 export function Queue():Promise<Array<app.Ticket>>;
 
