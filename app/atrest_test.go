@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 )
 
 // TestAttachmentsEncryptedAtRest: a scan is stored encrypted under the
@@ -19,7 +20,7 @@ import (
 // before encryption (plain) still reads.
 func TestAttachmentsEncryptedAtRest(t *testing.T) {
 	dir := t.TempDir()
-	st, err := app.Open(app.Config{Dir: dir})
+	st, _, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestAttachmentsEncryptedAtRest(t *testing.T) {
 
 	// The key survives a restart.
 	st.Close()
-	if st, err = app.Open(app.Config{Dir: dir}); err != nil {
+	if st, _, err = appsqlite.OpenStation(ctx, app.Config{Dir: dir}); err != nil {
 		t.Fatalf("reopen with the key file: %v", err)
 	}
 	if f, err := st.OpenBlob(sha); err != nil {
@@ -90,7 +91,7 @@ func TestAttachmentsEncryptedAtRest(t *testing.T) {
 	// Another station's key cannot read it.
 	st.Close()
 	os.Remove(filepath.Join(dir, "keys", app.BlobKeyFile))
-	st2, err := app.Open(app.Config{Dir: dir})
+	st2, _, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

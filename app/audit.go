@@ -3,15 +3,12 @@ package app
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // Actor is who does something: a signed-in staff member, or the system.
@@ -40,24 +37,20 @@ func auditHash(prev string, seq int64, at, actor, office, action, target, fields
 
 // audit appends one row to the hash-chained audit trail, inside tx so that
 // the record of an action commits or rolls back with the action itself.
-func (s *Station) audit(ctx context.Context, tx *sql.Tx, a Actor, action, target, fields, purpose, detail string) error {
-	var prev string
-	var seq int64
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
-	if errors.Is(err, sql.ErrNoRows) {
-		prev, seq = genesis, 0
-	} else if err != nil {
-		return fmt.Errorf("audit: %w", err)
+func (s *Station) audit(tx Tx, a Actor, action, target, fields, purpose, detail string) error {
+	seq, prev, err := tx.LastAudit()
+	if err != nil {
+		return err
+	}
+	if seq == 0 {
+		prev = genesis
 	}
 	seq++
-	at := sqlite.FormatTime(s.now())
+	at := FormatTime(s.now())
 	office := s.officeOrLocal()
-	h := auditHash(prev, seq, at, a.Login, office, action, target, fields, purpose, detail)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit(seq,at,actor,office,action,target,fields,purpose,detail,prev_hash,hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)`,
-		seq, at, a.Login, office, action, target, fields, purpose, detail, prev, h); err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	return nil
+	return tx.AppendAudit(AuditRecord{AuditEntry: AuditEntry{Seq: seq, At: at, Actor: a.Login, Office: office, Action: action,
+		Target: target, Fields: fields, Purpose: purpose, Detail: detail,
+		Hash: auditHash(prev, seq, at, a.Login, office, action, target, fields, purpose, detail)}, PrevHash: prev})
 }
 
 // AuditEntry is one row of the audit trail.
@@ -74,6 +67,13 @@ type AuditEntry struct {
 	Hash    string `json:"hash"`
 }
 
+// AuditRecord is an audit row as the store keeps it: the entry and the
+// hash of the row before it, which the entry's hash covers.
+type AuditRecord struct {
+	AuditEntry
+	PrevHash string
+}
+
 // AuditReport is the result of verifying the chain.
 type AuditReport struct {
 	Rows   int64  `json:"rows"`
@@ -87,38 +87,34 @@ type AuditReport struct {
 // hash, link or sequence is wrong: an edited row, a deleted row, or a row
 // inserted out of turn.
 func (s *Station) VerifyAudit(ctx context.Context) (AuditReport, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq,at,actor,office,action,target,fields,purpose,detail,prev_hash,hash FROM audit ORDER BY seq`)
-	if err != nil {
-		return AuditReport{}, fmt.Errorf("verify audit: %w", err)
-	}
-	defer rows.Close()
 	rep := AuditReport{OK: true, Head: genesis}
 	prev, want := genesis, int64(1)
-	for rows.Next() {
-		var e AuditEntry
-		var prevHash string
-		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Office, &e.Action, &e.Target, &e.Fields, &e.Purpose, &e.Detail, &prevHash, &e.Hash); err != nil {
-			return rep, fmt.Errorf("verify audit: %w", err)
-		}
-		rep.Rows++
-		fail := func(why string) {
-			if rep.OK {
-				rep.OK, rep.Broken, rep.Detail = false, e.Seq, why
+	err := s.view(ctx, func(tx Tx) error {
+		return tx.WalkAudit(func(e AuditRecord) error {
+			rep.Rows++
+			fail := func(why string) {
+				if rep.OK {
+					rep.OK, rep.Broken, rep.Detail = false, e.Seq, why
+				}
 			}
-		}
-		if e.Seq != want {
-			fail(fmt.Sprintf("row %d missing (next row is %d)", want, e.Seq))
-		}
-		if prevHash != prev {
-			fail(fmt.Sprintf("row %d does not link to the row before it", e.Seq))
-		}
-		if auditHash(prevHash, e.Seq, e.At, e.Actor, e.Office, e.Action, e.Target, e.Fields, e.Purpose, e.Detail) != e.Hash {
-			fail(fmt.Sprintf("row %d was altered", e.Seq))
-		}
-		prev, want = e.Hash, e.Seq+1
-		rep.Head = e.Hash
+			if e.Seq != want {
+				fail(fmt.Sprintf("row %d missing (next row is %d)", want, e.Seq))
+			}
+			if e.PrevHash != prev {
+				fail(fmt.Sprintf("row %d does not link to the row before it", e.Seq))
+			}
+			if auditHash(e.PrevHash, e.Seq, e.At, e.Actor, e.Office, e.Action, e.Target, e.Fields, e.Purpose, e.Detail) != e.Hash {
+				fail(fmt.Sprintf("row %d was altered", e.Seq))
+			}
+			prev, want = e.Hash, e.Seq+1
+			rep.Head = e.Hash
+			return nil
+		})
+	})
+	if err != nil {
+		return rep, fmt.Errorf("verify audit: %w", err)
 	}
-	return rep, rows.Err()
+	return rep, nil
 }
 
 // AuditHead returns the sequence and hash of the newest audit row: sync sends
@@ -126,9 +122,13 @@ func (s *Station) VerifyAudit(ctx context.Context) (AuditReport, error) {
 func (s *Station) AuditHead(ctx context.Context) (int64, string, error) {
 	var seq int64
 	var h string
-	err := s.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &h)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, genesis, nil
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		seq, h, err = tx.LastAudit()
+		return err
+	})
+	if err == nil && seq == 0 {
+		h = genesis
 	}
 	return seq, h, err
 }
@@ -152,38 +152,18 @@ func (s *Station) AuditPage(ctx context.Context, a Actor, target string, limit, 
 	if limit < 1 || limit > 1000 || offset < 0 {
 		return nil, 0, domain.Errorf(domain.EInvalid, "每页条数应为 1 到 1000，起始位置不能为负。", "audit page: limit %d, offset %d out of range", limit, offset)
 	}
-	where, args := "", []any{}
-	if target != "" {
-		where, args = ` WHERE target=?`, append(args, target)
-	}
+	var out []AuditEntry
 	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("audit log: count: %w", err)
-	}
-	out, err := s.auditRows(ctx, `SELECT seq,at,actor,office,action,target,fields,purpose,detail,hash FROM audit`+where+
-		` ORDER BY seq DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, total, err = tx.AuditPage(target, limit, offset)
+		return err
+	})
 	if err != nil {
 		return nil, 0, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, a, "audit.view", target, "", "", strings.TrimSpace(fmt.Sprintf("%d rows", len(out))))
+	err = s.update(ctx, func(tx Tx) error {
+		return s.audit(tx, a, "audit.view", target, "", "", strings.TrimSpace(fmt.Sprintf("%d rows", len(out))))
 	})
 	return out, total, err
-}
-
-func (s *Station) auditRows(ctx context.Context, q string, args ...any) ([]AuditEntry, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Office, &e.Action, &e.Target, &e.Fields, &e.Purpose, &e.Detail, &e.Hash); err != nil {
-			return nil, fmt.Errorf("audit log: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }

@@ -9,8 +9,8 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // busyStation returns a station with some activity in its audit trail.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +14,6 @@ import (
 	"filippo.io/age"
 
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // Backup writes a consistent copy of the station database to path while the
@@ -43,13 +41,13 @@ func (s *Station) Backup(ctx context.Context, a Actor, path string, recipients .
 	if len(rs) > 0 {
 		how = fmt.Sprintf("encrypted to %d recipient(s)", len(rs))
 	}
-	if err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, a, "station.backup", path, "all", "backup", how)
+	if err := s.update(ctx, func(tx Tx) error {
+		return s.audit(tx, a, "station.backup", path, "all", "backup", how)
 	}); err != nil {
 		return err
 	}
 	if len(rs) == 0 {
-		return s.db.Backup(ctx, path)
+		return s.store.Backup(ctx, path)
 	}
 	return s.encryptedBackup(ctx, path, rs)
 }
@@ -102,7 +100,7 @@ func (s *Station) encryptedBackup(ctx context.Context, path string, rs []age.Rec
 	f.Close()
 	os.Remove(snap) // db.Backup writes it afresh, with its own temp and rename
 	defer os.Remove(snap)
-	if err := s.db.Backup(ctx, snap); err != nil {
+	if err := s.store.Backup(ctx, snap); err != nil {
 		return err
 	}
 	in, err := os.Open(snap)
@@ -150,8 +148,9 @@ func (s *Station) encryptedBackup(ctx context.Context, path string, rs []age.Rec
 // (the station must be closed; the current database is kept as
 // station.db.before-restore). An encrypted backup needs identityFile, the
 // age identity ("AGE-SECRET-KEY-1...") its recipient belongs to; it is
-// decrypted inside dataDir and the plain copy removed.
-func Restore(ctx context.Context, dataDir, src, identityFile string) error {
+// decrypted inside dataDir and the plain copy removed. put checks a plain
+// backup and puts it in place of the database file (app/sqlite.Restore).
+func Restore(ctx context.Context, dataDir, src, identityFile string, put func(ctx context.Context, src, dbPath string) error) error {
 	dbPath := filepath.Join(dataDir, DBFile)
 	head := make([]byte, len(ageMagic))
 	f, err := os.Open(src)
@@ -161,7 +160,7 @@ func Restore(ctx context.Context, dataDir, src, identityFile string) error {
 	n, _ := io.ReadFull(f, head)
 	f.Close()
 	if !bytes.Equal(head[:n], ageMagic) {
-		return sqlite.Restore(ctx, src, dbPath)
+		return put(ctx, src, dbPath)
 	}
 	if identityFile == "" {
 		return domain.Errorf(domain.EInvalid, "该备份已加密，请用 --identity 指定解密密钥文件。", "restore %s: encrypted backup, identity required", src)
@@ -184,7 +183,7 @@ func Restore(ctx context.Context, dataDir, src, identityFile string) error {
 	if err != nil {
 		return err
 	}
-	return sqlite.Restore(ctx, plain, dbPath)
+	return put(ctx, plain, dbPath)
 }
 
 // decryptTo decrypts src into a new file (mode 0600) in dir and returns its

@@ -11,8 +11,9 @@ import (
 	"filippo.io/age"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
+	"yizhan/internal/testclock"
 )
 
 func TestBackup(t *testing.T) {
@@ -97,13 +98,13 @@ func TestBackup(t *testing.T) {
 			t.Fatal(err)
 		}
 		restored := t.TempDir()
-		if err := app.Restore(ctx, restored, sealed, key); err != nil {
+		if err := app.Restore(ctx, restored, sealed, key, sqlite.Restore); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := sqlite.CheckBackup(ctx, filepath.Join(restored, app.DBFile)); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, app.Restore(ctx, t.TempDir(), sealed, ""), domain.EInvalid)
+		wantCode(t, app.Restore(ctx, t.TempDir(), sealed, "", sqlite.Restore), domain.EInvalid)
 	})
 	t.Run("ErrBadRecipient", func(t *testing.T) {
 		wantCode(t, s.Backup(ctx, s.Head, filepath.Join(t.TempDir(), "b.age"), "ssh-ed25519 AAAA"), domain.EInvalid)
@@ -114,7 +115,7 @@ func TestBackup(t *testing.T) {
 
 func TestRestoreAndReopen(t *testing.T) {
 	dir := t.TempDir()
-	clock := NewClock(start)
+	clock := testclock.New(start)
 	s := mustOpenBare(t, dir, clock)
 	first := mustOpenCase(t, s, itemStationNow, zhang)
 	backup := filepath.Join(t.TempDir(), "backup.db")
@@ -149,9 +150,9 @@ func TestRestoreAndReopen(t *testing.T) {
 }
 
 // mustReopen opens an existing station directory.
-func mustReopen(t *testing.T, dir string, clock *Clock) *TestStation {
+func mustReopen(t *testing.T, dir string, clock *testclock.Clock) *TestStation {
 	t.Helper()
-	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
+	s, db, err := sqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func mustReopen(t *testing.T, dir string, clock *Clock) *TestStation {
 	if s.Code() != StationCode {
 		t.Fatalf("got code %q after reopening", s.Code())
 	}
-	ts := &TestStation{Station: s, Clock: clock, Dir: dir}
+	ts := &TestStation{Station: s, DB: db, Clock: clock, Dir: dir}
 	ts.Clerk = app.Actor{ID: "clerk-id", Login: "li", Name: "李窗口", Role: app.RoleClerk}
 	ts.Head = app.Actor{ID: "head-id", Login: "wang", Name: "王站长", Role: app.RoleHead}
 	return ts
@@ -174,7 +175,7 @@ func TestOpenStation(t *testing.T) {
 		}
 		db.Exec(`PRAGMA user_version = 999`)
 		db.Close()
-		_, err = app.Open(app.Config{Dir: dir})
+		_, _, err = sqlite.OpenStation(ctx, app.Config{Dir: dir})
 		wantCode(t, err, domain.EInvalid)
 		if !strings.Contains(domain.ErrorMessage(err), "newer") {
 			t.Fatalf("got %v, want a message naming the newer schema", err)
@@ -182,13 +183,13 @@ func TestOpenStation(t *testing.T) {
 	})
 
 	t.Run("ErrNoDir", func(t *testing.T) {
-		if _, err := app.Open(app.Config{}); err == nil {
+		if _, _, err := sqlite.OpenStation(ctx, app.Config{}); err == nil {
 			t.Fatal("got nil, want an error")
 		}
 	})
 
 	t.Run("ErrInitTwiceWithOtherCode", func(t *testing.T) {
-		s := mustOpenBare(t, t.TempDir(), NewClock(start))
+		s := mustOpenBare(t, t.TempDir(), testclock.New(start))
 		err := s.Init(ctx, app.Identity{Code: "370112009", Name: "别的站"})
 		wantCode(t, err, domain.EConflict)
 		if err := s.Init(ctx, app.Identity{Code: StationCode, Name: "改名后的中心"}); err != nil {
@@ -200,7 +201,7 @@ func TestOpenStation(t *testing.T) {
 	})
 
 	t.Run("ErrNotInitialised", func(t *testing.T) {
-		s, err := app.Open(app.Config{Dir: t.TempDir(), Now: NewClock(start).Now})
+		s, _, err := sqlite.OpenStation(ctx, app.Config{Dir: t.TempDir(), Now: testclock.New(start).Now})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,8 +11,9 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
+	"yizhan/internal/testclock"
 	"yizhan/workday"
 )
 
@@ -98,7 +99,7 @@ var benchItem = struct {
 // benchEvents returns the hall log entries of case i: opened by BENCH01
 // within the year before start, then about 45% accepted, 20% forwarded and
 // 8% concluded by the hall.
-func benchEvents(g *gen, i int, seq *int64, hlc *domain.HLC, clk *Clock) []app.PulledEvent {
+func benchEvents(g *gen, i int, seq *int64, hlc *domain.HLC, clk *testclock.Clock) []app.PulledEvent {
 	caseID := fmt.Sprintf("b0000000-0000-7000-8000-%012x", i)
 	received := start.Add(-time.Duration(g.r.Int64N(int64(365 * 24 * time.Hour))))
 	ap := domain.Applicant{Type: domain.ApplicantPerson, Name: g.name(), IDType: "resident_id", IDNumber: g.residentID(),
@@ -167,13 +168,13 @@ func benchStation(b *testing.B, n int) (*TestStation, int64) {
 		b.Fatal(err)
 	}
 	size, _ := strconv.ParseInt(string(sb), 10, 64)
-	clock := NewClock(start)
-	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
+	clock := testclock.New(start)
+	s, db, err := sqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	return &TestStation{Station: s, Clock: clock, Dir: dir,
+	return &TestStation{Station: s, DB: db, Clock: clock, Dir: dir,
 		Clerk: app.Actor{ID: "clerk-id", Login: "li", Name: "李窗口", Role: app.RoleClerk}}, size
 }
 
@@ -184,8 +185,8 @@ func buildBench(b *testing.B, dir string, n int) {
 	tmp := fmt.Sprintf("%s.building-%d", dir, os.Getpid())
 	os.RemoveAll(tmp)
 	began := time.Now()
-	clock := NewClock(start)
-	s, err := app.Open(app.Config{Dir: tmp, Now: clock.Now})
+	clock := testclock.New(start)
+	s, db, err := sqlite.OpenStation(ctx, app.Config{Dir: tmp, Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func buildBench(b *testing.B, dir string, n int) {
 		b.Fatal(err)
 	}
 	g := newGen(1)
-	remoteClock := NewClock(start)
+	remoteClock := testclock.New(start)
 	hlc := domain.NewHLC(benchOffice, remoteClock.Now)
 	var seq int64
 	const pageCases = 2000
@@ -213,11 +214,11 @@ func buildBench(b *testing.B, dir string, n int) {
 			b.Logf("built %d cases in %v", i, time.Since(began).Round(time.Second))
 		}
 	}
-	if _, err := s.DB().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		b.Fatal(err)
 	}
 	if n <= 100_000 { // a full check of a multi-gigabyte file takes minutes
-		if err := s.DB().IntegrityCheck(ctx); err != nil {
+		if err := db.IntegrityCheck(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,9 +3,7 @@ package app
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +13,6 @@ import (
 	"filippo.io/age"
 
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // MaxBlobBytes is the largest attachment a station accepts: the same bound
@@ -75,16 +72,12 @@ func (s *Station) ImportBlob(ctx context.Context, a Actor, name, mime string, r 
 	if mime == "" {
 		mime = "application/octet-stream"
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO blobs(sha256,size,mime,name,created_at) VALUES(?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING`,
-			sha, size, mime, name, sqlite.FormatTime(s.now()))
-		if err != nil {
-			return fmt.Errorf("import blob %s: %w", sha, err)
+	err = s.update(ctx, func(tx Tx) error {
+		added, err := tx.InsertBlob(Blob{SHA256: sha, Size: size, Mime: mime, Name: name, CreatedAt: FormatTime(s.now())})
+		if err != nil || !added {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return s.audit(ctx, tx, a, "blob.import", sha, "", "", fmt.Sprintf("%s %d bytes", name, size))
+		return s.audit(tx, a, "blob.import", sha, "", "", fmt.Sprintf("%s %d bytes", name, size))
 	})
 	if err != nil {
 		return "", err
@@ -140,65 +133,59 @@ func writeBlob(dir string, r io.Reader, rcp age.Recipient) (string, int64, error
 }
 
 // PendingBlobs returns attachments not yet uploaded to the hall, oldest
-// first, up to limit.
+// first, up to limit (100 when not positive).
 func (s *Station) PendingBlobs(ctx context.Context, limit int) ([]Blob, error) {
-	return s.listBlobs(ctx, `WHERE uploaded=0 ORDER BY created_at, sha256 LIMIT ?`, limit)
+	return s.listBlobs(ctx, func(tx Tx, n int) ([]Blob, error) { return tx.PendingBlobs(n) }, limit)
 }
 
-// Blobs lists every attachment, newest first, up to limit.
+// Blobs lists every attachment, newest first, up to limit (100 when not
+// positive).
 func (s *Station) Blobs(ctx context.Context, limit int) ([]Blob, error) {
-	return s.listBlobs(ctx, `ORDER BY created_at DESC, sha256 LIMIT ?`, limit)
+	return s.listBlobs(ctx, func(tx Tx, n int) ([]Blob, error) { return tx.ListBlobs(n) }, limit)
 }
 
-func (s *Station) listBlobs(ctx context.Context, where string, limit int) ([]Blob, error) {
+func (s *Station) listBlobs(ctx context.Context, list func(Tx, int) ([]Blob, error), limit int) ([]Blob, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT sha256,size,mime,name,uploaded,created_at FROM blobs `+where, limit)
-	if err != nil {
-		return nil, fmt.Errorf("blobs: %w", err)
-	}
-	defer rows.Close()
 	var out []Blob
-	for rows.Next() {
-		var b Blob
-		if err := rows.Scan(&b.SHA256, &b.Size, &b.Mime, &b.Name, &b.Uploaded, &b.CreatedAt); err != nil {
-			return nil, fmt.Errorf("blobs: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = list(tx, limit)
+		return err
+	})
+	return out, err
 }
 
 // PendingBlobCount returns how many attachments wait to be uploaded.
 func (s *Station) PendingBlobCount(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("pending blobs: %w", err)
-	}
-	return n, nil
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.PendingBlobCount()
+		return err
+	})
+	return n, err
 }
 
 // MarkBlobUploaded records that the hall holds the attachment, verified.
 func (s *Station) MarkBlobUploaded(ctx context.Context, sha string) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE blobs SET uploaded=1 WHERE sha256=?`, sha); err != nil {
-			return fmt.Errorf("mark blob %s uploaded: %w", sha, err)
-		}
-		return nil
-	})
+	return s.update(ctx, func(tx Tx) error { return tx.MarkBlobUploaded(sha) })
 }
 
 // BlobInfo returns one attachment's record.
 func (s *Station) BlobInfo(ctx context.Context, sha string) (Blob, error) {
-	var b Blob
-	err := s.db.QueryRowContext(ctx, `SELECT sha256,size,mime,name,uploaded,created_at FROM blobs WHERE sha256=?`, sha).
-		Scan(&b.SHA256, &b.Size, &b.Mime, &b.Name, &b.Uploaded, &b.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return b, domain.Errorf(domain.ENotFound, "找不到该附件。", "blob %s not found", sha)
-	}
+	var b *Blob
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		b, err = tx.Blob(sha)
+		return err
+	})
 	if err != nil {
-		return b, fmt.Errorf("blob %s: %w", sha, err)
+		return Blob{}, err
 	}
-	return b, nil
+	if b == nil {
+		return Blob{}, domain.Errorf(domain.ENotFound, "找不到该附件。", "blob %s not found", sha)
+	}
+	return *b, nil
 }

@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,7 +10,6 @@ import (
 
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -28,8 +25,8 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 		return nil, err
 	}
 	var out *domain.Case
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		it, err := s.item(ctx, tx, in.ItemCode, in.ItemVersion)
+	err := s.update(ctx, func(tx Tx) error {
+		it, err := s.item(tx, in.ItemCode, in.ItemVersion)
 		if err != nil {
 			return err
 		}
@@ -38,7 +35,7 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 			return err
 		}
 		now := s.now()
-		number, err := s.nextCaseNumber(ctx, tx, now)
+		number, err := s.nextCaseNumber(tx, now)
 		if err != nil {
 			return err
 		}
@@ -62,12 +59,12 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 			return err
 		}
 		if in.TicketID != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET case_id=? WHERE id=?`, c.ID, in.TicketID); err != nil {
-				return fmt.Errorf("open case: link ticket: %w", err)
+			if err := tx.LinkTicket(in.TicketID, c.ID); err != nil {
+				return fmt.Errorf("open case: %w", err)
 			}
 		}
 		if in.AppointmentID != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status='served', updated_at=? WHERE id=? AND status='pending'`, sqlite.FormatTime(now), in.AppointmentID); err != nil {
+			if _, err := tx.SetAppointmentStatus(in.AppointmentID, "served", now); err != nil {
 				return fmt.Errorf("open case: link appointment: %w", err)
 			}
 		}
@@ -77,36 +74,22 @@ func (s *Station) OpenCase(ctx context.Context, a Actor, in OpenCaseInput) (*dom
 	return out, err
 }
 
-func nextCounter(ctx context.Context, tx *sql.Tx, name string) (int, error) {
-	var v int
-	err := tx.QueryRowContext(ctx, `INSERT INTO counters(name,value) VALUES(?,1) ON CONFLICT(name) DO UPDATE SET value=value+1 RETURNING value`, name).Scan(&v)
+// loadCase reads a case's folded state by ID or case number, or ENotFound.
+func loadCase(tx Tx, id string) (*domain.Case, error) {
+	c, err := tx.Case(id)
 	if err != nil {
-		return 0, fmt.Errorf("counter %s: %w", name, err)
+		return nil, err
 	}
-	return v, nil
-}
-
-// loadCase reads a case's folded state.
-func loadCase(ctx context.Context, q querier, id string) (*domain.Case, error) {
-	var body string
-	err := q.QueryRowContext(ctx, `SELECT body FROM cases WHERE id=? OR number=?`, id, id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
+	if c == nil {
 		return nil, domain.Errorf(domain.ENotFound, "找不到该办件："+id, "case %s not found", id)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("load case %s: %w", id, err)
-	}
-	var c domain.Case
-	if err := json.Unmarshal([]byte(body), &c); err != nil {
-		return nil, fmt.Errorf("load case %s: %w", id, err)
-	}
-	return &c, nil
+	return c, nil
 }
 
 // appendEvent stamps a locally made event, checks it against authority and
 // the state machine, stores it and the new case state, and audits it. It is
 // the one path by which a clerk's action becomes a recorded change.
-func (s *Station) appendEvent(ctx context.Context, tx *sql.Tx, a Actor, c *domain.Case, e *domain.Event) (*domain.Case, error) {
+func (s *Station) appendEvent(ctx context.Context, tx Tx, a Actor, c *domain.Case, e *domain.Event) (*domain.Case, error) {
 	e.Office, e.Actor, e.ActorName = s.code, a.Login, a.Name
 	// At is for display (order comes from the stamp): milliseconds, like
 	// the stamp, so that it costs next to nothing on the wire
@@ -133,29 +116,16 @@ func (s *Station) appendEvent(ctx context.Context, tx *sql.Tx, a Actor, c *domai
 	if err := next.Apply(e); err != nil {
 		return nil, err
 	}
-	if err := insertEvent(ctx, tx, e, "pending", 0); err != nil {
+	if err := tx.AppendEvent(e, StatusPending, 0); err != nil {
 		return nil, err
 	}
-	if err := s.putCase(ctx, tx, next); err != nil {
+	if err := s.putCase(tx, next); err != nil {
 		return nil, err
 	}
-	if err := s.audit(ctx, tx, a, "case."+string(e.Kind), next.ID, "", "", next.Number); err != nil {
+	if err := s.audit(tx, a, "case."+string(e.Kind), next.ID, "", "", next.Number); err != nil {
 		return nil, err
 	}
 	return next, nil
-}
-
-func insertEvent(ctx context.Context, tx *sql.Tx, e *domain.Event, status string, hallSeq int64) error {
-	var hs any
-	if hallSeq > 0 {
-		hs = hallSeq
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
-		e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office, e.HLC, sqlite.FormatTime(e.At), hs, status)
-	if err != nil {
-		return fmt.Errorf("insert event %s: %w", e.ID, err)
-	}
-	return nil
 }
 
 // Kind returns the station's kind as the hall registers it (meta "kind",
@@ -172,7 +142,7 @@ func (s *Station) Kind(ctx context.Context) domain.OfficeKind {
 // facts are this station's own facts for Authorize: its kind and region,
 // and the case's item version from its copy of the hall's catalog (for an
 // open, the item the open names). The hall decides again with its own.
-func (s *Station) facts(ctx context.Context, q querier, c *domain.Case, e *domain.Event) (domain.Facts, error) {
+func (s *Station) facts(ctx context.Context, tx Tx, c *domain.Case, e *domain.Event) (domain.Facts, error) {
 	f := domain.Facts{Office: s.code, Kind: s.Kind(ctx)}
 	f.Region, _ = s.meta(ctx, "region")
 	code, version := "", 0
@@ -189,7 +159,7 @@ func (s *Station) facts(ctx context.Context, q querier, c *domain.Case, e *domai
 		code, version = c.ItemCode, c.ItemVersion
 	}
 	if code != "" && version > 0 {
-		it, err := s.item(ctx, q, code, version)
+		it, err := s.item(tx, code, version)
 		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 			return f, err
 		}
@@ -204,88 +174,11 @@ func (s *Station) deadlines(c *domain.Case) (promised, legal workday.Deadline) {
 	return c.Deadlines(s.cal)
 }
 
-// putCase writes the folded case and its search keys.
-func (s *Station) putCase(ctx context.Context, tx *sql.Tx, c *domain.Case) error {
-	body, err := json.Marshal(c)
-	if err != nil {
-		return fmt.Errorf("put case %s: %w", c.ID, err)
-	}
+// putCase writes the folded case with its deadlines by this station's
+// calendar.
+func (s *Station) putCase(tx Tx, c *domain.Case) error {
 	pd, ld := s.deadlines(c)
-	fmtDate := func(d workday.Date) string {
-		if d.IsZero() {
-			return ""
-		}
-		return d.String()
-	}
-	// The row as it was, for the dashboard's tallies.
-	var oldState, oldDue string
-	err = tx.QueryRowContext(ctx, `SELECT state, due_date FROM cases WHERE id=?`, c.ID).Scan(&oldState, &oldDue)
-	isNew := errors.Is(err, sql.ErrNoRows)
-	if err != nil && !isNew {
-		return fmt.Errorf("put case %s: %w", c.ID, err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO cases(id,number,station,holder,item_code,item_version,item_name,state,result,channel,applicant_name,applicant_id,applicant_idrev,applicant_phone,received_at,accepted_at,concluded_at,due_date,legal_due_date,provisional,paused,updated_at,body)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(id) DO UPDATE SET holder=excluded.holder, state=excluded.state, result=excluded.result, applicant_phone=excluded.applicant_phone,
-		  accepted_at=excluded.accepted_at, concluded_at=excluded.concluded_at, due_date=excluded.due_date, legal_due_date=excluded.legal_due_date,
-		  provisional=excluded.provisional, paused=excluded.paused, updated_at=excluded.updated_at, body=excluded.body`,
-		c.ID, c.Number, c.Station, c.Holder, c.ItemCode, c.ItemVersion, c.ItemName, string(c.State), c.Result, c.Channel,
-		c.Applicant.Name, c.Applicant.IDNumber, reverse(c.Applicant.IDNumber), c.Applicant.Phone,
-		sqlite.FormatTime(c.ReceivedAt), fmtTimePtr(c.AcceptedAt), fmtTimePtr(c.ConcludedAt), fmtDate(pd.Due), fmtDate(ld.Due),
-		boolInt(pd.Provisional || ld.Provisional), boolInt(pd.Paused), sqlite.FormatTime(c.UpdatedAt), string(body))
-	if err != nil {
-		return fmt.Errorf("put case %s: %w", c.ID, err)
-	}
-	if err := tallyCase(ctx, tx, isNew, oldState, oldDue, string(c.State), fmtDate(pd.Due), sqlite.FormatTime(c.ReceivedAt), c.Channel, c.ItemName); err != nil {
-		return fmt.Errorf("put case %s: %w", c.ID, err)
-	}
-	// Index the name the first time the case is written. That is not always
-	// its first event: a pull page can bring a case with several events,
-	// folded and written once.
-	if isNew {
-		for _, g := range nameGrams(c.Applicant.Name) {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO case_name_grams(gram,case_id) VALUES(?,?)`, g, c.ID); err != nil {
-				return fmt.Errorf("put case %s: name index: %w", c.ID, err)
-			}
-		}
-	}
-	return nil
-}
-
-// nameGrams returns the single characters and adjacent pairs of a name, so a
-// search for one or two characters is an index lookup.
-func nameGrams(name string) []string {
-	rs := []rune(strings.ToLower(strings.ReplaceAll(name, " ", "")))
-	seen := map[string]bool{}
-	var out []string
-	add := func(g string) {
-		if !seen[g] {
-			seen[g] = true
-			out = append(out, g)
-		}
-	}
-	for i := range rs {
-		add(string(rs[i]))
-		if i+1 < len(rs) {
-			add(string(rs[i : i+2]))
-		}
-	}
-	return out
-}
-
-func reverse(s string) string {
-	b := []byte(s)
-	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
-		b[i], b[j] = b[j], b[i]
-	}
-	return string(b)
-}
-
-func fmtTimePtr(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return sqlite.FormatTime(*t)
+	return tx.PutCase(c, CaseDue{Due: pd.Due, LegalDue: ld.Due, Provisional: pd.Provisional || ld.Provisional, Paused: pd.Paused})
 }
 
 // record loads a case, lets build make the event from the current state, and
@@ -295,8 +188,8 @@ func (s *Station) record(ctx context.Context, a Actor, caseID string, build func
 		return nil, err
 	}
 	var out *domain.Case
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := loadCase(ctx, tx, caseID)
+	err := s.update(ctx, func(tx Tx) error {
+		c, err := loadCase(tx, caseID)
 		if err != nil {
 			return err
 		}
@@ -320,7 +213,7 @@ func (s *Station) step(ctx context.Context, a Actor, caseID string, kind domain.
 // missing). Use it after intake to complete a case.
 func (s *Station) RecordMaterial(ctx context.Context, a Actor, caseID string, m MaterialInput) (*domain.Case, error) {
 	return s.record(ctx, a, caseID, func(c *domain.Case) (*domain.Event, error) {
-		it, err := s.item(ctx, s.db.DB, c.ItemCode, c.ItemVersion)
+		it, err := s.Item(ctx, c.ItemCode, c.ItemVersion)
 		if err != nil {
 			return nil, err
 		}
@@ -377,8 +270,8 @@ func (s *Station) Supplement(ctx context.Context, a Actor, caseID string, brough
 		return nil, err
 	}
 	var out *domain.Case
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := loadCase(ctx, tx, caseID)
+	err := s.update(ctx, func(tx Tx) error {
+		c, err := loadCase(tx, caseID)
 		if err != nil {
 			return err
 		}
@@ -386,7 +279,7 @@ func (s *Station) Supplement(ctx context.Context, a Actor, caseID string, brough
 			return domain.Errorf(domain.EConflict, fmt.Sprintf("当前状态“%s”下不能补齐材料。请刷新办件。", c.State.Zh()),
 				"supplement: case %s is %s", c.Number, c.State)
 		}
-		it, err := s.item(ctx, tx, c.ItemCode, c.ItemVersion)
+		it, err := s.item(tx, c.ItemCode, c.ItemVersion)
 		if err != nil {
 			return err
 		}

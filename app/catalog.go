@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -12,7 +10,6 @@ import (
 	"github.com/mozillazg/go-pinyin"
 
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // Initials returns the pinyin initials of s (城乡居民 → cxjm); clerks type
@@ -51,9 +48,9 @@ func (s *Station) ImportCatalog(ctx context.Context, a Actor, data []byte) (Impo
 		return ImportResult{}, err
 	}
 	res := ImportResult{Catalog: cat.Version, Items: len(cat.Items)}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		for _, it := range cat.Items {
-			added, err := s.putItem(ctx, tx, cat.Version, it)
+			added, err := s.putItem(tx, cat.Version, it)
 			if err != nil {
 				return err
 			}
@@ -63,58 +60,50 @@ func (s *Station) ImportCatalog(ctx context.Context, a Actor, data []byte) (Impo
 				res.Unchanged++
 			}
 		}
-		if err := SetMeta(ctx, tx, "catalog_version", cat.Version); err != nil {
+		if err := tx.SetMeta("catalog_version", cat.Version); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "catalog.import", cat.Version, "", "", fmt.Sprintf("%d items, %d new", res.Items, res.Added))
+		return s.audit(tx, a, "catalog.import", cat.Version, "", "", fmt.Sprintf("%d items, %d new", res.Items, res.Added))
 	})
 	return res, err
 }
 
-// PutItem stores one item version inside tx (sync applies published items
-// through here). It reports whether the version was new.
-func (s *Station) PutItem(ctx context.Context, tx *sql.Tx, catalog string, it *domain.Item) (bool, error) {
+// putValidItem checks and stores one item version inside tx (sync applies
+// published items through here). It reports whether the version was new.
+func (s *Station) putValidItem(tx Tx, catalog string, it *domain.Item) (bool, error) {
 	it.Normalize()
 	if err := it.Validate(); err != nil {
 		return false, err
 	}
-	return s.putItem(ctx, tx, catalog, it)
+	return s.putItem(tx, catalog, it)
 }
 
-func (s *Station) putItem(ctx context.Context, tx *sql.Tx, catalog string, it *domain.Item) (bool, error) {
+// putItem stores one item version. Item versions are immutable: the same
+// content again is no change, and a version already held with different
+// content is refused, except a change of status (suspend, cancel), the one
+// edit allowed in place.
+func (s *Station) putItem(tx Tx, catalog string, it *domain.Item) (bool, error) {
 	body, err := json.Marshal(it)
 	if err != nil {
 		return false, fmt.Errorf("put item %s: %w", it.Key(), err)
 	}
-	var have string
-	err = tx.QueryRowContext(ctx, `SELECT body FROM catalog_items WHERE code=? AND version=?`, it.Code, it.Version).Scan(&have)
-	if err == nil {
-		if have == string(body) {
-			return false, nil
-		}
-		// Status changes (suspend, cancel) are the one edit allowed in place.
-		var old domain.Item
-		if json.Unmarshal([]byte(have), &old) == nil {
-			old.Status = it.Status
-			if ob, _ := json.Marshal(&old); string(ob) == string(body) {
-				_, err := tx.ExecContext(ctx, `UPDATE catalog_items SET status=?, body=? WHERE code=? AND version=?`, it.Status, string(body), it.Code, it.Version)
-				return false, err
-			}
-		}
-		return false, domain.Errorf(domain.EConflict,
-			fmt.Sprintf("事项“%s”第 %d 版的内容与本站已有的不同；已发布的版本不能修改，请由大厅发布新版本。", it.Name, it.Version),
-			"item %s: version exists with different content", it.Key())
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("put item %s: %w", it.Key(), err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO catalog_items(code,version,basic_code,name,handling,kind,status,handled_at,initials,body,catalog,imported_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
-		it.Code, it.Version, it.BasicCode, it.Name, it.HandlingItem, it.Kind, it.Status, it.HandledAt,
-		Initials(it.Name+it.HandlingItem), string(body), catalog, sqlite.FormatTime(s.now()))
+	old, err := tx.Item(it.Code, it.Version)
 	if err != nil {
-		return false, fmt.Errorf("put item %s: %w", it.Key(), err)
+		return false, err
 	}
-	return true, nil
+	if old == nil {
+		return true, tx.InsertItem(catalog, it, Initials(it.Name+it.HandlingItem), s.now())
+	}
+	if ob, _ := json.Marshal(old); string(ob) == string(body) {
+		return false, nil
+	}
+	old.Status = it.Status
+	if ob, _ := json.Marshal(old); string(ob) == string(body) {
+		return false, tx.UpdateItem(it)
+	}
+	return false, domain.Errorf(domain.EConflict,
+		fmt.Sprintf("事项“%s”第 %d 版的内容与本站已有的不同；已发布的版本不能修改，请由大厅发布新版本。", it.Name, it.Version),
+		"item %s: version exists with different content", it.Key())
 }
 
 // ItemSummary is an item in a search result.
@@ -138,88 +127,73 @@ type ItemSummary struct {
 // code or pinyin initials match q (empty q lists all).
 func (s *Station) FindItems(ctx context.Context, q string) ([]ItemSummary, error) {
 	q = strings.TrimSpace(strings.ToLower(q))
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT body, initials FROM catalog_items c
-		WHERE status='published' AND version = (SELECT max(version) FROM catalog_items d WHERE d.code=c.code AND d.status='published')
-		  AND (?='' OR instr(lower(name||handling), ?)>0 OR instr(lower(code), ?)>0 OR instr(initials, ?)>0 OR instr(lower(basic_code), ?)>0)
-		ORDER BY CASE WHEN ?<>'' AND initials LIKE ?||'%' THEN 0 ELSE 1 END, basic_code, code`, q, q, q, q, q, q, q)
-	if err != nil {
-		return nil, fmt.Errorf("find items: %w", err)
+	var found []FoundItem
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		found, err = tx.FindItems(q)
+		return err
+	}); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
 	var out []ItemSummary
-	for rows.Next() {
-		var body, ini string
-		if err := rows.Scan(&body, &ini); err != nil {
-			return nil, fmt.Errorf("find items: %w", err)
-		}
-		var it domain.Item
-		if err := json.Unmarshal([]byte(body), &it); err != nil {
-			return nil, fmt.Errorf("find items: %w", err)
-		}
+	for _, f := range found {
+		it := f.Item
 		sum := ItemSummary{Code: it.Code, Version: it.Version, Name: it.Name, Handling: it.HandlingItem, Kind: it.Kind, Type: it.Type,
-			Department: it.Department, HandledAt: it.HandledAt, Initials: ini, Materials: len(it.Materials), Visits: it.Visits,
+			Department: it.Department, HandledAt: it.HandledAt, Initials: f.Initials, Materials: len(it.Materials), Visits: it.Visits,
 			Promised: fmt.Sprintf("%d%s", it.PromisedLimit.Value, it.PromisedLimit.Unit)}
 		for _, st := range it.Situations {
 			sum.Situations = append(sum.Situations, st.Code+" "+st.Name)
 		}
 		out = append(out, sum)
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// FoundItem is an item version a catalog search found, with the pinyin
+// initials it was found by.
+type FoundItem struct {
+	Item     *domain.Item
+	Initials string
 }
 
 // Item returns an item version; version 0 means the newest published one.
 func (s *Station) Item(ctx context.Context, code string, version int) (*domain.Item, error) {
-	return s.item(ctx, s.db.DB, code, version)
+	var it *domain.Item
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		it, err = s.item(tx, code, version)
+		return err
+	})
+	return it, err
 }
 
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func (s *Station) item(ctx context.Context, q querier, code string, version int) (*domain.Item, error) {
-	var body string
-	var err error
-	if version == 0 {
-		err = q.QueryRowContext(ctx, `SELECT body FROM catalog_items WHERE code=? AND status='published' ORDER BY version DESC LIMIT 1`, code).Scan(&body)
-	} else {
-		err = q.QueryRowContext(ctx, `SELECT body FROM catalog_items WHERE code=? AND version=?`, code, version).Scan(&body)
+// item returns an item version (0: the newest published), or ENotFound.
+func (s *Station) item(tx Tx, code string, version int) (*domain.Item, error) {
+	it, err := tx.Item(code, version)
+	if err != nil {
+		return nil, err
 	}
-	if errors.Is(err, sql.ErrNoRows) {
+	if it == nil {
 		return nil, domain.Errorf(domain.ENotFound, "事项清单中找不到该事项（"+code+"），请检查编码或同步最新事项清单。", "item %s@%d not found", code, version)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("item %s: %w", code, err)
-	}
-	var it domain.Item
-	if err := json.Unmarshal([]byte(body), &it); err != nil {
-		return nil, fmt.Errorf("item %s: %w", code, err)
-	}
-	return &it, nil
+	return it, nil
 }
 
 // ExportCatalog writes every item version as one catalog JSON document.
 func (s *Station) ExportCatalog(ctx context.Context) ([]byte, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT body FROM catalog_items ORDER BY basic_code, code, version`)
+	cat := domain.Catalog{}
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		if cat.Items, err = tx.Items(); err != nil {
+			return err
+		}
+		if cat.Version, err = tx.Meta("catalog_version"); err != nil {
+			return err
+		}
+		cat.Region.Code, err = tx.Meta("region")
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("export catalog: %w", err)
-	}
-	defer rows.Close()
-	ver, _ := s.meta(ctx, "catalog_version")
-	region, _ := s.meta(ctx, "region")
-	cat := domain.Catalog{Version: ver, Region: domain.Region{Code: region}}
-	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
-			return nil, fmt.Errorf("export catalog: %w", err)
-		}
-		var it domain.Item
-		if err := json.Unmarshal([]byte(body), &it); err != nil {
-			return nil, fmt.Errorf("export catalog: %w", err)
-		}
-		cat.Items = append(cat.Items, &it)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return json.MarshalIndent(&cat, "", "  ")

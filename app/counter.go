@@ -2,16 +2,13 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -38,18 +35,10 @@ type Ticket struct {
 	Ahead int `json:"ahead,omitempty"`
 }
 
-const ticketCols = `id,number,day,item_code,window,staff_id,status,issued_at,called_at,started_at,ended_at,case_id,transfers,appointment`
-
-func scanTicket(sc interface{ Scan(...any) error }) (Ticket, error) {
-	var t Ticket
-	err := sc.Scan(&t.ID, &t.Number, &t.Day, &t.ItemCode, &t.Window, &t.StaffID, &t.Status, &t.IssuedAt, &t.CalledAt, &t.StartedAt, &t.EndedAt, &t.CaseID, &t.Transfers, &t.Appointment)
-	return t, err
-}
-
 func (s *Station) fillTicketTimes(t *Ticket) {
-	issued, _ := sqlite.ParseTime(t.IssuedAt)
-	start, _ := sqlite.ParseTime(t.StartedAt)
-	end, _ := sqlite.ParseTime(t.EndedAt)
+	issued, _ := ParseTime(t.IssuedAt)
+	start, _ := ParseTime(t.StartedAt)
+	end, _ := ParseTime(t.EndedAt)
 	if start.IsZero() {
 		if t.Status == "waiting" {
 			t.WaitSecs = int(s.now().Sub(issued).Seconds())
@@ -71,26 +60,21 @@ func (s *Station) IssueTicket(ctx context.Context, a Actor, itemCode, appointmen
 	if appointmentID != "" {
 		prefix = "Y"
 	}
-	t := Ticket{ID: s.NewID(), Day: day, ItemCode: itemCode, Status: "waiting", IssuedAt: sqlite.FormatTime(now), Appointment: appointmentID}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		n, err := nextCounter(ctx, tx, "ticket:"+prefix+":"+day)
+	t := Ticket{ID: s.NewID(), Day: day, ItemCode: itemCode, Status: "waiting", IssuedAt: FormatTime(now), Appointment: appointmentID}
+	err := s.update(ctx, func(tx Tx) error {
+		n, err := tx.NextCounter("ticket:" + prefix + ":" + day)
 		if err != nil {
 			return err
 		}
 		t.Number = fmt.Sprintf("%s%03d", prefix, n)
 		// Who CallNext takes first: appointment holders, then by issue time.
-		q := `SELECT count(*) FROM tickets WHERE day=? AND status='waiting' AND appointment<>''`
-		if appointmentID == "" {
-			q = `SELECT count(*) FROM tickets WHERE day=? AND status='waiting'`
+		if t.Ahead, err = tx.CountWaiting(day, appointmentID != ""); err != nil {
+			return err
 		}
-		if err := tx.QueryRowContext(ctx, q, day).Scan(&t.Ahead); err != nil {
-			return fmt.Errorf("issue ticket: %w", err)
+		if err := tx.InsertTicket(t); err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tickets(id,number,day,item_code,status,issued_at,appointment) VALUES(?,?,?,?,?,?,?)`,
-			t.ID, t.Number, t.Day, t.ItemCode, t.Status, t.IssuedAt, appointmentID); err != nil {
-			return fmt.Errorf("issue ticket: %w", err)
-		}
-		return s.audit(ctx, tx, a, "ticket.issue", t.ID, "", "", t.Number)
+		return s.audit(tx, a, "ticket.issue", t.ID, "", "", t.Number)
 	})
 	return t, err
 }
@@ -102,23 +86,22 @@ func (s *Station) CallNext(ctx context.Context, a Actor, window string) (Ticket,
 		return Ticket{}, err
 	}
 	var t Ticket
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		day := workday.DateOf(s.now(), workday.China).String()
-		row := tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE day=? AND status='waiting' ORDER BY (appointment='') , issued_at LIMIT 1`, day)
-		var err error
-		t, err = scanTicket(row)
-		if errors.Is(err, sql.ErrNoRows) {
+		next, err := tx.NextWaitingTicket(day)
+		if err != nil {
+			return err
+		}
+		if next == nil {
 			return domain.Errorf(domain.ENotFound, "当前没有等候的群众。", "queue empty")
 		}
-		if err != nil {
-			return fmt.Errorf("call next: %w", err)
-		}
-		now := sqlite.FormatTime(s.now())
+		t = *next
+		now := FormatTime(s.now())
 		t.Status, t.CalledAt, t.StartedAt, t.Window, t.StaffID = "serving", now, now, window, a.ID
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status=?, called_at=?, started_at=?, window=?, staff_id=? WHERE id=?`, t.Status, now, now, window, a.ID, t.ID); err != nil {
-			return fmt.Errorf("call next: %w", err)
+		if err := tx.UpdateTicket(t); err != nil {
+			return err
 		}
-		return s.audit(ctx, tx, a, "ticket.call", t.ID, "", "", t.Number+" @"+window)
+		return s.audit(tx, a, "ticket.call", t.ID, "", "", t.Number+" @"+window)
 	})
 	s.fillTicketTimes(&t)
 	return t, err
@@ -130,7 +113,7 @@ func (s *Station) FinishTicket(ctx context.Context, a Actor, id string, absent b
 		if t.Status != "serving" {
 			return domain.Errorf(domain.EConflict, "该号码不在办理中。", "ticket %s is %s", t.Number, t.Status)
 		}
-		t.Status, t.EndedAt = "done", sqlite.FormatTime(s.now())
+		t.Status, t.EndedAt = "done", FormatTime(s.now())
 		if absent {
 			t.Status = "absent"
 		}
@@ -149,7 +132,7 @@ func (s *Station) TransferTicket(ctx context.Context, a Actor, id, toItem, reaso
 		}
 		var tr []map[string]string
 		json.Unmarshal([]byte(t.Transfers), &tr)
-		tr = append(tr, map[string]string{"from": t.Window, "to_item": toItem, "reason": reason, "at": sqlite.FormatTime(s.now())})
+		tr = append(tr, map[string]string{"from": t.Window, "to_item": toItem, "reason": reason, "at": FormatTime(s.now())})
 		b, _ := json.Marshal(tr)
 		// Waiting continues from the original issue time: a transfer must
 		// not make the citizen's wait look shorter.
@@ -163,23 +146,25 @@ func (s *Station) updateTicket(ctx context.Context, a Actor, id string, fn func(
 		return Ticket{}, err
 	}
 	var t Ticket
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		t, err = scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=? OR (number=? AND day=?)`, id, id, workday.DateOf(s.now(), workday.China).String()))
-		if errors.Is(err, sql.ErrNoRows) {
-			return domain.Errorf(domain.ENotFound, "找不到该号码。", "ticket %s not found", id)
+	err := s.update(ctx, func(tx Tx) error {
+		found, err := tx.Ticket(id)
+		if err == nil && found == nil {
+			found, err = tx.TicketByNumber(workday.DateOf(s.now(), workday.China).String(), id)
 		}
 		if err != nil {
-			return fmt.Errorf("ticket %s: %w", id, err)
+			return err
 		}
+		if found == nil {
+			return domain.Errorf(domain.ENotFound, "找不到该号码。", "ticket %s not found", id)
+		}
+		t = *found
 		if err := fn(&t); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status=?, item_code=?, window=?, called_at=?, started_at=?, ended_at=?, transfers=? WHERE id=?`,
-			t.Status, t.ItemCode, t.Window, t.CalledAt, t.StartedAt, t.EndedAt, t.Transfers, t.ID); err != nil {
-			return fmt.Errorf("ticket %s: %w", id, err)
+		if err := tx.UpdateTicket(t); err != nil {
+			return err
 		}
-		return s.audit(ctx, tx, a, action, t.ID, "", "", t.Number)
+		return s.audit(tx, a, action, t.ID, "", "", t.Number)
 	})
 	s.fillTicketTimes(&t)
 	return t, err
@@ -187,22 +172,19 @@ func (s *Station) updateTicket(ctx context.Context, a Actor, id string, fn func(
 
 // Queue lists today's tickets: waiting ones first, then being served.
 func (s *Station) Queue(ctx context.Context) ([]Ticket, error) {
-	day := workday.DateOf(s.now(), workday.China).String()
-	rows, err := s.db.QueryContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE day=? ORDER BY CASE status WHEN 'serving' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, issued_at`, day)
+	var out []Ticket
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Queue(workday.DateOf(s.now(), workday.China).String())
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("queue: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := []Ticket{}
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, fmt.Errorf("queue: %w", err)
-		}
-		s.fillTicketTimes(&t)
-		out = append(out, t)
+	for i := range out {
+		s.fillTicketTimes(&out[i])
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // QueueBoard is what the waiting-room display shows: the numbers being
@@ -226,36 +208,18 @@ type BoardCall struct {
 // numbers in the order CallNext takes them.
 func (s *Station) Board(ctx context.Context) (*QueueBoard, error) {
 	day := workday.DateOf(s.now(), workday.China).String()
-	b := &QueueBoard{Calls: []BoardCall{}, Next: []string{}}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, number, window, called_at FROM tickets WHERE day=? AND status='serving' ORDER BY called_at DESC LIMIT 8`, day)
-	if err != nil {
-		return nil, fmt.Errorf("queue board: %w", err)
+	b := &QueueBoard{}
+	var next []string
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		b.Calls, next, err = tx.QueueBoard(day, 8)
+		return err
+	}); err != nil {
+		return nil, err
 	}
-	for rows.Next() {
-		var c BoardCall
-		if err := rows.Scan(&c.ID, &c.Number, &c.Window, &c.CalledAt); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("queue board: %w", err)
-		}
-		b.Calls = append(b.Calls, c)
-	}
-	rows.Close()
-	rows, err = s.db.QueryContext(ctx, `SELECT number FROM tickets WHERE day=? AND status='waiting' ORDER BY (appointment=''), issued_at`, day)
-	if err != nil {
-		return nil, fmt.Errorf("queue board: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("queue board: %w", err)
-		}
-		b.Waiting++
-		if len(b.Next) < 10 {
-			b.Next = append(b.Next, n)
-		}
-	}
-	return b, rows.Err()
+	b.Waiting = len(next)
+	b.Next = append([]string{}, next[:min(len(next), 10)]...)
+	return b, nil
 }
 
 // Slots are the appointment slots of a day.
@@ -316,20 +280,18 @@ func (s *Station) BookAppointment(ctx context.Context, a Actor, ap Appointment) 
 		return ap, err
 	}
 	ap.ID, ap.Status = s.NewID(), "pending"
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM appointments WHERE day=? AND slot=? AND status IN ('pending','served')`, ap.Day, ap.Slot).Scan(&n); err != nil {
-			return fmt.Errorf("book: %w", err)
+	err = s.update(ctx, func(tx Tx) error {
+		n, err := tx.CountBooked(ap.Day, ap.Slot)
+		if err != nil {
+			return err
 		}
 		if n >= SlotCapacity {
 			return domain.Errorf(domain.EConflict, "该时段已约满，请选择其他时段。", "appointment: slot full")
 		}
-		now := sqlite.FormatTime(s.now())
-		if _, err := tx.ExecContext(ctx, `INSERT INTO appointments(id,name,id_number,phone,company,uscc,item_code,day,slot,status,created_at,updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`,
-			ap.ID, ap.Name, ap.IDNumber, ap.Phone, ap.Company, ap.USCC, ap.ItemCode, ap.Day, ap.Slot, ap.Status, now, now); err != nil {
-			return fmt.Errorf("book: %w", err)
+		if err := tx.InsertAppointment(ap, s.now()); err != nil {
+			return err
 		}
-		return s.audit(ctx, tx, a, "appointment.book", ap.ID, "", "", ap.Day+" "+ap.Slot)
+		return s.audit(tx, a, "appointment.book", ap.ID, "", "", ap.Day+" "+ap.Slot)
 	})
 	return ap, err
 }
@@ -341,49 +303,45 @@ func (s *Station) SetAppointmentStatus(ctx context.Context, a Actor, id, status 
 	default:
 		return domain.Errorf(domain.EInvalid, "预约状态不正确。", "appointment: unknown status %q", status)
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE appointments SET status=?, updated_at=? WHERE id=? AND status='pending'`, status, sqlite.FormatTime(s.now()), id)
+	return s.update(ctx, func(tx Tx) error {
+		ok, err := tx.SetAppointmentStatus(id, status, s.now())
 		if err != nil {
-			return fmt.Errorf("appointment %s: %w", id, err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return domain.Errorf(domain.ENotFound, "找不到待办的预约。", "appointment %s not pending", id)
 		}
-		return s.audit(ctx, tx, a, "appointment."+status, id, "", "", "")
+		return s.audit(tx, a, "appointment."+status, id, "", "", "")
 	})
 }
 
 // MarkNoShows marks the pending appointments of past days as no-shows.
 func (s *Station) MarkNoShows(ctx context.Context) (int, error) {
-	var n int64
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE appointments SET status='no_show', updated_at=? WHERE status='pending' AND day < ?`, sqlite.FormatTime(s.now()), s.today().String())
-		if err != nil {
-			return fmt.Errorf("no-shows: %w", err)
-		}
-		n, _ = res.RowsAffected()
-		return nil
+	var n int
+	err := s.update(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.MarkNoShows(s.today().String(), s.now())
+		return err
 	})
-	return int(n), err
+	return n, err
 }
 
 // Appointments lists a day's appointments, masked.
 func (s *Station) Appointments(ctx context.Context, day string) ([]Appointment, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id,name,id_number,phone,company,uscc,item_code,day,slot,status FROM appointments WHERE day=? ORDER BY slot, created_at`, day)
+	var out []Appointment
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Appointments(day)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("appointments: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := []Appointment{}
-	for rows.Next() {
-		var ap Appointment
-		if err := rows.Scan(&ap.ID, &ap.Name, &ap.IDNumber, &ap.Phone, &ap.Company, &ap.USCC, &ap.ItemCode, &ap.Day, &ap.Slot, &ap.Status); err != nil {
-			return nil, fmt.Errorf("appointments: %w", err)
-		}
+	for i := range out {
+		ap := &out[i]
 		ap.Name, ap.IDNumber, ap.Phone = ident.MaskName(ap.Name), ident.MaskID(ap.IDNumber), ident.MaskPhone(ap.Phone)
-		out = append(out, ap)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Rectification is the follow-up of a bad review.
@@ -404,27 +362,22 @@ type Rectification struct {
 
 // Rectifications lists bad-review follow-ups; open only unless all.
 func (s *Station) Rectifications(ctx context.Context, all bool) ([]Rectification, error) {
-	q := `SELECT r.id,r.evaluation_id,e.case_id,e.level,e.comment,e.contact,r.responsible,r.due_date,r.status,r.callback,r.result FROM rectifications r JOIN evaluations e ON e.id=r.evaluation_id`
-	if !all {
-		q += ` WHERE r.status='open'`
-	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY r.due_date`)
+	var out []Rectification
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Rectifications(all)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("rectifications: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := []Rectification{}
 	today := s.today().String()
-	for rows.Next() {
-		var r Rectification
-		if err := rows.Scan(&r.ID, &r.EvaluationID, &r.CaseID, &r.Level, &r.Comment, &r.Contact, &r.Responsible, &r.Due, &r.Status, &r.Callback, &r.Result); err != nil {
-			return nil, fmt.Errorf("rectifications: %w", err)
-		}
+	for i := range out {
+		r := &out[i]
 		r.Contact = ident.MaskPhone(r.Contact)
 		r.Overdue = r.Status == "open" && r.Due < today
-		out = append(out, r)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CloseRectification records the call-back and its outcome: fixed (at once),
@@ -438,16 +391,15 @@ func (s *Station) CloseRectification(ctx context.Context, a Actor, id, status, c
 	if strings.TrimSpace(callback) == "" || strings.TrimSpace(result) == "" {
 		return domain.Errorf(domain.EInvalid, "请填写回访情况和整改结果。", "rectification: callback and result required")
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE rectifications SET status=?, callback=?, result=?, closed_at=? WHERE id=? AND status='open'`,
-			status, callback, result, sqlite.FormatTime(s.now()), id)
+	return s.update(ctx, func(tx Tx) error {
+		ok, err := tx.CloseRectification(id, status, callback, result, s.now())
 		if err != nil {
-			return fmt.Errorf("rectification %s: %w", id, err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return domain.Errorf(domain.ENotFound, "找不到待处理的整改。", "rectification %s not open", id)
 		}
-		return s.audit(ctx, tx, a, "rectification.close", id, "", "", status)
+		return s.audit(tx, a, "rectification.close", id, "", "", status)
 	})
 }
 
@@ -481,12 +433,11 @@ func (s *Station) RecordExtendedSession(ctx context.Context, a Actor, es Extende
 		return es, domain.Errorf(domain.EInvalid, "服务人数不能为负。", "extended session: negative served")
 	}
 	es.ID = s.NewID()
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO extended_sessions(id,day,kind,start_time,end_time,staff,served,created_at) VALUES(?,?,?,?,?,?,?,?)`,
-			es.ID, es.Day, es.Kind, es.Start, es.End, es.Staff, es.Served, sqlite.FormatTime(s.now())); err != nil {
-			return fmt.Errorf("extended session: %w", err)
+	err := s.update(ctx, func(tx Tx) error {
+		if err := tx.InsertExtendedSession(es, s.now()); err != nil {
+			return err
 		}
-		return s.audit(ctx, tx, a, "extended.add", es.ID, "", "", es.Day+" "+es.Kind)
+		return s.audit(tx, a, "extended.add", es.ID, "", "", es.Day+" "+es.Kind)
 	})
 	return es, err
 }

@@ -350,7 +350,7 @@ func TestEvaluations(t *testing.T) {
 	})
 
 	t.Run("NoIDNumbers", func(t *testing.T) {
-		rows, err := s.DB().QueryContext(ctx, `SELECT * FROM evaluations`)
+		rows, err := s.DB.QueryContext(ctx, `SELECT * FROM evaluations`)
 		if err != nil {
 			t.Fatal(err)
 		}

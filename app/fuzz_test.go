@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -22,7 +23,7 @@ func FuzzImportCatalog(f *testing.F) {
 	f.Add([]byte(`{"catalog_version":"v","items":[{"implementation_code":"C","name":"事项","kind":"即办件","legal_limit":{"value":1,"unit":"G"},"promised_limit":{"value":0,"unit":"G"},"materials":[]}]}`))
 	f.Add([]byte(`{"catalog_version":"v","items":[{"implementation_code":"C","name":"事项改","kind":"即办件","legal_limit":{"value":1,"unit":"G"},"promised_limit":{"value":0,"unit":"G"},"materials":[]}]}`))
 	f.Add([]byte(`{"catalog_version":"v","items":[{"implementation_code":"'); DROP TABLE catalog_items;--","name":"x","kind":"承诺件","legal_limit":{"value":1,"unit":"Z"},"promised_limit":{"value":1,"unit":"Z"}}]}`))
-	st, err := app.Open(app.Config{Dir: f.TempDir()})
+	st, db, err := appsqlite.OpenStation(context.Background(), app.Config{Dir: f.TempDir()})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -30,14 +31,14 @@ func FuzzImportCatalog(f *testing.F) {
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var before int
-		st.DB().QueryRow(`SELECT count(*) FROM catalog_items`).Scan(&before)
+		db.QueryRow(`SELECT count(*) FROM catalog_items`).Scan(&before)
 		res, err := st.ImportCatalog(ctx, app.System, data)
 		if err != nil {
 			if code := domain.ErrorCode(err); code == domain.EInternal {
 				t.Fatalf("import refused with an internal error: %v", err)
 			}
 			var after int
-			st.DB().QueryRow(`SELECT count(*) FROM catalog_items`).Scan(&after)
+			db.QueryRow(`SELECT count(*) FROM catalog_items`).Scan(&after)
 			if after != before {
 				t.Fatalf("a refused import stored %d item versions", after-before)
 			}

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 )
 
 var ctx = context.Background()
@@ -25,40 +26,12 @@ var start = time.Date(2026, 3, 2, 9, 0, 0, 0, china)
 // StationCode is the office code of the test station.
 const StationCode = "370112001"
 
-// Clock is a fake clock that tests move by hand. It is safe for concurrent use.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// NewClock returns a clock standing at t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Set moves the clock to t, backwards if need be.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-// Add moves the clock by d.
-func (c *Clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // TestStation is an open station with its fake clock and two signed-up staff.
 type TestStation struct {
 	*app.Station
-	Clock *Clock
+	// DB is the station's database, for the checks that read it directly.
+	DB    *appsqlite.DB
+	Clock *testclock.Clock
 	Dir   string
 	Head  app.Actor
 	Clerk app.Actor
@@ -79,7 +52,7 @@ func sampleCatalog(tb testing.TB) []byte {
 // the sample catalog. The station is closed when the test ends.
 func MustOpenStation(tb testing.TB) *TestStation {
 	tb.Helper()
-	ts := mustOpenBare(tb, tb.TempDir(), NewClock(start))
+	ts := mustOpenBare(tb, tb.TempDir(), testclock.New(start))
 	head, err := ts.AddStaff(ctx, app.System, "wang", "王站长", app.RoleHead, "head-password-1")
 	if err != nil {
 		tb.Fatalf("add head: %v", err)
@@ -96,9 +69,9 @@ func MustOpenStation(tb testing.TB) *TestStation {
 // mustOpenBare opens and initialises a station and imports the catalog, but
 // adds no staff: password hashing is deliberately slow, and the property test
 // opens many stations. Its actors are not in the staff table.
-func mustOpenBare(tb testing.TB, dir string, clock *Clock) *TestStation {
+func mustOpenBare(tb testing.TB, dir string, clock *testclock.Clock) *TestStation {
 	tb.Helper()
-	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
+	s, db, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock.Now})
 	if err != nil {
 		tb.Fatalf("open station: %v", err)
 	}
@@ -109,7 +82,7 @@ func mustOpenBare(tb testing.TB, dir string, clock *Clock) *TestStation {
 	if _, err := s.ImportCatalog(ctx, app.System, sampleCatalog(tb)); err != nil {
 		tb.Fatalf("import catalog: %v", err)
 	}
-	return &TestStation{Station: s, Clock: clock, Dir: dir,
+	return &TestStation{Station: s, DB: db, Clock: clock, Dir: dir,
 		Head:  app.Actor{ID: "head-id", Login: "wang", Name: "王站长", Role: app.RoleHead},
 		Clerk: app.Actor{ID: "clerk-id", Login: "li", Name: "李窗口", Role: app.RoleClerk}}
 }
@@ -194,7 +167,7 @@ func hasHan(s string) bool {
 func count(tb testing.TB, s *TestStation, query string, args ...any) int {
 	tb.Helper()
 	var n int
-	if err := s.DB().QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+	if err := s.DB.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		tb.Fatalf("%s: %v", query, err)
 	}
 	return n
@@ -203,7 +176,7 @@ func count(tb testing.TB, s *TestStation, query string, args ...any) int {
 // lastAudit returns the newest audit rows' actions, newest first.
 func lastAudit(tb testing.TB, s *TestStation, n int) []string {
 	tb.Helper()
-	rows, err := s.DB().QueryContext(ctx, `SELECT action FROM audit ORDER BY seq DESC LIMIT ?`, n)
+	rows, err := s.DB.QueryContext(ctx, `SELECT action FROM audit ORDER BY seq DESC LIMIT ?`, n)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -16,7 +17,7 @@ func clockStation(t *testing.T, code string, now time.Time) (string, func() time
 	t.Helper()
 	dir := t.TempDir()
 	clock := func() time.Time { return now }
-	st, err := app.Open(app.Config{Dir: dir, Now: clock})
+	st, _, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func TestClockNotPoisonedAcrossRestart(t *testing.T) {
 	}
 	check("after the pull", st)
 	st.Close()
-	st, err = app.Open(app.Config{Dir: dir, Now: clock})
+	st, _, err = appsqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestClockRestoredPastEveryOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	st, err = app.Open(app.Config{Dir: dir, Now: clock})
+	st, _, err = appsqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

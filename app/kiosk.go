@@ -4,9 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/subtle"
-	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -14,8 +11,7 @@ import (
 
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/receipt"
-	"yizhan/sqlite"
+	"yizhan/notice"
 	"yizhan/workday"
 )
 
@@ -70,16 +66,6 @@ var (
 	fullNumberRe  = regexp.MustCompile(`^[A-Za-z0-9]{2,20}-\d{8}-\d{4,}$`)
 )
 
-// ShortNumber returns the short form of a case number printed on the
-// receipt for the kiosk: the month, day and sequence (1127-0042).
-func ShortNumber(number string) string {
-	parts := strings.Split(number, "-")
-	if len(parts) != 3 || len(parts[1]) != 8 {
-		return number
-	}
-	return parts[1][4:] + "-" + parts[2]
-}
-
 // KioskProgress answers "where is my case?" for a case number (full or
 // short) and its query password. See KioskLookup.
 func (s *Station) KioskProgress(ctx context.Context, number, password string) (*Progress, error) {
@@ -111,8 +97,8 @@ func (s *Station) KioskLookup(ctx context.Context, q KioskQuery) (*Progress, err
 			p.Steps = append(p.Steps, ProgressAt{Zh: e.Zh, At: e.At})
 		}
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, kioskActor, "kiosk.query", c.ID, "masked", "citizen self-service", c.Number)
+	err = s.update(ctx, func(tx Tx) error {
+		return s.audit(tx, kioskActor, "kiosk.query", c.ID, "masked", "citizen self-service", c.Number)
 	})
 	return p, err
 }
@@ -122,7 +108,7 @@ func (s *Station) KioskLookup(ctx context.Context, q KioskQuery) (*Progress, err
 func (s *Station) kioskCase(ctx context.Context, q KioskQuery) (*domain.Case, error) {
 	notFound := domain.Errorf(domain.ENotFound, "办件编号或查询密码不正确，请核对回执上的信息。", "kiosk: no case for number and password")
 	if strings.TrimSpace(q.Receipt) != "" {
-		claim, _, err := receipt.Parse(q.Receipt)
+		claim, _, err := notice.Parse(q.Receipt)
 		if err != nil {
 			return nil, domain.Errorf(domain.ENotFound, "无法识别该二维码，请扫描本站打印的收件凭证或通知书上的二维码。", "kiosk: not a receipt code: %v", err)
 		}
@@ -141,14 +127,16 @@ func (s *Station) kioskCase(ctx context.Context, q KioskQuery) (*domain.Case, er
 	// lock of the full one).
 	key := maskQuery(lockKey(q.Number))
 	var failures int
-	since := sqlite.FormatTime(s.now().Add(-kioskLockout))
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE action='kiosk.query_failed' AND detail=? AND at>=?`,
-		key, since).Scan(&failures); err != nil {
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		failures, err = tx.CountAudit("kiosk.query_failed", key, s.now().Add(-kioskLockout))
+		return err
+	}); err != nil {
 		return nil, fmt.Errorf("kiosk: %w", err)
 	}
 	if failures >= kioskMaxFailures {
-		s.db.Tx(ctx, func(tx *sql.Tx) error {
-			return s.audit(ctx, tx, kioskActor, "kiosk.query_locked", "", "", "", key)
+		s.update(ctx, func(tx Tx) error {
+			return s.audit(tx, kioskActor, "kiosk.query_locked", "", "", "", key)
 		})
 		return nil, domain.Errorf(domain.EUnauthorized, "查询错误次数过多，请 15 分钟后再试，或持回执到窗口查询。", "kiosk: too many wrong tries for this number")
 	}
@@ -157,8 +145,8 @@ func (s *Station) kioskCase(ctx context.Context, q KioskQuery) (*domain.Case, er
 			return c, nil
 		}
 	}
-	s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, kioskActor, "kiosk.query_failed", "", "", "", key)
+	s.update(ctx, func(tx Tx) error {
+		return s.audit(tx, kioskActor, "kiosk.query_failed", "", "", "", key)
 	})
 	return nil, notFound
 }
@@ -168,7 +156,7 @@ func (s *Station) kioskCase(ctx context.Context, q KioskQuery) (*domain.Case, er
 func lockKey(number string) string {
 	number = strings.TrimSpace(number)
 	if fullNumberRe.MatchString(number) {
-		return ShortNumber(number)
+		return notice.ShortNumber(number)
 	}
 	if m := shortNumberRe.FindStringSubmatch(number); m != nil {
 		return m[1] + "-" + m[2]
@@ -178,22 +166,27 @@ func lockKey(number string) string {
 
 // verifiedReceipt returns the case a signed QR code of this station names,
 // when its signature verifies with this station's key.
-func (s *Station) verifiedReceipt(ctx context.Context, code string, claim receipt.Claim) (*domain.Case, bool) {
-	if s.cfg.ReceiptKey == nil || claim.Station != s.code {
+func (s *Station) verifiedReceipt(ctx context.Context, code string, claim notice.Claim) (*domain.Case, bool) {
+	if s.cfg.SigningKey == nil || claim.Station != s.code {
 		return nil, false
 	}
-	pub, err := s.cfg.ReceiptKey()
-	if err != nil || pub == nil {
+	key, err := s.cfg.SigningKey()
+	if err != nil || key == nil {
 		return nil, false
 	}
-	if _, err := receipt.Verify(code, func(string) (ed25519.PublicKey, error) { return pub, nil }); err != nil {
-		s.db.Tx(ctx, func(tx *sql.Tx) error {
-			return s.audit(ctx, tx, kioskActor, "kiosk.receipt_forged", "", "", "", maskQuery(claim.Number))
+	pub := key.Public().(ed25519.PublicKey)
+	if _, err := notice.Verify(code, func(string) (ed25519.PublicKey, error) { return pub, nil }); err != nil {
+		s.update(ctx, func(tx Tx) error {
+			return s.audit(tx, kioskActor, "kiosk.receipt_forged", "", "", "", maskQuery(claim.Number))
 		})
 		return nil, false
 	}
-	c, err := loadCase(ctx, s.db.DB, claim.Number)
-	if err != nil || c.Number != claim.Number {
+	var c *domain.Case
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		c, err = loadCase(tx, claim.Number)
+		return err
+	}); err != nil || c.Number != claim.Number {
 		return nil, false
 	}
 	return c, true
@@ -204,36 +197,28 @@ func (s *Station) verifiedReceipt(ctx context.Context, code string, claim receip
 // of that day and sequence in any year, newest first.
 func (s *Station) kioskCandidates(ctx context.Context, number string) []*domain.Case {
 	number = strings.TrimSpace(number)
+	var nums []string
 	if fullNumberRe.MatchString(number) {
-		c, err := loadCase(ctx, s.db.DB, number)
-		if err != nil || c.Number != number {
+		nums = []string{number}
+	} else {
+		m := shortNumberRe.FindStringSubmatch(number)
+		if m == nil || s.code == "" {
 			return nil
 		}
-		return []*domain.Case{c}
-	}
-	m := shortNumberRe.FindStringSubmatch(number)
-	if m == nil || s.code == "" {
-		return nil
-	}
-	// The full numbers it may stand for, this year and the fifteen before:
-	// looked up by the unique index on number, not by scanning the cases.
-	var nums []any
-	for y := s.today().Year(); y >= s.today().Year()-15; y-- {
-		nums = append(nums, fmt.Sprintf("%s-%04d%s-%s", s.code, y, m[1], m[2]))
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT body FROM cases WHERE number IN (?`+strings.Repeat(",?", len(nums)-1)+`) ORDER BY received_at DESC`, nums...)
-	if err != nil {
-		return nil
-	}
-	defer rows.Close()
-	var out []*domain.Case
-	for rows.Next() {
-		var body string
-		var c domain.Case
-		if rows.Scan(&body) != nil || json.Unmarshal([]byte(body), &c) != nil {
-			continue
+		// The full numbers it may stand for, this year and the fifteen
+		// before: looked up by the unique index on number, not by scanning
+		// the cases.
+		for y := s.today().Year(); y >= s.today().Year()-15; y-- {
+			nums = append(nums, fmt.Sprintf("%s-%04d%s-%s", s.code, y, m[1], m[2]))
 		}
-		out = append(out, &c)
+	}
+	var out []*domain.Case
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.CasesByNumbers(nums)
+		return err
+	}); err != nil {
+		return nil
 	}
 	return out
 }
@@ -286,15 +271,14 @@ func (s *Station) KioskEvaluate(ctx context.Context, in KioskRatingInput) (strin
 		ev.CaseID = c.ID
 	}
 	var id string
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		if t := strings.ToUpper(strings.TrimSpace(in.TicketNumber)); t != "" {
-			tk, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE number=? AND day=?`,
-				t, workday.DateOf(s.now(), workday.China).String()))
-			if errors.Is(err, sql.ErrNoRows) || (err == nil && tk.Status != "serving" && tk.Status != "done") {
-				return domain.Errorf(domain.ENotFound, "找不到今天已办理的这个号码，请核对取号单。", "kiosk rating: no served ticket %q today", t)
-			}
+			tk, err := tx.TicketByNumber(workday.DateOf(s.now(), workday.China).String(), t)
 			if err != nil {
 				return fmt.Errorf("kiosk rating: %w", err)
+			}
+			if tk == nil || (tk.Status != "serving" && tk.Status != "done") {
+				return domain.Errorf(domain.ENotFound, "找不到今天已办理的这个号码，请核对取号单。", "kiosk rating: no served ticket %q today", t)
 			}
 			if ev.CaseID != "" && tk.CaseID != "" && tk.CaseID != ev.CaseID {
 				return domain.Errorf(domain.EInvalid, "取号单与办件不符，请核对。", "kiosk rating: ticket %s is for another case", t)

@@ -7,17 +7,19 @@ import (
 	"time"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/receipt"
+	"yizhan/internal/testclock"
+	"yizhan/notice"
 )
 
 // kioskStation is a station whose receipts are signed with key.
 func kioskStation(t *testing.T, key ed25519.PrivateKey) *TestStation {
 	t.Helper()
-	clock := NewClock(start)
+	clock := testclock.New(start)
 	dir := t.TempDir()
-	s, err := app.Open(app.Config{Dir: dir, Now: clock.Now,
-		ReceiptKey: func() (ed25519.PublicKey, error) { return key.Public().(ed25519.PublicKey), nil }})
+	s, db, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock.Now,
+		SigningKey: func() (ed25519.PrivateKey, error) { return key, nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,12 +38,12 @@ func kioskStation(t *testing.T, key ed25519.PrivateKey) *TestStation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &TestStation{Station: s, Clock: clock, Dir: dir, Head: head.Actor(), Clerk: clerk.Actor()}
+	return &TestStation{Station: s, DB: db, Clock: clock, Dir: dir, Head: head.Actor(), Clerk: clerk.Actor()}
 }
 
 func signed(t *testing.T, key ed25519.PrivateKey, kind, number string) string {
 	t.Helper()
-	code, err := receipt.Sign(receipt.Claim{Kind: kind, Number: number, Station: StationCode, Date: "2026-03-02"}, key)
+	code, err := notice.Sign(notice.Claim{Kind: kind, Number: number, Station: StationCode, Date: "2026-03-02"}, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +58,7 @@ func TestKioskLookup(t *testing.T) {
 	_, otherKey, _ := ed25519.GenerateKey(nil)
 	s := kioskStation(t, key)
 	c := mustOpenCase(t, s, itemStationNow, zhang)
-	short := app.ShortNumber(c.Number)
+	short := notice.ShortNumber(c.Number)
 	if short != "0302-0001" {
 		t.Fatalf("short number %q, want 0302-0001", short)
 	}
@@ -93,7 +95,7 @@ func TestKioskLookup(t *testing.T) {
 		// The same day and sequence a year later: each password finds its own case.
 		s.Clock.Set(start.AddDate(1, 0, 0))
 		c2 := mustOpenCase(t, s, itemStationNow, zhang)
-		if app.ShortNumber(c2.Number) != short {
+		if notice.ShortNumber(c2.Number) != short {
 			t.Skipf("sequence differs: %s", c2.Number)
 		}
 		for _, want := range []*domain.Case{c, c2} {
@@ -173,7 +175,7 @@ func TestKioskRating(t *testing.T) {
 		_, err := rate(app.KioskRatingInput{Case: &app.KioskQuery{Number: c2.Number, Password: c2.QueryPassword}})
 		wantCode(t, err, domain.EUnauthorized)
 		// The short number is no way around the lock of the full one.
-		_, err = s.KioskLookup(ctx, app.KioskQuery{Number: app.ShortNumber(c2.Number), Password: c2.QueryPassword})
+		_, err = s.KioskLookup(ctx, app.KioskQuery{Number: notice.ShortNumber(c2.Number), Password: c2.QueryPassword})
 		wantCode(t, err, domain.EUnauthorized)
 		s.Clock.Add(time.Hour)
 		if _, err := rate(app.KioskRatingInput{Case: &app.KioskQuery{Number: c2.Number, Password: c2.QueryPassword}}); err != nil {

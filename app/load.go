@@ -10,5 +10,11 @@ import (
 // unmasked. It writes no access record, so it is for sync and tests: screens
 // use ShowCase, which masks and logs.
 func (s *Station) LoadCase(ctx context.Context, id string) (*domain.Case, error) {
-	return loadCase(ctx, s.db.DB, id)
+	var c *domain.Case
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		c, err = loadCase(tx, id)
+		return err
+	})
+	return c, err
 }

@@ -1,9 +1,6 @@
 package app
 
 import (
-	"context"
-	"database/sql"
-	"fmt"
 	"time"
 
 	"yizhan/domain"
@@ -15,19 +12,19 @@ import (
 // station rebuilt on a new PC (hall station reenrol) pulls back the cases
 // its old PC numbered today, but not the old PC's counters, and must not
 // hand out their numbers again.
-func (s *Station) nextCaseNumber(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
+func (s *Station) nextCaseNumber(tx Tx, now time.Time) (string, error) {
 	day := "case:" + now.In(workday.China).Format("20060102")
 	for {
-		seq, err := nextCounter(ctx, tx, day)
+		seq, err := tx.NextCounter(day)
 		if err != nil {
 			return "", err
 		}
 		number := domain.CaseNumber(s.code, now, seq)
-		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE number=?`, number).Scan(&taken); err != nil {
-			return "", fmt.Errorf("case number: %w", err)
+		taken, err := tx.CaseNumberTaken(number)
+		if err != nil {
+			return "", err
 		}
-		if taken == 0 {
+		if !taken {
 			return number, nil
 		}
 	}

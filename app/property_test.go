@@ -11,7 +11,9 @@ import (
 	"pgregory.net/rapid"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 )
 
 // defaultPropertyChecks keeps the default run short; -rapid.checks or
@@ -33,7 +35,8 @@ func setDefaultChecks() {
 // opened so far.
 type propStation struct {
 	s     *app.Station
-	clock *Clock
+	db    *appsqlite.DB
+	clock *testclock.Clock
 	clerk app.Actor
 	cases []string
 	items map[string][]string // base material codes per item
@@ -67,7 +70,7 @@ func (p *propStation) caseID(t *rapid.T) string {
 
 func (p *propStation) events(t *rapid.T) int {
 	var n int
-	if err := p.s.DB().QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n); err != nil {
+	if err := p.db.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -275,7 +278,7 @@ func (p *propStation) check(t *rapid.T) {
 func TestStationProperty(t *testing.T) {
 	setDefaultChecks()
 	base := t.TempDir()
-	bare := mustOpenBare(t, filepath.Join(base, "catalog"), NewClock(start))
+	bare := mustOpenBare(t, filepath.Join(base, "catalog"), testclock.New(start))
 	items := map[string][]string{}
 	for _, code := range propItems {
 		it, err := bare.Item(ctx, code, 0)
@@ -294,8 +297,8 @@ func TestStationProperty(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		clock := NewClock(start)
-		s, err := app.Open(app.Config{Dir: dir, Now: clock.Now})
+		clock := testclock.New(start)
+		s, db, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clock.Now})
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -306,7 +309,7 @@ func TestStationProperty(t *testing.T) {
 		if _, err := s.ImportCatalog(ctx, app.System, catalog); err != nil {
 			rt.Fatal(err)
 		}
-		p := &propStation{s: s, clock: clock, items: items,
+		p := &propStation{s: s, db: db, clock: clock, items: items,
 			clerk: app.Actor{ID: "clerk-id", Login: "li", Name: "李窗口", Role: app.RoleClerk}}
 		n := rapid.IntRange(1, 50).Draw(rt, "steps")
 		for i := 0; i < n; i++ {

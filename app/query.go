@@ -2,15 +2,14 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -75,8 +74,12 @@ type CaseView struct {
 // and with the reason when not: the UI offers only what the hall would
 // take, and says why the rest is not for this station.
 func (s *Station) Steps(ctx context.Context, c *domain.Case) ([]Step, error) {
-	f, err := s.facts(ctx, s.db.DB, c, nil)
-	if err != nil {
+	var f domain.Facts
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		f, err = s.facts(ctx, tx, c, nil)
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	out := []Step{}
@@ -150,10 +153,15 @@ func (s *Station) ShowCase(ctx context.Context, a Actor, id string, reveal bool,
 	if reveal && strings.TrimSpace(purpose) == "" {
 		return nil, domain.Errorf(domain.EInvalid, "查看完整个人信息须填写用途。", "reveal requires a purpose")
 	}
-	c, err := loadCase(ctx, s.db.DB, id)
-	if err != nil {
+	var c *domain.Case
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		c, err = loadCase(tx, id)
+		return err
+	}); err != nil {
 		return nil, err
 	}
+	var err error
 	v := &CaseView{Case: c, StateZh: c.State.Zh(), Deadline: s.deadlineView(c), Missing: c.Missing(), Waived: c.Waived(), Masked: !reveal}
 	if v.Steps, err = s.Steps(ctx, c); err != nil {
 		return nil, err
@@ -175,12 +183,12 @@ func (s *Station) ShowCase(ctx context.Context, a Actor, id string, reveal bool,
 			}
 		}
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		action := "case.view"
 		if reveal {
 			action = "case.unmask"
 		}
-		return s.audit(ctx, tx, a, action, c.ID, fields, purpose, c.Number)
+		return s.audit(tx, a, action, c.ID, fields, purpose, c.Number)
 	})
 	return v, err
 }
@@ -246,53 +254,34 @@ func maskedPayload(kind domain.EventKind, payload json.RawMessage) json.RawMessa
 }
 
 func (s *Station) history(ctx context.Context, caseID string) ([]EventView, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id,kind,from_state,actor,actor_name,office,at,hlc,status,coalesce(hall_seq,0),reason,payload FROM events WHERE case_id=? ORDER BY local_seq`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("history %s: %w", caseID, err)
-	}
-	defer rows.Close()
 	var out []EventView
-	for rows.Next() {
-		var e EventView
-		var payload []byte
-		if err := rows.Scan(&e.ID, &e.Kind, &e.From, &e.Actor, &e.ActorName, &e.Office, &e.At, &e.HLC, &e.Status, &e.HallSeq, &e.Reason, &payload); err != nil {
-			return nil, fmt.Errorf("history %s: %w", caseID, err)
-		}
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.History(caseID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		e := &out[i]
 		e.Zh = domain.EventKind(e.Kind).Zh()
-		if domain.EventKind(e.Kind) != domain.EvOpen {
+		if domain.EventKind(e.Kind) == domain.EvOpen {
 			// The open payload repeats the applicant unmasked; the case view
 			// already shows it masked.
-			e.Payload = payload
+			e.Payload = nil
 		}
-		out = append(out, e)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (s *Station) conflicts(ctx context.Context, caseID string, all bool) ([]ConflictView, error) {
-	q := `SELECT c.event_id,c.case_id,coalesce(k.number,''),c.kind,c.reason,c.zh,c.created_at,c.resolved_at,c.resolved_by,c.resolution FROM conflicts c LEFT JOIN cases k ON k.id=c.case_id WHERE 1=1`
-	var args []any
-	if caseID != "" {
-		q += ` AND c.case_id=?`
-		args = append(args, caseID)
-	}
-	if !all {
-		q += ` AND c.resolved_at=''`
-	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY c.created_at`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("conflicts: %w", err)
-	}
-	defer rows.Close()
-	out := []ConflictView{}
-	for rows.Next() {
-		var c ConflictView
-		if err := rows.Scan(&c.EventID, &c.CaseID, &c.CaseNumber, &c.Kind, &c.Reason, &c.Zh, &c.CreatedAt, &c.ResolvedAt, &c.ResolvedBy, &c.Resolution); err != nil {
-			return nil, fmt.Errorf("conflicts: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	var out []ConflictView
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Conflicts(caseID, all)
+		return err
+	})
+	return out, err
 }
 
 // Conflicts lists conflicts; open only unless all is set.
@@ -312,16 +301,15 @@ func (s *Station) ResolveConflict(ctx context.Context, a Actor, eventID, resolut
 	if strings.TrimSpace(resolution) == "" {
 		return domain.Errorf(domain.EInvalid, "请写明处理结果。", "resolve conflict: resolution required")
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE conflicts SET resolved_at=?, resolved_by=?, resolution=? WHERE event_id=? AND resolved_at=''`,
-			sqlite.FormatTime(s.now()), a.Login, resolution, eventID)
+	return s.update(ctx, func(tx Tx) error {
+		ok, err := tx.ResolveConflict(eventID, a.Login, resolution, s.now())
 		if err != nil {
-			return fmt.Errorf("resolve conflict: %w", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return domain.Errorf(domain.ENotFound, "找不到该冲突，或已处理。", "conflict %s not found or resolved", eventID)
 		}
-		return s.audit(ctx, tx, a, "conflict.resolve", eventID, "", "", resolution)
+		return s.audit(tx, a, "conflict.resolve", eventID, "", "", resolution)
 	})
 }
 
@@ -384,43 +372,30 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 	if err := requireStaff(a); err != nil {
 		return CasePage{}, err
 	}
-	where, args, err := s.caseWhere(f)
+	q, err := s.caseQuery(f)
 	if err != nil {
 		return CasePage{}, err
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
+	q.Limit = f.Limit
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 50
 	}
 	page := CasePage{Cases: []CaseSummary{}}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+where, args...).Scan(&page.Total); err != nil {
-		return page, fmt.Errorf("find cases: count: %w", err)
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		page.Cases, page.Total, err = tx.FindCases(q)
+		return err
+	}); err != nil {
+		return page, err
 	}
-	q := strings.TrimSpace(f.Query)
-	kind := queryKind(q)
-	// A name search ranks the exact name first (张伟 before 张伟国 and
-	// 李张伟), then the newest.
-	order, orderArgs := `received_at DESC`, []any{}
-	if kind == "name" {
-		order, orderArgs = `(applicant_name = ?) DESC, received_at DESC`, []any{strings.ReplaceAll(q, " ", "")}
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id,number,item_name,state,result,channel,applicant_name,applicant_id,applicant_phone,received_at,due_date,provisional,holder FROM cases WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		append(append(args, orderArgs...), limit, f.Offset)...)
-	if err != nil {
-		return page, fmt.Errorf("find cases: %w", err)
-	}
-	defer rows.Close()
 	today := s.today()
-	for rows.Next() {
-		var cs CaseSummary
-		var prov int
-		if err := rows.Scan(&cs.ID, &cs.Number, &cs.ItemName, &cs.State, &cs.Result, &cs.Channel, &cs.Applicant, &cs.IDNumber, &cs.Phone, &cs.ReceivedAt, &cs.Due, &prov, &cs.Holder); err != nil {
-			return page, fmt.Errorf("find cases: %w", err)
-		}
+	text := strings.TrimSpace(f.Query)
+	kind := queryKind(text)
+	for i := range page.Cases {
+		cs := &page.Cases[i]
 		cs.StateZh = domain.State(cs.State).Zh()
-		cs.Provisional = prov != 0
-		cs.Match = matchOf(kind, q, cs.Applicant, cs.IDNumber, cs.Phone)
-		if q == "" {
+		cs.Match = matchOf(kind, text, cs.Applicant, cs.IDNumber, cs.Phone)
+		if text == "" {
 			cs.Applicant = ident.MaskName(cs.Applicant)
 		} else {
 			cs.NameShown = true
@@ -437,19 +412,15 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 				cs.Overdue, cs.DueSoon = st.Overdue, st.DueSoon
 			}
 		}
-		page.Cases = append(page.Cases, cs)
 	}
-	if err := rows.Err(); err != nil {
-		return page, err
-	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := s.audit(ctx, tx, a, "case.search", "", "masked", "", maskQuery(f.Query)+fmt.Sprintf(" -> %d", page.Total)); err != nil {
+	err = s.update(ctx, func(tx Tx) error {
+		if err := s.audit(tx, a, "case.search", "", "masked", "", maskQuery(f.Query)+fmt.Sprintf(" -> %d", page.Total)); err != nil {
 			return err
 		}
 		// Every full name a search showed is a reveal, in the access log.
 		for _, cs := range page.Cases {
 			if cs.NameShown {
-				if err := s.audit(ctx, tx, a, "case.reveal", cs.ID, "name", "search: "+cs.Match, cs.Number); err != nil {
+				if err := s.audit(tx, a, "case.reveal", cs.ID, "name", "search: "+cs.Match, cs.Number); err != nil {
 					return err
 				}
 			}
@@ -459,7 +430,7 @@ func (s *Station) FindCases(ctx context.Context, a Actor, f CaseFilter) (CasePag
 	return page, err
 }
 
-// queryKind tells how caseWhere reads a search: number, id (a partial ID
+// queryKind tells how caseQuery reads a search: number, id (a partial ID
 // number or phone), name, or "" for none.
 func queryKind(q string) string {
 	switch {
@@ -509,92 +480,45 @@ func maskQuery(q string) string {
 	return ident.MaskName(q)
 }
 
-func (s *Station) caseWhere(f CaseFilter) (string, []any, error) {
-	conds := []string{"1=1"}
-	var args []any
-	q := strings.TrimSpace(f.Query)
-	switch {
-	case q == "":
-	case caseNoRe.MatchString(q):
-		// A range, not LIKE: LIKE is case-insensitive in SQLite and cannot
-		// use the number's index.
-		conds = append(conds, "number >= ? AND number < ?")
-		args = append(args, q, q+"\xff")
-	case idPartRe.MatchString(q):
-		up := strings.ToUpper(q)
-		// Prefix or suffix of the ID number, or the phone; each arm can use
-		// its own index.
-		conds = append(conds, `id IN (SELECT id FROM cases WHERE applicant_id >= ? AND applicant_id < ?
-			UNION ALL SELECT id FROM cases WHERE applicant_idrev >= ? AND applicant_idrev < ?
-			UNION ALL SELECT id FROM cases WHERE applicant_phone >= ? AND applicant_phone < ?)`)
-		r := reverse(up)
-		args = append(args, up, up+"\xff", r, r+"\xff", q, q+"\xff")
-	default:
-		grams := nameGrams(q)
-		rs := []rune(strings.ReplaceAll(q, " ", ""))
-		if len(rs) >= 2 {
-			// Every adjacent pair must be present; the pairs of a name
-			// determine it well enough that the final LIKE rarely drops rows.
-			var pairs []string
-			for _, g := range grams {
-				if len([]rune(g)) == 2 {
-					pairs = append(pairs, g)
-				}
-			}
-			grams = pairs
-		}
-		for _, g := range grams {
-			conds = append(conds, "id IN (SELECT case_id FROM case_name_grams WHERE gram=?)")
-			args = append(args, g)
-		}
-		conds = append(conds, "instr(lower(applicant_name), ?) > 0")
-		args = append(args, strings.ToLower(string(rs)))
+// caseQuery reads the filter of the list screen: the query as a case
+// number, a partial ID number or phone, or a name fragment, whichever it
+// looks like, and the dates and deadlines as the store compares them.
+func (s *Station) caseQuery(f CaseFilter) (CaseQuery, error) {
+	var q CaseQuery
+	text := strings.TrimSpace(f.Query)
+	switch queryKind(text) {
+	case "number":
+		q.Number = text
+	case "id":
+		q.IDOrPhone = text
+	case "name":
+		q.Name = text
 	}
-	if f.State != "" {
-		if !domain.State(f.State).Valid() {
-			return "", nil, domain.Errorf(domain.EInvalid, "办件状态不正确。", "unknown state %q", f.State)
-		}
-		conds = append(conds, "state=?")
-		args = append(args, f.State)
+	if f.State != "" && !domain.State(f.State).Valid() {
+		return q, domain.Errorf(domain.EInvalid, "办件状态不正确。", "unknown state %q", f.State)
 	}
-	if f.ItemCode != "" {
-		conds = append(conds, "item_code=?")
-		args = append(args, f.ItemCode)
-	}
-	if f.Channel != "" {
-		conds = append(conds, "channel=?")
-		args = append(args, f.Channel)
-	}
-	if f.Holder != "" {
-		conds = append(conds, "holder=?")
-		args = append(args, f.Holder)
-	}
+	q.State, q.ItemCode, q.Channel, q.Holder, q.Offset = f.State, f.ItemCode, f.Channel, f.Holder, f.Offset
 	for _, d := range []struct {
-		v, op string
-		add   int
-	}{{f.From, ">=", 0}, {f.To, "<", 1}} {
+		v   string
+		add int
+		dst *time.Time
+	}{{f.From, 0, &q.ReceivedFrom}, {f.To, 1, &q.ReceivedBefore}} {
 		if d.v == "" {
 			continue
 		}
 		day, err := workday.ParseDate(d.v)
 		if err != nil {
-			return "", nil, domain.Errorf(domain.EInvalid, "日期格式应为 YYYY-MM-DD。", "bad date %q", d.v)
+			return q, domain.Errorf(domain.EInvalid, "日期格式应为 YYYY-MM-DD。", "bad date %q", d.v)
 		}
 		// Received times are UTC; a China day starts at 16:00 UTC the day before.
-		t := day.AddDays(d.add).Time(workday.China)
-		conds = append(conds, "received_at "+d.op+" ?")
-		args = append(args, sqlite.FormatTime(t))
+		*d.dst = day.AddDays(d.add).Time(workday.China)
 	}
-	openStates := `state IN ('received','correction','accepted','forwarded','in_process','suspended')`
 	today := s.today()
 	if f.Overdue {
-		conds = append(conds, openStates, "due_date <> ''", "due_date < ?")
-		args = append(args, today.String())
+		q.OpenDueBefore = today
 	}
 	if f.DueSoon {
-		limit := s.cal.Due(today, workday.Limit{Value: workday.DueSoonWorkdays, Unit: workday.G}, nil).Due
-		conds = append(conds, openStates, "due_date >= ?", "due_date <= ?")
-		args = append(args, today.String(), limit.String())
+		q.OpenDueFrom, q.OpenDueTo = today, s.cal.Due(today, workday.Limit{Value: workday.DueSoonWorkdays, Unit: workday.G}, nil).Due
 	}
-	return strings.Join(conds, " AND "), args, nil
+	return q, nil
 }

@@ -183,7 +183,7 @@ func TestFindCases(t *testing.T) {
 			t.Fatal(err)
 		}
 		var detail string
-		s.DB().QueryRowContext(ctx, `SELECT detail FROM audit WHERE action='case.search' ORDER BY seq DESC LIMIT 1`).Scan(&detail)
+		s.DB.QueryRowContext(ctx, `SELECT detail FROM audit WHERE action='case.search' ORDER BY seq DESC LIMIT 1`).Scan(&detail)
 		if detail == "" || strings.Contains(detail, people[1].IDNumber) {
 			t.Fatalf("got audit detail %q, want the ID number masked", detail)
 		}
@@ -279,7 +279,7 @@ func TestShowCase(t *testing.T) {
 			t.Fatalf("got audit %v, want case.view", got)
 		}
 		var fields, purpose string
-		s.DB().QueryRowContext(ctx, `SELECT fields, purpose FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&fields, &purpose)
+		s.DB.QueryRowContext(ctx, `SELECT fields, purpose FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&fields, &purpose)
 		if fields != "masked" {
 			t.Fatalf("got access fields %q, want masked", fields)
 		}
@@ -303,7 +303,7 @@ func TestShowCase(t *testing.T) {
 			t.Fatalf("got applicant %+v, want it in full", v.Case.Applicant)
 		}
 		var action, fields, purpose, target string
-		s.DB().QueryRowContext(ctx, `SELECT action, fields, purpose, target FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&action, &fields, &purpose, &target)
+		s.DB.QueryRowContext(ctx, `SELECT action, fields, purpose, target FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&action, &fields, &purpose, &target)
 		if action != "case.unmask" || purpose != "核对身份" || target != c.ID || !strings.Contains(fields, "id_number") {
 			t.Fatalf("got access row %q %q %q %q, want case.unmask with purpose and fields", action, fields, purpose, target)
 		}

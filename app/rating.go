@@ -2,15 +2,12 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"yizhan/domain"
 	"yizhan/ident"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -41,7 +38,7 @@ func (s *Station) Evaluate(ctx context.Context, a Actor, in EvaluationInput) (st
 		return "", err
 	}
 	var id string
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		var err error
 		id, err = s.rate(ctx, tx, a, in)
 		return err
@@ -86,40 +83,42 @@ func ratingTravels(st domain.State) bool {
 }
 
 // rate records a checked rating inside tx and returns its ID.
-func (s *Station) rate(ctx context.Context, tx *sql.Tx, a Actor, in EvaluationInput) (string, error) {
+func (s *Station) rate(ctx context.Context, tx Tx, a Actor, in EvaluationInput) (string, error) {
 	var c *domain.Case
 	var err error
 	if in.CaseID != "" {
-		if c, err = loadCase(ctx, tx, in.CaseID); err != nil {
+		if c, err = loadCase(tx, in.CaseID); err != nil {
 			return "", err
 		}
 	}
 	var tk *Ticket
 	if in.TicketID != "" {
-		t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=?`, in.TicketID))
-		if errors.Is(err, sql.ErrNoRows) {
+		t, err := tx.Ticket(in.TicketID)
+		if err != nil {
+			return "", fmt.Errorf("evaluation: %w", err)
+		}
+		if t == nil {
 			return "", domain.Errorf(domain.ENotFound, "找不到该号码。", "evaluation: ticket %s not found", in.TicketID)
 		}
-		if err != nil {
-			return "", fmt.Errorf("evaluation: ticket: %w", err)
-		}
-		tk = &t
+		tk = t
 		if c == nil && t.CaseID != "" {
-			if c, err = loadCase(ctx, tx, t.CaseID); err != nil {
+			if c, err = loadCase(tx, t.CaseID); err != nil {
 				return "", err
 			}
 		}
 	}
-	if err := s.oneRatingPerVisit(ctx, tx, c, tk); err != nil {
+	if err := s.oneRatingPerVisit(tx, c, tk); err != nil {
 		return "", err
 	}
-	staffID, staffLogin, err := servingClerk(ctx, tx, s.officeOrLocal(), a, c, tk)
+	staffID, staffLogin, err := servingClerk(tx, s.officeOrLocal(), a, c, tk)
 	if err != nil {
 		return "", err
 	}
 	if in.servedBy != "" {
 		staffID = in.servedBy
-		tx.QueryRowContext(ctx, `SELECT login FROM staff WHERE id=?`, staffID).Scan(&staffLogin)
+		if st, err := tx.StaffByID(staffID); err == nil && st != nil {
+			staffLogin = st.Login
+		}
 	}
 	id := s.NewID()
 	ev := in.Evaluation
@@ -145,36 +144,32 @@ func (s *Station) rate(ctx context.Context, tx *sql.Tx, a Actor, in EvaluationIn
 		}
 	}
 	now := s.now()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO evaluations(id,case_id,ticket_id,staff_id,level,efficiency,service,attitude,comment,source,real_name,contact,created_at,case_state,event_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		id, caseID, ticketID, staffID, ev.Level, ev.Efficiency, ev.Service, ev.Attitude, ev.Comment, ev.Source, boolInt(ev.RealName), in.Contact,
-		sqlite.FormatTime(now), string(ev.CaseState), eventID); err != nil {
-		return "", fmt.Errorf("evaluate: %w", err)
+	if err := tx.InsertRating(RatingRecord{ID: id, CaseID: caseID, TicketID: ticketID, StaffID: staffID, Evaluation: ev,
+		Contact: in.Contact, EventID: eventID, At: now}); err != nil {
+		return "", err
 	}
 	if ev.Bad() {
 		due := s.cal.Due(s.today(), workday.Limit{Value: s.cfg.RectificationDays, Unit: workday.G}, nil).Due
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rectifications(id,evaluation_id,responsible,due_date,status,created_at) VALUES(?,?,?,?,?,?)`,
-			s.NewID(), id, staffID, due.String(), "open", sqlite.FormatTime(now)); err != nil {
-			return "", fmt.Errorf("evaluate: rectification: %w", err)
+		if err := tx.InsertRectification(RectificationRecord{ID: s.NewID(), EvaluationID: id, Responsible: staffID, Due: due, At: now}); err != nil {
+			return "", err
 		}
 	}
-	return id, s.audit(ctx, tx, a, "evaluation.add", id, "", "", fmt.Sprintf("level %d", ev.Level))
+	return id, s.audit(tx, a, "evaluation.add", id, "", "", fmt.Sprintf("level %d", ev.Level))
 }
 
 // oneRatingPerVisit refuses a second rating of the same visit: the same
 // ticket, or without a ticket the same case on the same day.
-func (s *Station) oneRatingPerVisit(ctx context.Context, tx *sql.Tx, c *domain.Case, tk *Ticket) error {
+func (s *Station) oneRatingPerVisit(tx Tx, c *domain.Case, tk *Ticket) error {
 	var n int
 	var err error
 	switch {
 	case tk != nil:
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE ticket_id=?`, tk.ID).Scan(&n)
+		n, err = tx.RatingsOfTicket(tk.ID)
 	case c != nil:
-		midnight := s.today().Time(workday.China)
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM evaluations WHERE case_id=? AND ticket_id='' AND created_at>=?`,
-			c.ID, sqlite.FormatTime(midnight)).Scan(&n)
+		n, err = tx.RatingsOfCaseSince(c.ID, s.today().Time(workday.China))
 	}
 	if err != nil {
-		return fmt.Errorf("evaluation: %w", err)
+		return err
 	}
 	if n > 0 {
 		return domain.Errorf(domain.EConflict, "这次办理已经评价过了，谢谢您！", "evaluation: visit already rated")
@@ -185,18 +180,20 @@ func (s *Station) oneRatingPerVisit(ctx context.Context, tx *sql.Tx, c *domain.C
 // servingClerk is who a rating is about: the clerk who served the ticket,
 // else the clerk of this office who last worked the case, else the staff
 // member recording it (nobody for the kiosk).
-func servingClerk(ctx context.Context, tx *sql.Tx, office string, a Actor, c *domain.Case, tk *Ticket) (id, login string, err error) {
+func servingClerk(tx Tx, office string, a Actor, c *domain.Case, tk *Ticket) (id, login string, err error) {
 	if tk != nil && tk.StaffID != "" {
-		err = tx.QueryRowContext(ctx, `SELECT id, login FROM staff WHERE id=?`, tk.StaffID).Scan(&id, &login)
-		if err == nil || !errors.Is(err, sql.ErrNoRows) {
-			return id, login, wrapErr("evaluation: serving clerk", err)
+		st, err := tx.StaffByID(tk.StaffID)
+		if err != nil {
+			return "", "", fmt.Errorf("evaluation: serving clerk: %w", err)
+		}
+		if st != nil {
+			return st.ID, st.Login, nil
 		}
 	}
 	if c != nil {
-		err = tx.QueryRowContext(ctx, `SELECT s.id, s.login FROM events e JOIN staff s ON s.login = e.actor
-			WHERE e.case_id=? AND e.office=? AND e.kind<>'evaluate' ORDER BY e.local_seq DESC LIMIT 1`, c.ID, office).Scan(&id, &login)
-		if err == nil || !errors.Is(err, sql.ErrNoRows) {
-			return id, login, wrapErr("evaluation: serving clerk", err)
+		id, login, err := tx.LastClerk(c.ID, office)
+		if err != nil || id != "" {
+			return id, login, err
 		}
 	}
 	if requireStaff(a) == nil {
@@ -205,11 +202,27 @@ func servingClerk(ctx context.Context, tx *sql.Tx, office string, a Actor, c *do
 	return "", "", nil
 }
 
-func wrapErr(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%s: %w", what, err)
+// RatingRecord is a rating as the store keeps it.
+type RatingRecord struct {
+	ID       string
+	CaseID   string // "" for a rating of a visit alone
+	TicketID string // "" for a rating of a case without a ticket
+	StaffID  string // the clerk it is about ("" when nobody)
+	// Evaluation holds the level, indicators, comment, source, real-name
+	// flag and the case's state when rated.
+	Evaluation domain.Evaluation
+	Contact    string // the phone for the call-back of a bad review
+	EventID    string // the evaluate event taking it to the hall; "" when it stays here
+	At         time.Time
+}
+
+// RectificationRecord is the follow-up a bad review opens.
+type RectificationRecord struct {
+	ID           string
+	EvaluationID string
+	Responsible  string // the staff ID of the clerk answerable
+	Due          workday.Date
+	At           time.Time
 }
 
 // RatingInviteTTL is how long a rating invitation waits on the pad.
@@ -226,6 +239,14 @@ type RatingInvite struct {
 	ItemName     string `json:"item_name,omitempty"`
 	ClerkName    string `json:"clerk_name"`
 	ExpiresAt    string `json:"expires_at"`
+}
+
+// InviteRecord is a rating invitation as the store keeps it.
+type InviteRecord struct {
+	ID, Window, TicketID, CaseID string
+	StaffID                      string // the clerk who invited
+	CreatedAt, ExpiresAt         time.Time
+	RatingID                     string // set once the citizen rated
 }
 
 // InviteRating asks the citizen just served at window to rate the visit on
@@ -247,52 +268,51 @@ func (s *Station) InviteRating(ctx context.Context, a Actor, window, ticketID, c
 	}
 	inv := &RatingInvite{ID: s.NewID(), Window: window, ClerkName: a.Name}
 	now := s.now()
-	inv.ExpiresAt = sqlite.FormatTime(now.Add(RatingInviteTTL))
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	expires := now.Add(RatingInviteTTL)
+	inv.ExpiresAt = FormatTime(expires)
+	err := s.update(ctx, func(tx Tx) error {
 		var c *domain.Case
 		var tk *Ticket
 		var err error
 		if caseID != "" {
-			if c, err = loadCase(ctx, tx, caseID); err != nil {
+			if c, err = loadCase(tx, caseID); err != nil {
 				return err
 			}
 			inv.CaseID, inv.ItemName = c.ID, c.ItemName
 			if ticketID == "" && c.TicketID != "" {
 				// The case's own ticket, when it is today's visit.
-				var day string
-				if tx.QueryRowContext(ctx, `SELECT day FROM tickets WHERE id=?`, c.TicketID).Scan(&day) == nil && day == s.today().String() {
+				if t, err := tx.Ticket(c.TicketID); err == nil && t != nil && t.Day == s.today().String() {
 					ticketID = c.TicketID
 				}
 			}
 		}
 		if ticketID != "" {
-			t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id=?`, ticketID))
-			if errors.Is(err, sql.ErrNoRows) {
-				return domain.Errorf(domain.ENotFound, "找不到该号码。", "invite rating: ticket %s not found", ticketID)
-			}
+			t, err := tx.Ticket(ticketID)
 			if err != nil {
 				return fmt.Errorf("invite rating: %w", err)
 			}
-			tk = &t
+			if t == nil {
+				return domain.Errorf(domain.ENotFound, "找不到该号码。", "invite rating: ticket %s not found", ticketID)
+			}
+			tk = t
 			inv.TicketID, inv.TicketNumber = t.ID, t.Number
 			if c == nil && t.CaseID != "" {
-				if c, err = loadCase(ctx, tx, t.CaseID); err == nil {
+				if c, err = loadCase(tx, t.CaseID); err == nil {
 					inv.CaseID, inv.ItemName = c.ID, c.ItemName
 				}
 			}
 		}
-		if err := s.oneRatingPerVisit(ctx, tx, c, tk); err != nil {
+		if err := s.oneRatingPerVisit(tx, c, tk); err != nil {
 			return err
 		}
-		nowS := sqlite.FormatTime(now)
-		if _, err := tx.ExecContext(ctx, `UPDATE rating_invites SET expires_at=? WHERE window=? AND rating_id='' AND expires_at>?`, nowS, window, nowS); err != nil {
-			return fmt.Errorf("invite rating: %w", err)
+		if err := tx.ExpireInvites(window, now); err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rating_invites(id,window,ticket_id,case_id,staff_id,created_at,expires_at) VALUES(?,?,?,?,?,?,?)`,
-			inv.ID, window, inv.TicketID, inv.CaseID, a.ID, nowS, inv.ExpiresAt); err != nil {
-			return fmt.Errorf("invite rating: %w", err)
+		if err := tx.InsertInvite(InviteRecord{ID: inv.ID, Window: window, TicketID: inv.TicketID, CaseID: inv.CaseID, StaffID: a.ID,
+			CreatedAt: now, ExpiresAt: expires}); err != nil {
+			return err
 		}
-		return s.audit(ctx, tx, a, "rating.invite", inv.ID, "", "", window)
+		return s.audit(tx, a, "rating.invite", inv.ID, "", "", window)
 	})
 	if err != nil {
 		return nil, err
@@ -304,25 +324,29 @@ func (s *Station) InviteRating(ctx context.Context, a Actor, window, ticketID, c
 // or nil: the ticket number, the item and the clerk's name, nothing about
 // the citizen.
 func (s *Station) PadInvitation(ctx context.Context, window string) (*RatingInvite, error) {
-	inv := &RatingInvite{}
-	var staffID string
-	err := s.db.QueryRowContext(ctx, `SELECT id, window, ticket_id, case_id, staff_id, expires_at FROM rating_invites
-		WHERE window=? AND rating_id='' AND expires_at>? ORDER BY created_at DESC LIMIT 1`,
-		strings.TrimSpace(window), sqlite.FormatTime(s.now())).Scan(&inv.ID, &inv.Window, &inv.TicketID, &inv.CaseID, &staffID, &inv.ExpiresAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("pad invitation: %w", err)
-	}
-	s.db.QueryRowContext(ctx, `SELECT name FROM staff WHERE id=?`, staffID).Scan(&inv.ClerkName)
-	if inv.TicketID != "" {
-		s.db.QueryRowContext(ctx, `SELECT number FROM tickets WHERE id=?`, inv.TicketID).Scan(&inv.TicketNumber)
-	}
-	if inv.CaseID != "" {
-		s.db.QueryRowContext(ctx, `SELECT item_name FROM cases WHERE id=?`, inv.CaseID).Scan(&inv.ItemName)
-	}
-	return inv, nil
+	var inv *RatingInvite
+	err := s.view(ctx, func(tx Tx) error {
+		r, err := tx.OpenInvite(strings.TrimSpace(window), s.now())
+		if err != nil || r == nil {
+			return err
+		}
+		inv = &RatingInvite{ID: r.ID, Window: r.Window, TicketID: r.TicketID, CaseID: r.CaseID, ExpiresAt: FormatTime(r.ExpiresAt)}
+		if st, err := tx.StaffByID(r.StaffID); err == nil && st != nil {
+			inv.ClerkName = st.Name
+		}
+		if inv.TicketID != "" {
+			if t, err := tx.Ticket(inv.TicketID); err == nil && t != nil {
+				inv.TicketNumber = t.Number
+			}
+		}
+		if inv.CaseID != "" {
+			if c, err := tx.Case(inv.CaseID); err == nil && c != nil {
+				inv.ItemName = c.ItemName
+			}
+		}
+		return nil
+	})
+	return inv, err
 }
 
 // PadEvaluate records the rating given on the pad for an open invitation:
@@ -335,22 +359,19 @@ func (s *Station) PadEvaluate(ctx context.Context, inviteID string, ev domain.Ev
 		return "", err
 	}
 	var id string
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var staffID, expires, ratingID string
-		err := tx.QueryRowContext(ctx, `SELECT ticket_id, case_id, staff_id, expires_at, rating_id FROM rating_invites WHERE id=?`, inviteID).
-			Scan(&in.TicketID, &in.CaseID, &staffID, &expires, &ratingID)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && (ratingID != "" || expires <= sqlite.FormatTime(s.now()))) {
+	err := s.update(ctx, func(tx Tx) error {
+		r, err := tx.Invite(inviteID)
+		if err != nil {
+			return err
+		}
+		if r == nil || r.RatingID != "" || !r.ExpiresAt.After(s.now()) {
 			return domain.Errorf(domain.ENotFound, "评价邀请已结束，请向窗口工作人员咨询。", "pad rating: invitation %s not open", inviteID)
 		}
-		if err != nil {
-			return fmt.Errorf("pad rating: %w", err)
-		}
-		in.servedBy = staffID
+		in.TicketID, in.CaseID, in.servedBy = r.TicketID, r.CaseID, r.StaffID
 		if id, err = s.rate(ctx, tx, kioskActor, in); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE rating_invites SET rating_id=? WHERE id=?`, id, inviteID)
-		return err
+		return tx.SetInviteRating(inviteID, id)
 	})
 	return id, err
 }

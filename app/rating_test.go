@@ -51,7 +51,7 @@ func TestRatingBeforeDelivery(t *testing.T) {
 	}
 	// The rating travels as an event that is not a step: no From.
 	var from, eventID, caseState string
-	if err := s.DB().QueryRowContext(ctx, `SELECT e.from_state, v.event_id, v.case_state FROM evaluations v JOIN events e ON e.id = v.event_id WHERE v.id=?`, id).
+	if err := s.DB.QueryRowContext(ctx, `SELECT e.from_state, v.event_id, v.case_state FROM evaluations v JOIN events e ON e.id = v.event_id WHERE v.id=?`, id).
 		Scan(&from, &eventID, &caseState); err != nil {
 		t.Fatalf("the rating's event: %v", err)
 	}

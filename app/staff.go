@@ -3,15 +3,13 @@ package app
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"yizhan/domain"
 	"yizhan/internal/passhash"
-	"yizhan/sqlite"
 )
 
 // Staff roles on a station.
@@ -29,6 +27,23 @@ type Staff struct {
 	Role        string `json:"role"`
 	Disabled    bool   `json:"disabled"`
 	LockedUntil string `json:"locked_until,omitempty"`
+}
+
+// StaffRecord is an account as the store keeps it: what Staff shows, and
+// what signing in checks.
+type StaffRecord struct {
+	Staff
+	PasswordHash string
+	Failed       int // wrong passwords in a row
+	CreatedAt    time.Time
+}
+
+// StaffChange is an edit of an account: the fields set are written.
+type StaffChange struct {
+	Role         *string
+	PasswordHash *string
+	Disabled     *bool
+	Unlock       bool // clear the wrong-password count and the lock
 }
 
 // Actor returns the staff member as an actor.
@@ -67,25 +82,20 @@ func (s *Station) AddStaff(ctx context.Context, a Actor, login, name, role, pass
 		return Staff{}, err
 	}
 	st := Staff{ID: s.NewID(), Login: login, Name: strings.TrimSpace(name), Role: role}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staff`).Scan(&n); err != nil {
-			return fmt.Errorf("add staff: %w", err)
+	err := s.update(ctx, func(tx Tx) error {
+		n, err := tx.CountStaff()
+		if err != nil {
+			return err
 		}
 		if n > 0 {
 			if err := requireRole(a, RoleHead); err != nil {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO staff(id,login,name,role,password_hash,created_at) VALUES(?,?,?,?,?,?)`,
-			st.ID, st.Login, st.Name, st.Role, hashPassword(password), sqlite.FormatTime(s.now()))
-		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return domain.Errorf(domain.EConflict, "登录名“"+login+"”已被使用。", "staff: login %q taken", login)
-			}
-			return fmt.Errorf("add staff: %w", err)
+		if err := tx.CreateStaff(StaffRecord{Staff: st, PasswordHash: hashPassword(password), CreatedAt: s.now()}); err != nil {
+			return err
 		}
-		return s.audit(ctx, tx, a, "staff.add", st.ID, "", "", login+" "+role)
+		return s.audit(tx, a, "staff.add", st.ID, "", "", login+" "+role)
 	})
 	return st, err
 }
@@ -96,53 +106,52 @@ func (s *Station) AddStaff(ctx context.Context, a Actor, login, name, role, pass
 func (s *Station) SignIn(ctx context.Context, login, password string) (Staff, error) {
 	login = strings.TrimSpace(strings.ToLower(login))
 	var st Staff
-	var hash string
-	var failed int
-	var disabled int
 	bad := domain.Errorf(domain.EUnauthorized, "登录名或密码不正确。", "sign in %q: bad credentials", login)
 	var result error
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id,login,name,role,password_hash,failed,locked_until,disabled FROM staff WHERE login=?`, login).
-			Scan(&st.ID, &st.Login, &st.Name, &st.Role, &hash, &failed, &st.LockedUntil, &disabled)
-		if errors.Is(err, sql.ErrNoRows) {
-			// Hash anyway so that timing does not reveal which logins exist.
-			passhash.Check(dummyHash, password)
-			result = bad
-			return s.audit(ctx, tx, System, "staff.signin_failed", login, "", "", "unknown login")
-		}
+	err := s.update(ctx, func(tx Tx) error {
+		rec, err := tx.StaffByLogin(login)
 		if err != nil {
 			return fmt.Errorf("sign in: %w", err)
 		}
-		now := s.now()
-		if disabled != 0 {
-			result = domain.Errorf(domain.EUnauthorized, "该账号已停用，请联系站长。", "sign in %q: disabled", login)
-			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "disabled")
+		if rec == nil {
+			// Hash anyway so that timing does not reveal which logins exist.
+			passhash.Check(dummyHash, password)
+			result = bad
+			return s.audit(tx, System, "staff.signin_failed", login, "", "", "unknown login")
 		}
-		if until, _ := sqlite.ParseTime(st.LockedUntil); until.After(now) {
+		st = rec.Staff
+		st.Disabled = false
+		hash, failed := rec.PasswordHash, rec.Failed
+		now := s.now()
+		if rec.Disabled {
+			result = domain.Errorf(domain.EUnauthorized, "该账号已停用，请联系站长。", "sign in %q: disabled", login)
+			return s.audit(tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "disabled")
+		}
+		if until, _ := ParseTime(st.LockedUntil); until.After(now) {
 			mins := int(until.Sub(now).Minutes()) + 1
 			result = domain.Errorf(domain.EUnauthorized, fmt.Sprintf("密码错误次数过多，账号已锁定，请 %d 分钟后再试或联系站长解锁。", mins), "sign in %q: locked until %s", login, st.LockedUntil)
-			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "locked")
+			return s.audit(tx, st.Actor(), "staff.signin_failed", st.ID, "", "", "locked")
 		}
 		if !passhash.Check(hash, password) {
 			failed++
-			locked := ""
+			var locked time.Time
 			if failed >= s.cfg.MaxFailedLogins {
-				locked = sqlite.FormatTime(now.Add(s.cfg.LockoutDuration))
+				locked = now.Add(s.cfg.LockoutDuration)
 				failed = 0
 				result = domain.Errorf(domain.EUnauthorized, "密码连续错误次数过多，账号已锁定。", "sign in %q: locked", login)
 			} else {
 				result = bad
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed=?, locked_until=? WHERE id=?`, failed, locked, st.ID); err != nil {
-				return fmt.Errorf("sign in: %w", err)
+			if err := tx.SetSignInFailures(st.ID, failed, locked); err != nil {
+				return err
 			}
-			return s.audit(ctx, tx, st.Actor(), "staff.signin_failed", st.ID, "", "", fmt.Sprintf("wrong password, locked=%v", locked != ""))
+			return s.audit(tx, st.Actor(), "staff.signin_failed", st.ID, "", "", fmt.Sprintf("wrong password, locked=%v", !locked.IsZero()))
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed=0, locked_until='' WHERE id=?`, st.ID); err != nil {
-			return fmt.Errorf("sign in: %w", err)
+		if err := tx.SetSignInFailures(st.ID, 0, time.Time{}); err != nil {
+			return err
 		}
 		st.LockedUntil = ""
-		return s.audit(ctx, tx, st.Actor(), "staff.signin", st.ID, "", "", "")
+		return s.audit(tx, st.Actor(), "staff.signin", st.ID, "", "", "")
 	})
 	if err != nil {
 		return Staff{}, err
@@ -157,26 +166,22 @@ var dummyHash = hashPassword("yizhan-timing-equaliser")
 
 // ListStaff lists the station's accounts.
 func (s *Station) ListStaff(ctx context.Context, a Actor) ([]Staff, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id,login,name,role,disabled,locked_until FROM staff ORDER BY login`)
-	if err != nil {
-		return nil, fmt.Errorf("list staff: %w", err)
-	}
-	defer rows.Close()
 	var out []Staff
-	now := s.now()
-	for rows.Next() {
-		var st Staff
-		var dis int
-		if err := rows.Scan(&st.ID, &st.Login, &st.Name, &st.Role, &dis, &st.LockedUntil); err != nil {
-			return nil, fmt.Errorf("list staff: %w", err)
-		}
-		st.Disabled = dis != 0
-		if t, _ := sqlite.ParseTime(st.LockedUntil); !t.After(now) {
-			st.LockedUntil = ""
-		}
-		out = append(out, st)
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.ListStaff()
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	now := s.now()
+	for i := range out {
+		if t, _ := ParseTime(out[i].LockedUntil); !t.After(now) {
+			out[i].LockedUntil = ""
+		}
+	}
+	return out, nil
 }
 
 // UpdateStaff changes role, password, disabled flag or unlocks; head only
@@ -188,11 +193,11 @@ func (s *Station) UpdateStaff(ctx context.Context, a Actor, id string, role *str
 			return err
 		}
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staff WHERE id=?`, id).Scan(&n); err != nil || n == 0 {
+	return s.update(ctx, func(tx Tx) error {
+		if rec, err := tx.StaffByID(id); err != nil || rec == nil {
 			return domain.Errorf(domain.ENotFound, "找不到该账号。", "staff %s not found", id)
 		}
+		var ch StaffChange
 		var changed []string
 		if role != nil {
 			switch *role {
@@ -200,33 +205,29 @@ func (s *Station) UpdateStaff(ctx context.Context, a Actor, id string, role *str
 			default:
 				return domain.Errorf(domain.EInvalid, "角色不正确。", "staff: unknown role %q", *role)
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET role=? WHERE id=?`, *role, id); err != nil {
-				return fmt.Errorf("update staff: %w", err)
-			}
+			ch.Role = role
 			changed = append(changed, "role")
 		}
 		if password != nil {
 			if err := validPassword(*password); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET password_hash=? WHERE id=?`, hashPassword(*password), id); err != nil {
-				return fmt.Errorf("update staff: %w", err)
-			}
+			h := hashPassword(*password)
+			ch.PasswordHash = &h
 			changed = append(changed, "password")
 		}
 		if disabled != nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET disabled=? WHERE id=?`, boolInt(*disabled), id); err != nil {
-				return fmt.Errorf("update staff: %w", err)
-			}
+			ch.Disabled = disabled
 			changed = append(changed, "disabled")
 		}
 		if unlock {
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed=0, locked_until='' WHERE id=?`, id); err != nil {
-				return fmt.Errorf("update staff: %w", err)
-			}
+			ch.Unlock = true
 			changed = append(changed, "unlock")
 		}
-		return s.audit(ctx, tx, a, "staff.update", id, strings.Join(changed, ","), "", "")
+		if err := tx.UpdateStaff(id, ch); err != nil {
+			return err
+		}
+		return s.audit(tx, a, "staff.update", id, strings.Join(changed, ","), "", "")
 	})
 }
 

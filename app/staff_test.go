@@ -20,7 +20,7 @@ func TestAddStaff(t *testing.T) {
 		if st.Login != "zhao" {
 			t.Fatalf("got login %q, want it trimmed and lower-case", st.Login)
 		}
-		rows, err := s.DB().QueryContext(ctx, `SELECT login, password_hash FROM staff`)
+		rows, err := s.DB.QueryContext(ctx, `SELECT login, password_hash FROM staff`)
 		if err != nil {
 			t.Fatal(err)
 		}

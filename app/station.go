@@ -7,8 +7,6 @@ package app
 import (
 	"context"
 	"crypto/ed25519"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -19,7 +17,6 @@ import (
 	"github.com/google/uuid"
 
 	"yizhan/domain"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -38,16 +35,17 @@ type Config struct {
 	// RectificationDays is the working days a bad review has to be put right
 	// (a district setting; 5 by default).
 	RectificationDays int
-	// ReceiptKey returns the public key that signs this station's printed
-	// QR codes (nil before enrolment), so the kiosk can take a scanned
-	// receipt as proof instead of the query password. The keys live with
-	// the sync client, which this package does not import.
-	ReceiptKey func() (ed25519.PublicKey, error)
+	// SigningKey returns the key that signs this station's printed QR
+	// codes (nil before enrolment): PrintDocument signs with it, and the
+	// kiosk takes a scanned code it verifies as proof instead of the query
+	// password. The key lives with the hall client's credentials
+	// (hallclient.SigningKey), which this package does not import.
+	SigningKey func() (ed25519.PrivateKey, error)
 }
 
-// Station is an open station: its database and the services over it.
+// Station is an open station: its store and the services over it.
 type Station struct {
-	db    *sqlite.DB
+	store Store
 	cfg   Config
 	cal   *workday.Calendar
 	hlc   *domain.HLC
@@ -56,14 +54,19 @@ type Station struct {
 	blobs string
 	// blobID encrypts and decrypts attachments at rest (atrest.go).
 	blobID *age.X25519Identity
+	// changes carries the change signal to its subscribers (changes.go).
+	changes changeHub
 }
 
 // DBFile is the database file name inside the data directory.
 const DBFile = "station.db"
 
-// Open opens the station in cfg.Dir, creating the directory and migrating the
-// database as needed.
-func Open(cfg Config) (*Station, error) {
+// New opens the station whose data directory is cfg.Dir over store, its
+// database (app/sqlite.OpenDir): it loads the station's identity, clock and
+// holiday calendar and the key that encrypts attachments. The station owns
+// the store from then on (Close closes it); when New fails, the store is
+// the caller's to close.
+func New(ctx context.Context, store Store, cfg Config) (*Station, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("open station: data directory required")
 	}
@@ -85,20 +88,12 @@ func Open(cfg Config) (*Station, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open station: %w", err)
 	}
-	db, err := sqlite.Open(filepath.Join(cfg.Dir, DBFile))
-	if err != nil {
-		if errors.Is(err, sqlite.ErrTooNew) {
-			return nil, domain.Errorf(domain.EInvalid, "该数据库由更新版本的驿站写入，请先升级本软件再打开。", "%v", err)
-		}
-		return nil, fmt.Errorf("open station: %w", err)
-	}
-	s := &Station{db: db, cfg: cfg, cal: workday.New(), blobs: filepath.Join(cfg.Dir, "blobs")}
+	s := &Station{store: store, cfg: cfg, cal: workday.New(), blobs: filepath.Join(cfg.Dir, "blobs")}
+	var err error
 	if s.blobID, err = loadBlobKey(cfg.Dir); err != nil {
-		db.Close()
 		return nil, fmt.Errorf("open station: %w", err)
 	}
-	if err := s.load(context.Background()); err != nil {
-		db.Close()
+	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -114,41 +109,29 @@ func (s *Station) load(ctx context.Context) error {
 	// would let one PC with a wrong year drag this clock along at every
 	// restart.
 	var own, other string
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(hlc),'') FROM events WHERE office=?`, s.officeOrLocal()).Scan(&own); err != nil {
-		return fmt.Errorf("open station: read clock: %w", err)
-	}
-	// The newest stamp of every other office, one index seek per office
-	// (events_office_hlc): "office <> ?" would read every entry of the
-	// index, 3.6 million at a million cases.
-	if err := s.db.QueryRowContext(ctx, `WITH RECURSIVE offices(office) AS (
-			SELECT min(office) FROM events
-			UNION ALL
-			SELECT (SELECT min(office) FROM events WHERE office > offices.office) FROM offices WHERE offices.office IS NOT NULL)
-		SELECT coalesce(max((SELECT max(hlc) FROM events WHERE office = offices.office)), '')
-		FROM offices WHERE office IS NOT NULL AND office <> ?`, s.officeOrLocal()).Scan(&other); err != nil {
-		return fmt.Errorf("open station: read clock: %w", err)
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		own, other, err = tx.NewestStamps(s.officeOrLocal())
+		return err
+	}); err != nil {
+		return fmt.Errorf("open station: %w", err)
 	}
 	s.hlc.Restore(own)
 	s.hlc.Observe(other)
-	rows, err := s.db.QueryContext(ctx, `SELECT spec FROM calendar_years ORDER BY year`)
-	if err != nil {
-		return fmt.Errorf("open station: calendar: %w", err)
+	var years []workday.YearSpec
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		years, err = tx.CalendarYears()
+		return err
+	}); err != nil {
+		return fmt.Errorf("open station: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var spec string
-		if err := rows.Scan(&spec); err != nil {
-			return fmt.Errorf("open station: calendar: %w", err)
-		}
-		var y workday.YearSpec
-		if err := json.Unmarshal([]byte(spec), &y); err != nil {
-			return fmt.Errorf("open station: calendar: %w", err)
-		}
+	for _, y := range years {
 		if err := s.cal.Publish(y); err != nil {
 			return fmt.Errorf("open station: calendar: %w", err)
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 func (s *Station) officeOrLocal() string {
@@ -158,11 +141,8 @@ func (s *Station) officeOrLocal() string {
 	return s.code
 }
 
-// Close closes the database.
-func (s *Station) Close() error { return s.db.Close() }
-
-// DB exposes the store to the sync and backup code that runs beside the services.
-func (s *Station) DB() *sqlite.DB { return s.db }
+// Close closes the station's store.
+func (s *Station) Close() error { return s.store.Close() }
 
 // Calendar returns the working-day calendar in use.
 func (s *Station) Calendar() *workday.Calendar { return s.cal }
@@ -208,18 +188,20 @@ func (s *Station) Init(ctx context.Context, id Identity) error {
 		return err
 	}
 	id.Kind = string(kind)
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var have string
-		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='station_code'`).Scan(&have)
-		if err == nil && have != id.Code {
+	err = s.update(ctx, func(tx Tx) error {
+		have, err := tx.Meta("station_code")
+		if err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+		if have != "" && have != id.Code {
 			return domain.Errorf(domain.EConflict, "本站已初始化为 "+have+"，站点编码不能更改。", "init: station already initialised as %s", have)
 		}
 		for k, v := range map[string]string{"station_code": id.Code, "station_name": id.Name, "region": id.Region, "kind": id.Kind} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, k, v); err != nil {
+			if err := tx.SetMeta(k, v); err != nil {
 				return fmt.Errorf("init: %w", err)
 			}
 		}
-		return s.audit(ctx, tx, System, "station.init", id.Code, "", "", id.Name)
+		return s.audit(tx, System, "station.init", id.Code, "", "", id.Name)
 	})
 	if err != nil {
 		return err
@@ -252,13 +234,13 @@ func (s *Station) SetOffice(ctx context.Context, kind, region, name string) erro
 	if !changed {
 		return nil
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		for k, v := range kv {
-			if err := SetMeta(ctx, tx, k, v); err != nil {
+			if err := tx.SetMeta(k, v); err != nil {
 				return err
 			}
 		}
-		return s.audit(ctx, tx, System, "station.office", s.code, "", "", fmt.Sprintf("kind=%s region=%s", kv["kind"], kv["region"]))
+		return s.audit(tx, System, "station.office", s.code, "", "", fmt.Sprintf("kind=%s region=%s", kv["kind"], kv["region"]))
 	})
 	if err != nil {
 		return err
@@ -285,27 +267,19 @@ func (s *Station) requireInit() error {
 	return nil
 }
 
-// Meta reads a station setting.
+// meta reads a station setting ("" when unset).
 func (s *Station) meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key=?`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		v, err = tx.Meta(key)
+		return err
+	})
 	return v, err
 }
 
 // Meta returns a station setting ("" when unset).
 func (s *Station) Meta(ctx context.Context, key string) (string, error) { return s.meta(ctx, key) }
-
-// SetMeta stores a station setting inside tx.
-func SetMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, key, value)
-	if err != nil {
-		return fmt.Errorf("set %s: %w", key, err)
-	}
-	return nil
-}
 
 func (s *Station) now() time.Time { return s.cfg.Now() }
 

@@ -2,12 +2,10 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sort"
 	"time"
 
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -41,6 +39,36 @@ type DayCount struct {
 	Count int    `json:"count"`
 }
 
+// DashboardQuery bounds the dashboard's figures.
+type DashboardQuery struct {
+	Today      workday.Date // the tickets of this day; cases due before it are overdue
+	MonthStart time.Time    // ratings and conclusions from then on
+	Soon       workday.Date // cases due from Today to Soon are due soon
+	HoursFrom  string       // the hourly tallies from this hour (hourLayout) on
+}
+
+// DashboardFigures are the counts the store reads for the dashboard in one
+// transaction; the service derives the rest.
+type DashboardFigures struct {
+	TicketsToday, Waiting           int
+	AvgWaitSecs, AvgServeSecs       float64 // today's tickets: issue to start, start to end
+	AvgHandleDays                   float64 // acceptance to conclusion, concluded since MonthStart
+	Open, Overdue, DueSoon          int     // open cases; due before Today; due Today..Soon
+	Ratings                         int     // since MonthStart
+	Satisfaction                    float64 // share of those rated 3 to 5
+	BadOpen, PendingSync, Conflicts int
+	ByState                         map[string]int
+	Hours                           []HourTally
+}
+
+// HourTally is the count of cases received in one hour by one channel for
+// one item.
+type HourTally struct {
+	Hour          string // hourLayout, UTC
+	Channel, Item string
+	N             int
+}
+
 // ItemCount is cases per item.
 type ItemCount struct {
 	Item  string `json:"item"`
@@ -53,9 +81,12 @@ type ItemCount struct {
 // screen showing the figures reloads them only then.
 func (s *Station) ChangeMark(ctx context.Context) (string, error) {
 	var ev, tk, ra int64
-	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(local_seq),0) FROM events),
-		(SELECT coalesce(max(rowid),0) FROM tickets), (SELECT coalesce(max(rowid),0) FROM evaluations)`).Scan(&ev, &tk, &ra); err != nil {
-		return "", fmt.Errorf("change mark: %w", err)
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		ev, tk, ra, err = tx.ChangeCounters()
+		return err
+	}); err != nil {
+		return "", err
 	}
 	return fmt.Sprintf("%d.%d.%d", ev, tk, ra), nil
 }
@@ -63,7 +94,7 @@ func (s *Station) ChangeMark(ctx context.Context) (string, error) {
 // Dashboard computes the dashboard figures in one read transaction.
 //
 // Counts of cases come from the tallies kept beside the cases
-// (case_tally_state, case_tally_hour: schema 3, written by tallyCase in the
+// (case_tally_state, case_tally_hour: schema 3, kept by the store in the
 // same transaction as every case write), so the dashboard reads a few
 // thousand rows however many cases the station holds.
 func (s *Station) Dashboard(ctx context.Context) (*Dashboard, error) {
@@ -73,84 +104,33 @@ func (s *Station) Dashboard(ctx context.Context) (*Dashboard, error) {
 	monthStart := workday.NewDate(y, m, 1).Time(workday.China)
 	from := today.AddDays(-29)
 	d := &Dashboard{ByState: map[string]int{}, ByChannel: map[string]int{}, Daily: []DayCount{}, TopItems: []ItemCount{}}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("dashboard: %w", err)
-	}
-	defer tx.Rollback()
-	one := func(q string, dst any, args ...any) error {
-		if err := tx.QueryRowContext(ctx, q, args...).Scan(dst); err != nil {
-			return fmt.Errorf("dashboard: %w", err)
-		}
-		return nil
-	}
-	var avgWait, avgServe, avgHandle, sat float64
-	open := `state IN ('received','correction','accepted','forwarded','in_process','suspended')`
 	soon := s.cal.Due(today, workday.Limit{Value: workday.DueSoonWorkdays, Unit: workday.G}, nil).Due
-	for _, q := range []struct {
-		sql  string
-		dst  any
-		args []any
-	}{
-		{`SELECT count(*) FROM tickets WHERE day = ?`, &d.TicketsToday, []any{today.String()}},
-		{`SELECT count(*) FROM tickets WHERE day = ? AND status='waiting'`, &d.Waiting, []any{today.String()}},
-		{`SELECT coalesce(avg((julianday(started_at)-julianday(issued_at))*86400),0) FROM tickets WHERE day=? AND started_at<>''`, &avgWait, []any{today.String()}},
-		{`SELECT coalesce(avg((julianday(ended_at)-julianday(started_at))*86400),0) FROM tickets WHERE day=? AND ended_at<>''`, &avgServe, []any{today.String()}},
-		// concluded_at <> '' lets the partial covering index answer it.
-		{`SELECT coalesce(avg(julianday(concluded_at)-julianday(accepted_at)),0) FROM cases WHERE concluded_at >= ? AND concluded_at <> '' AND accepted_at<>''`, &avgHandle, []any{sqlite.FormatTime(monthStart)}},
-		{`SELECT coalesce(sum(n),0) FROM case_tally_state WHERE ` + open, &d.Open, nil},
-		{`SELECT coalesce(sum(n),0) FROM case_tally_state WHERE ` + open + ` AND due_date<>'' AND due_date < ?`, &d.Overdue, []any{today.String()}},
-		{`SELECT coalesce(sum(n),0) FROM case_tally_state WHERE ` + open + ` AND due_date >= ? AND due_date <= ?`, &d.DueSoon, []any{today.String(), soon.String()}},
-		{`SELECT count(*) FROM evaluations WHERE created_at >= ?`, &d.Ratings, []any{sqlite.FormatTime(monthStart)}},
-		{`SELECT coalesce(avg(CASE WHEN level>=3 THEN 1.0 ELSE 0.0 END),0) FROM evaluations WHERE created_at >= ?`, &sat, []any{sqlite.FormatTime(monthStart)}},
-		{`SELECT count(*) FROM rectifications WHERE status='open'`, &d.BadOpen, nil},
-		{`SELECT count(*) FROM events WHERE status='pending'`, &d.PendingSync, nil},
-		{`SELECT count(*) FROM conflicts WHERE resolved_at=''`, &d.Conflicts, nil},
-	} {
-		if err := one(q.sql, q.dst, q.args...); err != nil {
-			return nil, err
-		}
-	}
-	d.AvgWaitSecs, d.AvgServeSecs = int(avgWait), int(avgServe)
-	d.AvgHandleDays = float64(int(avgHandle*10)) / 10
-	d.Satisfaction = sat
-	rows, err := tx.QueryContext(ctx, `SELECT state, sum(n) FROM case_tally_state GROUP BY state`)
-	if err != nil {
-		return nil, fmt.Errorf("dashboard: %w", err)
-	}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("dashboard: %w", err)
-		}
-		d.ByState[st] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("dashboard: %w", err)
-	}
-
-	// Today, the month and the last 30 days in one read of the hourly
-	// tallies. Every bound is a China midnight, a whole UTC hour, so
+	// Today, the month and the last 30 days come from one read of the
+	// hourly tallies. Every bound is a China midnight, a whole UTC hour, so
 	// "hour >= key" counts exactly the cases with received_at >= the bound;
 	// the hours are bucketed into China days here.
 	todayKey, monthKey, fromKey := hourKey(today.Time(workday.China)), hourKey(monthStart), hourKey(from.Time(workday.China))
+	var f DashboardFigures
+	// One transaction, so the figures agree with each other.
+	err := s.update(ctx, func(tx Tx) error {
+		var err error
+		f, err = tx.DashboardFigures(DashboardQuery{Today: today, MonthStart: monthStart, Soon: soon, HoursFrom: min(monthKey, fromKey)})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.TicketsToday, d.Waiting, d.Open, d.Overdue, d.DueSoon = f.TicketsToday, f.Waiting, f.Open, f.Overdue, f.DueSoon
+	d.Ratings, d.BadOpen, d.PendingSync, d.Conflicts = f.Ratings, f.BadOpen, f.PendingSync, f.Conflicts
+	d.AvgWaitSecs, d.AvgServeSecs = int(f.AvgWaitSecs), int(f.AvgServeSecs)
+	d.AvgHandleDays = float64(int(f.AvgHandleDays*10)) / 10
+	d.Satisfaction = f.Satisfaction
+	d.ByState = f.ByState
 	counts := map[string]int{}
 	items := map[string]int{}
 	var zero int
-	rows, err = tx.QueryContext(ctx, `SELECT hour, channel, item_name, n FROM case_tally_hour WHERE hour >= ?`, min(monthKey, fromKey))
-	if err != nil {
-		return nil, fmt.Errorf("dashboard: %w", err)
-	}
-	for rows.Next() {
-		var hour, ch, item string
-		var n int
-		if err := rows.Scan(&hour, &ch, &item, &n); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("dashboard: %w", err)
-		}
+	for _, h := range f.Hours {
+		hour, ch, item, n := h.Hour, h.Channel, h.Item, h.N
 		if hour >= todayKey {
 			d.Today += n
 		}
@@ -167,10 +147,6 @@ func (s *Station) Dashboard(ctx context.Context) (*Dashboard, error) {
 				counts[workday.DateOf(t, workday.China).String()] += n
 			}
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	for i := 0; i < 30; i++ {
 		day := from.AddDays(i).String()
@@ -197,42 +173,8 @@ func (s *Station) Dashboard(ctx context.Context) (*Dashboard, error) {
 var zeroVisitChannels = map[string]bool{"village": true, "postal": true, "home": true, "online": true}
 
 // hourLayout is an hour of case_tally_hour: the first 13 characters of a
-// stored time (sqlite.TimeFormat), in UTC.
+// stored time (TimeFormat), in UTC.
 const hourLayout = "2006-01-02T15"
 
 // hourKey returns the case_tally_hour key of the hour t falls in.
 func hourKey(t time.Time) string { return t.UTC().Format(hourLayout) }
-
-// tallyCase keeps the dashboard's tallies (case_tally_state,
-// case_tally_hour) equal to counts of the cases table. putCase, the one
-// writer of cases, calls it in the same transaction after writing a case:
-// isNew when the row was inserted, with the state and due date the row had
-// before otherwise. A case's receive time, channel and item are written
-// once, with the row, so only a new case moves the hourly tally.
-func tallyCase(ctx context.Context, tx *sql.Tx, isNew bool, oldState, oldDue, state, due, receivedAt, channel, item string) error {
-	if !isNew && oldState == state && oldDue == due {
-		return nil
-	}
-	if !isNew {
-		var n int
-		if err := tx.QueryRowContext(ctx, `UPDATE case_tally_state SET n = n - 1 WHERE state = ? AND due_date = ? RETURNING n`, oldState, oldDue).Scan(&n); err != nil {
-			return fmt.Errorf("tally: %w", err)
-		}
-		if n == 0 {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM case_tally_state WHERE state = ? AND due_date = ?`, oldState, oldDue); err != nil {
-				return fmt.Errorf("tally: %w", err)
-			}
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO case_tally_state (state, due_date, n) VALUES (?, ?, 1)
-		ON CONFLICT (state, due_date) DO UPDATE SET n = n + 1`, state, due); err != nil {
-		return fmt.Errorf("tally: %w", err)
-	}
-	if isNew {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_tally_hour (hour, channel, item_name, n) VALUES (substr(?, 1, 13), ?, ?, 1)
-			ON CONFLICT (hour, channel, item_name) DO UPDATE SET n = n + 1`, receivedAt, channel, item); err != nil {
-			return fmt.Errorf("tally: %w", err)
-		}
-	}
-	return nil
-}

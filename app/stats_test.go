@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -161,12 +161,12 @@ func (w *dashWorld) step(t *testing.T) string {
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
-		st, oerr := app.Open(app.Config{Dir: s.Dir, Now: s.Clock.Now})
+		st, db, oerr := sqlite.OpenStation(ctx, app.Config{Dir: s.Dir, Now: s.Clock.Now})
 		if oerr != nil {
 			t.Fatal(oerr)
 		}
 		t.Cleanup(func() { st.Close() })
-		s.Station = st
+		s.Station, s.DB = st, db
 	default:
 		op = "clock"
 		// Mostly forward, across a month's end; now and then back.
@@ -276,7 +276,7 @@ func (w *dashWorld) check(t *testing.T, when string) {
 
 func tallyRows(t *testing.T, s *TestStation, q string) map[string]int {
 	t.Helper()
-	rows, err := s.DB().QueryContext(ctx, q)
+	rows, err := s.DB.QueryContext(ctx, q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func recountDashboard(t *testing.T, s *TestStation, got *app.Dashboard) *app.Das
 	daily := map[string]int{}
 	items := map[string]int{}
 	zero := 0
-	rows, err := s.DB().QueryContext(ctx, `SELECT state, due_date, received_at, channel, item_name FROM cases`)
+	rows, err := s.DB.QueryContext(ctx, `SELECT state, due_date, received_at, channel, item_name FROM cases`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,7 @@ func recountDashboard(t *testing.T, s *TestStation, got *app.Dashboard) *app.Das
 		if err := rows.Scan(&state, &due, &received, &channel, &item); err != nil {
 			t.Fatal(err)
 		}
-		at, err := sqlite.ParseTime(received)
+		at, err := app.ParseTime(received)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -369,8 +369,8 @@ func recountDashboard(t *testing.T, s *TestStation, got *app.Dashboard) *app.Das
 	}
 	// Handling time: the same average read from the table, not the index.
 	var avg float64
-	if err := s.DB().QueryRowContext(ctx, `SELECT coalesce(avg(julianday(concluded_at)-julianday(accepted_at)),0) FROM cases NOT INDEXED
-		WHERE concluded_at >= ? AND accepted_at<>''`, sqlite.FormatTime(monthStart)).Scan(&avg); err != nil {
+	if err := s.DB.QueryRowContext(ctx, `SELECT coalesce(avg(julianday(concluded_at)-julianday(accepted_at)),0) FROM cases NOT INDEXED
+		WHERE concluded_at >= ? AND accepted_at<>''`, app.FormatTime(monthStart)).Scan(&avg); err != nil {
 		t.Fatal(err)
 	}
 	want.AvgHandleDays = float64(int(avg*10)) / 10

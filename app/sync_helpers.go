@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 )
 
 // Dir returns the station's data directory. Sync keeps the station's keys
@@ -16,32 +13,32 @@ func (s *Station) Dir() string { return s.cfg.Dir }
 // notices a history rewritten since.
 func (s *Station) AuditHashAt(ctx context.Context, seq int64) (string, error) {
 	var h string
-	err := s.db.QueryRowContext(ctx, `SELECT hash FROM audit WHERE seq=?`, seq).Scan(&h)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("audit row %d: %w", seq, err)
-	}
-	return h, nil
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		h, err = tx.AuditHash(seq)
+		return err
+	})
+	return h, err
 }
 
 // OpenConflictCount returns how many conflicts wait for a person: the sync
 // status shows it without needing a signed-in clerk.
 func (s *Station) OpenConflictCount(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM conflicts WHERE resolved_at=''`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("open conflicts: %w", err)
-	}
-	return n, nil
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.OpenConflictCount()
+		return err
+	})
+	return n, err
 }
 
 // SetMetas stores several station settings in one transaction; sync records
 // its status (last success, last error, clock skew) through it.
 func (s *Station) SetMetas(ctx context.Context, kv map[string]string) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		for k, v := range kv {
-			if err := SetMeta(ctx, tx, k, v); err != nil {
+			if err := tx.SetMeta(k, v); err != nil {
 				return err
 			}
 		}

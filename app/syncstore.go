@@ -2,16 +2,14 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
+	"time"
 
 	"yizhan/domain"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -33,56 +31,23 @@ func (s *Station) PendingEvents(ctx context.Context, limit int) ([]*domain.Event
 // sync reads the next batch while the hall's answer about the previous one
 // is still being recorded.
 func (s *Station) PendingEventsExcept(ctx context.Context, limit int, except []string) ([]*domain.Event, error) {
-	q := `SELECT id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at FROM events WHERE status='pending' ORDER BY local_seq LIMIT ?`
-	args := []any{limit}
-	if len(except) > 0 {
-		list, err := json.Marshal(except)
-		if err != nil {
-			return nil, fmt.Errorf("pending events: %w", err)
-		}
-		q = `SELECT id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at FROM events
-			WHERE status='pending' AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY local_seq LIMIT ?`
-		args = []any{string(list), limit}
-	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("pending events: %w", err)
-	}
-	defer rows.Close()
 	var out []*domain.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("pending events: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
-func scanEvent(sc interface{ Scan(...any) error }) (*domain.Event, error) {
-	var e domain.Event
-	var kind, from, at string
-	var payload []byte
-	if err := sc.Scan(&e.ID, &e.CaseID, &kind, &from, &payload, &e.Actor, &e.ActorName, &e.Office, &e.HLC, &at); err != nil {
-		return nil, err
-	}
-	e.Kind, e.From = domain.EventKind(kind), domain.State(from)
-	if len(payload) > 0 {
-		e.Payload = json.RawMessage(payload)
-	}
-	t, err := sqlite.ParseTime(at)
-	if err != nil {
-		return nil, err
-	}
-	e.At = t
-	return &e, nil
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.PendingEvents(limit, except)
+		return err
+	})
+	return out, err
 }
 
 // PendingCount returns how many events wait to be pushed.
 func (s *Station) PendingCount(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE status='pending'`).Scan(&n)
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.PendingCount()
+		return err
+	})
 	return n, err
 }
 
@@ -120,12 +85,12 @@ type Pulled struct {
 // The acknowledged events, and then the events of their cases, are read in
 // one query each, not one per event or case.
 func (s *Station) ApplyAcks(ctx context.Context, acks []Ack) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		ids := make([]string, len(acks))
 		for i, a := range acks {
 			ids[i] = a.EventID
 		}
-		known, err := eventStates(ctx, tx, ids)
+		known, err := tx.EventStates(ids)
 		if err != nil {
 			return fmt.Errorf("acks: %w", err)
 		}
@@ -137,18 +102,18 @@ func (s *Station) ApplyAcks(ctx context.Context, acks []Ack) error {
 			if !ok {
 				continue
 			}
-			if err := s.setEventStatus(ctx, tx, a.EventID, ev.caseID, ev.kind, a.Status, a.HallSeq, a.Reason, a.Zh); err != nil {
+			if err := s.setEventStatus(tx, a.EventID, ev.CaseID, ev.Kind, a.Status, a.HallSeq, a.Reason, a.Zh); err != nil {
 				return err
 			}
 			if _, ok := acked[a.EventID]; !ok {
-				acked[a.EventID] = ev.status
+				acked[a.EventID] = ev.Status
 			}
-			if !touched[ev.caseID] {
-				touched[ev.caseID] = true
-				order = append(order, ev.caseID)
+			if !touched[ev.CaseID] {
+				touched[ev.CaseID] = true
+				order = append(order, ev.CaseID)
 			}
 		}
-		runs, err := caseRuns(ctx, tx, order)
+		runs, err := tx.CaseRuns(order)
 		if err != nil {
 			return err
 		}
@@ -164,71 +129,25 @@ func (s *Station) ApplyAcks(ctx context.Context, acks []Ack) error {
 	})
 }
 
-// eventState is what ApplyAcks and ApplyPulled need of a stored event.
-type eventState struct {
-	caseID, kind, status, reason string
-	hallSeq                      int64
+// EventState is what the station holds of an event besides the event
+// itself: what ApplyAcks and ApplyPulled need to know of it.
+type EventState struct {
+	CaseID, Kind, Status, Reason string
+	HallSeq                      int64 // 0: not in the hall's log (yet)
 }
 
-// eventStates reads the stored events among ids, keyed by id, in one query.
-func eventStates(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*eventState, error) {
-	out := make(map[string]*eventState, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, case_id, kind, status, coalesce(hall_seq,0), reason FROM events
-		WHERE id IN (SELECT value FROM json_each(?))`, string(list))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var e eventState
-		if err := rows.Scan(&id, &e.caseID, &e.kind, &e.status, &e.hallSeq, &e.reason); err != nil {
-			return nil, err
-		}
-		out[id] = &e
-	}
-	return out, rows.Err()
+// RunEvent is one event of a case as foldOrderKept sees it.
+type RunEvent struct {
+	ID, Status string
+	HallSeq    int64
 }
 
-// runEvent is one event of a case as foldOrderKept sees it.
-type runEvent struct {
-	id, status string
-	seq        int64
-}
-
-// caseRuns reads the events of the given cases in local order, keyed by
-// case, in one query.
-func caseRuns(ctx context.Context, tx *sql.Tx, caseIDs []string) (map[string][]runEvent, error) {
-	out := make(map[string][]runEvent, len(caseIDs))
-	if len(caseIDs) == 0 {
-		return out, nil
-	}
-	list, err := json.Marshal(caseIDs)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT case_id, id, status, coalesce(hall_seq,0) FROM events
-		WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY case_id, local_seq`, string(list))
-	if err != nil {
-		return nil, fmt.Errorf("case events: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c string
-		var e runEvent
-		if err := rows.Scan(&c, &e.id, &e.status, &e.seq); err != nil {
-			return nil, fmt.Errorf("case events: %w", err)
-		}
-		out[c] = append(out[c], e)
-	}
-	return out, rows.Err()
+// StoredEvent is an event to store with its status and hall log position
+// (0: none).
+type StoredEvent struct {
+	Event   *domain.Event
+	Status  string
+	HallSeq int64
 }
 
 // foldOrderKept reports whether acknowledging the events in acked leaves a
@@ -239,11 +158,11 @@ func caseRuns(ctx context.Context, tx *sql.Tx, caseIDs []string) (map[string][]r
 // stored state is already what refold would write, and reading, folding
 // and writing the case again is skipped. events are the case's events in
 // local order, with their statuses after the ack.
-func foldOrderKept(events []runEvent, acked map[string]string) bool {
-	var prevAcc, newAcc, prevPend, newPend []runEvent
+func foldOrderKept(events []RunEvent, acked map[string]string) bool {
+	var prevAcc, newAcc, prevPend, newPend []RunEvent
 	for _, e := range events {
-		status := e.status
-		if was, ok := acked[e.id]; ok {
+		status := e.Status
+		if was, ok := acked[e.ID]; ok {
 			// Before the ack it counted as it was then; now as the hall said.
 			switch was {
 			case StatusPending:
@@ -266,7 +185,7 @@ func foldOrderKept(events []runEvent, acked map[string]string) bool {
 			prevPend, newPend = append(prevPend, e), append(newPend, e)
 		}
 	}
-	bySeq := func(l []runEvent) { sort.SliceStable(l, func(i, j int) bool { return l[i].seq < l[j].seq }) }
+	bySeq := func(l []RunEvent) { sort.SliceStable(l, func(i, j int) bool { return l[i].HallSeq < l[j].HallSeq }) }
 	bySeq(prevAcc)
 	bySeq(newAcc)
 	prev, next := append(prevAcc, prevPend...), append(newAcc, newPend...)
@@ -274,31 +193,32 @@ func foldOrderKept(events []runEvent, acked map[string]string) bool {
 		return false
 	}
 	for i := range prev {
-		if prev[i].id != next[i].id {
+		if prev[i].ID != next[i].ID {
 			return false
 		}
 	}
 	return true
 }
 
-func (s *Station) setEventStatus(ctx context.Context, tx *sql.Tx, id, caseID, kind, status string, hallSeq int64, reason, zh string) error {
-	var hs any
-	if hallSeq > 0 {
-		hs = hallSeq
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE events SET status=?, hall_seq=coalesce(?, hall_seq), reason=? WHERE id=?`, status, hs, reason, id); err != nil {
-		return fmt.Errorf("event %s status: %w", id, err)
+func (s *Station) setEventStatus(tx Tx, id, caseID, kind, status string, hallSeq int64, reason, zh string) error {
+	if err := tx.SetEventStatus(id, status, hallSeq, reason); err != nil {
+		return err
 	}
 	if status == StatusConflict || status == StatusRejected {
 		if zh == "" {
 			zh = "该操作与大厅记录冲突，未生效，请核对后处理。"
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO conflicts(event_id,case_id,kind,reason,zh,created_at) VALUES(?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
-			id, caseID, kind, reason, zh, sqlite.FormatTime(s.now())); err != nil {
-			return fmt.Errorf("event %s conflict: %w", id, err)
-		}
+		return tx.AddConflict(ConflictRecord{EventID: id, CaseID: caseID, Kind: kind, Reason: reason, Zh: zh, At: s.now()})
 	}
 	return nil
+}
+
+// ConflictRecord lists an event as a conflict a person must look at.
+type ConflictRecord struct {
+	EventID, CaseID, Kind string
+	Reason                string // English, for logs and the hall
+	Zh                    string // what the clerk reads
+	At                    time.Time
 }
 
 // ApplyPulled applies one pull page: events, catalog items and calendar
@@ -311,7 +231,7 @@ func (s *Station) setEventStatus(ctx context.Context, tx *sql.Tx, id, caseID, ki
 // reported to the hall, and the rest of the page applies.
 func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 	var cals []workday.YearSpec
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx Tx) error {
 		events, err := s.screenPulled(ctx, tx, p.Events)
 		if err != nil {
 			return err
@@ -320,22 +240,22 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 			return err
 		}
 		for _, it := range p.Items {
-			if _, err := s.PutItem(ctx, tx, p.Catalog, it); err != nil {
+			if _, err := s.putValidItem(tx, p.Catalog, it); err != nil {
 				return fmt.Errorf("pull item %s: %w", it.Key(), err)
 			}
 		}
 		if len(p.Items) > 0 && p.Catalog != "" {
-			if err := SetMeta(ctx, tx, "catalog_version", p.Catalog); err != nil {
+			if err := tx.SetMeta("catalog_version", p.Catalog); err != nil {
 				return err
 			}
 		}
 		for _, y := range p.Calendars {
-			if err := s.putCalendar(ctx, tx, y); err != nil {
+			if err := s.putCalendar(tx, y); err != nil {
 				return err
 			}
 			cals = append(cals, y)
 		}
-		return SetMeta(ctx, tx, "pull_cursor", strconv.FormatInt(p.Cursor, 10))
+		return tx.SetMeta("pull_cursor", strconv.FormatInt(p.Cursor, 10))
 	})
 	if err != nil {
 		return err
@@ -357,7 +277,7 @@ func (s *Station) ApplyPulled(ctx context.Context, p Pulled) error {
 // A case this station has never held an event of (the common case of a
 // first pull, or a case routed here) is folded from the page's own events;
 // only a case with earlier local history is refolded from the database.
-func (s *Station) applyEvents(ctx context.Context, tx *sql.Tx, events []PulledEvent) error {
+func (s *Station) applyEvents(ctx context.Context, tx Tx, events []PulledEvent) error {
 	// fresh: for each case in the page, in first-seen order, whether it
 	// had no local event before this page.
 	fresh := map[string]bool{}
@@ -367,11 +287,19 @@ func (s *Station) applyEvents(ctx context.Context, tx *sql.Tx, events []PulledEv
 	// What the station held before the page, read in two queries:
 	// its cases with events, and the page's events it has. held is
 	// kept up to date with what the page writes.
-	held, holding, err := s.pageHeld(ctx, tx, events)
+	held, holding, err := pageHeld(tx, events)
 	if err != nil {
 		return err
 	}
-	ins := &eventInserts{}
+	var ins []StoredEvent
+	flush := func() error {
+		if len(ins) == 0 {
+			return nil
+		}
+		err := tx.InsertEvents(ins)
+		ins = ins[:0]
+		return err
+	}
 	for _, pe := range events {
 		e := pe.Event
 		s.hlc.Observe(e.HLC)
@@ -387,8 +315,8 @@ func (s *Station) applyEvents(ctx context.Context, tx *sql.Tx, events []PulledEv
 		if !stub && held[e.ID] == nil {
 			// New here (held is complete for the page's events): it
 			// goes in with the next batch of inserts.
-			ins.add(e, pe.Status, pe.HallSeq)
-			held[e.ID] = &eventState{caseID: e.CaseID, kind: string(e.Kind), status: pe.Status, hallSeq: max(pe.HallSeq, 0)}
+			ins = append(ins, StoredEvent{Event: e, Status: pe.Status, HallSeq: pe.HallSeq})
+			held[e.ID] = &EventState{CaseID: e.CaseID, Kind: string(e.Kind), Status: pe.Status, HallSeq: max(pe.HallSeq, 0)}
 			added = true
 		}
 		if pe.Status == StatusAccepted {
@@ -405,37 +333,39 @@ func (s *Station) applyEvents(ctx context.Context, tx *sql.Tx, events []PulledEv
 			fresh[e.CaseID] = false
 			have := held[e.ID]
 			if have == nil {
-				var h eventState
-				err := tx.QueryRowContext(ctx, `SELECT status, coalesce(hall_seq,0), reason FROM events WHERE id=?`, e.ID).Scan(&h.status, &h.hallSeq, &h.reason)
-				if stub && errors.Is(err, sql.ErrNoRows) {
-					return fmt.Errorf("pull event %s: the hall sent a stub for an event this station does not hold", e.ID)
-				}
+				h, err := tx.EventState(e.ID)
 				if err != nil {
 					return fmt.Errorf("pull event %s: %w", e.ID, err)
 				}
-				have = &h
+				if h == nil {
+					if stub {
+						return fmt.Errorf("pull event %s: the hall sent a stub for an event this station does not hold", e.ID)
+					}
+					return fmt.Errorf("pull event %s: not held", e.ID)
+				}
+				have = h
 				held[e.ID] = have
 			}
-			if have.status == pe.Status && have.hallSeq == pe.HallSeq && have.reason == pe.Reason {
+			if have.Status == pe.Status && have.HallSeq == pe.HallSeq && have.Reason == pe.Reason {
 				continue
 			}
 			changed[e.CaseID] = true
 		}
-		if err := ins.flush(ctx, tx); err != nil {
+		if err := flush(); err != nil {
 			return err
 		}
-		if err := s.setEventStatus(ctx, tx, e.ID, e.CaseID, string(e.Kind), pe.Status, pe.HallSeq, pe.Reason, pe.Zh); err != nil {
+		if err := s.setEventStatus(tx, e.ID, e.CaseID, string(e.Kind), pe.Status, pe.HallSeq, pe.Reason, pe.Zh); err != nil {
 			return err
 		}
 		if h := held[e.ID]; h != nil {
 			// As setEventStatus left the row.
-			h.status, h.reason = pe.Status, pe.Reason
+			h.Status, h.Reason = pe.Status, pe.Reason
 			if pe.HallSeq > 0 {
-				h.hallSeq = pe.HallSeq
+				h.HallSeq = pe.HallSeq
 			}
 		}
 	}
-	if err := ins.flush(ctx, tx); err != nil {
+	if err := flush(); err != nil {
 		return err
 	}
 	for _, id := range order {
@@ -458,7 +388,7 @@ func (s *Station) applyEvents(ctx context.Context, tx *sql.Tx, events []PulledEv
 // screenPulled sets aside the page's events that are out of bounds
 // (domain.CheckEvent) or belong to a case already set aside, and returns
 // the others.
-func (s *Station) screenPulled(ctx context.Context, tx *sql.Tx, page []PulledEvent) ([]PulledEvent, error) {
+func (s *Station) screenPulled(ctx context.Context, tx Tx, page []PulledEvent) ([]PulledEvent, error) {
 	if len(page) == 0 {
 		return page, nil
 	}
@@ -470,24 +400,10 @@ func (s *Station) screenPulled(ctx context.Context, tx *sql.Tx, page []PulledEve
 			cases = append(cases, pe.Event.CaseID)
 		}
 	}
-	list, err := json.Marshal(cases)
+	aside, err := tx.QuarantinedCases(cases)
 	if err != nil {
 		return nil, fmt.Errorf("pull: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT case_id FROM quarantine WHERE case_id IN (SELECT value FROM json_each(?))`, string(list))
-	if err != nil {
-		return nil, fmt.Errorf("pull: quarantine: %w", err)
-	}
-	aside := map[string]bool{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("pull: quarantine: %w", err)
-		}
-		aside[c] = true
-	}
-	rows.Close()
 	out := page[:0:0]
 	for _, pe := range page {
 		e := pe.Event
@@ -503,7 +419,7 @@ func (s *Station) screenPulled(ctx context.Context, tx *sql.Tx, page []PulledEve
 			out = append(out, pe)
 			continue
 		}
-		if err := s.quarantine(ctx, tx, pe, why); err != nil {
+		if err := s.quarantine(tx, pe, why); err != nil {
 			return nil, err
 		}
 	}
@@ -513,20 +429,10 @@ func (s *Station) screenPulled(ctx context.Context, tx *sql.Tx, page []PulledEve
 // applyGuarded applies a page's events; if that fails on something the
 // data cannot be (a constraint, an event that does not fit), it applies
 // them again case by case and sets aside each case that still fails.
-func (s *Station) applyGuarded(ctx context.Context, tx *sql.Tx, events []PulledEvent) error {
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT pulled`); err != nil {
-		return fmt.Errorf("pull: %w", err)
-	}
-	err := s.applyEvents(ctx, tx, events)
-	if err == nil {
-		_, err = tx.ExecContext(ctx, `RELEASE pulled`)
+func (s *Station) applyGuarded(ctx context.Context, tx Tx, events []PulledEvent) error {
+	err := tx.Savepoint(func() error { return s.applyEvents(ctx, tx, events) })
+	if err == nil || !quarantinable(err) {
 		return err
-	}
-	if !quarantinable(err) {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `ROLLBACK TO pulled; RELEASE pulled`); err != nil {
-		return fmt.Errorf("pull: %w", err)
 	}
 	var order []string
 	byCase := map[string][]PulledEvent{}
@@ -538,28 +444,19 @@ func (s *Station) applyGuarded(ctx context.Context, tx *sql.Tx, events []PulledE
 		byCase[id] = append(byCase[id], pe)
 	}
 	for _, id := range order {
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT pulled_case`); err != nil {
-			return fmt.Errorf("pull: %w", err)
-		}
-		err := s.applyEvents(ctx, tx, byCase[id])
+		err := tx.Savepoint(func() error { return s.applyEvents(ctx, tx, byCase[id]) })
 		if err == nil {
-			if _, err := tx.ExecContext(ctx, `RELEASE pulled_case`); err != nil {
-				return fmt.Errorf("pull: %w", err)
-			}
 			continue
 		}
 		if !quarantinable(err) {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO pulled_case; RELEASE pulled_case`); err != nil {
-			return fmt.Errorf("pull: %w", err)
-		}
 		why := err
-		if sqlite.IsConstraint(err) {
+		if errors.Is(err, ErrConstraint) {
 			why = domain.Errorf(domain.EConflict, "该办件与本站已有的办件冲突（如办件编号重复），无法保存。", "case %s: %v", id, err)
 		}
 		for _, pe := range byCase[id] {
-			if err := s.quarantine(ctx, tx, pe, why); err != nil {
+			if err := s.quarantine(tx, pe, why); err != nil {
 				return err
 			}
 		}
@@ -571,7 +468,7 @@ func (s *Station) applyGuarded(ctx context.Context, tx *sql.Tx, events []PulledE
 // events' (a constraint they break, an event that does not fit), not the
 // station's (a full disk, a cancelled sync), which must fail the page.
 func quarantinable(err error) bool {
-	if sqlite.IsConstraint(err) {
+	if errors.Is(err, ErrConstraint) {
 		return true
 	}
 	switch domain.ErrorCode(err) {
@@ -584,7 +481,7 @@ func quarantinable(err error) bool {
 // quarantine keeps a pulled event aside, as it came, with why it could
 // not be applied, and lists it as a conflict for the clerk. Setting an
 // event aside twice keeps the first record.
-func (s *Station) quarantine(ctx context.Context, tx *sql.Tx, pe PulledEvent, why error) error {
+func (s *Station) quarantine(tx Tx, pe PulledEvent, why error) error {
 	e := pe.Event
 	raw, err := json.Marshal(e)
 	if err != nil {
@@ -595,17 +492,12 @@ func (s *Station) quarantine(ctx context.Context, tx *sql.Tx, pe PulledEvent, wh
 		reason = why.Error()
 	}
 	zh := "大厅转来的“" + e.Kind.Zh() + "”无法在本站应用，已隔离并报告大厅：" + domain.ZhMessage(why)
-	now := sqlite.FormatTime(s.now())
-	if _, err := tx.ExecContext(ctx, `INSERT INTO quarantine(event_id,case_id,hall_seq,kind,office,event,code,reason,zh,created_at)
-		VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(event_id) DO NOTHING`,
-		e.ID, e.CaseID, max(pe.HallSeq, 0), string(e.Kind), e.Office, string(raw), code, reason, zh, now); err != nil {
-		return fmt.Errorf("quarantine %s: %w", e.ID, err)
+	now := s.now()
+	if err := tx.PutQuarantine(QuarantineRecord{Quarantined: Quarantined{EventID: e.ID, CaseID: e.CaseID, HallSeq: max(pe.HallSeq, 0),
+		Kind: string(e.Kind), Office: e.Office, Code: code, Reason: reason, Zh: zh}, Event: raw, At: now}); err != nil {
+		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO conflicts(event_id,case_id,kind,reason,zh,created_at) VALUES(?,?,?,?,?,?)
-		ON CONFLICT(event_id) DO NOTHING`, e.ID, e.CaseID, string(e.Kind), "quarantined: "+reason, zh, now); err != nil {
-		return fmt.Errorf("quarantine %s: %w", e.ID, err)
-	}
-	return nil
+	return tx.AddConflict(ConflictRecord{EventID: e.ID, CaseID: e.CaseID, Kind: string(e.Kind), Reason: "quarantined: " + reason, Zh: zh, At: now})
 }
 
 // Quarantined is an event of a pull page this station set aside.
@@ -622,28 +514,25 @@ type Quarantined struct {
 	Reported bool   `json:"reported"`
 }
 
+// QuarantineRecord is an event set aside as the store keeps it: what
+// Quarantined shows, and the event as it came.
+type QuarantineRecord struct {
+	Quarantined
+	Event []byte // the event's JSON
+	At    time.Time
+}
+
 // QuarantineList lists the events set aside, newest first; unreported
 // only when unreported is set (what sync reports to the hall), at most
 // limit.
 func (s *Station) QuarantineList(ctx context.Context, unreported bool, limit int) ([]Quarantined, error) {
-	q := `SELECT event_id,case_id,hall_seq,kind,office,code,reason,zh,created_at,reported_at<>'' FROM quarantine`
-	if unreported {
-		q += ` WHERE reported_at=''`
-	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY created_at DESC, event_id LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("quarantine: %w", err)
-	}
-	defer rows.Close()
-	out := []Quarantined{}
-	for rows.Next() {
-		var x Quarantined
-		if err := rows.Scan(&x.EventID, &x.CaseID, &x.HallSeq, &x.Kind, &x.Office, &x.Code, &x.Reason, &x.Zh, &x.At, &x.Reported); err != nil {
-			return nil, fmt.Errorf("quarantine: %w", err)
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	var out []Quarantined
+	err := s.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.QuarantineList(unreported, limit)
+		return err
+	})
+	return out, err
 }
 
 // MarkQuarantineReported records that the hall has the reports of ids.
@@ -651,23 +540,14 @@ func (s *Station) MarkQuarantineReported(ctx context.Context, ids []string) erro
 	if len(ids) == 0 {
 		return nil
 	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return fmt.Errorf("quarantine: %w", err)
-	}
-	_, err = s.db.ExecContext(ctx, `UPDATE quarantine SET reported_at=? WHERE reported_at='' AND event_id IN (SELECT value FROM json_each(?))`,
-		sqlite.FormatTime(s.now()), string(list))
-	if err != nil {
-		return fmt.Errorf("quarantine reported: %w", err)
-	}
-	return nil
+	return s.update(ctx, func(tx Tx) error { return tx.MarkQuarantineReported(ids, s.now()) })
 }
 
 // pageHeld reads what the station holds of a page before applying it: its
 // stored events among the page's, and the page's cases it has any event of.
-func (s *Station) pageHeld(ctx context.Context, tx *sql.Tx, page []PulledEvent) (map[string]*eventState, map[string]bool, error) {
+func pageHeld(tx Tx, page []PulledEvent) (map[string]*EventState, map[string]bool, error) {
 	if len(page) == 0 {
-		return map[string]*eventState{}, map[string]bool{}, nil
+		return map[string]*EventState{}, map[string]bool{}, nil
 	}
 	ids := make([]string, len(page))
 	var cases []string
@@ -679,74 +559,20 @@ func (s *Station) pageHeld(ctx context.Context, tx *sql.Tx, page []PulledEvent) 
 			cases = append(cases, pe.Event.CaseID)
 		}
 	}
-	held, err := eventStates(ctx, tx, ids)
+	held, err := tx.EventStates(ids)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pull: %w", err)
 	}
-	list, err := json.Marshal(cases)
+	holding, err := tx.CasesWithEvents(cases)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pull: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT case_id FROM events WHERE case_id IN (SELECT value FROM json_each(?))`, string(list))
-	if err != nil {
-		return nil, nil, fmt.Errorf("pull: %w", err)
-	}
-	defer rows.Close()
-	holding := map[string]bool{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, nil, fmt.Errorf("pull: %w", err)
-		}
-		holding[c] = true
-	}
-	return held, holding, rows.Err()
-}
-
-// eventInserts collects a page's new events and inserts them, in page
-// order, many rows to a statement.
-type eventInserts struct {
-	args []any
-	n    int
-}
-
-// insertChunk is the most rows one INSERT carries (12 parameters a row).
-const insertChunk = 64
-
-func (b *eventInserts) add(e *domain.Event, status string, hallSeq int64) {
-	var hs any
-	if hallSeq > 0 {
-		hs = hallSeq
-	}
-	b.args = append(b.args, e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName, e.Office,
-		e.HLC, sqlite.FormatTime(e.At), hs, status)
-	b.n++
-}
-
-// flush inserts the collected events. Each was checked absent in this
-// transaction, so each must go in.
-func (b *eventInserts) flush(ctx context.Context, tx *sql.Tx) error {
-	const cols = 12
-	for done := 0; done < b.n; {
-		k := min(insertChunk, b.n-done)
-		q := `INSERT INTO events(id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at,hall_seq,status) VALUES` +
-			strings.Repeat(`(?,?,?,?,?,?,?,?,?,?,?,?),`, k-1) + `(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`
-		res, err := tx.ExecContext(ctx, q, b.args[done*cols:(done+k)*cols]...)
-		if err != nil {
-			return fmt.Errorf("insert events: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != int64(k) {
-			return fmt.Errorf("insert events: %d of %d new events stored (%v)", n, k, err)
-		}
-		done += k
-	}
-	b.args, b.n = b.args[:0], 0
-	return nil
+	return held, holding, nil
 }
 
 // foldPage folds a case that had no local history from the events of the
 // page the hall accepted: what refold would read back, without reading it.
-func (s *Station) foldPage(ctx context.Context, tx *sql.Tx, accepted []PulledEvent) error {
+func (s *Station) foldPage(ctx context.Context, tx Tx, accepted []PulledEvent) error {
 	sort.SliceStable(accepted, func(i, j int) bool { return accepted[i].HallSeq < accepted[j].HallSeq })
 	evs := make([]*domain.Event, len(accepted))
 	for i, pe := range accepted {
@@ -759,7 +585,7 @@ func (s *Station) foldPage(ctx context.Context, tx *sql.Tx, accepted []PulledEve
 	if c == nil {
 		return nil // the open event has not arrived yet
 	}
-	return s.putCase(ctx, tx, c)
+	return s.putCase(tx, c)
 }
 
 // Cursor returns the last hall log position applied here.
@@ -775,8 +601,8 @@ func (s *Station) Cursor(ctx context.Context) (int64, error) {
 // log order, then this station's pending ones on top in the order they were
 // made. The hall's order is the only one that decides; pending events that
 // no longer fit stay pending until the hall records them as conflicts.
-func (s *Station) refold(ctx context.Context, tx *sql.Tx, caseID string) error {
-	evs, err := caseEvents(ctx, tx, caseID)
+func (s *Station) refold(ctx context.Context, tx Tx, caseID string) error {
+	evs, err := tx.CaseEvents(caseID)
 	if err != nil {
 		return err
 	}
@@ -784,25 +610,7 @@ func (s *Station) refold(ctx context.Context, tx *sql.Tx, caseID string) error {
 	if c == nil {
 		return nil // the open event has not arrived yet
 	}
-	return s.putCase(ctx, tx, c)
-}
-
-func caseEvents(ctx context.Context, tx *sql.Tx, caseID string) ([]*domain.Event, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id,case_id,kind,from_state,payload,actor,actor_name,office,hlc,at FROM events
-		WHERE case_id=? AND status IN ('accepted','pending') ORDER BY hall_seq IS NULL, hall_seq, local_seq`, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("case events %s: %w", caseID, err)
-	}
-	defer rows.Close()
-	var evs []*domain.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("case events %s: %w", caseID, err)
-		}
-		evs = append(evs, e)
-	}
-	return evs, rows.Err()
+	return s.putCase(tx, c)
 }
 
 // Rebuild refolds every case from its events and reports cases whose stored
@@ -810,25 +618,26 @@ func caseEvents(ctx context.Context, tx *sql.Tx, caseID string) ([]*domain.Event
 // the events alone.
 func (s *Station) Rebuild(ctx context.Context) (checked, fixed int, err error) {
 	var ids []string
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT case_id FROM events`)
-	if err != nil {
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		ids, err = tx.EventCases()
+		return err
+	}); err != nil {
 		return 0, 0, fmt.Errorf("rebuild: %w", err)
 	}
-	for rows.Next() {
-		var id string
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.update(ctx, func(tx Tx) error {
 		for _, id := range ids {
-			var before string
-			tx.QueryRowContext(ctx, `SELECT body FROM cases WHERE id=?`, id).Scan(&before)
+			before, err := caseJSON(tx, id)
+			if err != nil {
+				return err
+			}
 			if err := s.refold(ctx, tx, id); err != nil {
 				return err
 			}
-			var after string
-			tx.QueryRowContext(ctx, `SELECT body FROM cases WHERE id=?`, id).Scan(&after)
+			after, err := caseJSON(tx, id)
+			if err != nil {
+				return err
+			}
 			checked++
 			if before != after {
 				fixed++
@@ -839,11 +648,22 @@ func (s *Station) Rebuild(ctx context.Context) (checked, fixed int, err error) {
 	return checked, fixed, err
 }
 
+// caseJSON returns the stored case id as JSON ("null" when absent), for
+// comparing what Rebuild found with what it wrote.
+func caseJSON(tx Tx, id string) (string, error) {
+	c, err := tx.Case(id)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(c)
+	return string(b), err
+}
+
 // StateFromEvents folds a case from the stored events without writing it.
 func (s *Station) StateFromEvents(ctx context.Context, caseID string) (*domain.Case, error) {
 	var c *domain.Case
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		evs, err := caseEvents(ctx, tx, caseID)
+	err := s.update(ctx, func(tx Tx) error {
+		evs, err := tx.CaseEvents(caseID)
 		if err != nil {
 			return err
 		}
@@ -853,28 +673,21 @@ func (s *Station) StateFromEvents(ctx context.Context, caseID string) (*domain.C
 	return c, err
 }
 
-func (s *Station) putCalendar(ctx context.Context, tx *sql.Tx, y workday.YearSpec) error {
+func (s *Station) putCalendar(tx Tx, y workday.YearSpec) error {
 	if err := y.Validate(); err != nil {
 		return err
 	}
-	b, err := json.Marshal(y)
-	if err != nil {
-		return fmt.Errorf("calendar %d: %w", y.Year, err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_years(year,spec) VALUES(?,?) ON CONFLICT(year) DO UPDATE SET spec=excluded.spec`, y.Year, string(b)); err != nil {
-		return fmt.Errorf("calendar %d: %w", y.Year, err)
-	}
-	return nil
+	return tx.PutCalendarYear(y)
 }
 
 // PublishCalendar stores a holiday calendar year locally (the hall normally
 // sends these by sync) and recomputes the deadlines it may move.
 func (s *Station) PublishCalendar(ctx context.Context, a Actor, y workday.YearSpec) error {
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := s.putCalendar(ctx, tx, y); err != nil {
+	err := s.update(ctx, func(tx Tx) error {
+		if err := s.putCalendar(tx, y); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "calendar.publish", strconv.Itoa(y.Year), "", "", y.Source)
+		return s.audit(tx, a, "calendar.publish", strconv.Itoa(y.Year), "", "", y.Source)
 	})
 	if err != nil {
 		return err
@@ -888,24 +701,21 @@ func (s *Station) PublishCalendar(ctx context.Context, a Actor, y workday.YearSp
 // recomputeDeadlines refreshes stored due dates of open cases after the
 // calendar changed, so overdue filters stay right.
 func (s *Station) recomputeDeadlines(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM cases WHERE accepted_at<>'' AND state IN ('accepted','forwarded','in_process','suspended','correction')`)
-	if err != nil {
+	var ids []string
+	if err := s.view(ctx, func(tx Tx) error {
+		var err error
+		ids, err = tx.OpenAcceptedCases()
+		return err
+	}); err != nil {
 		return fmt.Errorf("recompute deadlines: %w", err)
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx Tx) error {
 		for _, id := range ids {
-			c, err := loadCase(ctx, tx, id)
+			c, err := loadCase(tx, id)
 			if err != nil {
 				return err
 			}
-			if err := s.putCase(ctx, tx, c); err != nil {
+			if err := s.putCase(tx, c); err != nil {
 				return err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 	"yizhan/workday"
 )
 
@@ -16,11 +17,11 @@ import (
 type remote struct {
 	office string
 	hlc    *domain.HLC
-	clock  *Clock
+	clock  *testclock.Clock
 	n      int
 }
 
-func newRemote(office string, clock *Clock) *remote {
+func newRemote(office string, clock *testclock.Clock) *remote {
 	return &remote{office: office, clock: clock, hlc: domain.NewHLC(office, clock.Now)}
 }
 
@@ -67,7 +68,7 @@ func snapshot(t *testing.T, s *TestStation) string {
 		`SELECT event_id||'|'||reason||'|'||created_at FROM conflicts ORDER BY event_id`,
 		`SELECT key||'|'||value FROM meta ORDER BY key`,
 	} {
-		rows, err := s.DB().QueryContext(ctx, q)
+		rows, err := s.DB.QueryContext(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,8 +101,8 @@ func mustConsistent(t testing.TB, s *app.Station, id string) *domain.Case {
 
 func TestApplyPulled(t *testing.T) {
 	s := MustOpenStation(t)
-	other := newRemote("370112002", NewClock(start.Add(-time.Hour)))
-	hall := newRemote(domain.HallOffice, NewClock(start.Add(-30*time.Minute)))
+	other := newRemote("370112002", testclock.New(start.Add(-time.Hour)))
+	hall := newRemote(domain.HallOffice, testclock.New(start.Add(-30*time.Minute)))
 	ap := person("孙二娘", residentID("370112", "19580808", 24), "13811112222")
 	open := other.open(t, "case-remote-1", "370112002-20260302-0001", ap)
 	acc := other.event(t, "case-remote-1", domain.EvAccept, domain.StateReceived, nil)
@@ -291,7 +292,7 @@ func TestHallOrderDecides(t *testing.T) {
 	if _, err := s.Accept(ctx, s.Clerk, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	hall := newRemote(domain.HallOffice, NewClock(start))
+	hall := newRemote(domain.HallOffice, testclock.New(start))
 	na := hall.event(t, c.ID, domain.EvNotAccept, domain.StateReceived, domain.ReasonPayload{Reason: "重复申请"})
 	if err := s.ApplyPulled(ctx, app.Pulled{Events: accepted(2, na), Cursor: 2}); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 // Access says who may call a bound method. The desktop window is one user;
 // the HTTP adapter (http.go) serves many clients, and checks the class of
 // every call before the method runs. The methods check sign-in and role
-// themselves as well (Station.session), so the window, which calls them
+// themselves as well (API.session), so the window, which calls them
 // without the adapter, is held to the same rules.
 type Access int
 
@@ -46,7 +46,7 @@ func (a Access) String() string {
 
 // methodAccess is who may call each bound method: the one list the HTTP
 // adapter serves from. A method missing here is not served over HTTP at
-// all, and a test requires every exported method of Station to be listed
+// all, and a test requires every exported method of API to be listed
 // (and docs/security.md to show the same table). The public kiosk set is
 // the entries marked Public.
 var methodAccess = map[string]Access{
@@ -155,7 +155,7 @@ func allowed(user *app.Staff, locked bool, roles []string) error {
 	return nil
 }
 
-// rolesFor is what Station.session is given for a class.
+// rolesFor is what API.session is given for a class.
 func rolesFor(a Access) []string {
 	if a == Head {
 		return []string{app.RoleHead}

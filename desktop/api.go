@@ -21,7 +21,7 @@ type AppInfo struct {
 }
 
 // Info returns the version, station identity and session.
-func (s *Station) Info() (*AppInfo, error) {
+func (s *API) Info() (*AppInfo, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
@@ -46,7 +46,7 @@ type SetupInput struct {
 }
 
 // Setup initialises a new station and its first account (the station head).
-func (s *Station) Setup(in SetupInput) (*AppInfo, error) {
+func (s *API) Setup(in SetupInput) (*AppInfo, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func (s *Station) Setup(in SetupInput) (*AppInfo, error) {
 }
 
 // SignIn signs a staff member in; it also switches user at a shared PC.
-func (s *Station) SignIn(login, password string) (*app.Staff, error) {
+func (s *API) SignIn(login, password string) (*app.Staff, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
@@ -79,20 +79,20 @@ func (s *Station) SignIn(login, password string) (*app.Staff, error) {
 }
 
 // SignOut ends the session.
-func (s *Station) SignOut() error {
+func (s *API) SignOut() error {
 	s.sess.set(nil)
 	return nil
 }
 
 // Lock locks the screen (idle timeout or the clerk leaving the counter); the
 // same user unlocks with their password, or another signs in.
-func (s *Station) Lock() error {
+func (s *API) Lock() error {
 	s.sess.lock()
 	return nil
 }
 
 // Unlock unlocks the screen for the signed-in user.
-func (s *Station) Unlock(password string) (*app.Staff, error) {
+func (s *API) Unlock(password string) (*app.Staff, error) {
 	u, _ := s.sess.get()
 	if u == nil {
 		return nil, domain.Errorf(domain.EUnauthorized, "请先登录。", "not signed in")
@@ -101,7 +101,7 @@ func (s *Station) Unlock(password string) (*app.Staff, error) {
 }
 
 // FindItems searches the catalog by name, code or pinyin initials.
-func (s *Station) FindItems(q string) ([]app.ItemSummary, error) {
+func (s *API) FindItems(q string) ([]app.ItemSummary, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
@@ -110,7 +110,7 @@ func (s *Station) FindItems(q string) ([]app.ItemSummary, error) {
 }
 
 // Item returns the newest published version of an item.
-func (s *Station) Item(code string) (*domain.Item, error) {
+func (s *API) Item(code string) (*domain.Item, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
@@ -119,7 +119,7 @@ func (s *Station) Item(code string) (*domain.Item, error) {
 }
 
 // ImportCatalog imports a catalog JSON text (the file's content).
-func (s *Station) ImportCatalog(jsonText string) (*app.ImportResult, error) {
+func (s *API) ImportCatalog(jsonText string) (*app.ImportResult, error) {
 	st, a, err := s.session(app.RoleHead)
 	if err != nil {
 		return nil, err
@@ -129,7 +129,7 @@ func (s *Station) ImportCatalog(jsonText string) (*app.ImportResult, error) {
 }
 
 // ImportCatalogFile imports a catalog from a file path.
-func (s *Station) ImportCatalogFile(path string) (*app.ImportResult, error) {
+func (s *API) ImportCatalogFile(path string) (*app.ImportResult, error) {
 	if _, _, err := s.session(app.RoleHead); err != nil {
 		return nil, err // before the file is even opened
 	}
@@ -141,7 +141,7 @@ func (s *Station) ImportCatalogFile(path string) (*app.ImportResult, error) {
 }
 
 // CheckIntake validates an intake form and returns warnings and the checklist.
-func (s *Station) CheckIntake(in app.OpenCaseInput) (*app.IntakeCheck, error) {
+func (s *API) CheckIntake(in app.OpenCaseInput) (*app.IntakeCheck, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
@@ -151,16 +151,16 @@ func (s *Station) CheckIntake(in app.OpenCaseInput) (*app.IntakeCheck, error) {
 }
 
 // OpenCase receives an application.
-func (s *Station) OpenCase(in app.OpenCaseInput) (*domain.Case, error) {
+func (s *API) OpenCase(in app.OpenCaseInput) (*domain.Case, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
 	}
-	return s.changed(st.OpenCase(s.context(), a, in))
+	return st.OpenCase(s.context(), a, in)
 }
 
 // FindCases searches cases; personal data comes masked.
-func (s *Station) FindCases(f app.CaseFilter) (*app.CasePage, error) {
+func (s *API) FindCases(f app.CaseFilter) (*app.CasePage, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -170,7 +170,7 @@ func (s *Station) FindCases(f app.CaseFilter) (*app.CasePage, error) {
 }
 
 // ShowCase returns a case's detail, masked.
-func (s *Station) ShowCase(id string) (*app.CaseView, error) {
+func (s *API) ShowCase(id string) (*app.CaseView, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -179,7 +179,7 @@ func (s *Station) ShowCase(id string) (*app.CaseView, error) {
 }
 
 // RevealCase returns a case's detail unmasked; the purpose is logged.
-func (s *Station) RevealCase(id, purpose string) (*app.CaseView, error) {
+func (s *API) RevealCase(id, purpose string) (*app.CaseView, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -188,12 +188,12 @@ func (s *Station) RevealCase(id, purpose string) (*app.CaseView, error) {
 }
 
 // RecordMaterial records how one material was collected.
-func (s *Station) RecordMaterial(caseID string, m app.MaterialInput) (*domain.Case, error) {
+func (s *API) RecordMaterial(caseID string, m app.MaterialInput) (*domain.Case, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
 	}
-	return s.changed(st.RecordMaterial(s.context(), a, caseID, m))
+	return st.RecordMaterial(s.context(), a, caseID, m)
 }
 
 // StepInput carries the arguments any lifecycle step may need.
@@ -217,7 +217,7 @@ type StepInput struct {
 
 // Step performs one lifecycle step named by kind, as the case detail's
 // buttons offer them.
-func (s *Station) Step(caseID string, in StepInput) (*domain.Case, error) {
+func (s *API) Step(caseID string, in StepInput) (*domain.Case, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -225,46 +225,46 @@ func (s *Station) Step(caseID string, in StepInput) (*domain.Case, error) {
 	ctx := s.context()
 	switch domain.EventKind(in.Kind) {
 	case domain.EvRequestCorrection:
-		return s.changed(st.RequestCorrection(ctx, a, caseID, in.Reason, in.Extra))
+		return st.RequestCorrection(ctx, a, caseID, in.Reason, in.Extra)
 	case domain.EvSupplement:
-		return s.changed(st.Supplement(ctx, a, caseID, in.Materials))
+		return st.Supplement(ctx, a, caseID, in.Materials)
 	case domain.EvCorrectionTimeout:
-		return s.changed(st.CorrectionTimeout(ctx, a, caseID))
+		return st.CorrectionTimeout(ctx, a, caseID)
 	case domain.EvAccept:
-		return s.changed(st.Accept(ctx, a, caseID))
+		return st.Accept(ctx, a, caseID)
 	case domain.EvNotAccept:
-		return s.changed(st.NotAccept(ctx, a, caseID, in.Reason))
+		return st.NotAccept(ctx, a, caseID, in.Reason)
 	case domain.EvForward:
-		return s.changed(st.Forward(ctx, a, caseID))
+		return st.Forward(ctx, a, caseID)
 	case domain.EvStartProcess:
-		return s.changed(st.StartProcess(ctx, a, caseID))
+		return st.StartProcess(ctx, a, caseID)
 	case domain.EvSuspend:
-		return s.changed(st.Suspend(ctx, a, caseID, in.Reason, in.Procedure, in.Unit))
+		return st.Suspend(ctx, a, caseID, in.Reason, in.Procedure, in.Unit)
 	case domain.EvResume:
-		return s.changed(st.Resume(ctx, a, caseID))
+		return st.Resume(ctx, a, caseID)
 	case domain.EvConclude:
-		return s.changed(st.Conclude(ctx, a, caseID, in.Result, in.Reason, in.CertNo))
+		return st.Conclude(ctx, a, caseID, in.Result, in.Reason, in.CertNo)
 	case domain.EvStartDelivery:
-		return s.changed(st.StartDelivery(ctx, a, caseID, domain.Delivery{Method: in.Method, Waybill: strings.TrimSpace(in.Waybill), Address: in.Address, Addressee: in.Addressee}))
+		return st.StartDelivery(ctx, a, caseID, domain.Delivery{Method: in.Method, Waybill: strings.TrimSpace(in.Waybill), Address: in.Address, Addressee: in.Addressee})
 	case domain.EvDeliver:
-		return s.changed(st.Deliver(ctx, a, caseID, in.SignedBy))
+		return st.Deliver(ctx, a, caseID, in.SignedBy)
 	case domain.EvNote:
-		return s.changed(st.AddNote(ctx, a, caseID, in.Text))
+		return st.AddNote(ctx, a, caseID, in.Text)
 	}
 	return nil, domain.Errorf(domain.EInvalid, "无法识别的操作。", "unknown step %q", in.Kind)
 }
 
 // UpdateApplicant changes free-form applicant fields.
-func (s *Station) UpdateApplicant(caseID string, u domain.ApplicantUpdate) (*domain.Case, error) {
+func (s *API) UpdateApplicant(caseID string, u domain.ApplicantUpdate) (*domain.Case, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
 	}
-	return s.changed(st.UpdateApplicant(s.context(), a, caseID, u))
+	return st.UpdateApplicant(s.context(), a, caseID, u)
 }
 
 // Evaluate records a rating at the counter.
-func (s *Station) Evaluate(in app.EvaluationInput) (string, error) {
+func (s *API) Evaluate(in app.EvaluationInput) (string, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return "", err
@@ -273,7 +273,7 @@ func (s *Station) Evaluate(in app.EvaluationInput) (string, error) {
 }
 
 // Rectifications lists bad-review follow-ups.
-func (s *Station) Rectifications(all bool) ([]app.Rectification, error) {
+func (s *API) Rectifications(all bool) ([]app.Rectification, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
@@ -282,7 +282,7 @@ func (s *Station) Rectifications(all bool) ([]app.Rectification, error) {
 }
 
 // CloseRectification records a bad review's call-back and outcome.
-func (s *Station) CloseRectification(id, status, callback, result string) error {
+func (s *API) CloseRectification(id, status, callback, result string) error {
 	st, a, err := s.session()
 	if err != nil {
 		return err
@@ -291,7 +291,7 @@ func (s *Station) CloseRectification(id, status, callback, result string) error 
 }
 
 // IssueTicket takes a queue number.
-func (s *Station) IssueTicket(itemCode string) (*app.Ticket, error) {
+func (s *API) IssueTicket(itemCode string) (*app.Ticket, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -301,7 +301,7 @@ func (s *Station) IssueTicket(itemCode string) (*app.Ticket, error) {
 }
 
 // CallNext calls the next number to a window.
-func (s *Station) CallNext(window string) (*app.Ticket, error) {
+func (s *API) CallNext(window string) (*app.Ticket, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -311,7 +311,7 @@ func (s *Station) CallNext(window string) (*app.Ticket, error) {
 }
 
 // FinishTicket ends service of a ticket (absent: called and not there).
-func (s *Station) FinishTicket(id string, absent bool) (*app.Ticket, error) {
+func (s *API) FinishTicket(id string, absent bool) (*app.Ticket, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -321,7 +321,7 @@ func (s *Station) FinishTicket(id string, absent bool) (*app.Ticket, error) {
 }
 
 // TransferTicket sends a ticket back to the queue for another item.
-func (s *Station) TransferTicket(id, toItem, reason string) (*app.Ticket, error) {
+func (s *API) TransferTicket(id, toItem, reason string) (*app.Ticket, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -331,7 +331,7 @@ func (s *Station) TransferTicket(id, toItem, reason string) (*app.Ticket, error)
 }
 
 // Queue lists today's tickets.
-func (s *Station) Queue() ([]app.Ticket, error) {
+func (s *API) Queue() ([]app.Ticket, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
@@ -340,7 +340,7 @@ func (s *Station) Queue() ([]app.Ticket, error) {
 }
 
 // BookAppointment books a slot.
-func (s *Station) BookAppointment(ap app.Appointment) (*app.Appointment, error) {
+func (s *API) BookAppointment(ap app.Appointment) (*app.Appointment, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -350,7 +350,7 @@ func (s *Station) BookAppointment(ap app.Appointment) (*app.Appointment, error) 
 }
 
 // Appointments lists a day's appointments.
-func (s *Station) Appointments(day string) ([]app.Appointment, error) {
+func (s *API) Appointments(day string) ([]app.Appointment, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
@@ -359,7 +359,7 @@ func (s *Station) Appointments(day string) ([]app.Appointment, error) {
 }
 
 // SetAppointmentStatus cancels an appointment or marks a no-show or served.
-func (s *Station) SetAppointmentStatus(id, status string) error {
+func (s *API) SetAppointmentStatus(id, status string) error {
 	st, a, err := s.session()
 	if err != nil {
 		return err
@@ -368,11 +368,11 @@ func (s *Station) SetAppointmentStatus(id, status string) error {
 }
 
 // Slots returns the appointment slots of a day.
-func (s *Station) Slots() []string { return app.Slots }
+func (s *API) Slots() []string { return app.Slots }
 
 // ChangeMark changes whenever a case, ticket or rating is recorded or
 // pulled: the dashboard polls it and reloads its figures only then.
-func (s *Station) ChangeMark() (string, error) {
+func (s *API) ChangeMark() (string, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return "", err
@@ -381,7 +381,7 @@ func (s *Station) ChangeMark() (string, error) {
 }
 
 // Dashboard returns the dashboard figures.
-func (s *Station) Dashboard() (*app.Dashboard, error) {
+func (s *API) Dashboard() (*app.Dashboard, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
@@ -390,7 +390,7 @@ func (s *Station) Dashboard() (*app.Dashboard, error) {
 }
 
 // Conflicts lists sync conflicts; open only unless all.
-func (s *Station) Conflicts(all bool) ([]app.ConflictView, error) {
+func (s *API) Conflicts(all bool) ([]app.ConflictView, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -399,7 +399,7 @@ func (s *Station) Conflicts(all bool) ([]app.ConflictView, error) {
 }
 
 // ResolveConflict records how a conflict was settled.
-func (s *Station) ResolveConflict(eventID, resolution string) error {
+func (s *API) ResolveConflict(eventID, resolution string) error {
 	st, a, err := s.session()
 	if err != nil {
 		return err
@@ -408,7 +408,7 @@ func (s *Station) ResolveConflict(eventID, resolution string) error {
 }
 
 // ListStaff lists accounts.
-func (s *Station) ListStaff() ([]app.Staff, error) {
+func (s *API) ListStaff() ([]app.Staff, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -417,7 +417,7 @@ func (s *Station) ListStaff() ([]app.Staff, error) {
 }
 
 // AddStaff adds an account (station head only).
-func (s *Station) AddStaff(login, name, role, password string) (*app.Staff, error) {
+func (s *API) AddStaff(login, name, role, password string) (*app.Staff, error) {
 	st, a, err := s.session(app.RoleHead)
 	if err != nil {
 		return nil, err
@@ -435,7 +435,7 @@ type StaffUpdate struct {
 }
 
 // UpdateStaff changes an account.
-func (s *Station) UpdateStaff(id string, u StaffUpdate) error {
+func (s *API) UpdateStaff(id string, u StaffUpdate) error {
 	st, a, err := s.session(app.RoleHead)
 	if err != nil {
 		return err
@@ -445,7 +445,7 @@ func (s *Station) UpdateStaff(id string, u StaffUpdate) error {
 
 // Backup writes a backup of the database to path (station head only: it
 // holds every applicant's data).
-func (s *Station) Backup(path string) error {
+func (s *API) Backup(path string) error {
 	st, a, err := s.session(app.RoleHead)
 	if err != nil {
 		return err
@@ -454,7 +454,7 @@ func (s *Station) Backup(path string) error {
 }
 
 // KioskIssueTicket takes a number at the self-service kiosk (no sign-in).
-func (s *Station) KioskIssueTicket(itemCode string) (*app.Ticket, error) {
+func (s *API) KioskIssueTicket(itemCode string) (*app.Ticket, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
@@ -466,7 +466,7 @@ func (s *Station) KioskIssueTicket(itemCode string) (*app.Ticket, error) {
 // KioskProgress answers "where is my case" at the kiosk (no sign-in): for a
 // scanned signed receipt QR code, or a case number (full or short) with its
 // query password.
-func (s *Station) KioskProgress(q app.KioskQuery) (*app.Progress, error) {
+func (s *API) KioskProgress(q app.KioskQuery) (*app.Progress, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
@@ -476,7 +476,7 @@ func (s *Station) KioskProgress(q app.KioskQuery) (*app.Progress, error) {
 
 // KioskEvaluate records a rating from the kiosk or rating pad (no sign-in),
 // tied to a case (receipt QR, or number and password) or today's ticket.
-func (s *Station) KioskEvaluate(in app.KioskRatingInput) (string, error) {
+func (s *API) KioskEvaluate(in app.KioskRatingInput) (string, error) {
 	st, err := s.station()
 	if err != nil {
 		return "", err
@@ -486,7 +486,7 @@ func (s *Station) KioskEvaluate(in app.KioskRatingInput) (string, error) {
 
 // InviteRating offers the citizen just served at this window a rating on
 // the window's rating pad (the clerk's screen never hosts the rating).
-func (s *Station) InviteRating(window, ticketID, caseID string) (*app.RatingInvite, error) {
+func (s *API) InviteRating(window, ticketID, caseID string) (*app.RatingInvite, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return nil, err
@@ -496,7 +496,7 @@ func (s *Station) InviteRating(window, ticketID, caseID string) (*app.RatingInvi
 
 // KioskPadInvitation is the rating pad's question (no sign-in): the open
 // invitation of its window, or nil.
-func (s *Station) KioskPadInvitation(window string) (*app.RatingInvite, error) {
+func (s *API) KioskPadInvitation(window string) (*app.RatingInvite, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
@@ -506,7 +506,7 @@ func (s *Station) KioskPadInvitation(window string) (*app.RatingInvite, error) {
 
 // KioskPadEvaluate records the rating given on the pad for an open
 // invitation (no sign-in: the invitation is the proof).
-func (s *Station) KioskPadEvaluate(inviteID string, ev domain.Evaluation, contact string) (string, error) {
+func (s *API) KioskPadEvaluate(inviteID string, ev domain.Evaluation, contact string) (string, error) {
 	st, err := s.station()
 	if err != nil {
 		return "", err
@@ -516,7 +516,7 @@ func (s *Station) KioskPadEvaluate(inviteID string, ev domain.Evaluation, contac
 
 // KioskQueueBoard is what the waiting-room display shows (no sign-in):
 // the numbers being called to which window, and the next numbers.
-func (s *Station) KioskQueueBoard() (*app.QueueBoard, error) {
+func (s *API) KioskQueueBoard() (*app.QueueBoard, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
@@ -526,24 +526,10 @@ func (s *Station) KioskQueueBoard() (*app.QueueBoard, error) {
 
 // KioskItems lists every item the station takes in, for the kiosk's ticket
 // screen (no sign-in): those handled here and those decided at the hall.
-func (s *Station) KioskItems() ([]app.ItemSummary, error) {
+func (s *API) KioskItems() ([]app.ItemSummary, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, err
 	}
 	return st.KioskItems(s.context())
-}
-
-// changed passes a service call's result through and, when it recorded a
-// change, wakes the background sync so the hall hears of it at once.
-func (s *Station) changed(c *domain.Case, err error) (*domain.Case, error) {
-	if err == nil {
-		s.mu.Lock()
-		c2 := s.syncer
-		s.mu.Unlock()
-		if c2 != nil {
-			c2.Trigger()
-		}
-	}
-	return c, err
 }

@@ -63,7 +63,7 @@ type HTTPConfig struct {
 	Now func() time.Time
 }
 
-// Handler serves the same Station methods the desktop window calls, over
+// Handler serves the same API methods the desktop window calls, over
 // HTTP, for running the frontend in a plain browser (`station serve-ui`,
 // tests, support): POST /api/<Method> with {"args":[...]} answers the
 // method's result as JSON, or an ErrorObject with a 4xx/5xx status. assets,
@@ -77,7 +77,7 @@ type HTTPConfig struct {
 // — whose sign-in serves that browser only. Who may call which method is
 // the table in access.go. s is the station whose core the sessions share;
 // its own sign-in (the desktop window's) is never used here.
-func Handler(s *Station, assets fs.FS, cfg HTTPConfig) http.Handler {
+func Handler(s *API, assets fs.FS, cfg HTTPConfig) http.Handler {
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = 8 * time.Hour
 	}
@@ -105,7 +105,7 @@ func Handler(s *Station, assets fs.FS, cfg HTTPConfig) http.Handler {
 
 // uiHandler is the adapter: the checks, the sessions and the dispatch.
 type uiHandler struct {
-	base  *Station
+	base  *API
 	cfg   HTTPConfig
 	hosts map[string]bool
 	mux   *http.ServeMux
@@ -114,9 +114,9 @@ type uiHandler struct {
 	sessions map[string]*uiSession // by SHA-256 of the cookie
 }
 
-// uiSession is one browser's session: a Station with its own sign-in.
+// uiSession is one browser's session: an API with its own sign-in.
 type uiSession struct {
-	st   *Station
+	st   *API
 	csrf string
 	seen time.Time
 }
@@ -301,7 +301,7 @@ var errorType = reflect.TypeFor[error]()
 // invoke calls the exported method name on s with JSON arguments decoded
 // into the method's own parameter types, so the HTTP adapter cannot drift
 // from the Wails bindings.
-func invoke(s *Station, name string, body io.Reader) (any, error) {
+func invoke(s *API, name string, body io.Reader) (any, error) {
 	m := reflect.ValueOf(s).MethodByName(name)
 	if !m.IsValid() {
 		return nil, domain.Errorf(domain.ENotFound, "接口不存在。", "no method %q", name)

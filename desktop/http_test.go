@@ -11,13 +11,13 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"yizhan/app"
 	"yizhan/desktop"
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 )
 
 // uiClient is one browser: a cookie jar and the session's CSRF token.
@@ -72,17 +72,8 @@ func (c *uiClient) post(method string, args ...any) (int, map[string]any, http.H
 	return resp.StatusCode, out, resp.Header
 }
 
-// fakeClock is a settable clock for session expiry.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // newStation opens a station with a head and a clerk, set up through the
-// desktop window's own Station (which is then signed out).
+// desktop window's own API (which is then signed out).
 func newStation(t *testing.T) *desktop.App {
 	t.Helper()
 	a := desktop.New(desktop.Config{Dir: t.TempDir()})
@@ -140,6 +131,24 @@ func TestHandler(t *testing.T) {
 			t.Fatalf("a method of App: got %d, want 404", code)
 		}
 	})
+	t.Run("CheckField", func(t *testing.T) {
+		for _, tt := range []struct {
+			kind, value string
+			status      int
+			valid       any
+			field, want string // a field of the answer and its value
+		}{
+			{"id", "11010519491231002x", 200, true, "value", "11010519491231002X"},
+			{"id", "11010519491231002x", 200, true, "birth_date", "1949-12-31"},
+			{"phone", "12345", 200, false, "code", "phone_format"},
+			{"email", "a@b.c", 400, nil, "code", "invalid"},
+		} {
+			code, out, _ := c.post("CheckField", tt.kind, tt.value)
+			if code != tt.status || out["valid"] != tt.valid || out[tt.field] != tt.want {
+				t.Errorf("CheckField(%s, %s): got %d %v, want %d with %s=%s", tt.kind, tt.value, code, out, tt.status, tt.field, tt.want)
+			}
+		}
+	})
 	t.Run("LockedSessionRefused", func(t *testing.T) {
 		c.post("Lock")
 		if code, out, _ := c.post("FindCases", app.CaseFilter{}); code != 401 {
@@ -160,7 +169,7 @@ func TestSessionsAreApart(t *testing.T) {
 	if _, err := a.API.SignIn("head", "secret123"); err != nil { // the window
 		t.Fatal(err)
 	}
-	clock := &fakeClock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 	srv := httptest.NewServer(desktop.Handler(a.API, nil, desktop.HTTPConfig{Now: clock.Now, MaxSessions: 3, SessionIdle: time.Hour}))
 	defer srv.Close()
 	b1, b2 := newClient(t, srv), newClient(t, srv)
@@ -269,10 +278,10 @@ func TestHostAndOrigin(t *testing.T) {
 	}
 }
 
-// Every exported method of Station has an access class, the public set
+// Every exported method of API has an access class, the public set
 // holds Kiosk* methods only, and the table names no method that is gone.
 func TestMethodAccessCoversEveryMethod(t *testing.T) {
-	typ := reflect.TypeFor[*desktop.Station]()
+	typ := reflect.TypeFor[*desktop.API]()
 	bound := map[string]bool{}
 	for i := 0; i < typ.NumMethod(); i++ {
 		m := typ.Method(i).Name
@@ -287,7 +296,7 @@ func TestMethodAccessCoversEveryMethod(t *testing.T) {
 	}
 	for _, m := range desktop.Methods() {
 		if !bound[m] {
-			t.Errorf("access.go lists %s, which Station does not have", m)
+			t.Errorf("access.go lists %s, which API does not have", m)
 		}
 	}
 }
@@ -298,7 +307,7 @@ func TestMethodAccessCoversEveryMethod(t *testing.T) {
 // every Head method refuses a clerk.
 func TestMethodsCheckSignInThemselves(t *testing.T) {
 	a := newStation(t)
-	call := func(st *desktop.Station, name string) error {
+	call := func(st *desktop.API, name string) error {
 		m := reflect.ValueOf(st).MethodByName(name)
 		in := make([]reflect.Value, m.Type().NumIn())
 		for i := range in {

@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"encoding/base64"
+	"errors"
 	"strings"
 
 	"yizhan/domain"
@@ -11,7 +12,7 @@ import (
 // ImportScan stores a scan that belongs to no case material yet — the power
 // of attorney scanned before the case is opened — and returns its SHA-256,
 // which the intake form puts in Agent.attorney_blob.
-func (s *Station) ImportScan(name, mime, base64Data string) (string, error) {
+func (s *API) ImportScan(name, mime, base64Data string) (string, error) {
 	st, a, err := s.session()
 	if err != nil {
 		return "", err
@@ -36,45 +37,25 @@ type FieldCheck struct {
 }
 
 // CheckField validates one field as the clerk types it — kind is id, uscc,
-// phone or name — so the form can answer before the rest is filled in.
-func (s *Station) CheckField(kind, value string) (*FieldCheck, error) {
+// phone or name (ident.CheckField, with the station's clock) — so the form
+// can answer before the rest is filled in. A refused value is a verdict,
+// not an error; an unknown kind is an error.
+func (s *API) CheckField(kind, value string) (*FieldCheck, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
 	}
-	fail := func(err error) (*FieldCheck, error) {
+	f, err := ident.CheckField(kind, value, st.Now())
+	var ie *ident.Error
+	if errors.As(err, &ie) && ie.Code == ident.CodeFieldKind {
+		return nil, err
+	}
+	if err != nil {
 		fc := &FieldCheck{Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err), Zh: domain.ZhMessage(err)}
-		if ie, ok := err.(*ident.Error); ok {
+		if ie != nil {
 			fc.Code = ie.Code
 		}
 		return fc, nil
 	}
-	switch kind {
-	case "id":
-		now := st.Now()
-		id, err := ident.ParseResidentID(value, now)
-		if err != nil {
-			return fail(err)
-		}
-		return &FieldCheck{Valid: true, Value: id.Number, BirthDate: id.Birth.Format("2006-01-02"), Sex: id.Sex, Age: id.Age(now)}, nil
-	case "uscc":
-		v, err := ident.CheckUSCC(value)
-		if err != nil {
-			return fail(err)
-		}
-		return &FieldCheck{Valid: true, Value: v}, nil
-	case "phone":
-		v, err := ident.CheckPhone(value)
-		if err != nil {
-			return fail(err)
-		}
-		return &FieldCheck{Valid: true, Value: v}, nil
-	case "name":
-		v, err := ident.CheckName(value)
-		if err != nil {
-			return fail(err)
-		}
-		return &FieldCheck{Valid: true, Value: v}, nil
-	}
-	return nil, domain.Errorf(domain.EInvalid, "无法校验该字段。", "check field: unknown kind %q", kind)
+	return &FieldCheck{Valid: true, Value: f.Value, BirthDate: f.BirthDate, Sex: f.Sex, Age: f.Age}, nil
 }

@@ -48,7 +48,7 @@ func (a *App) StartLogging() (*slog.Logger, func()) {
 }
 
 // logOpened records whether the station database opened.
-func (s *Station) logOpened() {
+func (s *API) logOpened() {
 	if s.openErr != nil {
 		logger().Error("open station", "code", domain.ErrorCode(s.openErr), "err", domain.ErrorMessage(s.openErr))
 		return

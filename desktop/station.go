@@ -1,6 +1,6 @@
 // Package desktop is the Wails adapter: it exposes the station's services to
-// the Vue frontend as methods on Station, which Wails binds and calls from
-// JavaScript as window.go.desktop.Station.<Method>(...). The same methods are
+// the Vue frontend as methods on API, which Wails binds and calls from
+// JavaScript as window.go.desktop.API.<Method>(...). The same methods are
 // served over HTTP for browser tests by Handler (see http.go).
 //
 // Only this package and the root main.go import Wails, so the domain, the
@@ -17,6 +17,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
 )
@@ -34,18 +35,18 @@ type Config struct {
 	Now func() time.Time
 }
 
-// App owns the window's lifecycle and the bound Station. Startup and
-// Shutdown live here, not on Station, so they are not exposed to JavaScript.
+// App owns the window's lifecycle and the bound API. Startup and
+// Shutdown live here, not on API, so they are not exposed to JavaScript.
 type App struct {
-	API *Station
+	API *API
 }
 
-// New returns an App whose Station is opened in Startup.
+// New returns an App whose API is opened in Startup.
 func New(cfg Config) *App {
 	if cfg.Dir == "" {
 		cfg.Dir = DefaultDir()
 	}
-	return &App{API: &Station{core: &core{cfg: cfg}, sess: &signin{}}}
+	return &App{API: &API{core: &core{cfg: cfg}, sess: &signin{}}}
 }
 
 // DefaultDir is YIZHAN_STATION_DIR or the OS per-user application-data directory.
@@ -77,22 +78,23 @@ func (a *App) Shutdown(ctx context.Context) {
 	a.API.close()
 }
 
-// Station is the object bound to the frontend. Each exported method becomes a
-// JavaScript function returning a Promise; an error rejects it with the
-// object FormatError builds.
+// API is the object bound to the frontend: the station app's interface to
+// its UI, named apart from the station itself (app.Station). Each exported
+// method becomes a JavaScript function returning a Promise; an error
+// rejects it with the object FormatError builds.
 //
-// A Station is one caller's view of the station: the shared core (the open
+// An API is one caller's view of the station: the shared core (the open
 // database, sync, background work) and this caller's own sign-in. The
 // desktop window is one caller; the HTTP adapter gives every browser
-// session a Station of its own over the same core (see http.go), so one
+// session an API of its own over the same core (see http.go), so one
 // browser's sign-in never serves another client.
-type Station struct {
+type API struct {
 	*core
 	sess *signin
 }
 
 // core is what every caller of one station shares. Its methods stay
-// unexported: Wails binds the exported methods of Station, promoted ones
+// unexported: Wails binds the exported methods of API, promoted ones
 // included.
 type core struct {
 	ctx      context.Context
@@ -137,12 +139,12 @@ func (g *signin) lock() {
 	g.mu.Unlock()
 }
 
-// forCaller returns a Station over the same core with a sign-in of its own,
+// forCaller returns an API over the same core with a sign-in of its own,
 // for one browser session of the HTTP adapter.
-func (s *Station) forCaller() *Station { return &Station{core: s.core, sess: &signin{}} }
+func (s *API) forCaller() *API { return &API{core: s.core, sess: &signin{}} }
 
 func (s *core) open() error {
-	st, err := app.Open(app.Config{Dir: s.cfg.Dir, Now: s.cfg.Now, ReceiptKey: receiptKey(s.cfg.Dir)})
+	st, _, err := appsqlite.OpenStation(s.context(), app.Config{Dir: s.cfg.Dir, Now: s.cfg.Now, SigningKey: hallclient.SigningKey(s.cfg.Dir)})
 	if err != nil {
 		return err
 	}
@@ -194,7 +196,7 @@ func (s *core) station() (*app.Station, error) {
 // With roles, the member must hold one of them: every method that changes
 // something or shows personal data goes through here (access.go lists who
 // may call what).
-func (s *Station) session(roles ...string) (*app.Station, app.Actor, error) {
+func (s *API) session(roles ...string) (*app.Station, app.Actor, error) {
 	st, err := s.station()
 	if err != nil {
 		return nil, app.Actor{}, err

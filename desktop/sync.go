@@ -9,7 +9,7 @@ import (
 )
 
 // SyncStatus returns the sync panel's figures; it never contacts the hall.
-func (s *Station) SyncStatus() (*hallclient.Status, error) {
+func (s *API) SyncStatus() (*hallclient.Status, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
@@ -27,7 +27,7 @@ func (s *Station) SyncStatus() (*hallclient.Status, error) {
 
 // SyncNow syncs once, now (the "同步" button). The background loop keeps
 // running either way.
-func (s *Station) SyncNow() (*hallclient.Result, error) {
+func (s *API) SyncNow() (*hallclient.Result, error) {
 	if _, _, err := s.session(); err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (s *Station) SyncNow() (*hallclient.Result, error) {
 // Enroll exchanges the hall's one-time code for this station's credentials
 // and starts background sync. Only the head of station may: it decides
 // which hall receives every case from now on.
-func (s *Station) Enroll(hallURL, code string) (*AppInfo, error) {
+func (s *API) Enroll(hallURL, code string) (*AppInfo, error) {
 	st, _, err := s.session(app.RoleHead)
 	if err != nil {
 		return nil, err
@@ -58,7 +58,7 @@ func (s *Station) Enroll(hallURL, code string) (*AppInfo, error) {
 
 // ExportBundle writes everything the hall has not acknowledged to a sealed
 // file for a USB stick.
-func (s *Station) ExportBundle(path string) (*hallclient.ExportResult, error) {
+func (s *API) ExportBundle(path string) (*hallclient.ExportResult, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func (s *Station) ExportBundle(path string) (*hallclient.ExportResult, error) {
 }
 
 // ImportBundle applies a reply bundle the hall wrote.
-func (s *Station) ImportBundle(path string) (*hallclient.ImportResult, error) {
+func (s *API) ImportBundle(path string) (*hallclient.ImportResult, error) {
 	st, _, err := s.session()
 	if err != nil {
 		return nil, err

@@ -18,10 +18,10 @@ type windowState struct {
 	Max        bool
 }
 
-func (s *Station) windowFile() string { return filepath.Join(s.cfg.Dir, "window.json") }
+func (s *API) windowFile() string { return filepath.Join(s.cfg.Dir, "window.json") }
 
 // restoreWindow puts the window back where the clerk left it.
-func (s *Station) restoreWindow() {
+func (s *API) restoreWindow() {
 	b, err := os.ReadFile(s.windowFile())
 	if err != nil {
 		return
@@ -38,7 +38,7 @@ func (s *Station) restoreWindow() {
 }
 
 // saveWindow remembers the window's size and position at shutdown.
-func (s *Station) saveWindow() {
+func (s *API) saveWindow() {
 	var ws windowState
 	ws.Max = runtime.WindowIsMaximised(s.ctx)
 	ws.W, ws.H = runtime.WindowGetSize(s.ctx)
@@ -56,7 +56,7 @@ type FileFilter struct {
 
 // ChooseOpenFile shows the system's open-file dialog and returns the path
 // ("" when cancelled). Without a window (browser mode) it is not available.
-func (s *Station) ChooseOpenFile(title string, filters []FileFilter) (string, error) {
+func (s *API) ChooseOpenFile(title string, filters []FileFilter) (string, error) {
 	if _, _, err := s.session(); err != nil {
 		return "", err
 	}
@@ -71,7 +71,7 @@ func (s *Station) ChooseOpenFile(title string, filters []FileFilter) (string, er
 }
 
 // ChooseSaveFile shows the system's save-file dialog.
-func (s *Station) ChooseSaveFile(title, defaultName string, filters []FileFilter) (string, error) {
+func (s *API) ChooseSaveFile(title, defaultName string, filters []FileFilter) (string, error) {
 	if _, _, err := s.session(); err != nil {
 		return "", err
 	}
@@ -87,6 +87,6 @@ func (s *Station) ChooseSaveFile(title, defaultName string, filters []FileFilter
 
 // HasWindow reports whether the app runs in its desktop window (true) or in
 // a browser over the HTTP adapter (false): the UI hides dialog buttons then.
-func (s *Station) HasWindow() bool { return s.inWails }
+func (s *API) HasWindow() bool { return s.inWails }
 
 var errNoWindow = domain.Errorf(domain.EInvalid, "浏览器模式下无法打开系统文件对话框，请直接输入文件路径。", "file dialogs need the desktop window")

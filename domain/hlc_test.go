@@ -6,16 +6,8 @@ import (
 	"time"
 
 	"yizhan/domain"
+	"yizhan/internal/testclock"
 )
-
-// manualClock is a wall clock the test sets by hand.
-type manualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *manualClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *manualClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 func mustParse(t *testing.T, s string) domain.Stamp {
 	t.Helper()
@@ -28,7 +20,7 @@ func mustParse(t *testing.T, s string) domain.Stamp {
 
 func TestHLC(t *testing.T) {
 	t.Run("MonotonicWhenClockGoesBack", func(t *testing.T) {
-		clk := &manualClock{t: t0}
+		clk := testclock.New(t0)
 		h := domain.NewHLC("370112001", clk.Now)
 		var stamps []string
 		for _, d := range []time.Duration{0, 0, time.Second, -time.Hour, -365 * 24 * time.Hour, 0, 2 * time.Hour} {
@@ -50,7 +42,7 @@ func TestHLC(t *testing.T) {
 	})
 
 	t.Run("ObserveNearFuture", func(t *testing.T) {
-		clk := &manualClock{t: t0}
+		clk := testclock.New(t0)
 		h := domain.NewHLC("370112001", clk.Now)
 		remote := domain.Stamp{Wall: t0.Add(3 * time.Hour).UnixMilli(), Logic: 7, Office: "hall"}.String()
 		h.Observe(remote)
@@ -60,7 +52,7 @@ func TestHLC(t *testing.T) {
 	})
 
 	t.Run("IgnoreFarFuture", func(t *testing.T) {
-		clk := &manualClock{t: t0}
+		clk := testclock.New(t0)
 		h := domain.NewHLC("370112001", clk.Now)
 		h.Observe(domain.Stamp{Wall: t0.Add(25 * time.Hour).UnixMilli(), Office: "bad"}.String())
 		h.Observe("garbage")
@@ -70,7 +62,7 @@ func TestHLC(t *testing.T) {
 	})
 
 	t.Run("Restore", func(t *testing.T) {
-		clk := &manualClock{t: t0}
+		clk := testclock.New(t0)
 		last := domain.Stamp{Wall: t0.Add(48 * time.Hour).UnixMilli(), Logic: 3, Office: "370112001"}.String()
 		h := domain.NewHLC("370112001", clk.Now)
 		h.Restore(last)
@@ -88,7 +80,7 @@ func TestHLC(t *testing.T) {
 	})
 
 	t.Run("Concurrent", func(t *testing.T) {
-		clk := &manualClock{t: t0}
+		clk := testclock.New(t0)
 		h := domain.NewHLC("370112001", clk.Now)
 		var mu sync.Mutex
 		seen := map[string]bool{}

@@ -122,7 +122,7 @@ func TestSignInDelaysAndSessions(t *testing.T) {
 
 func TestStatsNumbers(t *testing.T) {
 	f := newHall(t)
-	f.clock.t = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))
 	for _, code := range []string{"ITEM-1", "ITEM-2"} {
 		it := stationsim.CatalogItem(domain.HandledAtStation)
 		it.Code, it.Name = code, code+" 名称"

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,32 +18,15 @@ import (
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/hall/stationsim"
+	"yizhan/internal/testclock"
 	"yizhan/sync/protocol"
 )
-
-// clock is a fake wall clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // fixture is a hall on a real SQLite file with a fake clock.
 type fixture struct {
 	t     testing.TB
 	ctx   context.Context
-	clock *clock
+	clock *testclock.Clock
 	store *hallsqlite.Store
 	svc   *hall.Service
 	dir   string
@@ -72,7 +54,7 @@ func newBareHall(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	f := &fixture{t: t, ctx: ctx, clock: &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, store: store, dir: dir}
+	f := &fixture{t: t, ctx: ctx, clock: testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), store: store, dir: dir}
 	svc, err := hall.New(ctx, store, hall.Config{Dir: filepath.Join(dir, "data"), Now: f.clock.Now, NewID: f.newID})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +71,7 @@ func (f *fixture) newID() string {
 // station is an enrolled station as a test drives it.
 type station struct {
 	f      *fixture
-	st     *hall.Station
+	st     *hall.StationRecord
 	token  string
 	hlc    *domain.HLC
 	cursor int64
@@ -139,7 +121,7 @@ func enrollRequest(t testing.TB, code string) protocol.EnrollRequest {
 }
 
 // auth reads the station afresh, as the HTTP layer does per request.
-func (s *station) auth() *hall.Station {
+func (s *station) auth() *hall.StationRecord {
 	s.f.t.Helper()
 	st, err := s.f.svc.Authenticate(s.f.ctx, s.token)
 	if err != nil {

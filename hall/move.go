@@ -104,7 +104,7 @@ func (s *Service) ConfirmMove(ctx context.Context, req protocol.MoveRequest) (pr
 	if !mine && !all {
 		return protocol.MoveResponse{}, refused
 	}
-	var st *Station
+	var st *StationRecord
 	if err := s.store.View(ctx, func(tx Tx) error {
 		st, err = tx.Station(req.Station)
 		return err

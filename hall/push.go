@@ -26,17 +26,17 @@ type batch struct {
 	out      map[string][]Ref
 	dirty    map[string]int64 // case id -> log seq of the last accepted event
 	order    []string         // dirty cases in the order first changed
-	stations map[string]*Station
+	stations map[string]*StationRecord
 	numbers  map[string]string // case numbers opened in this batch -> case id
 }
 
 func newBatch(tx Tx, now time.Time) *batch {
 	return &batch{tx: tx, now: now, cases: map[string]*domain.Case{}, scopes: map[string][]string{}, out: map[string][]Ref{},
-		dirty: map[string]int64{}, stations: map[string]*Station{}, numbers: map[string]string{}}
+		dirty: map[string]int64{}, stations: map[string]*StationRecord{}, numbers: map[string]string{}}
 }
 
 // station returns a registry row, read once per batch; nil if unknown.
-func (b *batch) station(code string) (*Station, error) {
+func (b *batch) station(code string) (*StationRecord, error) {
 	if st, ok := b.stations[code]; ok {
 		return st, nil
 	}
@@ -269,9 +269,9 @@ func (s *Service) checkScope(b *batch, c *domain.Case, e *domain.Event, office s
 // item as published — for an open, the item the open names — and, for a
 // route, the receiver's registry row. It returns the sender's row too (nil
 // for the hall). The error is for store failures only.
-func (s *Service) facts(b *batch, office string, c *domain.Case, e *domain.Event) (domain.Facts, *Station, error) {
+func (s *Service) facts(b *batch, office string, c *domain.Case, e *domain.Event) (domain.Facts, *StationRecord, error) {
 	f := domain.Facts{Office: office, Kind: domain.OfficeHall}
-	var sender *Station
+	var sender *StationRecord
 	if office != domain.HallOffice {
 		st, err := b.station(office)
 		if err != nil {
@@ -314,7 +314,7 @@ func (s *Service) facts(b *batch, office string, c *domain.Case, e *domain.Event
 }
 
 // stationKind is a registry row's kind, the default for a row without one.
-func stationKind(st *Station) domain.OfficeKind {
+func stationKind(st *StationRecord) domain.OfficeKind {
 	if st.Kind == "" {
 		return domain.DefaultStationKind
 	}
@@ -377,7 +377,7 @@ func (s *Service) checkNumber(b *batch, c *domain.Case, e *domain.Event) (string
 // came with a wall clock that cannot be right (domain.ClockNote), with the
 // hall's receipt as the time that counts for the milestone the event set.
 // The event itself is kept as it came.
-func (s *Service) flagClock(c *domain.Case, e *domain.Event, sender *Station, now time.Time) {
+func (s *Service) flagClock(c *domain.Case, e *domain.Event, sender *StationRecord, now time.Time) {
 	note := domain.ClockNote(e.At, now, sender.CreatedAt)
 	if note == "" {
 		return

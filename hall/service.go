@@ -237,7 +237,7 @@ func (s *Service) Quarantined(ctx context.Context, station string) ([]*Quarantin
 	return out, err
 }
 
-func infoOf(st *Station) StationInfo {
+func infoOf(st *StationRecord) StationInfo {
 	in := StationInfo{Code: st.Code, Name: st.Name, Region: st.Region, Kind: string(stationKind(st)), Quarantined: st.Quarantined,
 		Status: "announced", AppVersion: st.AppVersion,
 		Cursor: st.Cursor, Lag: max(st.LastDSeq-st.Cursor, 0), Conflicts: st.Conflicts, AuditSeq: st.AuditSeq,

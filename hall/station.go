@@ -69,7 +69,7 @@ func (s *Service) RegisterStation(ctx context.Context, spec StationSpec) (string
 	enc := crockford.EncodeToString(raw)
 	shown := enc[0:4] + "-" + enc[4:8] + "-" + enc[8:12] + "-" + enc[12:16]
 	now := s.Now()
-	st := &Station{Code: code, Name: strings.TrimSpace(name), Region: strings.TrimSpace(region), Kind: kind,
+	st := &StationRecord{Code: code, Name: strings.TrimSpace(name), Region: strings.TrimSpace(region), Kind: kind,
 		EnrolHash: hashText(normEnrolCode(shown)), EnrolExpires: now.Add(s.EnrolTTL), CreatedAt: now}
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := tx.CreateStation(st); err != nil {
@@ -327,14 +327,14 @@ var dummyHash = hashText("no such station")
 // station. The secret is compared in constant time; a revoked station is
 // told so only once its secret matched, so revocation reveals nothing to a
 // guesser.
-func (s *Service) Authenticate(ctx context.Context, token string) (*Station, error) {
+func (s *Service) Authenticate(ctx context.Context, token string) (*StationRecord, error) {
 	unauth := domain.Errorf(domain.EUnauthorized, "站点身份验证失败，请重新注册。", "invalid station token")
 	i := strings.LastIndexByte(token, '.')
 	if i <= 0 || i == len(token)-1 {
 		return nil, unauth
 	}
 	code, secret := token[:i], token[i+1:]
-	var st *Station
+	var st *StationRecord
 	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		st, err = tx.Station(code)

@@ -31,20 +31,20 @@ type Store interface {
 // is absent, except where a method says it returns nil.
 type Tx interface {
 	// CreateStation inserts a new station; EConflict if the code exists.
-	CreateStation(st *Station) error
+	CreateStation(st *StationRecord) error
 	// Station returns one station with its computed fields filled.
-	Station(code string) (*Station, error)
+	Station(code string) (*StationRecord, error)
 	// StationByEnrolHash finds the station whose enrolment code hashes to
 	// hash: a pending code, or a used one kept until it expires so that
 	// the station that used it may ask again.
-	StationByEnrolHash(hash string) (*Station, error)
+	StationByEnrolHash(hash string) (*StationRecord, error)
 	// UpdateStation writes every stored field of st except LastDSeq, which
 	// only Enqueue moves. A store with concurrent writers must not let it
 	// overwrite a write committed since st was read (PostgreSQL: a row
 	// revision check that makes Update retry).
-	UpdateStation(st *Station) error
+	UpdateStation(st *StationRecord) error
 	// Stations lists every station, ordered by code, with computed fields.
-	Stations() ([]*Station, error)
+	Stations() ([]*StationRecord, error)
 	// ActiveStations lists the codes of enrolled, unrevoked stations, in
 	// order: the recipients of published catalog items and calendars. It
 	// must conflict with a concurrent enrolment (SQLite: the single writer;
@@ -188,8 +188,9 @@ type Prefetcher interface {
 	Prefetch(eventIDs, caseIDs []string) error
 }
 
-// Station is one enrolled (or announced) station in the hall's registry.
-type Station struct {
+// StationRecord is one enrolled (or announced) station as the hall's
+// registry records it.
+type StationRecord struct {
 	Code         string
 	Name         string
 	Region       string
@@ -252,10 +253,10 @@ type Quarantine struct {
 }
 
 // Enrolled reports whether the station has exchanged its code for a token.
-func (st *Station) Enrolled() bool { return !st.EnrolledAt.IsZero() }
+func (st *StationRecord) Enrolled() bool { return !st.EnrolledAt.IsZero() }
 
 // Revoked reports whether the station's credentials were revoked.
-func (st *Station) Revoked() bool { return !st.RevokedAt.IsZero() }
+func (st *StationRecord) Revoked() bool { return !st.RevokedAt.IsZero() }
 
 // Log entry statuses: the two a log entry can have.
 const (

@@ -19,7 +19,7 @@ import (
 // A sync that brings nothing costs the station row read by Authenticate and
 // one read transaction of one indexed query; the station row is written
 // only when something changed or LastSeen is older than SeenEvery.
-func (s *Service) Sync(ctx context.Context, st *Station, req protocol.SyncRequest) (protocol.SyncResponse, error) {
+func (s *Service) Sync(ctx context.Context, st *StationRecord, req protocol.SyncRequest) (protocol.SyncResponse, error) {
 	if err := protocol.CheckVersion(req.V); err != nil {
 		return protocol.SyncResponse{}, err
 	}
@@ -65,12 +65,12 @@ func (s *Service) Sync(ctx context.Context, st *Station, req protocol.SyncReques
 	return resp, nil
 }
 
-func officeOf(st *Station) *protocol.Office {
+func officeOf(st *StationRecord) *protocol.Office {
 	return &protocol.Office{Kind: string(stationKind(st)), Region: st.Region, Name: st.Name}
 }
 
 // needsWrite reports whether a request changes anything the hall stores.
-func (s *Service) needsWrite(st *Station, req *protocol.SyncRequest, now time.Time) bool {
+func (s *Service) needsWrite(st *StationRecord, req *protocol.SyncRequest, now time.Time) bool {
 	a := req.Audit
 	return len(req.Events) > 0 || len(req.Quarantined) > 0 || st.OfficeSends > 0 || req.Cursor != st.Cursor ||
 		now.Sub(st.LastSeen) >= s.SeenEvery || (req.AppVersion != "" && req.AppVersion != st.AppVersion) ||
@@ -203,7 +203,7 @@ const auditMaxMisses = 16
 //     no flag, but a station that sends nothing else auditMaxMisses times
 //     in a row is flagged;
 //   - a check of a row the hall never recorded is flagged.
-func checkAudit(st *Station, a *protocol.AuditHead, now time.Time) []string {
+func checkAudit(st *StationRecord, a *protocol.AuditHead, now time.Time) []string {
 	var warn []string
 	flag := func(format string, args ...any) { warn = append(warn, fmt.Sprintf(format, args...)) }
 	miss := func() {

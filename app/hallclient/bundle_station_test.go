@@ -29,7 +29,7 @@ func snapshot(t *testing.T, st *synctest.TestStation) string {
 		`SELECT key, value FROM meta WHERE key NOT LIKE 'bundle_%' ORDER BY key`,
 		`SELECT count(*), '' FROM audit`,
 	} {
-		rows, err := st.DB().Query(q)
+		rows, err := st.DB.Query(q)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -89,7 +89,7 @@ func TestEnroll(t *testing.T) {
 		}
 		// The keys never enter the database, so a backup carries no secret.
 		var n int
-		st.DB().QueryRow(`SELECT count(*) FROM meta WHERE value LIKE ?`, "%"+k.Token+"%").Scan(&n)
+		st.DB.QueryRow(`SELECT count(*) FROM meta WHERE value LIKE ?`, "%"+k.Token+"%").Scan(&n)
 		if n != 0 {
 			t.Fatal("token found in the meta table")
 		}

@@ -46,7 +46,7 @@ func (n *node) syncUntil(t *testing.T, what string, cond func() bool) {
 type localCase struct{ id, state, holder, item string }
 
 func (n *node) cases(t *testing.T) []localCase {
-	rows, err := n.st.DB().Query(`SELECT id, state, holder, item_code FROM cases ORDER BY id`)
+	rows, err := n.st.DB.Query(`SELECT id, state, holder, item_code FROM cases ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestTwoStationsUnderFaults(t *testing.T) {
 	}
 	b.syncUntil(t, "receive case X", func() bool {
 		var n int
-		b.st.DB().QueryRow(`SELECT count(*) FROM cases WHERE id=?`, x.ID).Scan(&n)
+		b.st.DB.QueryRow(`SELECT count(*) FROM cases WHERE id=?`, x.ID).Scan(&n)
 		return n == 1
 	})
 	if _, err := b.st.NotAccept(ctx, b.st.Actor, x.ID, "不属于本站受理范围"); err != nil {
@@ -260,19 +260,19 @@ func checkReplica(t *testing.T, svc *hall.Service, n *node) int {
 			if le.Status == app.StatusConflict {
 				conflicts++
 				var k int
-				n.st.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE event_id=?`, le.Event.ID).Scan(&k)
+				n.st.DB.QueryRow(`SELECT count(*) FROM conflicts WHERE event_id=?`, le.Event.ID).Scan(&k)
 				if k != 1 {
 					t.Errorf("%s: conflict %s not recorded", n.code, le.Event.ID)
 				}
 			}
 		}
 		var local int
-		n.st.DB().QueryRow(`SELECT count(*) FROM events WHERE case_id=? AND status IN ('accepted','conflict')`, lc.id).Scan(&local)
+		n.st.DB.QueryRow(`SELECT count(*) FROM events WHERE case_id=? AND status IN ('accepted','conflict')`, lc.id).Scan(&local)
 		if local != len(d.History) {
 			t.Errorf("%s case %s: %d logged events at the station, %d at the hall", n.code, lc.id, local, len(d.History))
 		}
 	}
-	rows, err := n.st.DB().Query(`SELECT id, status FROM events WHERE office=?`, n.code)
+	rows, err := n.st.DB.Query(`SELECT id, status FROM events WHERE office=?`, n.code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func checkReplica(t *testing.T, svc *hall.Service, n *node) int {
 		switch {
 		case status == app.StatusRejected:
 			var k int
-			n.st.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE event_id=?`, id).Scan(&k)
+			n.st.DB.QueryRow(`SELECT count(*) FROM conflicts WHERE event_id=?`, id).Scan(&k)
 			if k != 1 {
 				t.Errorf("%s: rejection of %s not recorded", n.code, id)
 			}

@@ -175,3 +175,16 @@ func writeJSON(path string, v any) error {
 	}
 	return atomicfile.Write(path, b, 0o600)
 }
+
+// SigningKey returns the function app.Config.SigningKey wants: the key that
+// signs the QR codes of the station in data directory dir, read when
+// needed (enrolment makes it; nil before).
+func SigningKey(dir string) func() (ed25519.PrivateKey, error) {
+	return func() (ed25519.PrivateKey, error) {
+		k, err := LoadKeys(dir)
+		if err != nil {
+			return nil, err
+		}
+		return k.SignKey, nil
+	}
+}

@@ -7,12 +7,15 @@ import (
 
 // Run syncs in the background until ctx ends: again after Interval while
 // the hall answers, after an exponentially growing, fully jittered pause
-// (capped at BackoffMax) while it does not, and at once on Trigger. It
-// returns nil when ctx ends, and the error when the hall refuses this
-// station for good (revoked credentials, too old a version): retrying
-// cannot fix those, a person must.
+// (capped at BackoffMax) while it does not, and at once on Trigger or when
+// the station records something for the hall (its change signal: a case
+// step, a rating, a scan). It returns nil when ctx ends, and the error when
+// the hall refuses this station for good (revoked credentials, too old a
+// version): retrying cannot fix those, a person must.
 func (c *Client) Run(ctx context.Context) error {
 	c.init()
+	changed := c.Station.Subscribe()
+	defer changed.Close()
 	failures := 0
 	for {
 		res, err := c.SyncOnce(ctx)
@@ -38,13 +41,13 @@ func (c *Client) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-c.trigger:
+		case <-changed.C():
 		case <-c.After(wait):
 		}
 	}
 }
 
-// Trigger asks Run to sync now (a clerk pressed "sync", or a case was just
-// recorded). It never blocks; triggers that arrive during a sync fold into
+// Trigger asks Run to sync now (a clerk pressed "sync"). It never blocks; triggers that arrive during a sync fold into
 // one more sync after it.
 func (c *Client) Trigger() {
 	c.init()

@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"yizhan/app"
 	"yizhan/app/hallclient"
+	"yizhan/domain"
 	"yizhan/internal/synctest"
 	"yizhan/sync/faultproxy"
 )
@@ -70,5 +72,63 @@ func TestRun(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
+	}
+}
+
+// TestRunWakesOnRecordedChange: a rating (or any change recorded for the
+// hall) reaches the hall without anyone pressing sync and without waiting
+// for the timer: the station's change signal wakes Run. The desktop app
+// used to wake sync by hand after some of its calls and missed ratings,
+// which then waited the full interval.
+func TestRunWakesOnRecordedChange(t *testing.T) {
+	_, st, c := setup(t, 41)
+	ctx := context.Background()
+	cs := st.OpenCase(t, synctest.StationItem)
+	for _, step := range []func() (*domain.Case, error){
+		func() (*domain.Case, error) { return st.Accept(ctx, st.Actor, cs.ID) },
+		func() (*domain.Case, error) { return st.StartProcess(ctx, st.Actor, cs.ID) },
+		func() (*domain.Case, error) { return st.Conclude(ctx, st.Actor, cs.ID, domain.ResultApproved, "", "") },
+	} {
+		if _, err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustSync(t, c)
+	if n := st.Pending(t); n != 0 {
+		t.Fatalf("%d events pending after a sync", n)
+	}
+	c.Interval = time.Hour
+	waiting := make(chan struct{}, 16)
+	c.After = func(time.Duration) <-chan time.Time { // the timer never fires
+		waiting <- struct{}{}
+		return nil
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.Run(runCtx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	// Run has synced once and waits for an hour; then the citizen rates.
+	select {
+	case <-waiting:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not finish its first sync")
+	}
+	if _, err := st.Evaluate(ctx, st.Actor, app.EvaluationInput{CaseID: cs.ID, Evaluation: domain.Evaluation{Level: 5, Source: "pad"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := st.Pending(t); n != 1 {
+		t.Fatalf("%d events pending after the rating, want its evaluate event", n)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for st.Pending(t) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the rating did not reach the hall within 10 s; the timer is an hour")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

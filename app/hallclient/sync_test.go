@@ -207,7 +207,7 @@ func TestSyncOnce(t *testing.T) {
 			t.Fatalf("want one rejection and an empty queue: %+v, pending %d", res, st.Pending(t))
 		}
 		var status string
-		st.DB().QueryRow(`SELECT status FROM events WHERE case_id=?`, next.ID).Scan(&status)
+		st.DB.QueryRow(`SELECT status FROM events WHERE case_id=?`, next.ID).Scan(&status)
 		if status != app.StatusAccepted {
 			t.Fatalf("event pushed after the rejected one: %s", status)
 		}

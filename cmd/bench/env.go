@@ -15,6 +15,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/hall"
 	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
@@ -75,13 +76,17 @@ func (h *hallEnv) close() {
 }
 
 // openStation opens a station in dir initialised as code, with a head of
-// station signed in and the bench catalog imported.
-func openStation(ctx context.Context, dir, code string) (*app.Station, app.Actor, error) {
-	st, err := app.Open(app.Config{Dir: dir})
+// station signed in and the bench catalog imported. The database is
+// returned too: some figures fill or read it directly.
+func openStation(ctx context.Context, dir, code string) (*app.Station, *appsqlite.DB, app.Actor, error) {
+	st, db, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir})
 	if err != nil {
-		return nil, app.Actor{}, err
+		return nil, nil, app.Actor{}, err
 	}
-	fail := func(err error) (*app.Station, app.Actor, error) { _ = st.Close(); return nil, app.Actor{}, err }
+	fail := func(err error) (*app.Station, *appsqlite.DB, app.Actor, error) {
+		_ = st.Close() // the error being returned says more
+		return nil, nil, app.Actor{}, err
+	}
 	if st.Code() == "" {
 		if err := st.Init(ctx, app.Identity{Code: code, Name: "基准驿站 " + code, Region: "370112"}); err != nil {
 			return fail(err)
@@ -99,7 +104,7 @@ func openStation(ctx context.Context, dir, code string) (*app.Station, app.Actor
 	if _, err := st.ImportCatalog(ctx, staff.Actor(), catalogJSON); err != nil {
 		return fail(err)
 	}
-	return st, staff.Actor(), nil
+	return st, db, staff.Actor(), nil
 }
 
 // enroll announces code at the hall and enrols st directly (not through a

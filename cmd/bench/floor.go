@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"yizhan/app"
-	"yizhan/sqlite"
+	"yizhan/app/sqlite"
 )
 
 // floor measures the station's apply path (app.ApplyPulled: the events,
@@ -44,7 +44,7 @@ func (b *bench) floor() error {
 		}
 	}
 	dir := filepath.Join(b.tmp, "floor")
-	st, err := app.Open(app.Config{Dir: dir})
+	st, stdb, err := sqlite.OpenStation(b.ctx, app.Config{Dir: dir})
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (b *bench) floor() error {
 		cols int
 	}
 	read := func(name, q string) (*table, error) {
-		rows, err := st.DB().QueryContext(b.ctx, q)
+		rows, err := stdb.QueryContext(b.ctx, q)
 		if err != nil {
 			return nil, err
 		}

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 	"yizhan/workday"
 )
 
@@ -175,8 +175,7 @@ func (g *gen) cases(n int, mk func() []*domain.Event) [][]*domain.Event {
 // the events table directly, in large transactions, because recording
 // 100,000 cases through the counter services (one fsync per step) would
 // take the bench longer than what it measures.
-func addPending(ctx context.Context, st *app.Station, cases [][]*domain.Event) error {
-	db := st.DB()
+func addPending(ctx context.Context, st *app.Station, db *sqlite.DB, cases [][]*domain.Event) error {
 	const per = 20000
 	var evs []*domain.Event
 	for _, c := range cases {
@@ -191,7 +190,7 @@ func addPending(ctx context.Context, st *app.Station, cases [][]*domain.Event) e
 			defer stmt.Close()
 			for _, e := range evs[i:min(i+per, len(evs))] {
 				if _, err := stmt.ExecContext(ctx, e.ID, e.CaseID, string(e.Kind), string(e.From), []byte(e.Payload), e.Actor, e.ActorName,
-					e.Office, e.HLC, sqlite.FormatTime(e.At)); err != nil {
+					e.Office, e.HLC, app.FormatTime(e.At)); err != nil {
 					return err
 				}
 			}

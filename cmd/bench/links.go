@@ -38,7 +38,7 @@ func (b *bench) linkSync(name string, l Link, n int, cut int64) (linkResult, err
 	}
 	defer e.close()
 	g := newGen(b.seed+11, e.code, benchStart())
-	if err := addPending(b.ctx, e.st, g.cases(n, g.stationCase)); err != nil {
+	if err := addPending(b.ctx, e.st, e.db, g.cases(n, g.stationCase)); err != nil {
 		return linkResult{}, err
 	}
 	m, err := b.measureSync(e, e.st, l, b.cfg.linkLimit, func(c *hallclient.Client, p *Proxy) {

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
 )
 
 // localVersion changes whenever the generated local dataset changes, so a
@@ -67,11 +67,11 @@ func (b *bench) localStation(n int) (string, error) {
 		if err := copyDir(old, tmp); err != nil {
 			return "", err
 		}
-		st, err := app.Open(app.Config{Dir: tmp})
+		st, db, err := sqlite.OpenStation(b.ctx, app.Config{Dir: tmp})
 		if err != nil {
 			return "", fmt.Errorf("upgrade the cached dataset: %w", err)
 		}
-		if _, err := st.DB().ExecContext(b.ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		if _, err := db.ExecContext(b.ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 			_ = st.Close() // the error being returned says more
 			return "", err
 		}
@@ -93,7 +93,7 @@ func (b *bench) localStation(n int) (string, error) {
 	fmt.Fprintf(os.Stderr, "building the local dataset of %s cases in %s (once; cached)\n", commas(int64(n)), dir)
 	tmp := dir + ".building"
 	_ = os.RemoveAll(tmp) // a leftover of an interrupted build, if any
-	st, _, err := openStation(b.ctx, tmp, "BENCHL")
+	st, db, _, err := openStation(b.ctx, tmp, "BENCHL")
 	if err != nil {
 		return "", err
 	}
@@ -118,7 +118,7 @@ func (b *bench) localStation(n int) (string, error) {
 			fmt.Fprintf(os.Stderr, "  %s cases, %s events in %s\n", commas(int64(i)), commas(int64(events)), fdur(time.Since(began)))
 		}
 	}
-	if _, err := st.DB().ExecContext(b.ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if _, err := db.ExecContext(b.ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		_ = st.Close() // the error being returned says more
 		return "", err
 	}
@@ -200,7 +200,7 @@ func (b *bench) local() error {
 	var starts []time.Duration
 	for i := 0; i < 3; i++ {
 		t0 := time.Now()
-		st, err := app.Open(app.Config{Dir: dir})
+		st, _, err := sqlite.OpenStation(b.ctx, app.Config{Dir: dir})
 		if err != nil {
 			return err
 		}
@@ -217,7 +217,7 @@ func (b *bench) local() error {
 	}
 	b.rep.add(row{Section: sec, Figure: "app start to first screen (open, sign in, dashboard; median of 3)", Ours: fdur(percentile(starts, 50))})
 
-	st, actor, err := openStation(b.ctx, dir, "BENCHL")
+	st, db, actor, err := openStation(b.ctx, dir, "BENCHL")
 	if err != nil {
 		return err
 	}
@@ -254,14 +254,14 @@ func (b *bench) local() error {
 	// case number prefix.
 	// The terms come from cases drawn at random from the dataset.
 	var maxRow int64
-	if err := st.DB().QueryRowContext(b.ctx, `SELECT max(rowid) FROM cases`).Scan(&maxRow); err != nil {
+	if err := db.QueryRowContext(b.ctx, `SELECT max(rowid) FROM cases`).Scan(&maxRow); err != nil {
 		return err
 	}
 	var searches []time.Duration
 	hits := 0
 	for i := 0; i < b.cfg.searches; i++ {
 		var name, idno, phone, number string
-		err := st.DB().QueryRowContext(b.ctx, `SELECT applicant_name, applicant_id, applicant_phone, number FROM cases WHERE rowid >= ? ORDER BY rowid LIMIT 1`,
+		err := db.QueryRowContext(b.ctx, `SELECT applicant_name, applicant_id, applicant_phone, number FROM cases WHERE rowid >= ? ORDER BY rowid LIMIT 1`,
 			g.r.Int64N(maxRow)+1).Scan(&name, &idno, &phone, &number)
 		if err != nil {
 			return err

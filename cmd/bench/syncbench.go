@@ -8,6 +8,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/hall"
 )
@@ -20,6 +21,7 @@ func benchStart() time.Time { return time.Now().Add(-7 * 24 * time.Hour).Truncat
 type syncEnv struct {
 	h     *hallEnv
 	st    *app.Station
+	db    *appsqlite.DB
 	actor app.Actor
 	keys  *hallclient.Keys
 	code  string
@@ -35,7 +37,7 @@ func (b *bench) newSyncEnv(name, code string) (*syncEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, actor, err := openStation(b.ctx, filepath.Join(dir, "station"), code)
+	st, db, actor, err := openStation(b.ctx, filepath.Join(dir, "station"), code)
 	if err != nil {
 		h.close()
 		return nil, err
@@ -46,7 +48,7 @@ func (b *bench) newSyncEnv(name, code string) (*syncEnv, error) {
 		h.close()
 		return nil, err
 	}
-	e := &syncEnv{h: h, st: st, actor: actor, keys: keys, code: code, dir: dir}
+	e := &syncEnv{h: h, st: st, db: db, actor: actor, keys: keys, code: code, dir: dir}
 	if _, err := syncUntilDone(b.ctx, newClient(st, keys, h.url()), time.Minute, 1); err != nil {
 		e.close()
 		return nil, err
@@ -109,7 +111,7 @@ func (b *bench) initial(n int, withPeer, extras bool) error {
 	for _, c := range cases {
 		events += len(c)
 	}
-	if err := addPending(b.ctx, e.st, cases); err != nil {
+	if err := addPending(b.ctx, e.st, e.db, cases); err != nil {
 		return err
 	}
 	var docs string
@@ -131,7 +133,7 @@ func (b *bench) initial(n int, withPeer, extras bool) error {
 
 	// A fresh install of the same station (its keys restored) pulls its
 	// scope from 0.
-	fresh, _, err := openStation(b.ctx, filepath.Join(e.dir, "fresh"), e.code)
+	fresh, _, _, err := openStation(b.ctx, filepath.Join(e.dir, "fresh"), e.code)
 	if err != nil {
 		return err
 	}
@@ -228,7 +230,7 @@ func (b *bench) initial(n int, withPeer, extras bool) error {
 	// Bytes per case: one typical case pushed alone, and per case in bulk.
 	one := newGen(b.seed+99, e.code, time.Now().Add(-time.Hour))
 	one.n = n + 1
-	if err := addPending(b.ctx, e.st, one.cases(1, one.stationCase)); err != nil {
+	if err := addPending(b.ctx, e.st, e.db, one.cases(1, one.stationCase)); err != nil {
 		return err
 	}
 	single, err := b.measureSync(e, e.st, Link{}, time.Minute, nil)
@@ -253,13 +255,13 @@ func (b *bench) pullEvents(want int) error {
 	}
 	defer e.close()
 	g := newGen(b.seed+7, e.code, benchStart())
-	if err := addPending(b.ctx, e.st, g.cases(n, g.stationCase)); err != nil {
+	if err := addPending(b.ctx, e.st, e.db, g.cases(n, g.stationCase)); err != nil {
 		return err
 	}
 	if _, err := syncUntilDone(b.ctx, newClient(e.st, e.keys, e.h.url()), 30*time.Minute, 1); err != nil {
 		return err
 	}
-	fresh, _, err := openStation(b.ctx, filepath.Join(e.dir, "fresh"), e.code)
+	fresh, _, _, err := openStation(b.ctx, filepath.Join(e.dir, "fresh"), e.code)
 	if err != nil {
 		return err
 	}
@@ -287,7 +289,7 @@ func (b *bench) catchUp() error {
 	defer e.close()
 	g := newGen(b.seed+3, e.code, benchStart().Add(-30*24*time.Hour))
 	base := g.cases(cfg.catchBase, g.hallCase)
-	if err := addPending(b.ctx, e.st, base); err != nil {
+	if err := addPending(b.ctx, e.st, e.db, base); err != nil {
 		return err
 	}
 	if _, err := syncUntilDone(b.ctx, newClient(e.st, e.keys, e.h.url()), 30*time.Minute, 1); err != nil {
@@ -296,7 +298,7 @@ func (b *bench) catchUp() error {
 	reviewer := hall.Actor{ID: "reviewer1", Name: "王审批"}
 	for week, both := range []bool{false, true} {
 		g.clock = benchStart()
-		if err := addPending(b.ctx, e.st, g.cases(cfg.catchNew, g.stationCase)); err != nil {
+		if err := addPending(b.ctx, e.st, e.db, g.cases(cfg.catchNew, g.stationCase)); err != nil {
 			return err
 		}
 		decided := base[week*cfg.catchDecisions : (week+1)*cfg.catchDecisions]

@@ -14,6 +14,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -54,7 +55,7 @@ func TestBackupAndDiagnostics(t *testing.T) {
 	addr := waitForAddr(t, logs)
 
 	// A station opens a case with an applicant's data and syncs it.
-	st, err := app.Open(app.Config{Dir: t.TempDir()})
+	st, _, err := appsqlite.OpenStation(ctx, app.Config{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/hall/httpapi"
@@ -84,7 +85,7 @@ func TestHallCLIConventions(t *testing.T) {
 	}
 	srv := httptest.NewServer(httpapi.New(svc, nil))
 	defer srv.Close()
-	st, err := app.Open(app.Config{Dir: t.TempDir()})
+	st, _, err := appsqlite.OpenStation(ctx, app.Config{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

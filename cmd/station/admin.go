@@ -13,6 +13,7 @@ import (
 	"filippo.io/age"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/ident"
 	"yizhan/internal/cli"
@@ -238,34 +239,13 @@ func cmdValidate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res := map[string]any{"kind": pos[0], "valid": true}
-	switch pos[0] {
-	case "id":
-		id, err := ident.ParseResidentID(pos[1], time.Now())
-		if err != nil {
-			return err
-		}
-		res["value"], res["birth_date"], res["sex"], res["age"], res["division_known"] = id.Number, id.Birth.Format("2006-01-02"), id.Sex, id.Age(time.Now()), id.DivisionKnown()
-	case "uscc":
-		v, err := ident.CheckUSCC(pos[1])
-		if err != nil {
-			return err
-		}
-		res["value"] = v
-	case "phone":
-		v, err := ident.CheckPhone(pos[1])
-		if err != nil {
-			return err
-		}
-		res["value"] = v
-	case "name":
-		v, err := ident.CheckName(pos[1])
-		if err != nil {
-			return err
-		}
-		res["value"] = v
-	default:
-		return domain.Errorf(domain.EInvalid, "可校验的类型：id、uscc、phone、name。", "validate: unknown kind %q", pos[0])
+	f, err := ident.CheckField(pos[0], pos[1], time.Now())
+	if err != nil {
+		return err
+	}
+	res := map[string]any{"kind": pos[0], "valid": true, "value": f.Value}
+	if pos[0] == ident.FieldID {
+		res["birth_date"], res["sex"], res["age"], res["division_known"] = f.BirthDate, f.Sex, f.Age, f.DivisionKnown
 	}
 	return e.out(res, func(w io.Writer) {
 		fmt.Fprintf(w, "valid %s: %v", pos[0], res["value"])
@@ -419,7 +399,7 @@ func cmdRestore(e *env, args []string) error {
 		e.st = nil
 	}
 	dbPath := filepath.Join(e.dir, app.DBFile)
-	if err := app.Restore(context.Background(), e.dir, pos[0], *identity); err != nil {
+	if err := app.Restore(context.Background(), e.dir, pos[0], *identity, appsqlite.Restore); err != nil {
 		if domain.ErrorCode(err) == domain.EInvalid {
 			return err
 		}

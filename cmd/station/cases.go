@@ -11,6 +11,7 @@ import (
 	"yizhan/app"
 	"yizhan/domain"
 	"yizhan/internal/cli"
+	"yizhan/notice"
 )
 
 func init() {
@@ -63,6 +64,7 @@ func init() {
 		})},
 		command{"case list", "[--q TEXT] [--state S] [--item CODE] [--channel C] [--from D] [--to D] [--overdue] [--due-soon] [--limit N] [--offset N]", cmdCaseList},
 		command{"case show", "ID [--reveal --purpose P]: detail with history", cmdCaseShow},
+		command{"case document", "ID KIND: a notice to print (" + strings.Join(notice.Kinds, ", ") + "), with its signed QR code; shows personal data, so it is logged", cmdCaseDocument},
 		command{"conflict list", "[--all] [--limit N] [--offset N]: conflicts and refusals to settle", cmdConflictList},
 		command{"conflict resolve", "EVENT_ID --resolution TEXT", cmdConflictResolve},
 	)
@@ -325,6 +327,38 @@ func cmdCaseList(e *env, args []string) error {
 			}
 			fmt.Fprintf(w, "%-26s %-8s %-8s %-20s %-12s %s %s%s\n", c.Number, c.StateZh, c.Applicant, c.IDNumber, c.Phone, c.ItemName, c.Due, flag)
 		}
+	})
+}
+
+// cmdCaseDocument prints the content of a notice, as the app's print
+// preview shows it (--json: the whole document, for a script that lays it
+// out itself).
+func cmdCaseDocument(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("case document", flag.ContinueOnError), args, 2, "ID KIND")
+	if err != nil {
+		return err
+	}
+	st, a, err := e.actor()
+	if err != nil {
+		return err
+	}
+	d, err := st.PrintDocument(e.ctx, a, pos[0], pos[1])
+	if err != nil {
+		return err
+	}
+	return e.out(d, func(w io.Writer) {
+		fmt.Fprintf(w, "%s %s — %s (%s), %s\n", d.Kind, d.Case.Number, d.Station.Name, d.Station.Code, d.Date)
+		fmt.Fprintf(w, "applicant: %s   item: %s\n", d.Case.Applicant.Name, d.Case.ItemName)
+		if d.QueryPasswd != "" {
+			fmt.Fprintf(w, "query password: %s   kiosk number: %s\n", d.QueryPasswd, d.ShortNumber)
+		}
+		if d.Due != "" {
+			fmt.Fprintf(w, "due: %s\n", d.Due)
+		}
+		for _, m := range d.Missing {
+			fmt.Fprintf(w, "missing: %s\n", m)
+		}
+		fmt.Fprintf(w, "QR (signed: %v): %s\n", d.Signed, d.QR)
 	})
 }
 

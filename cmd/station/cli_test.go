@@ -72,6 +72,9 @@ func TestStationCLIConventions(t *testing.T) {
 		{name: "CommandHelp", args: []string{"case", "list", "--help"}, out: "--limit N"},
 		{name: "Failure", args: []string{"case", "accept", "370112001-20990101-9999"}, code: 1, errs: "错误："},
 		{name: "NotEnrolled", args: []string{"sync"}, code: 1, errs: "station enroll"},
+		{name: "ValidateID", args: []string{"validate", "id", "11010519491231002x"}, out: "valid id: 11010519491231002X (born 1949-12-31"},
+		{name: "ValidateRefused", args: []string{"validate", "phone", "12345"}, code: 1, errs: "错误："},
+		{name: "ValidateUnknownKind", args: []string{"validate", "email", "a@b.c"}, code: 1, errs: "uscc"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,5 +244,65 @@ func TestInitAfterEnroll(t *testing.T) {
 	station(t, dir, 0, "staff", "list")
 	if c, _, errs := runStation("--dir", dir, "init", "--code", "370112099"); c != 1 || !strings.Contains(errs, "370112002") {
 		t.Fatalf("init with another code after enroll: exit %d %s", c, errs)
+	}
+}
+
+// TestCaseDocument: the CLI prints a notice through the same entry point
+// as the app (app.Station.PrintDocument): unmasked, logged with the purpose
+// "print", its QR code unsigned before enrolment.
+func TestCaseDocument(t *testing.T) {
+	dir := newStation(t, 1)
+	var list struct {
+		Items []struct {
+			Number string `json:"number"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(station(t, dir, 0, "--json", "case", "list")), &list); err != nil || len(list.Items) != 1 {
+		t.Fatalf("case list: %v %+v", err, list)
+	}
+	number := list.Items[0].Number
+	var d struct {
+		Kind          string `json:"kind"`
+		QR            string `json:"qr"`
+		Signed        bool   `json:"signed"`
+		QueryPassword string `json:"query_password"`
+		ShortNumber   string `json:"short_number"`
+		Case          struct {
+			Applicant struct {
+				Name string `json:"name"`
+			} `json:"applicant"`
+		} `json:"case"`
+		Station struct {
+			Code string `json:"code"`
+		} `json:"station"`
+	}
+	if err := json.Unmarshal([]byte(station(t, dir, 0, "case", "document", number, "receipt", "--json")), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Kind != "receipt" || !strings.HasPrefix(d.QR, "YZ1|receipt|"+number+"|370112001|") || d.Signed || d.QueryPassword == "" ||
+		!strings.HasSuffix(number, strings.SplitN(d.ShortNumber, "-", 2)[1]) || d.Case.Applicant.Name != testName || d.Station.Code != "370112001" {
+		t.Fatalf("receipt: %+v", d)
+	}
+	if out := station(t, dir, 0, "case", "document", number, "accept"); !strings.Contains(out, "accept "+number) || strings.Contains(out, "query password") {
+		t.Errorf("accept notice, human: %s", out)
+	}
+	var audit struct {
+		Items []struct {
+			Action  string `json:"action"`
+			Purpose string `json:"purpose"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(station(t, dir, 0, "--json", "audit", "log", "--limit", "5")), &audit); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range audit.Items {
+		found = found || a.Action == "case.unmask" && a.Purpose == "print accept"
+	}
+	if !found {
+		t.Errorf("printing was not logged as an unmasked view: %+v", audit.Items)
+	}
+	if code, _, errs := runStation("--dir", dir, "--user", "head", "--password", "head-secret-1", "case", "document", number, "love-letter"); code != 1 || !strings.Contains(errs, "无法识别的文书类型") {
+		t.Errorf("unknown kind: exit %d, %q", code, errs)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -10,13 +9,13 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	"yizhan/app/sqlite"
 	"yizhan/desktop"
 	"yizhan/domain"
 	"yizhan/internal/diagnostics"
 	"yizhan/internal/disk"
 	"yizhan/internal/logfile"
 	"yizhan/internal/scrub"
-	"yizhan/sqlite"
 )
 
 func init() {
@@ -91,20 +90,18 @@ func cmdDiagnostics(e *env, args []string) error {
 		if err != nil {
 			ck.OpenError = toErrInfo(err)
 		} else {
-			personal, err = personalStrings(ctx, st)
+			personal, err = e.db.PersonalStrings(ctx)
 			if err != nil {
 				// Without the list the zip could leak a name: refuse.
 				return fmt.Errorf("diagnostics: read what to mask: %w", err)
 			}
-			if err := st.DB().QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&ck.SQLiteVersion); err != nil {
-				ck.Errors = append(ck.Errors, "sqlite version: "+err.Error())
-			}
+			ck.SQLiteVersion, _ = e.db.SQLiteVersion(ctx)
 			if rep, err := st.VerifyAudit(ctx); err != nil {
 				ck.Errors = append(ck.Errors, "audit: "+err.Error())
 			} else {
 				ck.Audit = &rep
 			}
-			ck.Counts, ck.CaseStates, ck.EventStatus = counts(ctx, st, &ck.Errors)
+			ck.Counts, ck.CaseStates, ck.EventStatus = e.db.Counts(ctx, &ck.Errors)
 			if id, err := st.Identity(ctx); err == nil {
 				ck.Station = map[string]string{"code": id.Code, "name": id.Name, "region": id.Region, "kind": id.Kind}
 			}
@@ -160,88 +157,4 @@ func cmdDiagnostics(e *env, args []string) error {
 		}
 		fmt.Fprintf(w, "\n诊断信息已写入 %s，其中不含姓名、身份证号、手机号，可发送给技术支持。\n", out)
 	})
-}
-
-// personalStrings lists every name, ID number, phone number and address the
-// station holds, for the scrubber: a log line or an error message that
-// quoted one of them is masked in the zip.
-func personalStrings(ctx context.Context, st *app.Station) ([]string, error) {
-	queries := []string{
-		`SELECT applicant_name, applicant_id, applicant_phone,
-			coalesce(json_extract(body,'$.applicant.address'),''), coalesce(json_extract(body,'$.applicant.legal_rep'),''),
-			coalesce(json_extract(body,'$.applicant.contact'),''), coalesce(json_extract(body,'$.applicant.addressee'),''),
-			coalesce(json_extract(body,'$.applicant.addressee_tel'),''), coalesce(json_extract(body,'$.applicant.delivery_addr'),''),
-			coalesce(json_extract(body,'$.agent.name'),''), coalesce(json_extract(body,'$.agent.id_number'),''),
-			coalesce(json_extract(body,'$.agent.phone'),''), coalesce(json_extract(body,'$.delivery.address'),''),
-			coalesce(json_extract(body,'$.delivery.addressee'),''), coalesce(json_extract(body,'$.delivery.signed_by'),'')
-		 FROM cases`,
-		`SELECT name, id_number, phone, company FROM appointments`,
-		`SELECT name FROM staff`,
-		`SELECT contact, comment FROM evaluations`,
-	}
-	var out []string
-	for _, q := range queries {
-		rows, err := st.DB().QueryContext(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		strs := make([]string, len(cols))
-		for i := range vals {
-			vals[i] = &strs[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(vals...); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, strs...)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// counts returns table sizes, cases by state and events by sync status.
-func counts(ctx context.Context, st *app.Station, errs *[]string) (map[string]int, map[string]int, map[string]int) {
-	n := map[string]int{}
-	for _, t := range []string{"cases", "events", "audit", "tickets", "appointments", "evaluations", "rectifications", "blobs", "staff", "catalog_items", "calendar_years"} {
-		var c int
-		if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&c); err != nil {
-			*errs = append(*errs, t+": "+err.Error())
-			continue
-		}
-		n[t] = c
-	}
-	var c int
-	if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&c); err == nil {
-		n["blobs_not_uploaded"] = c
-	}
-	group := func(q string) map[string]int {
-		m := map[string]int{}
-		rows, err := st.DB().QueryContext(ctx, q)
-		if err != nil {
-			*errs = append(*errs, err.Error())
-			return m
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			var v int
-			if err := rows.Scan(&k, &v); err != nil {
-				*errs = append(*errs, err.Error())
-				continue
-			}
-			m[k] = v
-		}
-		if err := rows.Err(); err != nil {
-			*errs = append(*errs, err.Error())
-		}
-		return m
-	}
-	return n, group(`SELECT state, count(*) FROM cases GROUP BY state`), group(`SELECT status, count(*) FROM events GROUP BY status`)
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"yizhan/sqlite"
+	"yizhan/app/sqlite"
 )
 
 // bumpUserVersion marks a database as written by a future schema.

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/internal/cli"
 	"yizhan/internal/logfile"
@@ -39,7 +41,8 @@ type env struct {
 	stdout   io.Writer
 	stderr   io.Writer
 	st       *app.Station
-	log      *logfile.Log // <dir>/logs/station-cli.log, opened on first use (logging.go)
+	db       *appsqlite.DB // st's database, for the diagnostics that read it directly
+	log      *logfile.Log  // <dir>/logs/station-cli.log, opened on first use (logging.go)
 }
 
 // command is one subcommand; name may contain a space ("case open"). usage
@@ -115,11 +118,11 @@ func (e *env) station() (*app.Station, error) {
 	if e.st != nil {
 		return e.st, nil
 	}
-	st, err := app.Open(app.Config{Dir: e.dir})
+	st, db, err := appsqlite.OpenStation(e.ctx, app.Config{Dir: e.dir, SigningKey: hallclient.SigningKey(e.dir)})
 	if err != nil {
 		return nil, err
 	}
-	e.st = st
+	e.st, e.db = st, db
 	return st, nil
 }
 

@@ -44,7 +44,7 @@ func BundleSide(svc *hall.Service) *Hall {
 			if err != nil {
 				return nil, err
 			}
-			st := &hall.Station{Code: in.Code, Cursor: in.Cursor, AuditSeq: in.AuditSeq, AuditHash: in.AuditHash, AppVersion: in.AppVersion}
+			st := &hall.StationRecord{Code: in.Code, Cursor: in.Cursor, AuditSeq: in.AuditSeq, AuditHash: in.AuditHash, AppVersion: in.AppVersion}
 			resp, err := svc.Sync(ctx, st, *req)
 			return &resp, err
 		},

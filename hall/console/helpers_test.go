@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,33 +20,16 @@ import (
 	"yizhan/hall/console"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/hall/stationsim"
+	"yizhan/internal/testclock"
 	"yizhan/sync/protocol"
 )
-
-// clock is a fake wall clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // fixture is a hall with its console on an httptest server, four accounts
 // (one per role) and an enrolled station A01.
 type fixture struct {
 	t     *testing.T
 	ctx   context.Context
-	clock *clock
+	clock *testclock.Clock
 	svc   *hall.Service
 	srv   *httptest.Server
 	ids   atomic.Int64
@@ -67,7 +49,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	f := &fixture{t: t, ctx: ctx, clock: &clock{t: time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)}}
+	f := &fixture{t: t, ctx: ctx, clock: testclock.New(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))}
 	f.svc, err = hall.New(ctx, store, hall.Config{Dir: filepath.Join(dir, "data"), Now: f.clock.Now, NewID: f.newID})
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"sort"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,25 +16,8 @@ import (
 	hallpg "yizhan/hall/postgres"
 	"yizhan/hall/postgres/pgtest"
 	hallsqlite "yizhan/hall/sqlite"
+	"yizhan/internal/testclock"
 )
-
-// clock is the fake wall clock both halls share.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // idGen makes UUID-shaped IDs, one numbered series per space.
 type idGen struct {
@@ -61,7 +43,7 @@ type under struct {
 type pair struct {
 	t     *testing.T
 	seed  uint64
-	clock *clock
+	clock *testclock.Clock
 	halls [2]*under
 	op    int // number of the operation running, for failure messages
 }
@@ -80,7 +62,7 @@ func newPair(t *testing.T, seed uint64) *pair {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pg.Close() })
-	p := &pair{t: t, seed: seed, clock: &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}}
+	p := &pair{t: t, seed: seed, clock: testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
 	for i, s := range []struct {
 		name  string
 		store hall.Store

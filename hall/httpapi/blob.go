@@ -9,7 +9,7 @@ import (
 	"yizhan/sync/protocol"
 )
 
-func (s *server) blobMissing(w http.ResponseWriter, r *http.Request, st *hall.Station) {
+func (s *server) blobMissing(w http.ResponseWriter, r *http.Request, st *hall.StationRecord) {
 	var req protocol.BlobMissingRequest
 	if err := decodeVersioned(w, r, protocol.MaxRequestBytes, &req); err != nil {
 		s.writeError(w, r, err)
@@ -38,7 +38,7 @@ func setBlobHeaders(w http.ResponseWriter, have int64, complete bool) {
 
 // blobHead answers how much of a blob this station has uploaded, in the
 // Upload-Offset and Upload-Complete headers.
-func (s *server) blobHead(w http.ResponseWriter, r *http.Request, st *hall.Station) {
+func (s *server) blobHead(w http.ResponseWriter, r *http.Request, st *hall.StationRecord) {
 	have, complete, err := s.svc.BlobStatus(r.Context(), st.Code, r.PathValue("hash"))
 	if err != nil {
 		w.WriteHeader(statusOf(domain.ErrorCode(err)))
@@ -51,7 +51,7 @@ func (s *server) blobHead(w http.ResponseWriter, r *http.Request, st *hall.Stati
 
 // blobPut appends one chunk. The offset comes from ?offset=N or the
 // Upload-Offset header, the blob's total size from Upload-Length.
-func (s *server) blobPut(w http.ResponseWriter, r *http.Request, st *hall.Station) {
+func (s *server) blobPut(w http.ResponseWriter, r *http.Request, st *hall.StationRecord) {
 	hash := r.PathValue("hash")
 	if !hall.ValidHash(hash) {
 		s.writeError(w, r, domain.Errorf(domain.EInvalid, "附件编号格式不正确。", "blob hash must be 64 lower-case hex digits"))

@@ -149,7 +149,7 @@ func infoOf(r *http.Request) *reqInfo {
 	return &reqInfo{}
 }
 
-type stationHandler func(w http.ResponseWriter, r *http.Request, st *hall.Station)
+type stationHandler func(w http.ResponseWriter, r *http.Request, st *hall.StationRecord)
 
 // auth checks the bearer token and passes the station on.
 func (s *server) auth(h stationHandler) http.HandlerFunc {
@@ -245,7 +245,7 @@ func (s *server) enroll(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusOK, &resp)
 }
 
-func (s *server) sync(w http.ResponseWriter, r *http.Request, st *hall.Station) {
+func (s *server) sync(w http.ResponseWriter, r *http.Request, st *hall.StationRecord) {
 	var req protocol.SyncRequest
 	if err := decodeVersioned(w, r, protocol.MaxRequestBytes, &req); err != nil {
 		s.writeError(w, r, err)

@@ -51,10 +51,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -63,13 +60,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"yizhan/hall"
+	"yizhan/internal/migrate"
 )
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
-
-// ErrTooNew is returned when the database was written by a newer program.
-var ErrTooNew = errors.New("hall database schema is newer than this program")
 
 // errStale says a row this transaction read was changed by another one
 // before this one wrote it; Update runs the function again.
@@ -135,42 +130,17 @@ func (s *Store) Close() error {
 	return nil
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return nil, fmt.Errorf("migrations: %w", err)
-	}
-	var out []migration
-	for _, n := range names {
-		base := strings.TrimPrefix(n, "migrations/")
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: bad version prefix", base)
-		}
-		b, err := migrationFS.ReadFile(n)
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: %w", base, err)
-		}
-		out = append(out, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
-}
-
 // migrateLock is the advisory lock key of the schema in use: hall processes
 // on one schema migrate one at a time, test schemas side by side do not wait.
 const migrateLock = `hashtextextended('yizhan hall migrate ' || current_schema(), 0)`
 
-// migrate applies the embedded migrations, each in its own transaction with
-// its row in schema_migrations, holding a session advisory lock throughout.
+// migrate applies the embedded migrations through the shared runner
+// (internal/migrate), each in its own transaction with its row in
+// schema_migrations, holding a session advisory lock throughout so hall
+// processes starting at once apply each step once. A database from a newer
+// program is refused untouched (migrate.ErrTooNew).
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := migrate.Load(migrationFS, "migrations")
 	if err != nil {
 		return err
 	}
@@ -193,30 +163,44 @@ func (s *Store) migrate(ctx context.Context) error {
 		version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	cur, err := schemaVersion(ctx, conn)
-	if err != nil {
-		return err
-	}
-	if latest := ms[len(ms)-1].version; cur > latest {
-		return fmt.Errorf("migrate: schema %d, this program knows %d: %w", cur, latest, ErrTooNew)
-	}
-	for _, m := range ms {
-		if m.version <= cur {
-			continue
-		}
-		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations(version, name) VALUES($1, $2)`, m.version, m.name)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migrate %s: %w", m.name, err)
-		}
+	if err := migrate.Run(ctx, migrator{conn}, ms, migrate.Options{}); err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }
+
+// migrator is the connection that holds the migration lock, as the runner
+// sees it: transactions on it, the version in schema_migrations.
+type migrator struct{ conn *pgxpool.Conn }
+
+func (m migrator) Begin(ctx context.Context) (migrate.Tx, error) {
+	tx, err := m.conn.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return migratorTx{ctx: ctx, tx: tx}, nil
+}
+
+type migratorTx struct {
+	ctx context.Context
+	tx  pgx.Tx
+}
+
+func (t migratorTx) Version(ctx context.Context) (int, error) { return schemaVersion(ctx, t.tx) }
+
+func (t migratorTx) Apply(ctx context.Context, m migrate.Migration) error {
+	if _, err := t.tx.Exec(ctx, m.SQL); err != nil {
+		return err
+	}
+	_, err := t.tx.Exec(ctx, `INSERT INTO schema_migrations(version, name) VALUES($1, $2)`, m.Version, m.Name)
+	return err
+}
+
+func (t migratorTx) Commit() error { return t.tx.Commit(t.ctx) }
+
+// Rollback uses a context of its own: a cancelled migration must still
+// end its transaction on the connection it returns to the pool.
+func (t migratorTx) Rollback() error { return t.tx.Rollback(context.Background()) }
 
 type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row

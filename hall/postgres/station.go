@@ -19,8 +19,8 @@ const stationCols = `s.code,s.name,s.region,coalesce(s.enrol_hash,''),s.enrol_ex
 const stationFrom = ` FROM stations s JOIN station_queues q ON q.station = s.code`
 
 // scanStation reads a row of stationCols and remembers its rev.
-func (t *txn) scanStation(sc pgx.Row, extra ...any) (*hall.Station, error) {
-	var st hall.Station
+func (t *txn) scanStation(sc pgx.Row, extra ...any) (*hall.StationRecord, error) {
+	var st hall.StationRecord
 	var exp, created, enrolled, revoked, seen, tampered *time.Time
 	var rev int64
 	var named string
@@ -50,7 +50,7 @@ func notFoundStation(code string) error {
 }
 
 // CreateStation inserts a new station and its delivery counter.
-func (t *txn) CreateStation(st *hall.Station) error {
+func (t *txn) CreateStation(st *hall.StationRecord) error {
 	tag, err := t.exec(`INSERT INTO stations(code,name,region,enrol_hash,enrol_expires,created_at,kind) VALUES($1,$2,$3,$4,$5,$6,$7)
 		ON CONFLICT (code) DO NOTHING`,
 		st.Code, st.Name, st.Region, nullable(st.EnrolHash), nullTime(st.EnrolExpires), st.CreatedAt, kindOf(st))
@@ -68,7 +68,7 @@ func (t *txn) CreateStation(st *hall.Station) error {
 }
 
 // Station returns one station. Conflicts is left 0, as in hall/sqlite.
-func (t *txn) Station(code string) (*hall.Station, error) {
+func (t *txn) Station(code string) (*hall.StationRecord, error) {
 	st, err := t.scanStation(t.row(`SELECT `+stationCols+stationFrom+` WHERE s.code=$1`, code))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFoundStation(code)
@@ -80,7 +80,7 @@ func (t *txn) Station(code string) (*hall.Station, error) {
 }
 
 // StationByEnrolHash finds a station by its pending enrolment code's hash.
-func (t *txn) StationByEnrolHash(hash string) (*hall.Station, error) {
+func (t *txn) StationByEnrolHash(hash string) (*hall.StationRecord, error) {
 	st, err := t.scanStation(t.row(`SELECT `+stationCols+stationFrom+` WHERE s.enrol_hash=$1`, hash))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENotFound, "注册码无效。", "no station with that enrolment code")
@@ -97,7 +97,7 @@ func (t *txn) StationByEnrolHash(hash string) (*hall.Station, error) {
 // hall processes never both act on one reading of a station, as two
 // enrolments with one code would. A write that enrols the station first
 // takes the registry lock shared (see ActiveStations).
-func (t *txn) UpdateStation(st *hall.Station) error {
+func (t *txn) UpdateStation(st *hall.StationRecord) error {
 	read, known := t.revs[st.Code]
 	if st.Enrolled() && !read.enrolled {
 		if _, err := t.exec(`SELECT pg_advisory_xact_lock_shared($1, 0)`, lockRegistry); err != nil {
@@ -130,7 +130,7 @@ func (t *txn) UpdateStation(st *hall.Station) error {
 }
 
 // Stations lists every station with its count of conflicts.
-func (t *txn) Stations() ([]*hall.Station, error) {
+func (t *txn) Stations() ([]*hall.StationRecord, error) {
 	rows, err := t.query(`SELECT ` + stationCols + `,
 		(SELECT count(*) FROM log WHERE log.station=s.code AND log.status='conflict'),
 		(SELECT count(*) FROM quarantine WHERE quarantine.station=s.code)` + stationFrom + ` ORDER BY s.code`)
@@ -138,7 +138,7 @@ func (t *txn) Stations() ([]*hall.Station, error) {
 		return nil, fmt.Errorf("stations: %w", err)
 	}
 	defer rows.Close()
-	var out []*hall.Station
+	var out []*hall.StationRecord
 	for rows.Next() {
 		var n, q int
 		st, err := t.scanStation(rows, &n, &q)
@@ -245,7 +245,7 @@ func (t *txn) DeleteBlobOwners(hash string) (bool, error) {
 }
 
 // namedJSON is the audit heads a station row stores.
-func namedJSON(st *hall.Station) string {
+func namedJSON(st *hall.StationRecord) string {
 	if len(st.AuditNamed) == 0 {
 		return "[]"
 	}
@@ -254,7 +254,7 @@ func namedJSON(st *hall.Station) string {
 }
 
 // kindOf is the kind a station row stores: the default for none.
-func kindOf(st *hall.Station) string {
+func kindOf(st *hall.StationRecord) string {
 	if st.Kind == "" {
 		return string(domain.DefaultStationKind)
 	}

@@ -16,6 +16,7 @@ import (
 	hallpg "yizhan/hall/postgres"
 	"yizhan/hall/postgres/pgtest"
 	"yizhan/hall/storetest"
+	"yizhan/internal/migrate"
 )
 
 func openStore(tb testing.TB) hall.Store {
@@ -101,7 +102,7 @@ func TestRefuseNewerSchema(t *testing.T) {
 	if _, err := conn.Exec(ctx, `INSERT INTO schema_migrations(version, name) VALUES(99, '0099_future.sql')`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := hallpg.Open(ctx, dsn); !errors.Is(err, hallpg.ErrTooNew) {
+	if _, err := hallpg.Open(ctx, dsn); !errors.Is(err, migrate.ErrTooNew) {
 		t.Errorf("got %v, want ErrTooNew", err)
 	}
 }

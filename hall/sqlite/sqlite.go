@@ -9,24 +9,19 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
 	"yizhan/hall"
+	"yizhan/internal/migrate"
 )
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
-
-// ErrTooNew is returned when the database was written by a newer program.
-var ErrTooNew = errors.New("hall database schema is newer than this program")
 
 // Store is the hall's SQLite store. It implements hall.Store.
 type Store struct {
@@ -106,34 +101,6 @@ func (s *Store) Close() error {
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return nil, fmt.Errorf("migrations: %w", err)
-	}
-	var out []migration
-	for _, n := range names {
-		base := strings.TrimPrefix(n, "migrations/")
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: bad version prefix", base)
-		}
-		b, err := migrationFS.ReadFile(n)
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: %w", base, err)
-		}
-		out = append(out, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
-}
-
 // SchemaVersion returns the highest applied migration.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
@@ -141,36 +108,19 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
-// migrate applies the embedded migrations, each in its own transaction with
-// its version bump, so a failed migration leaves the database as it was.
+// migrate applies the embedded migrations through the shared runner
+// (internal/migrate), each in its own write transaction with its version
+// bump, so a failed migration leaves the database as it was. The runner
+// reads the version inside each write transaction: two processes starting
+// at once never apply the same step twice. A database from a newer
+// program is refused untouched (migrate.ErrTooNew).
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := migrate.Load(migrationFS, "migrations")
 	if err != nil {
 		return err
 	}
-	for _, m := range ms {
-		err := s.tx(ctx, s.write, func(tx *sql.Tx) error {
-			// Read the version inside the write transaction: two processes
-			// starting at once must not both apply the same step.
-			var cur int
-			if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&cur); err != nil {
-				return fmt.Errorf("read version: %w", err)
-			}
-			if latest := ms[len(ms)-1].version; cur > latest {
-				return fmt.Errorf("schema %d, this program knows %d: %w", cur, latest, ErrTooNew)
-			}
-			if m.version <= cur {
-				return nil
-			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.version))
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migrate %s (%s): %w", s.Path, m.name, err)
-		}
+	if err := migrate.Run(ctx, migrate.SQLite(s.write), ms, migrate.Options{}); err != nil {
+		return fmt.Errorf("migrate %s: %w", s.Path, err)
 	}
 	return nil
 }

@@ -51,8 +51,8 @@ const stationCols = `code,name,region,coalesce(enrol_hash,''),enrol_expires,toke
 	created_at,enrolled_at,revoked_at,last_seen,cursor,last_dseq,audit_seq,audit_hash,tampered_at,tamper_note,
 	kind,office_sends,audit_verified_seq,audit_verified_hash,audit_named,audit_proven,audit_misses`
 
-func scanStation(sc interface{ Scan(...any) error }, extra ...any) (*hall.Station, error) {
-	var st hall.Station
+func scanStation(sc interface{ Scan(...any) error }, extra ...any) (*hall.StationRecord, error) {
+	var st hall.StationRecord
 	var exp, created, enrolled, revoked, seen, tampered, named string
 	dest := []any{&st.Code, &st.Name, &st.Region, &st.EnrolHash, &exp, &st.TokenHash, &st.SignKey, &st.AgeKey, &st.AppVersion,
 		&created, &enrolled, &revoked, &seen, &st.Cursor, &st.LastDSeq, &st.AuditSeq, &st.AuditHash, &tampered, &st.TamperNote,
@@ -82,7 +82,7 @@ func notFoundStation(code string) error {
 }
 
 // CreateStation inserts a new station.
-func (t *txn) CreateStation(st *hall.Station) error {
+func (t *txn) CreateStation(st *hall.StationRecord) error {
 	_, err := t.exec(`INSERT INTO stations(code,name,region,enrol_hash,enrol_expires,created_at,kind) VALUES(?,?,?,?,?,?,?)`,
 		st.Code, st.Name, st.Region, nullable(st.EnrolHash), fmtTime(st.EnrolExpires), fmtTime(st.CreatedAt), kindOf(st))
 	if isUnique(err) {
@@ -96,7 +96,7 @@ func (t *txn) CreateStation(st *hall.Station) error {
 
 // Station returns one station. Conflicts is left 0: the hot path of every
 // sync reads this row and needs no count.
-func (t *txn) Station(code string) (*hall.Station, error) {
+func (t *txn) Station(code string) (*hall.StationRecord, error) {
 	st, err := scanStation(t.row(`SELECT `+stationCols+` FROM stations WHERE code=?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFoundStation(code)
@@ -108,7 +108,7 @@ func (t *txn) Station(code string) (*hall.Station, error) {
 }
 
 // StationByEnrolHash finds a station by its pending enrolment code's hash.
-func (t *txn) StationByEnrolHash(hash string) (*hall.Station, error) {
+func (t *txn) StationByEnrolHash(hash string) (*hall.StationRecord, error) {
 	st, err := scanStation(t.row(`SELECT `+stationCols+` FROM stations WHERE enrol_hash=?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENotFound, "注册码无效。", "no station with that enrolment code")
@@ -120,7 +120,7 @@ func (t *txn) StationByEnrolHash(hash string) (*hall.Station, error) {
 }
 
 // UpdateStation writes the station's mutable fields; last_dseq is Enqueue's.
-func (t *txn) UpdateStation(st *hall.Station) error {
+func (t *txn) UpdateStation(st *hall.StationRecord) error {
 	res, err := t.exec(`UPDATE stations SET name=?,region=?,enrol_hash=?,enrol_expires=?,token_hash=?,sign_key=?,age_key=?,
 		app_version=?,enrolled_at=?,revoked_at=?,last_seen=?,cursor=?,audit_seq=?,audit_hash=?,tampered_at=?,tamper_note=?,
 		kind=?,office_sends=?,audit_verified_seq=?,audit_verified_hash=?,audit_named=?,audit_proven=?,audit_misses=? WHERE code=?`,
@@ -138,7 +138,7 @@ func (t *txn) UpdateStation(st *hall.Station) error {
 }
 
 // Stations lists every station with its count of conflicts.
-func (t *txn) Stations() ([]*hall.Station, error) {
+func (t *txn) Stations() ([]*hall.StationRecord, error) {
 	rows, err := t.query(`SELECT ` + stationCols + `,
 		(SELECT count(*) FROM log WHERE log.station=stations.code AND log.status='conflict'),
 		(SELECT count(*) FROM quarantine WHERE quarantine.station=stations.code) FROM stations ORDER BY code`)
@@ -146,7 +146,7 @@ func (t *txn) Stations() ([]*hall.Station, error) {
 		return nil, fmt.Errorf("stations: %w", err)
 	}
 	defer rows.Close()
-	var out []*hall.Station
+	var out []*hall.StationRecord
 	for rows.Next() {
 		var n, q int
 		st, err := scanStation(rows, &n, &q)
@@ -248,7 +248,7 @@ func (t *txn) DeleteBlobOwners(hash string) (bool, error) {
 }
 
 // namedJSON is the audit heads a station row stores.
-func namedJSON(st *hall.Station) string {
+func namedJSON(st *hall.StationRecord) string {
 	if len(st.AuditNamed) == 0 {
 		return "[]"
 	}
@@ -257,7 +257,7 @@ func namedJSON(st *hall.Station) string {
 }
 
 // kindOf is the kind a station row stores: the default for none.
-func kindOf(st *hall.Station) string {
+func kindOf(st *hall.StationRecord) string {
 	if st.Kind == "" {
 		return string(domain.DefaultStationKind)
 	}

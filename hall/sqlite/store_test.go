@@ -1,8 +1,10 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"yizhan/hall"
 	hallsqlite "yizhan/hall/sqlite"
 	"yizhan/hall/storetest"
+	"yizhan/internal/migrate"
 )
 
 func openStore(tb testing.TB) hall.Store {
@@ -112,5 +115,42 @@ func TestUpgradeFromSchema1(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRefuseNewerSchema: a hall database written by a newer hall is not
+// opened, and the file stays as it was.
+func TestRefuseNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hall.db")
+	s, err := hallsqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`PRAGMA user_version = 99`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hallsqlite.Open(ctx, path); !errors.Is(err, migrate.ErrTooNew) {
+		t.Fatalf("got %v, want ErrTooNew", err)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Fatal("refusing a newer database changed the file")
 	}
 }

@@ -14,10 +14,10 @@ import (
 // its quarantine reports.
 func testStationAuthority(t *testing.T, s hall.Store) {
 	update(t, s, func(tx hall.Tx) error {
-		if err := tx.CreateStation(&hall.Station{Code: "V01", Name: "村", Region: "370112001001", Kind: domain.OfficeVillage, CreatedAt: t0}); err != nil {
+		if err := tx.CreateStation(&hall.StationRecord{Code: "V01", Name: "村", Region: "370112001001", Kind: domain.OfficeVillage, CreatedAt: t0}); err != nil {
 			return err
 		}
-		return tx.CreateStation(&hall.Station{Code: "T01", Name: "镇", CreatedAt: t0})
+		return tx.CreateStation(&hall.StationRecord{Code: "T01", Name: "镇", CreatedAt: t0})
 	})
 	view(t, s, func(tx hall.Tx) error {
 		v, err := tx.Station("V01")
@@ -52,7 +52,7 @@ func testStationAuthority(t *testing.T, s hall.Store) {
 		return nil
 	})
 	err := s.Update(ctx, func(tx hall.Tx) error {
-		return tx.CreateStation(&hall.Station{Code: "X01", Name: "?", Kind: "castle", CreatedAt: t0})
+		return tx.CreateStation(&hall.StationRecord{Code: "X01", Name: "?", Kind: "castle", CreatedAt: t0})
 	})
 	if err == nil {
 		t.Error("a station of an unknown kind was stored")

@@ -160,7 +160,7 @@ func testPublishEnrolRace(t *testing.T, s hall.Store) {
 	update(t, s, func(tx hall.Tx) error {
 		for i := range stations {
 			c := fmt.Sprintf("S%02d", i)
-			if err := tx.CreateStation(&hall.Station{Code: c, Name: c, CreatedAt: t0, EnrolHash: "h-" + c, EnrolExpires: t0.Add(time.Hour)}); err != nil {
+			if err := tx.CreateStation(&hall.StationRecord{Code: c, Name: c, CreatedAt: t0, EnrolHash: "h-" + c, EnrolExpires: t0.Add(time.Hour)}); err != nil {
 				return err
 			}
 		}

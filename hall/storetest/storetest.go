@@ -80,7 +80,7 @@ func addStations(t *testing.T, s hall.Store, codes ...string) {
 	t.Helper()
 	update(t, s, func(tx hall.Tx) error {
 		for _, c := range codes {
-			st := &hall.Station{Code: c, Name: c, CreatedAt: t0, EnrolHash: "h-" + c, EnrolExpires: t0.Add(time.Hour)}
+			st := &hall.StationRecord{Code: c, Name: c, CreatedAt: t0, EnrolHash: "h-" + c, EnrolExpires: t0.Add(time.Hour)}
 			if err := tx.CreateStation(st); err != nil {
 				return err
 			}
@@ -102,10 +102,10 @@ func event(n int, caseID string, office string) *domain.Event {
 
 func testStations(t *testing.T, s hall.Store) {
 	update(t, s, func(tx hall.Tx) error {
-		return tx.CreateStation(&hall.Station{Code: "A01", Name: "甲", CreatedAt: t0, EnrolHash: "abc", EnrolExpires: t0})
+		return tx.CreateStation(&hall.StationRecord{Code: "A01", Name: "甲", CreatedAt: t0, EnrolHash: "abc", EnrolExpires: t0})
 	})
 	err := s.Update(ctx, func(tx hall.Tx) error {
-		return tx.CreateStation(&hall.Station{Code: "A01", Name: "again", CreatedAt: t0})
+		return tx.CreateStation(&hall.StationRecord{Code: "A01", Name: "again", CreatedAt: t0})
 	})
 	if domain.ErrorCode(err) != domain.EConflict {
 		t.Errorf("duplicate station: got %v, want conflict", err)

@@ -40,8 +40,6 @@ var sideRules = map[string]Side{
 	"":            Station, // main.go: the Wails desktop app
 	"app":         Station,
 	"desktop":     Station,
-	"sqlite":      Station,
-	"receipt":     Station,
 	"cmd/station": Station,
 
 	"hall":         Hall,
@@ -51,6 +49,7 @@ var sideRules = map[string]Side{
 	"domain":   Shared,
 	"ident":    Shared,
 	"workday":  Shared,
+	"notice":   Shared, // printed notices: the station prints them, the hall console too
 	"sync":     Shared,
 	"internal": Shared,
 

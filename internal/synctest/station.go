@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -30,6 +31,8 @@ func Catalog() []byte { return append([]byte(nil), catalogJSON...) }
 // side of a sync test (app.Station with what a test needs around it).
 type TestStation struct {
 	*app.Station
+	// DB is the station's database, for the checks that read it directly.
+	DB    *appsqlite.DB
 	Actor app.Actor
 	Dir   string
 }
@@ -40,7 +43,7 @@ type TestStation struct {
 func OpenStation(tb testing.TB, dir, code string) *TestStation {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := app.Open(app.Config{Dir: dir})
+	st, db, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir})
 	if err != nil {
 		tb.Fatalf("open station: %v", err)
 	}
@@ -50,7 +53,7 @@ func OpenStation(tb testing.TB, dir, code string) *TestStation {
 			tb.Fatalf("init station: %v", err)
 		}
 	}
-	s := &TestStation{Station: st, Dir: dir}
+	s := &TestStation{Station: st, DB: db, Dir: dir}
 	s.ensureStaff(tb)
 	return s
 }
@@ -119,7 +122,7 @@ func (s *TestStation) Pending(tb testing.TB) int {
 func (s *TestStation) EventStatus(tb testing.TB, id string) (status string, hallSeq int64) {
 	tb.Helper()
 	var hs *int64
-	err := s.DB().QueryRowContext(context.Background(), `SELECT status, hall_seq FROM events WHERE id=?`, id).Scan(&status, &hs)
+	err := s.DB.QueryRowContext(context.Background(), `SELECT status, hall_seq FROM events WHERE id=?`, id).Scan(&status, &hs)
 	if err != nil {
 		tb.Fatalf("event %s: %v", id, err)
 	}
@@ -132,7 +135,7 @@ func (s *TestStation) EventStatus(tb testing.TB, id string) (status string, hall
 // EventIDs returns every event id the station holds, in local order.
 func (s *TestStation) EventIDs(tb testing.TB) []string {
 	tb.Helper()
-	rows, err := s.DB().QueryContext(context.Background(), `SELECT id FROM events ORDER BY local_seq`)
+	rows, err := s.DB.QueryContext(context.Background(), `SELECT id FROM events ORDER BY local_seq`)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -155,7 +158,7 @@ func (s *TestStation) EventIDs(tb testing.TB) []string {
 func (s *TestStation) CaseBody(tb testing.TB, id string) string {
 	tb.Helper()
 	var body string
-	if err := s.DB().QueryRowContext(context.Background(), `SELECT body FROM cases WHERE id=?`, id).Scan(&body); err != nil {
+	if err := s.DB.QueryRowContext(context.Background(), `SELECT body FROM cases WHERE id=?`, id).Scan(&body); err != nil {
 		tb.Fatalf("case %s: %v", id, err)
 	}
 	return body

@@ -11,6 +11,7 @@ import (
 	"filippo.io/age"
 
 	"yizhan/app"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -90,20 +91,20 @@ func TestAttackBackupReadableByOthers(t *testing.T) {
 	os.WriteFile(idFile, []byte(id.String()+"\n"), 0o600)
 	os.WriteFile(otherFile, []byte(other.String()+"\n"), 0o600)
 	for name, key := range map[string]string{"no identity": "", "wrong identity": otherFile} {
-		if err := app.Restore(ctx, fresh, sealed, key); domain.ErrorCode(err) != domain.EInvalid {
+		if err := app.Restore(ctx, fresh, sealed, key, appsqlite.Restore); domain.ErrorCode(err) != domain.EInvalid {
 			t.Errorf("%s: %v, want invalid", name, err)
 		}
 		if _, err := os.Stat(filepath.Join(fresh, app.DBFile)); err == nil {
 			t.Errorf("%s: a database was restored", name)
 		}
 	}
-	if err := app.Restore(ctx, fresh, sealed, idFile); err != nil {
+	if err := app.Restore(ctx, fresh, sealed, idFile, appsqlite.Restore); err != nil {
 		t.Fatal(err)
 	}
 	if ents, _ := os.ReadDir(fresh); len(ents) != 1 {
 		t.Errorf("restore left %d files in the data folder, want the database only", len(ents))
 	}
-	st, err := app.Open(app.Config{Dir: fresh})
+	st, _, err := appsqlite.OpenStation(ctx, app.Config{Dir: fresh})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,10 +28,12 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/hall/httpapi"
 	hallsqlite "yizhan/hall/sqlite"
+	"yizhan/internal/testclock"
 	"yizhan/sync/protocol"
 )
 
@@ -69,16 +71,6 @@ func (l *logBuf) has(parts ...string) bool {
 	return false
 }
 
-// clock is a settable fake clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // hallEnv is a real hall served over HTTP on 127.0.0.1.
 type hallEnv struct {
 	t     *testing.T
@@ -86,14 +78,14 @@ type hallEnv struct {
 	svc   *hall.Service
 	srv   *httptest.Server
 	log   *logBuf
-	clock *clock
+	clock *testclock.Clock
 	view  *sql.DB
 }
 
 func newHall(t *testing.T) *hallEnv {
 	t.Helper()
 	ctx := context.Background()
-	h := &hallEnv{t: t, dir: t.TempDir(), log: &logBuf{}, clock: &clock{t: time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)}}
+	h := &hallEnv{t: t, dir: t.TempDir(), log: &logBuf{}, clock: testclock.New(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))}
 	store, err := hallsqlite.Open(ctx, filepath.Join(h.dir, "hall.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -212,6 +204,7 @@ type stationEnv struct {
 	code  string
 	dir   string
 	st    *app.Station
+	db    *appsqlite.DB
 	cl    *hallclient.Client
 	actor app.Actor
 	token string
@@ -225,7 +218,7 @@ func (h *hallEnv) station(code string) *stationEnv {
 	ctx := context.Background()
 	s := &stationEnv{h: h, code: code, dir: t.TempDir()}
 	var err error
-	s.st, err = app.Open(app.Config{Dir: s.dir, Now: h.clock.Now})
+	s.st, s.db, err = appsqlite.OpenStation(ctx, app.Config{Dir: s.dir, Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +244,7 @@ func (h *hallEnv) station(code string) *stationEnv {
 	}
 	s.actor = staff.Actor()
 	s.sync()
-	s.view = s.st.DB().DB
+	s.view = s.db.DB
 	return s
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/hall/bundleimport"
 	"yizhan/sync/bundle"
 )
@@ -50,7 +51,7 @@ func TestAttackStolenPCAfterReenrol(t *testing.T) {
 	}
 
 	// The new PC enrols with the new code and works.
-	nst, err := app.Open(app.Config{Dir: t.TempDir(), Now: h.clock.Now})
+	nst, _, err := appsqlite.OpenStation(ctx, app.Config{Dir: t.TempDir(), Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 	"yizhan/hall"
 	"yizhan/hall/httpapi"
@@ -51,7 +52,7 @@ func TestDeadPCRebuiltFromTheHall(t *testing.T) {
 	}
 	actor := app.Actor{ID: "clerk-1", Login: "clerk", Name: "窗口", Role: app.RoleHead}
 	openPC := func(dir, code string) (*app.Station, *hallclient.Client, string) {
-		st, err := app.Open(app.Config{Dir: dir})
+		st, _, err := appsqlite.OpenStation(ctx, app.Config{Dir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,7 +58,7 @@ func (w *world) checkCursor(s *stationNode) {
 		if d.id != "" {
 			var status string
 			var hs sql.NullInt64
-			err := s.st.DB().QueryRow(`SELECT status, hall_seq FROM events WHERE id=?`, d.id).Scan(&status, &hs)
+			err := s.db.QueryRow(`SELECT status, hall_seq FROM events WHERE id=?`, d.id).Scan(&status, &hs)
 			if err != nil || status != d.status || hs.Int64 != d.seq {
 				w.violation("station %s: cursor %d passed delivery %d (log %d, event %s, %s) but the station has it as %q at %d (%v)",
 					s.code, cur, d.dseq, d.seq, d.id, d.status, status, hs.Int64, err)
@@ -81,10 +81,10 @@ func (w *world) hasPublished(s *stationNode, key string) bool {
 	case strings.HasPrefix(key, "item:"):
 		code, ver, _ := strings.Cut(strings.TrimPrefix(key, "item:"), "@")
 		v, _ := strconv.Atoi(ver)
-		err = s.st.DB().QueryRow(`SELECT count(*) FROM catalog_items WHERE code=? AND version=?`, code, v).Scan(&n)
+		err = s.db.QueryRow(`SELECT count(*) FROM catalog_items WHERE code=? AND version=?`, code, v).Scan(&n)
 	case strings.HasPrefix(key, "calendar:"):
 		y, _ := strconv.Atoi(strings.TrimPrefix(key, "calendar:"))
-		err = s.st.DB().QueryRow(`SELECT count(*) FROM calendar_years WHERE year=?`, y).Scan(&n)
+		err = s.db.QueryRow(`SELECT count(*) FROM calendar_years WHERE year=?`, y).Scan(&n)
 	}
 	if err != nil {
 		w.violation("station %s: read %s: %v", s.code, key, err)
@@ -160,10 +160,10 @@ func (w *world) pendingWork() int {
 // the hall.
 func (w *world) stationPending(s *stationNode) int {
 	var e, b int
-	if err := s.st.DB().QueryRow(`SELECT count(*) FROM events WHERE status='pending'`).Scan(&e); err != nil {
+	if err := s.db.QueryRow(`SELECT count(*) FROM events WHERE status='pending'`).Scan(&e); err != nil {
 		w.violation("station %s: count pending events: %v", s.code, err)
 	}
-	if err := s.st.DB().QueryRow(`SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&b); err != nil {
+	if err := s.db.QueryRow(`SELECT count(*) FROM blobs WHERE uploaded=0`).Scan(&b); err != nil {
 		w.violation("station %s: count waiting attachments: %v", s.code, err)
 	}
 	return e + b

@@ -186,28 +186,28 @@ type crashTx struct {
 	s *crashStore
 }
 
-func (t *crashTx) CreateStation(st *hall.Station) error {
+func (t *crashTx) CreateStation(st *hall.StationRecord) error {
 	if err := t.s.point(); err != nil {
 		return err
 	}
 	return t.Tx.CreateStation(st)
 }
 
-func (t *crashTx) Station(code string) (*hall.Station, error) {
+func (t *crashTx) Station(code string) (*hall.StationRecord, error) {
 	if err := t.s.point(); err != nil {
 		return nil, err
 	}
 	return t.Tx.Station(code)
 }
 
-func (t *crashTx) StationByEnrolHash(hash string) (*hall.Station, error) {
+func (t *crashTx) StationByEnrolHash(hash string) (*hall.StationRecord, error) {
 	if err := t.s.point(); err != nil {
 		return nil, err
 	}
 	return t.Tx.StationByEnrolHash(hash)
 }
 
-func (t *crashTx) UpdateStation(st *hall.Station) error {
+func (t *crashTx) UpdateStation(st *hall.StationRecord) error {
 	if err := t.s.point(); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"yizhan/app"
 	"yizhan/app/hallclient"
+	appsqlite "yizhan/app/sqlite"
 	"yizhan/domain"
 )
 
@@ -22,6 +23,7 @@ type stationNode struct {
 	skew   time.Duration
 	ids    *idSource
 	st     *app.Station
+	db     *appsqlite.DB // st's database, for the checks that read it directly
 	cl     *hallclient.Client
 	actor  app.Actor
 	ctx    context.Context // of the operation in progress
@@ -78,11 +80,11 @@ func (s *stationNode) die() {
 
 // open opens the station's database and, once enrolled, its client.
 func (s *stationNode) open() error {
-	st, err := app.Open(app.Config{Dir: s.dir, Now: s.now, NewID: s.ids.New})
+	st, db, err := appsqlite.OpenStation(context.Background(), app.Config{Dir: s.dir, Now: s.now, NewID: s.ids.New})
 	if err != nil {
 		return fmt.Errorf("open station %s: %w", s.code, err)
 	}
-	s.st, s.cl = st, nil
+	s.st, s.db, s.cl = st, db, nil
 	if s.addr == "" {
 		s.addr = hallURL
 	}
@@ -123,7 +125,7 @@ func (s *stationNode) restart() {
 	if s.st != nil {
 		_ = s.st.Close() // a restart: the reopen below checks the files
 	}
-	s.st, s.cl, s.dead, s.crashAt = nil, nil, false, 0
+	s.st, s.db, s.cl, s.dead, s.crashAt = nil, nil, nil, false, 0
 	if err := s.open(); err != nil {
 		s.w.violation("station %s does not reopen after a crash: %v", s.code, err)
 		s.w.abort = true
@@ -157,7 +159,7 @@ type localCase struct {
 }
 
 func (s *stationNode) cases() []localCase {
-	rows, err := s.st.DB().Query(`SELECT id, state, holder, item_code FROM cases ORDER BY id`)
+	rows, err := s.db.Query(`SELECT id, state, holder, item_code FROM cases ORDER BY id`)
 	if err != nil {
 		s.w.violation("station %s: list cases: %v", s.code, err)
 		return nil

@@ -283,7 +283,7 @@ func (w *world) checkLog(hs *hallState) {
 // checkStation verifies one station against the hall.
 func (w *world) checkStation(s *stationNode, hs *hallState) {
 	ctx := context.Background()
-	db := s.st.DB()
+	db := s.db
 	events := map[string]localEvent{}
 	rows, err := db.Query(`SELECT id, case_id, office, status, coalesce(hall_seq,0) FROM events ORDER BY local_seq`)
 	if err != nil {
@@ -368,7 +368,7 @@ func (w *world) checkStation(s *stationNode, hs *hallState) {
 // and refuses any case outside it.
 func (w *world) checkCases(s *stationNode, hs *hallState) {
 	local := map[string]string{}
-	rows, err := s.st.DB().Query(`SELECT id, body FROM cases`)
+	rows, err := s.db.Query(`SELECT id, body FROM cases`)
 	if err != nil {
 		w.violation("station %s: read cases: %v", s.code, err)
 		return
@@ -415,10 +415,10 @@ func (w *world) checkLocal(ctx context.Context, s *stationNode, hs *hallState) {
 	if _, fixed, err := st.Rebuild(ctx); err != nil || fixed != 0 {
 		w.violation("station %s: %d cases differ from their events' fold (%v)", s.code, fixed, err)
 	}
-	if err := st.DB().IntegrityCheck(ctx); err != nil {
+	if err := s.db.IntegrityCheck(ctx); err != nil {
 		w.violation("station %s: %v", s.code, err)
 	}
-	rows, err := st.DB().Query(`SELECT hlc FROM events WHERE office=? ORDER BY local_seq`, s.code)
+	rows, err := s.db.Query(`SELECT hlc FROM events WHERE office=? ORDER BY local_seq`, s.code)
 	if err != nil {
 		w.violation("station %s: read stamps: %v", s.code, err)
 	} else {

@@ -3,7 +3,7 @@ import type { AppInfo, FileFilter, SetupInput, Staff, StaffUpdate } from './type
 
 /**
  * Typed wrappers for the session, staff and local-file methods of the Go
- * `desktop.Station`. Stores call these; nothing outside src/api/ knows how a
+ * `desktop.API`. Stores call these; nothing outside src/api/ knows how a
  * call travels. Other areas live beside this file (catalog.ts, cases.ts,
  * counter.ts, sync.ts, kiosk.ts); the shapes are in types.ts.
  */

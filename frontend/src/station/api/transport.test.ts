@@ -70,7 +70,7 @@ describe('call in Wails', () => {
 
   it('passes arguments to the bound method and resolves with its result', async () => {
     const signIn = vi.fn().mockResolvedValue({ id: 's1', name: '张三' })
-    window.go = { desktop: { Station: { SignIn: signIn } } }
+    window.go = { desktop: { API: { SignIn: signIn } } }
     await expect(call('SignIn', 'zhang', 'secret')).resolves.toEqual({ id: 's1', name: '张三' })
     expect(signIn).toHaveBeenCalledWith('zhang', 'secret')
   })
@@ -78,7 +78,7 @@ describe('call in Wails', () => {
   it('rejects with a typed ApiError from the formatted error', async () => {
     window.go = {
       desktop: {
-        Station: {
+        API: {
           SignIn: () => Promise.reject({ code: 'unauthorized', message: 'bad password', zh: '工号或密码错误' }),
         },
       },
@@ -90,7 +90,7 @@ describe('call in Wails', () => {
   })
 
   it('rejects with not_implemented for a method that is not bound', async () => {
-    window.go = { desktop: { Station: {} } }
+    window.go = { desktop: { API: {} } }
     const e = await rejection(call('Appointments', '2026-01-05'))
     expect(e).toMatchObject({ code: 'not_implemented' })
   })

@@ -1,7 +1,7 @@
 import { ApiError, toApiError } from '@shared/errors'
 import { fetchOrUnavailable, readAnswer } from '@shared/http'
 import type { Plain } from './types'
-import * as bound from './wailsjs/go/desktop/Station'
+import * as bound from './wailsjs/go/desktop/API'
 
 /** A bound Go method as Wails exposes it: it returns a Promise. */
 type BoundMethod = (...args: unknown[]) => Promise<unknown>
@@ -9,13 +9,13 @@ type BoundMethod = (...args: unknown[]) => Promise<unknown>
 declare global {
   interface Window {
     /** Set by the Wails runtime; absent in a plain browser. */
-    go?: { desktop?: { Station?: Record<string, BoundMethod | undefined> } }
+    go?: { desktop?: { API?: Record<string, BoundMethod | undefined> } }
   }
 }
 
 /**
  * The methods of the bound Go type, as `make bindings` generates them
- * (wailsjs/go/desktop/Station.d.ts). Every call's method name, arguments
+ * (wailsjs/go/desktop/API.d.ts). Every call's method name, arguments
  * and result come from here, so a Go method renamed, removed or retyped
  * without regenerating and adapting the wrappers fails `vue-tsc`.
  */
@@ -45,12 +45,12 @@ export function inWails(): boolean {
 }
 
 /**
- * call invokes a method of the Go `desktop.Station` and resolves with its
+ * call invokes a method of the Go `desktop.API` and resolves with its
  * result, or rejects with an ApiError. Only this folder (src/station/api)
  * calls it; stores call the typed wrappers beside it.
  *
  * In Wails it calls the generated binding, which calls
- * `window.go.desktop.Station[method](...args)`.
+ * `window.go.desktop.API[method](...args)`.
  * Without Wails (`station serve-ui`, browser tests) it POSTs `{"args": [...]}`
  * as JSON to `/api/<method>` with this browser's session: the cookie the
  * adapter set and its CSRF token in the `X-Yizhan-CSRF` header (see
@@ -76,7 +76,7 @@ function desktop(method: Method, args: unknown[]): Promise<unknown> {
   try {
     return fn(...args)
   } catch (e) {
-    throw new ApiError('not_implemented', `desktop.Station.${method} is not bound: ${e instanceof Error ? e.message : String(e)}`)
+    throw new ApiError('not_implemented', `desktop.API.${method} is not bound: ${e instanceof Error ? e.message : String(e)}`)
   }
 }
 

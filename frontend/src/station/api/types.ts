@@ -1,4 +1,4 @@
-import type { app, desktop, domain, hallclient } from './wailsjs/go/models'
+import type { app, desktop, domain, hallclient, notice } from './wailsjs/go/models'
 
 /**
  * Plain turns a generated binding class into the plain JSON shape a call
@@ -45,7 +45,7 @@ export type Step = Plain<app.Step>
 export type EventView = Plain<app.EventView>
 export type ConflictView = Plain<app.ConflictView>
 export type StepInput = Plain<desktop.StepInput>
-export type PrintedDocument = Plain<desktop.Document>
+export type PrintedDocument = Plain<notice.Document>
 export type ApplicantUpdate = Plain<domain.ApplicantUpdate>
 
 // Counter.

@@ -1012,90 +1012,6 @@ export namespace desktop {
 		    return a;
 		}
 	}
-	export class DocMaterial {
-	    code: string;
-	    name: string;
-	    required: string;
-	    spec?: string;
-	    originals: number;
-	    copies: number;
-	    collected: string;
-	    count?: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new DocMaterial(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.code = source["code"];
-	        this.name = source["name"];
-	        this.required = source["required"];
-	        this.spec = source["spec"];
-	        this.originals = source["originals"];
-	        this.copies = source["copies"];
-	        this.collected = source["collected"];
-	        this.count = source["count"];
-	    }
-	}
-	export class Document {
-	    kind: string;
-	    case?: domain.Case;
-	    station: app.Identity;
-	    date: string;
-	    due?: string;
-	    legal_due?: string;
-	    qr: string;
-	    signed: boolean;
-	    clerk_name: string;
-	    result_zh?: string;
-	    missing?: string[];
-	    waived: number;
-	    query_password?: string;
-	    short_number?: string;
-	    materials: DocMaterial[];
-	
-	    static createFrom(source: any = {}) {
-	        return new Document(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.kind = source["kind"];
-	        this.case = this.convertValues(source["case"], domain.Case);
-	        this.station = this.convertValues(source["station"], app.Identity);
-	        this.date = source["date"];
-	        this.due = source["due"];
-	        this.legal_due = source["legal_due"];
-	        this.qr = source["qr"];
-	        this.signed = source["signed"];
-	        this.clerk_name = source["clerk_name"];
-	        this.result_zh = source["result_zh"];
-	        this.missing = source["missing"];
-	        this.waived = source["waived"];
-	        this.query_password = source["query_password"];
-	        this.short_number = source["short_number"];
-	        this.materials = this.convertValues(source["materials"], DocMaterial);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class FieldCheck {
 	    valid: boolean;
 	    value?: string;
@@ -2100,6 +2016,116 @@ export namespace hallclient {
 		    return a;
 		}
 	}
+
+}
+
+export namespace notice {
+	
+	export class Material {
+	    code: string;
+	    name: string;
+	    required: string;
+	    spec?: string;
+	    originals: number;
+	    copies: number;
+	    collected: string;
+	    count?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Material(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.name = source["name"];
+	        this.required = source["required"];
+	        this.spec = source["spec"];
+	        this.originals = source["originals"];
+	        this.copies = source["copies"];
+	        this.collected = source["collected"];
+	        this.count = source["count"];
+	    }
+	}
+	export class Issuer {
+	    code: string;
+	    name: string;
+	    region: string;
+	    kind: string;
+	    hall?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Issuer(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.name = source["name"];
+	        this.region = source["region"];
+	        this.kind = source["kind"];
+	        this.hall = source["hall"];
+	    }
+	}
+	export class Document {
+	    kind: string;
+	    case?: domain.Case;
+	    station: Issuer;
+	    date: string;
+	    due?: string;
+	    legal_due?: string;
+	    qr: string;
+	    signed: boolean;
+	    clerk_name: string;
+	    result_zh?: string;
+	    missing?: string[];
+	    waived: number;
+	    query_password?: string;
+	    short_number?: string;
+	    materials: Material[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Document(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.case = this.convertValues(source["case"], domain.Case);
+	        this.station = this.convertValues(source["station"], Issuer);
+	        this.date = source["date"];
+	        this.due = source["due"];
+	        this.legal_due = source["legal_due"];
+	        this.qr = source["qr"];
+	        this.signed = source["signed"];
+	        this.clerk_name = source["clerk_name"];
+	        this.result_zh = source["result_zh"];
+	        this.missing = source["missing"];
+	        this.waived = source["waived"];
+	        this.query_password = source["query_password"];
+	        this.short_number = source["short_number"];
+	        this.materials = this.convertValues(source["materials"], Material);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 
 }
 

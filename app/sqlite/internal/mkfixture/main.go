@@ -1,11 +1,11 @@
 // Command mkfixture writes the upgrade fixture of the current station schema:
-// sqlite/testdata/schema-v<N>.db, a station database with realistic data in
+// app/sqlite/testdata/schema-v<N>.db, a station database with realistic data in
 // every table (cases in every state, their events and audit rows, tickets,
 // appointments, ratings, attachments, sync acknowledgements), and
 // schema-v<N>.json, what the upgrade test expects to find in it after any
 // later version has migrated it.
 //
-//	go run ./sqlite/internal/mkfixture            # from the repository root
+//	go run ./app/sqlite/internal/mkfixture            # from the repository root
 //
 // A fixture is written once, when a schema version is released, and is never
 // regenerated: it stands for the databases stations already have. The
@@ -25,8 +25,9 @@ import (
 	"time"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
+	"yizhan/internal/testclock"
 	"yizhan/workday"
 )
 
@@ -46,7 +47,7 @@ type Manifest struct {
 var ctx = context.Background()
 
 func main() {
-	out := flag.String("out", "sqlite/testdata", "fixture directory")
+	out := flag.String("out", "app/sqlite/testdata", "fixture directory")
 	catalog := flag.String("catalog", "app/testdata/township-sample.json", "catalog to import")
 	force := flag.Bool("force", false, "overwrite an existing fixture (only while the schema is unreleased)")
 	flag.Parse()
@@ -78,12 +79,12 @@ func main() {
 	}
 	m.Schema = v
 
-	st, err := app.Open(app.Config{Dir: work})
+	st, db, err := sqlite.OpenStation(ctx, app.Config{Dir: work})
 	if err != nil {
 		log.Fatal(err)
 	}
 	os.Remove(dbOut)
-	if err := st.DB().Backup(ctx, dbOut); err != nil { // VACUUM INTO: one compact file, no WAL
+	if err := db.Backup(ctx, dbOut); err != nil { // VACUUM INTO: one compact file, no WAL
 		log.Fatal(err)
 	}
 	st.Close()
@@ -97,14 +98,10 @@ func main() {
 // china is China Standard Time.
 var china = time.FixedZone("CST", 8*3600)
 
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time { return c.t }
-
 // fill runs a fortnight of a township station through the services.
 func fill(dir, catalogPath string) (*Manifest, error) {
-	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, china)}
-	st, err := app.Open(app.Config{Dir: dir, Now: clk.now})
+	clk := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, china))
+	st, db, err := sqlite.OpenStation(ctx, app.Config{Dir: dir, Now: clk.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +148,7 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 		}
 		c, err := st.OpenCase(ctx, clerk, in)
 		must(err, "open case for "+name)
-		clk.t = clk.t.Add(7 * time.Minute)
+		clk.Add(7 * time.Minute)
 		return c
 	}
 	const (
@@ -342,9 +339,9 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 	must(st.SetMetas(ctx, map[string]string{"pull_cursor": "42"}), "meta")
 
 	// The manifest: what must survive any upgrade.
-	m := &Manifest{Generated: "go run ./sqlite/internal/mkfixture", Counts: map[string]int{}, Cases: map[string]string{},
+	m := &Manifest{Generated: "go run ./app/sqlite/internal/mkfixture", Counts: map[string]int{}, Cases: map[string]string{},
 		Applicant: map[string]string{}, Tickets: map[string]string{}, Station: st.Code()}
-	rows, err := st.DB().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	must(err, "tables")
 	var tables []string
 	for rows.Next() {
@@ -356,10 +353,10 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 	sort.Strings(tables)
 	for _, tbl := range tables {
 		var n int
-		must(st.DB().QueryRowContext(ctx, `SELECT count(*) FROM "`+tbl+`"`).Scan(&n), "count "+tbl)
+		must(db.QueryRowContext(ctx, `SELECT count(*) FROM "`+tbl+`"`).Scan(&n), "count "+tbl)
 		m.Counts[tbl] = n
 	}
-	rows, err = st.DB().QueryContext(ctx, `SELECT number, state, applicant_name FROM cases`)
+	rows, err = db.QueryContext(ctx, `SELECT number, state, applicant_name FROM cases`)
 	must(err, "cases")
 	for rows.Next() {
 		var num, state, name string
@@ -368,7 +365,7 @@ func fill(dir, catalogPath string) (*Manifest, error) {
 		m.Applicant[num] = name
 	}
 	rows.Close()
-	rows, err = st.DB().QueryContext(ctx, `SELECT number, status FROM tickets`)
+	rows, err = db.QueryContext(ctx, `SELECT number, status FROM tickets`)
 	must(err, "tickets")
 	for rows.Next() {
 		var num, status string

@@ -1,8 +1,8 @@
-// Package receipt signs and checks the QR code printed on every document a
+// Package notice signs and checks the QR code printed on every document a
 // station hands a citizen. The code carries the case number signed with the
 // station's Ed25519 key, so anyone holding the hall's list of station keys
 // can tell a real receipt from a forged one, offline.
-package receipt
+package notice
 
 import (
 	"crypto/ed25519"
@@ -31,7 +31,7 @@ func (c Claim) message() string {
 func Sign(c Claim, key ed25519.PrivateKey) (string, error) {
 	for _, f := range []string{c.Kind, c.Number, c.Station, c.Date} {
 		if f == "" || strings.Contains(f, "|") {
-			return "", fmt.Errorf("receipt: empty or bad field in %+v", c)
+			return "", fmt.Errorf("notice: empty or bad field in %+v", c)
 		}
 	}
 	sig := ed25519.Sign(key, []byte(c.message()))
@@ -39,17 +39,17 @@ func Sign(c Claim, key ed25519.PrivateKey) (string, error) {
 }
 
 // ErrForged is returned for a code whose signature does not verify.
-var ErrForged = errors.New("receipt: signature does not match the station's key")
+var ErrForged = errors.New("notice: signature does not match the station's key")
 
 // Parse splits a scanned code into its claim and signature without checking it.
 func Parse(code string) (Claim, []byte, error) {
 	parts := strings.Split(strings.TrimSpace(code), "|")
 	if len(parts) != 6 || parts[0] != Prefix {
-		return Claim{}, nil, fmt.Errorf("receipt: not a Yizhan receipt code")
+		return Claim{}, nil, fmt.Errorf("notice: not a Yizhan receipt code")
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(parts[5])
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return Claim{}, nil, fmt.Errorf("receipt: malformed signature")
+		return Claim{}, nil, fmt.Errorf("notice: malformed signature")
 	}
 	return Claim{Kind: parts[1], Number: parts[2], Station: parts[3], Date: parts[4]}, sig, nil
 }
@@ -62,7 +62,7 @@ func Verify(code string, keyOf func(station string) (ed25519.PublicKey, error)) 
 	}
 	pub, err := keyOf(c.Station)
 	if err != nil {
-		return c, fmt.Errorf("receipt: station %s: %w", c.Station, err)
+		return c, fmt.Errorf("notice: station %s: %w", c.Station, err)
 	}
 	if !ed25519.Verify(pub, []byte(c.message()), sig) {
 		return c, ErrForged

@@ -10,16 +10,14 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver
+
+	"yizhan/internal/migrate"
 )
 
 //go:embed migrations/*.sql
@@ -52,9 +50,6 @@ const CheckpointIdle = 200 * time.Millisecond
 // because a read holds the WAL.
 const AutoCheckpointPages = 10000
 
-// ErrTooNew is returned when the database was written by a newer Yizhan.
-var ErrTooNew = errors.New("database schema is newer than this program")
-
 // DSN returns the connection string with the pragmas every connection needs:
 // WAL so readers never block the writer, foreign keys on, a busy timeout so a
 // second process waits instead of failing, and synchronous=FULL because a
@@ -74,7 +69,8 @@ func DSN(path string) string {
 }
 
 // Open opens (creating if needed) the database at path and migrates it to the
-// newest schema. A database from a newer program is refused untouched.
+// newest schema. A database from a newer program is refused untouched,
+// with an error wrapping migrate.ErrTooNew.
 func Open(path string) (*DB, error) {
 	if err := refuseTooNew(path); err != nil {
 		return nil, err
@@ -162,35 +158,8 @@ func (db *DB) Close() error {
 	return db.DB.Close()
 }
 
-// Migration is one embedded schema step.
-type Migration struct {
-	Version int
-	Name    string
-	SQL     string
-}
-
 // Migrations returns the embedded migrations in order.
-func Migrations() ([]Migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return nil, fmt.Errorf("migrations: %w", err)
-	}
-	var out []Migration
-	for _, n := range names {
-		base := strings.TrimPrefix(n, "migrations/")
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: bad version prefix", base)
-		}
-		b, err := migrationFS.ReadFile(n)
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: %w", base, err)
-		}
-		out = append(out, Migration{Version: v, Name: base, SQL: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	return out, nil
-}
+func Migrations() ([]migrate.Migration, error) { return migrate.Load(migrationFS, "migrations") }
 
 // SchemaVersion returns the highest applied migration.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
@@ -257,29 +226,10 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	return nil
 }
 
-// TimeFormat is how times are stored: sortable text, UTC, with nanoseconds.
-const TimeFormat = "2006-01-02T15:04:05.000000000Z"
-
 // IsConstraint reports whether err is SQLite refusing a write that breaks a
 // constraint (UNIQUE, CHECK, NOT NULL, a foreign key): a row the data do
 // not allow, as opposed to a failing disk or a cancelled context.
 func IsConstraint(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
-}
-
-// FormatTime formats t for storage.
-func FormatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(TimeFormat)
-}
-
-// ParseTime parses a stored time; empty gives the zero time.
-func ParseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return time.Parse(TimeFormat, s)
 }

@@ -10,7 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"yizhan/sqlite"
+	"yizhan/app/sqlite"
+	"yizhan/internal/migrate"
 )
 
 // insertCase writes a minimal case row numbered n.
@@ -145,7 +146,7 @@ func TestCheckBackup(t *testing.T) {
 			if err == nil {
 				t.Fatalf("got nil, want an error")
 			}
-			if got := errors.Is(err, sqlite.ErrTooNew); got != tt.tooNew {
+			if got := errors.Is(err, migrate.ErrTooNew); got != tt.tooNew {
 				t.Fatalf("got ErrTooNew=%v (%v), want %v", got, err, tt.tooNew)
 			}
 		})

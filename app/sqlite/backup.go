@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"yizhan/internal/migrate"
 )
 
 // Backup writes a consistent copy of the open database to dst while the
@@ -69,8 +71,8 @@ func CheckBackup(ctx context.Context, path string) (schema int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	if schema > ms[len(ms)-1].Version {
-		return schema, fmt.Errorf("check backup %s: schema %d: %w", path, schema, ErrTooNew)
+	if err := migrate.CheckVersion(schema, ms); err != nil {
+		return schema, fmt.Errorf("check backup %s: %w", path, err)
 	}
 	return schema, nil
 }

@@ -14,7 +14,8 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"yizhan/sqlite"
+	"yizhan/app/sqlite"
+	"yizhan/internal/migrate"
 )
 
 var ctx = context.Background()
@@ -173,7 +174,7 @@ func TestOpen(t *testing.T) {
 		before := fileHash(t, path)
 
 		_, err = sqlite.Open(path)
-		if !errors.Is(err, sqlite.ErrTooNew) {
+		if !errors.Is(err, migrate.ErrTooNew) {
 			t.Fatalf("got %v, want ErrTooNew", err)
 		}
 		if after := fileHash(t, path); after != before {
@@ -270,27 +271,5 @@ func TestCheckpointer(t *testing.T) {
 	}
 	if err := db.Close(); err != nil {
 		t.Fatalf("second close: %v", err)
-	}
-}
-
-func TestTime(t *testing.T) {
-	at := time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.FixedZone("CST", 8*3600))
-	s := sqlite.FormatTime(at)
-	if s != "2026-03-02T01:00:00.123456789Z" {
-		t.Fatalf("got %q, want UTC with nanoseconds", s)
-	}
-	got, err := sqlite.ParseTime(s)
-	if err != nil || !got.Equal(at) {
-		t.Fatalf("got %v (%v), want %v", got, err, at)
-	}
-	if sqlite.FormatTime(time.Time{}) != "" {
-		t.Fatalf("zero time must format as empty")
-	}
-	if z, err := sqlite.ParseTime(""); err != nil || !z.IsZero() {
-		t.Fatalf("got %v (%v), want the zero time", z, err)
-	}
-	// Stored times sort as text in time order.
-	if sqlite.FormatTime(at) >= sqlite.FormatTime(at.Add(time.Nanosecond)) {
-		t.Fatalf("formatted times do not sort")
 	}
 }

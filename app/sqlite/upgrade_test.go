@@ -1,7 +1,7 @@
 package sqlite_test
 
 // Upgrade tests: every released station schema has a fixture in testdata
-// (written once by `go run ./sqlite/internal/mkfixture`, see
+// (written once by `go run ./app/sqlite/internal/mkfixture`, see
 // docs/upgrades.md). They live in an external test package because they open
 // the fixtures through package app, as the desktop app does.
 
@@ -18,8 +18,9 @@ import (
 	"testing"
 
 	"yizhan/app"
+	"yizhan/app/sqlite"
 	"yizhan/domain"
-	"yizhan/sqlite"
+	"yizhan/internal/migrate"
 )
 
 type manifest struct {
@@ -38,7 +39,7 @@ func fixtures(t *testing.T) []string {
 	t.Helper()
 	fs, err := filepath.Glob("testdata/schema-v*.db")
 	if err != nil || len(fs) == 0 {
-		t.Fatalf("no fixtures in sqlite/testdata (%v)", err)
+		t.Fatalf("no fixtures in app/sqlite/testdata (%v)", err)
 	}
 	sort.Strings(fs)
 	return fs
@@ -49,7 +50,7 @@ func fixtures(t *testing.T) []string {
 func TestEverySchemaHasAFixture(t *testing.T) {
 	for v := 1; v <= latest(t); v++ {
 		if _, err := os.Stat(fmt.Sprintf("testdata/schema-v%d.db", v)); err != nil {
-			t.Errorf("schema %d has no fixture: run `go run ./sqlite/internal/mkfixture` when releasing it (docs/upgrades.md)", v)
+			t.Errorf("schema %d has no fixture: run `go run ./app/sqlite/internal/mkfixture` when releasing it (docs/upgrades.md)", v)
 		}
 	}
 }
@@ -89,12 +90,11 @@ func TestUpgradeFixtures(t *testing.T) {
 		t.Run(filepath.Base(fx), func(t *testing.T) {
 			m := readManifest(t, fx)
 			dir, dbPath := copyFixture(t, fx)
-			st, err := app.Open(app.Config{Dir: dir})
+			st, db, err := sqlite.OpenStation(ctx, app.Config{Dir: dir})
 			if err != nil {
 				t.Fatalf("open schema-v%d database: %v", m.Schema, err)
 			}
 			defer st.Close()
-			db := st.DB()
 			if v, _ := db.SchemaVersion(ctx); v != latest(t) {
 				t.Fatalf("schema after open: %d, want %d", v, latest(t))
 			}
@@ -222,7 +222,7 @@ func TestUpgradeUnsticksRatedCases(t *testing.T) {
 		}
 		raw.Close()
 
-		st, err := app.Open(app.Config{Dir: dir})
+		st, db, err := sqlite.OpenStation(ctx, app.Config{Dir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +235,7 @@ func TestUpgradeUnsticksRatedCases(t *testing.T) {
 		if err != nil || folded.State != c.State {
 			t.Fatalf("the events fold to %v (%v), the stored case is %s", folded, err, c.State)
 		}
-		mustTalliesEqualRecount(t, st.DB(), "after unsticking")
+		mustTalliesEqualRecount(t, db, "after unsticking")
 		head, err := st.SignIn(ctx, "wang", "head-password-1")
 		if err != nil {
 			t.Fatal(err)
@@ -299,14 +299,14 @@ func TestNewerDatabaseRefusedUntouched(t *testing.T) {
 	raw.Close()
 	before := fileHash(t, dbPath)
 
-	_, err = app.Open(app.Config{Dir: dir})
+	_, _, err = sqlite.OpenStation(ctx, app.Config{Dir: dir})
 	if err == nil {
 		t.Fatal("a newer database was opened")
 	}
 	if domain.ErrorCode(err) != domain.EInvalid || !strings.Contains(domain.ZhMessage(err), "升级") || !strings.Contains(domain.ErrorMessage(err), "newer") {
 		t.Fatalf("got %q / %q, want a clear 'upgrade first' message", domain.ErrorMessage(err), domain.ZhMessage(err))
 	}
-	if _, err := sqlite.Open(dbPath); !errors.Is(err, sqlite.ErrTooNew) {
+	if _, err := sqlite.Open(dbPath); !errors.Is(err, migrate.ErrTooNew) {
 		t.Fatalf("sqlite.Open: %v, want ErrTooNew", err)
 	}
 	if after := fileHash(t, dbPath); after != before {
@@ -383,13 +383,13 @@ func TestFailedMigrationLeavesDatabaseAsItWas(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := latest(t)
-	bad := append(append([]sqlite.Migration(nil), ms...),
-		sqlite.Migration{Version: n + 1, Name: fmt.Sprintf("%04d_good.sql", n+1), SQL: `
+	bad := append(append([]migrate.Migration(nil), ms...),
+		migrate.Migration{Version: n + 1, Name: fmt.Sprintf("%04d_good.sql", n+1), SQL: `
 			CREATE TABLE upgrade_probe (x TEXT);
 			ALTER TABLE cases ADD COLUMN probe TEXT NOT NULL DEFAULT '';
 			UPDATE cases SET state = 'probe';
 			DELETE FROM tickets;`},
-		sqlite.Migration{Version: n + 2, Name: fmt.Sprintf("%04d_bad.sql", n+2), SQL: `
+		migrate.Migration{Version: n + 2, Name: fmt.Sprintf("%04d_bad.sql", n+2), SQL: `
 			UPDATE staff SET name = 'probe';
 			CREATE TABLE upgrade_probe2 (y TEXT);
 			INSERT INTO no_such_table VALUES (1);`},
@@ -410,7 +410,7 @@ func TestFailedMigrationLeavesDatabaseAsItWas(t *testing.T) {
 	if got := dump(t, bak); got != before {
 		t.Fatal("the copy kept before the upgrade differs from the database")
 	}
-	st, err := app.Open(app.Config{Dir: dir})
+	st, _, err := sqlite.OpenStation(ctx, app.Config{Dir: dir})
 	if err != nil {
 		t.Fatalf("open after the failed upgrade: %v", err)
 	}

@@ -4,6 +4,7 @@ import {app} from '../models';
 import {domain} from '../models';
 import {desktop} from '../models';
 import {hallclient} from '../models';
+import {notice} from '../models';
 
 export function AddStaff(arg1:string,arg2:string,arg3:string,arg4:string):Promise<app.Staff>;
 
@@ -83,7 +84,7 @@ export function Lock():Promise<void>;
 
 export function OpenCase(arg1:app.OpenCaseInput):Promise<domain.Case>;
 
-export function PrintDocument(arg1:string,arg2:string):Promise<desktop.Document>;
+export function PrintDocument(arg1:string,arg2:string):Promise<notice.Document>;
 
 export function Queue():Promise<Array<app.Ticket>>;
 
