@@ -14,7 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-GO_BUDGET=2.9       # percent of Go lines (2.84% when set)
+GO_BUDGET=2.7        # percent of Go lines (2.60% when set, after the station store move)
 FRONTEND_BUDGET=0.65 # percent of frontend lines (0.58% when set; 0.86% before the shared library)
 
 jscpd=frontend/node_modules/.bin/jscpd
