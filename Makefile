@@ -13,7 +13,7 @@ WAILS := bin/wails
 TAGS ?=
 WAILS_TAGS := $(if $(TAGS),-tags "$(TAGS)",)
 
-.PHONY: arch-doc lint lint-tools setup wails app bindings frontend-test frontend-build console e2e-console console-screens go-test test fmt fmt-check vet screenshot demo proof fuzz-short soak \
+.PHONY: arch-doc lint lint-frontend dupes lint-tools setup wails app bindings frontend-test frontend-build console e2e-console console-screens go-test test fmt fmt-check vet screenshot demo proof fuzz-short soak \
 	package package-windows package-deb package-hall package-check dist-list bench bench-quick
 
 ## demo: the main job: hall + station app with the sample catalog (scripts/demo.sh)
@@ -32,7 +32,7 @@ wails:
 app: wails
 	$(WAILS) build -clean -m -o yizhan $(WAILS_TAGS)
 
-## bindings: regenerate frontend/src/api/wailsjs from the Go desktop package
+## bindings: regenerate frontend/src/station/api/wailsjs from the Go desktop package
 bindings: wails
 	$(WAILS) generate module $(WAILS_TAGS)
 
@@ -145,11 +145,23 @@ vet:
 lint-tools:
 	scripts/install-lint.sh
 
-## lint: go vet, staticcheck and errcheck at the versions tools/lint pins
-## (scripts/lint.sh; errcheck's deliberate exclusions are in
+## lint: every pinned linter: the frontend's (lint-frontend), the copy-paste
+## budget (dupes), then go vet, staticcheck and errcheck at the versions
+## tools/lint pins (scripts/lint.sh; errcheck's deliberate exclusions are in
 ## tools/lint/errcheck-excludes.txt, each with its reason)
-lint:
+lint: lint-frontend dupes
 	scripts/lint.sh
+
+## lint-frontend: eslint (frontend/eslint.config.js: the recommended rules and
+## the layout of src/ as rules) and vue-tsc over both apps, at the versions
+## frontend/package.json pins
+lint-frontend: frontend/node_modules
+	cd frontend && npm run --silent lint
+
+## dupes: the copy-paste budget of the Go code and of the frontend (jscpd;
+## scripts/dupes.sh holds the budgets, --report lists every copy)
+dupes: frontend/node_modules
+	scripts/dupes.sh
 
 ## screenshot: run the built app under Xvfb and save a screenshot (OUT=...)
 screenshot:

@@ -2,6 +2,11 @@ module yizhan
 
 go 1.26.8
 
+// The frontend's npm packages are no part of the module: some ship Go code
+// of their own (flatted, which eslint pulls in, has a Go package), which
+// ./... would otherwise build, vet and test.
+ignore ./frontend/node_modules
+
 require (
 	filippo.io/age v1.3.2
 	github.com/6tail/lunar-go v1.4.7

@@ -22,7 +22,7 @@ import (
 )
 
 // The browser adapter's wire names. The frontend's transport
-// (frontend/src/api/transport.ts) speaks them.
+// (frontend/src/station/api/transport.ts) speaks them.
 const (
 	// SessionPath is where a browser takes a session: POST with
 	// CSRFHeader set (to anything; "new" by convention). The answer sets

@@ -15,7 +15,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
+import { launchChromium } from './chromium.mjs'
 
 const { values: opt } = parseArgs({
   options: {
@@ -36,24 +36,6 @@ const TIMEOUT = 15000
 function check(ok, message) {
   if (!ok) throw new Error(`check failed: ${message}`)
   console.log(`ok: ${message}`)
-}
-
-async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-default-apps',
-    ],
-  })
 }
 
 /** newPage opens a page in its own context (its own cookies) in a language. */
@@ -195,7 +177,7 @@ async function screens(browser) {
   }
 }
 
-const browser = await launch()
+const browser = await launchChromium()
 try {
   switch (opt.phase) {
     case 'approve':

@@ -28,7 +28,8 @@ import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium, selectors } from 'playwright-core'
+import { selectors } from 'playwright-core'
+import { launchChromium } from './chromium.mjs'
 
 const { values: opt } = parseArgs({
   options: {
@@ -86,24 +87,6 @@ async function openCase(page, s) {
   await page.goto(`${BASE}/#/cases`)
   await page.locator('.el-table__row', { hasText: s.number }).first().click()
   await page.getByTestId('case-number').filter({ hasText: s.number }).waitFor()
-}
-
-/** choose picks an option of an Element Plus select, retrying while its drop-down is still opening. */
-async function choose(page, select, option) {
-  const id = await select.locator('input').getAttribute('aria-controls')
-  const item = page.locator(`[id="${id}"] .el-select-dropdown__item`, { hasText: option })
-  for (let i = 0; ; i++) {
-    await select.click()
-    await item.waitFor()
-    await page.waitForTimeout(300) // the drop-down zooms in
-    await item.click()
-    try {
-      await select.locator('.el-select__selected-item', { hasText: option }).first().waitFor({ timeout: 3000 })
-      return
-    } catch (e) {
-      if (i === 2) throw e
-    }
-  }
 }
 
 /** runStep clicks a step's button on the case page, fills the dialog with fill, and submits. */
@@ -432,7 +415,7 @@ step('a keyboard-only intake: Alt+3, type, Enter, Tab — no mouse', async (page
   await page.getByTestId('case-number').filter({ hasText: s.keyboardCase }).waitFor()
 })
 
-step('at 1024×768 the case page shows its actions before the applicant and materials', async (page, s) => {
+step('at 1024×768 the case page shows its actions before the applicant and materials', async (page) => {
   await page.setViewportSize({ width: 1024, height: 768 })
   try {
     await page.reload()
@@ -451,21 +434,7 @@ step('at 1024×768 the case page shows its actions before the applicant and mate
 
 async function main() {
   mkdirSync(opt.artifacts, { recursive: true })
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-default-apps',
-    ],
-  })
+  const browser = await launchChromium()
   let passed = 0
   let failed = 0
   const pageErrors = []

@@ -34,7 +34,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
+import { launchChromium } from './chromium.mjs'
 
 const { values: opt } = parseArgs({
   options: {
@@ -179,24 +179,6 @@ function watch(page) {
   })
 }
 
-function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-default-apps',
-    ],
-  })
-}
-
 /** docShot saves one docs screenshot, station-<name>-<zh|en>.png. */
 /**
  * The window sizes of the docs screenshots: 1366×768 (the usual counter PC)
@@ -233,7 +215,7 @@ async function docs() {
   const correctionID = await pick('correction')
   const forwardedID = await pick('forwarded')
   const inviteID = await pick('accepted')
-  const browser = await launch()
+  const browser = await launchChromium()
   try {
     for (const lang of opt.lang.split(',')) {
       for (const size of DOC_SIZES) {
@@ -346,7 +328,7 @@ async function docs() {
 
 async function run() {
   const seeded = await seed()
-  const browser = await launch()
+  const browser = await launchChromium()
   try {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
     const page = await ctx.newPage()

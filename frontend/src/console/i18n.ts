@@ -1,20 +1,13 @@
-import { createI18n } from 'vue-i18n'
-import { ConsoleError, toConsoleError } from './api/errors'
+import { createAppI18n, errorTextFor, isLocale, type Locale } from '@shared/i18n'
 import enUS from './locales/en-US.json'
 import zhCN from './locales/zh-CN.json'
 
-/** The console's languages, Chinese first: it is the default. */
-export const LOCALES = ['zh-CN', 'en-US'] as const
-export type Locale = (typeof LOCALES)[number]
+export { LOCALES, type Locale } from '@shared/i18n'
 
 /** MessageSchema is the shape of zh-CN.json; en-US must match it. */
 export type MessageSchema = typeof zhCN
 
 const STORAGE_KEY = 'yizhan.console.locale'
-
-function isLocale(v: unknown): v is Locale {
-  return typeof v === 'string' && (LOCALES as readonly string[]).includes(v)
-}
 
 function initialLocale(): Locale {
   try {
@@ -27,12 +20,7 @@ function initialLocale(): Locale {
 }
 
 /** i18n holds every visible string of the console. */
-export const i18n = createI18n<[MessageSchema], Locale, false>({
-  legacy: false,
-  locale: initialLocale(),
-  fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, 'en-US': enUS },
-})
+export const i18n = createAppI18n<MessageSchema>({ 'zh-CN': zhCN, 'en-US': enUS }, initialLocale())
 
 /** setLocale switches the language and remembers it on this computer. */
 export function setLocale(l: Locale): void {
@@ -45,19 +33,5 @@ export function setLocale(l: Locale): void {
   }
 }
 
-/**
- * errorText is the sentence to show for a failed call: the hall's own
- * Chinese message in Chinese, otherwise the translated message for the
- * error's code, with the hall's English detail for input errors.
- */
-export function errorText(err: unknown): string {
-  const e: ConsoleError = toConsoleError(err)
-  const { t, te, locale } = i18n.global
-  if (locale.value === 'zh-CN' && e.zh !== '') return e.zh
-  const key = `errors.${e.code}`
-  const text = te(key) ? t(key) : t('errors.internal')
-  if (locale.value !== 'zh-CN' && (e.code === 'invalid' || e.code === 'conflict') && e.message !== '') {
-    return `${text} (${e.message})`
-  }
-  return text
-}
+/** errorText is the sentence to show for a failed call (shared/i18n.ts). */
+export const errorText = errorTextFor(i18n)

@@ -28,24 +28,6 @@ export function useLabels() {
   }
 }
 
-/**
- * fmtTime shows an ISO time as "YYYY-MM-DD HH:mm" in China time (UTC+8, no
- * summer time), the stations' and the hall's zone, never the PC's.
- */
-export function fmtTime(iso: string | undefined | null): string {
-  if (!iso) return ''
-  const ms = Date.parse(iso.replace(/(\.\d{3})\d+/, '$1'))
-  if (Number.isNaN(ms)) return iso
-  const d = new Date(ms + 8 * 3600 * 1000)
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
-}
-
-/** fmtDate shows an ISO time as "YYYY-MM-DD" in China time. */
-export function fmtDate(iso: string | undefined | null): string {
-  return fmtTime(iso).slice(0, 10)
-}
-
 /** pct shows a 0..1 rate as a percentage, or a dash without a denominator. */
 export function pct(rate: number, denominator: number): string {
   if (!denominator) return '—'

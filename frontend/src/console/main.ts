@@ -1,5 +1,5 @@
 import 'element-plus/dist/index.css'
-import '../styles/theme.css'
+import '@shared/styles/theme.css'
 import './styles/console.css'
 
 import ElementPlus from 'element-plus'

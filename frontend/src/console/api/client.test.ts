@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ApiError } from '@shared/errors'
 import { api } from './console'
 import { CSRF_HEADER, query, request, setUnauthorizedHandler } from './client'
-import { ConsoleError } from './errors'
 
 /** answer makes a fetch Response with a JSON body. */
 function answer(status: number, body: unknown): Response {
@@ -47,10 +47,10 @@ describe('request', () => {
     expect(fetchMock.mock.calls[0][1].body).toBe('{"catalog_version":"c"}')
   })
 
-  it('turns an error answer into a ConsoleError with the hall code and messages', async () => {
+  it('turns an error answer into an ApiError with the hall code and messages', async () => {
     fetchMock.mockResolvedValue(answer(403, { code: 'forbidden', message: 'role clerk lacks cases.decide', zh: '无权' }))
-    const err = (await request('POST', '/cases/1/approve', {}).catch((e) => e)) as ConsoleError
-    expect(err).toBeInstanceOf(ConsoleError)
+    const err = (await request('POST', '/cases/1/approve', {}).catch((e) => e)) as ApiError
+    expect(err).toBeInstanceOf(ApiError)
     expect(err.code).toBe('forbidden')
     expect(err.zh).toBe('无权')
     expect(err.status).toBe(403)
@@ -58,7 +58,7 @@ describe('request', () => {
 
   it('reports an unreachable hall as unavailable', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'))
-    const err = (await request('GET', '/inbox').catch((e) => e)) as ConsoleError
+    const err = (await request('GET', '/inbox').catch((e) => e)) as ApiError
     expect(err.code).toBe('unavailable')
   })
 

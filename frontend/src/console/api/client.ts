@@ -1,4 +1,5 @@
-import { ConsoleError } from './errors'
+import { ApiError } from '@shared/errors'
+import { fetchOrUnavailable, readAnswer } from '@shared/http'
 
 /** The hall's console API lives here, on the same origin as the page. */
 export const API_BASE = '/console/api'
@@ -32,7 +33,8 @@ export function query(params: Record<string, string | number | boolean | undefin
 /**
  * request calls the console API and returns the decoded JSON answer. A body
  * that is a string is sent as it is (a catalog file); anything else as JSON.
- * Errors become ConsoleError with the hall's code and messages.
+ * Errors become ApiError with the hall's code and messages
+ * (shared/http.ts); an ended session also calls the unauthorized handler.
  */
 export async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { [CSRF_HEADER]: '1', Accept: 'application/json' }
@@ -41,26 +43,11 @@ export async function request<T>(method: 'GET' | 'POST', path: string, body?: un
     headers['Content-Type'] = 'application/json'
     payload = typeof body === 'string' ? body : JSON.stringify(body)
   }
-  let res: Response
+  const res = await fetchOrUnavailable(API_BASE + path, { method, headers, body: payload, credentials: 'same-origin' })
   try {
-    res = await fetch(API_BASE + path, { method, headers, body: payload, credentials: 'same-origin' })
+    return await readAnswer<T>(res, path)
   } catch (e) {
-    throw new ConsoleError('unavailable', e instanceof Error ? e.message : String(e))
+    if (e instanceof ApiError && e.status === 401 && unauthorizedHandler && !path.startsWith('/session')) unauthorizedHandler()
+    throw e
   }
-  const text = await res.text()
-  let data: unknown = undefined
-  if (text) {
-    try {
-      data = JSON.parse(text)
-    } catch {
-      throw new ConsoleError('internal', `bad answer from the hall (${res.status})`, '', res.status)
-    }
-  }
-  if (!res.ok) {
-    const e = (data ?? {}) as { code?: string; message?: string; zh?: string }
-    const err = new ConsoleError(e.code ?? 'internal', e.message ?? `HTTP ${res.status}`, e.zh ?? '', res.status)
-    if (res.status === 401 && unauthorizedHandler && !path.startsWith('/session')) unauthorizedHandler()
-    throw err
-  }
-  return data as T
 }

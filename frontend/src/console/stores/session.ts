@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
+import { ApiError } from '@shared/errors'
 import { api } from '../api/console'
-import { ConsoleError } from '../api/errors'
 import type { Permission, Staff } from '../api/types'
 
 /** useSessionStore holds the signed-in hall account and what it may do. */
@@ -21,7 +21,7 @@ export const useSessionStore = defineStore('console-session', () => {
     try {
       me.value = await api.me()
     } catch (e) {
-      if (!(e instanceof ConsoleError) || e.code !== 'unauthorized') throw e
+      if (!(e instanceof ApiError) || e.code !== 'unauthorized') throw e
       me.value = null
     } finally {
       checked.value = true
